@@ -1,0 +1,92 @@
+"""The one factory that builds the PTB Application, with its start-up and shutdown hooks."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import BotCommand, LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+
+from bot.handlers import register_handlers
+from bot.services import SERVICES_KEY, SETTINGS_KEY, Services, app_settings
+from bot.settings import Settings
+from conversations.messages import catalogue
+from storage.database import connect
+from storage.migrator import migrate
+
+log = logging.getLogger(__name__)
+
+AnyApplication = Application[Any, Any, Any, Any, Any, Any]
+
+# (command, description key); the Indonesian names are the primary ones.
+COMMANDS = {
+    "id": [
+        ("lapor", "Buat laporan baru"),
+        ("status", "Cek status laporan"),
+        ("batal", "Batalkan laporan yang sedang diisi"),
+        ("bahasa", "Ganti bahasa"),
+        ("bantuan", "Bantuan"),
+        ("privasi", "Privasi dan data Anda"),
+    ],
+    "en": [
+        ("report", "Make a new report"),
+        ("status", "Check a report's status"),
+        ("cancel", "Cancel the report in progress"),
+        ("language", "Change language"),
+        ("help", "Help"),
+        ("privacy", "Privacy and your data"),
+    ],
+}
+
+
+def build_application(
+    settings: Settings, *, token: str, base_url: str, file_url: str
+) -> AnyApplication:
+    """Build the bot: rate limiter, HTML defaults, handlers, hooks; nothing is opened yet."""
+    application = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(base_url)
+        .base_file_url(file_url)
+        .http_version("1.1")
+        .get_updates_http_version("1.1")
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                tzinfo=settings.zone,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+        .build()
+    )
+    application.bot_data[SETTINGS_KEY] = settings
+    register_handlers(application)
+    return application
+
+
+async def post_init(application: AnyApplication) -> None:
+    """Open and migrate the database, load the data files, publish the command menu."""
+    settings = app_settings(application)
+    catalogue()
+    db = await connect(settings.database_path)
+    applied = await migrate(db)
+    if applied:
+        log.info("database migrated to version %s", applied[-1])
+    application.bot_data[SERVICES_KEY] = Services(settings=settings, db=db)
+    for language, commands in COMMANDS.items():
+        await application.bot.set_my_commands(
+            [BotCommand(name, description) for name, description in commands],
+            language_code=None if language == settings.default_language else language,
+        )
+
+
+async def post_shutdown(application: AnyApplication) -> None:
+    """Close the database."""
+    services = application.bot_data.pop(SERVICES_KEY, None)
+    if isinstance(services, Services):
+        await services.db.close()

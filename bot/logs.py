@@ -1,0 +1,50 @@
+"""Logging set-up: one format, secrets redacted, chatty libraries quietened."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+
+class RedactingFormatter(logging.Formatter):
+    """Replaces every secret (the bot token, the data key) in formatted records."""
+
+    def __init__(self, fmt: str, secrets: Iterable[str]) -> None:
+        super().__init__(fmt)
+        self._secrets = [s for s in secrets if s]
+
+    def format(self, record: logging.LogRecord) -> str:
+        """Format the record, then cut out the secrets."""
+        text = super().format(record)
+        for secret in self._secrets:
+            text = text.replace(secret, "<redacted>")
+        return text
+
+
+def setup_logging(level: str, secrets: Iterable[str] = (), file: Path | None = None) -> None:
+    """Log to stderr (or `file`) at `level`; secrets never appear (httpx logs token URLs)."""
+    handler: logging.Handler
+    if file is None:
+        handler = logging.StreamHandler(sys.stderr)
+    else:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(file, encoding="utf-8")
+    handler.setFormatter(
+        RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", secrets)
+    )
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    for noisy in ("httpx", "httpcore", "apscheduler", "aiohttp.access"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def add_redaction(secrets: Iterable[str]) -> None:
+    """Make every existing root handler redact these secrets too."""
+    for handler in logging.getLogger().handlers:
+        current = handler.formatter
+        fmt = current._fmt if current is not None and current._fmt else "%(message)s"
+        known = list(getattr(current, "_secrets", []))
+        handler.setFormatter(RedactingFormatter(fmt, [*known, *secrets]))

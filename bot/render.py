@@ -1,0 +1,59 @@
+"""Turning the core's replies into Telegram messages with inline keyboards."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
+from telegram.constants import ParseMode
+from telegram.ext import ExtBot
+
+from conversations.messages import Language, catalogue
+from conversations.replies import Reply
+
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+
+
+def keyboard(reply: Reply, language: Language) -> Markup | None:
+    """The reply's buttons as Telegram markup, or None."""
+    if reply.request_contact:
+        label = catalogue().raw(reply.request_contact, language)
+        return ReplyKeyboardMarkup(
+            [[KeyboardButton(label, request_contact=True)]],
+            resize_keyboard=True,
+            one_time_keyboard=True,
+        )
+    if reply.buttons:
+        return InlineKeyboardMarkup(
+            [
+                [InlineKeyboardButton(b.label(language), callback_data=b.data) for b in row]
+                for row in reply.buttons
+            ]
+        )
+    if reply.remove_keyboard:
+        return ReplyKeyboardRemove()
+    return None
+
+
+async def send_replies(
+    bot: ExtBot[None], chat_id: int, replies: Sequence[Reply], language: Language
+) -> list[Message]:
+    """Send the replies in order as HTML messages."""
+    sent = []
+    for reply in replies:
+        sent.append(
+            await bot.send_message(
+                chat_id,
+                reply.text(language),
+                parse_mode=ParseMode.HTML,
+                reply_markup=keyboard(reply, language),
+            )
+        )
+    return sent

@@ -1,0 +1,192 @@
+"""`make run` without a token: the fake Bot API on loopback, the bot, and a chat in the terminal."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+import sys
+import threading
+from pathlib import Path
+from typing import TextIO
+
+from bot.application import build_application
+from bot.runtime import running
+from bot.sandbox.fake_api import JSON, FakeTelegram
+from bot.sandbox.fake_users import FakeUser, buttons
+from bot.settings import Settings
+
+SANDBOX_TOKEN = "1000001:sandbox-token-not-secret"
+CITIZEN_ID = 10001
+STAFF_ID = 90001
+
+HELP = """Sandbox chat. Type as you would in Telegram; a number presses that button.
+  /as citizen | /as staff   switch who you are (the staff user is an admin here)
+  /photo PATH | /file PATH   send a picture or a file as evidence
+  /location LAT LON         share a location
+  /contact                  share your phone number
+  /quit                     leave (Ctrl-C works too)"""
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def plain(html_text: str) -> str:
+    """Telegram HTML as terminal text."""
+    return _TAG.sub("", html_text)
+
+
+class TerminalChat:
+    """Prints what the bot says to the current user and turns typed lines into user actions."""
+
+    def __init__(self, server: FakeTelegram, out: TextIO) -> None:
+        self.server = server
+        self.out = out
+        language = "id"
+        self.users = {
+            "citizen": FakeUser(server, CITIZEN_ID, "Warga", language),
+            "staff": FakeUser(server, STAFF_ID, "Petugas", language),
+        }
+        self.current = "citizen"
+        self._shown: dict[tuple[int, int], str] = {}
+        server.listeners.append(self._on_bot_message)
+
+    @property
+    def user(self) -> FakeUser:
+        """The person typing now."""
+        return self.users[self.current]
+
+    def _on_bot_message(self, kind: str, message: JSON) -> None:
+        chat_id = message["chat"]["id"]
+        key = (chat_id, message["message_id"])
+        text = str(message.get("text") or message.get("caption") or "")
+        previous = self._shown.get(key)
+        self._shown[key] = text
+        if kind == "edit" and previous == text:
+            return  # only the buttons changed
+        who = "" if chat_id == self.user.chat_id else f"[to {self._name(chat_id)}] "
+        if "photo" in message or "document" in message:
+            text = f"[file] {text}"
+        self.out.write(f"\n{who}🤖 {plain(text)}\n")
+        for number, (label, _) in enumerate(buttons(message), start=1):
+            self.out.write(f"   [{number}] {label}\n")
+        self.out.flush()
+
+    def _name(self, chat_id: int) -> str:
+        for name, user in self.users.items():
+            if user.chat_id == chat_id:
+                return name
+        return str(chat_id)
+
+    def handle_line(self, line: str) -> bool:
+        """Act on one typed line; False means leave."""
+        line = line.strip()
+        if not line:
+            return True
+        if line in {"/quit", "/exit", "/keluar"}:
+            return False
+        if line in {"/sandbox", "/?"}:
+            self.out.write(HELP + "\n")
+        elif line.startswith("/as "):
+            who = line.split(maxsplit=1)[1].strip()
+            if who in self.users:
+                self.current = who
+                self.out.write(f"(you are now the {who})\n")
+            else:
+                self.out.write("(use /as citizen or /as staff)\n")
+        elif line.isdigit():
+            self._press(int(line))
+        elif line.startswith(("/photo ", "/file ")):
+            self._upload(line)
+        elif line.startswith("/location "):
+            parts = line.split()
+            try:
+                self.user.share_location(float(parts[1]), float(parts[2]))
+            except (IndexError, ValueError):
+                self.out.write("(use /location -6.12 106.15)\n")
+        elif line == "/contact":
+            self.user.share_contact("+6281234567890")
+        else:
+            self.user.send(line)
+        self.out.flush()
+        return True
+
+    def _press(self, number: int) -> None:
+        for message in reversed(self.user.bot_messages()):
+            options = buttons(message)
+            if options:
+                if 1 <= number <= len(options):
+                    self.user.press(message, options[number - 1][1])
+                else:
+                    self.out.write(f"(choose 1 to {len(options)})\n")
+                return
+        self.user.send(str(number))
+
+    def _upload(self, line: str) -> None:
+        command, _, name = line.partition(" ")
+        path = Path(name.strip()).expanduser()
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            self.out.write(f"(cannot read {path}: {exc.strerror})\n")
+            return
+        if command == "/photo":
+            self.user.send_photo(data)
+        else:
+            mime = (
+                "image/jpeg"
+                if path.suffix.lower() in {".jpg", ".jpeg"}
+                else "application/octet-stream"
+            )
+            self.user.send_document(data, path.name, mime)
+
+
+def _read_lines(
+    loop: asyncio.AbstractEventLoop, queue: asyncio.Queue[str | None], source: TextIO
+) -> None:
+    for line in source:
+        loop.call_soon_threadsafe(queue.put_nowait, line)
+    loop.call_soon_threadsafe(queue.put_nowait, None)
+
+
+async def run_sandbox(
+    settings: Settings, stop: asyncio.Event, source: TextIO = sys.stdin, out: TextIO = sys.stdout
+) -> None:
+    """Run the fake server, the bot and the terminal chat until /quit, end of input or `stop`."""
+    server = FakeTelegram(SANDBOX_TOKEN)
+    await server.start()
+    settings = settings.model_copy(
+        update={"admin_user_ids": sorted({*settings.admin_user_ids, STAFF_ID})}
+    )
+    application = build_application(
+        settings, token=SANDBOX_TOKEN, base_url=server.base_url, file_url=server.file_url
+    )
+    chat = TerminalChat(server, out)
+    out.write(
+        f"Lapor Netral sandbox: fake Bot API on {server.base_url},"
+        f" database {settings.database_path}\n"
+    )
+    out.write(HELP + "\nType /start to begin.\n")
+    out.flush()
+    lines: asyncio.Queue[str | None] = asyncio.Queue()
+    loop = asyncio.get_running_loop()
+    threading.Thread(target=_read_lines, args=(loop, lines, source), daemon=True).start()
+    try:
+        async with running(application, settings):
+            stopper = asyncio.ensure_future(stop.wait())
+            while True:
+                getter = asyncio.ensure_future(lines.get())
+                done, _ = await asyncio.wait({getter, stopper}, return_when=asyncio.FIRST_COMPLETED)
+                if stopper in done:
+                    getter.cancel()
+                    break
+                line = getter.result()
+                if line is None or not chat.handle_line(line):
+                    break
+            stopper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await stopper
+            await asyncio.sleep(0.3)  # let a reply in flight reach the screen
+    finally:
+        await server.stop()
+        out.write("\nSandbox stopped.\n")
+        out.flush()

@@ -1,0 +1,188 @@
+"""Settings read from the environment and `.env`, validated once at start-up."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+TELEGRAM_API = "https://api.telegram.org/bot"
+
+
+class SettingsError(Exception):
+    """A setting is missing or wrong; the message is one line meant for the operator."""
+
+
+class Settings(BaseSettings):
+    """Every setting of the bot; names match the environment variables (upper case)."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_base_url: str = TELEGRAM_API
+    telegram_api_file_url: str | None = None
+    database_path: Path = Path("data/lapor.db")
+    evidence_dir: Path | None = None
+    data_key: SecretStr | None = None
+    admin_user_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    timezone: str = "Asia/Jakarta"
+    default_language: Literal["id", "en"] = "id"
+    digest_interval_minutes: int = Field(default=60, ge=1, le=24 * 60)
+    digest_daily_time: dt.time = dt.time(7, 0)
+    ticket_prefix: str = "LN"
+    elections_file: Path | None = None
+    draft_ttl_hours: int = Field(default=72, ge=1)
+    max_evidence_items: int = Field(default=10, ge=0, le=50)
+    max_evidence_mb: int = Field(default=20, ge=1, le=2000)
+    status_lookups_per_hour: int = Field(default=20, ge=1)
+    webhook_url: str | None = None
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
+    webhook_secret: SecretStr | None = None
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @field_validator("telegram_bot_token", "data_key", "webhook_secret", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            bot_id, sep, secret = value.get_secret_value().partition(":")
+            if not (sep and bot_id.isdigit() and secret):
+                raise ValueError("must look like 123456:ABC-DEF (bot id, colon, secret)")
+        return value
+
+    @field_validator("telegram_api_base_url", "telegram_api_file_url", "webhook_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value
+
+    @field_validator("data_key")
+    @classmethod
+    def _fernet_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            check_data_key(value.get_secret_value())
+        return value
+
+    @field_validator("admin_user_ids", mode="before")
+    @classmethod
+    def _comma_separated_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.split(",") if p.strip()]
+            bad = [p for p in parts if not p.isdigit()]
+            if bad:
+                raise ValueError(f"must be comma-separated Telegram user ids, got {bad[0]!r}")
+            return [int(p) for p in parts]
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (e.g. Asia/Jakarta)") from None
+        return value
+
+    @field_validator("digest_daily_time", mode="before")
+    @classmethod
+    def _hh_mm(cls, value: object) -> object:
+        if isinstance(value, str):
+            try:
+                return dt.datetime.strptime(value.strip(), "%H:%M").time()
+            except ValueError:
+                raise ValueError(f"must be a time as HH:MM, got {value!r}") from None
+        return value
+
+    @field_validator("ticket_prefix")
+    @classmethod
+    def _prefix(cls, value: str) -> str:
+        value = value.strip().upper()
+        if not (1 <= len(value) <= 6 and value.isascii() and value.isalpha()):
+            raise ValueError("must be 1 to 6 letters A-Z")
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _key_with_token(self) -> Settings:
+        if self.telegram_bot_token is not None and self.data_key is None:
+            raise ValueError(
+                "DATA_KEY is required when TELEGRAM_BOT_TOKEN is set "
+                "(make one with: python -m bot genkey)"
+            )
+        return self
+
+    @property
+    def sandbox(self) -> bool:
+        """True when no token is set: the bot runs against the built-in fake Bot API."""
+        return self.telegram_bot_token is None
+
+    @property
+    def file_url(self) -> str:
+        """Base of file downloads; follows the API base URL unless set explicitly."""
+        if self.telegram_api_file_url:
+            return self.telegram_api_file_url
+        base = self.telegram_api_base_url.rstrip("/")
+        if base.endswith("/bot"):
+            return base[: -len("/bot")] + "/file/bot"
+        return base + "/file"
+
+    @property
+    def evidence_path(self) -> Path:
+        """Folder for evidence files: EVIDENCE_DIR, or `evidence/` beside the database."""
+        return self.evidence_dir or self.database_path.parent / "evidence"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The configured time zone."""
+        return ZoneInfo(self.timezone)
+
+
+def check_data_key(key: str) -> None:
+    """Raise ValueError unless `key` is url-safe base64 of exactly 32 bytes (a Fernet key)."""
+    try:
+        raw = base64.urlsafe_b64decode(key.encode("ascii"))
+    except (binascii.Error, UnicodeEncodeError, ValueError):
+        raise ValueError("must be url-safe base64 of 32 bytes (python -m bot genkey)") from None
+    if len(raw) != 32:
+        raise ValueError("must be url-safe base64 of 32 bytes (python -m bot genkey)")
+
+
+def describe_error(error: ValidationError) -> str:
+    """One line naming the first wrong setting and what is wrong with it."""
+    first = error.errors()[0]
+    name = "_".join(str(part) for part in first["loc"] if not isinstance(part, int)).upper()
+    message = str(first["msg"]).removeprefix("Value error, ")
+    value = first.get("input")
+    shown = "" if name in {"TELEGRAM_BOT_TOKEN", "DATA_KEY", "WEBHOOK_SECRET"} else value
+    suffix = ""
+    if isinstance(shown, str | int) and repr(shown) not in message:
+        suffix = f" (got {shown!r})"
+    if not name:
+        return f"Setting error: {message}"
+    return f"Setting {name}: {message}{suffix}"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings; raise SettingsError with one clear line when something is wrong."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        raise SettingsError(describe_error(error)) from None

@@ -1,0 +1,94 @@
+"""The message catalogue: every text a user sees, in Bahasa Indonesia and English.
+
+Texts live in `data/messages.toml` (Telegram HTML). Arguments are escaped when rendered unless
+they are wrapped in `Safe` (text the program built from catalogue texts itself).
+"""
+
+from __future__ import annotations
+
+import html
+import string
+import tomllib
+from collections.abc import Mapping
+from functools import cache
+from importlib import resources
+from typing import Literal
+
+Language = Literal["id", "en"]
+LANGUAGES: tuple[Language, ...] = ("id", "en")
+
+
+class Safe(str):
+    """Text that is already valid Telegram HTML and must not be escaped again."""
+
+    __slots__ = ()
+
+
+class CatalogueError(ValueError):
+    """The message file is incomplete or malformed."""
+
+
+class Catalogue:
+    """Texts by key and language."""
+
+    def __init__(self, texts: Mapping[str, Mapping[str, str]]) -> None:
+        self._texts = {key: dict(value) for key, value in texts.items()}
+        for key, value in self._texts.items():
+            missing = [lang for lang in LANGUAGES if not str(value.get(lang, "")).strip()]
+            if missing:
+                raise CatalogueError(f"message {key!r} has no text in {', '.join(missing)}")
+            for lang in LANGUAGES:
+                _check_placeholders(key, lang, value[lang])
+            if _fields(value["id"]) != _fields(value["en"]):
+                raise CatalogueError(f"message {key!r} uses different placeholders per language")
+
+    def keys(self) -> list[str]:
+        """Every message key."""
+        return sorted(self._texts)
+
+    def raw(self, key: str, language: Language) -> str:
+        """The unformatted text."""
+        try:
+            return self._texts[key][language]
+        except KeyError:
+            raise KeyError(f"no message {key!r}") from None
+
+    def fields(self, key: str) -> set[str]:
+        """The placeholder names a message takes."""
+        return _fields(self._texts[key]["id"])
+
+    def render(self, key: str, language: Language, /, **args: object) -> str:
+        """The message in `language` with its arguments HTML-escaped (unless `Safe`)."""
+        escaped = {name: _escape(value) for name, value in args.items()}
+        return self.raw(key, language).format_map(escaped)
+
+
+def _escape(value: object) -> str:
+    if isinstance(value, Safe):
+        return str(value)
+    return html.escape(str(value), quote=False)
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def _check_placeholders(key: str, lang: str, text: str) -> None:
+    try:
+        list(string.Formatter().parse(text))
+    except ValueError as exc:
+        raise CatalogueError(f"message {key!r} ({lang}) has a broken placeholder: {exc}") from None
+
+
+@cache
+def catalogue() -> Catalogue:
+    """The shipped catalogue, loaded once."""
+    raw = resources.files("conversations").joinpath("data/messages.toml").read_text("utf-8")
+    return Catalogue(tomllib.loads(raw))
+
+
+def language_from_code(code: str | None) -> Language:
+    """Telegram's language_code to ours: Indonesian (and Javanese, Sundanese) → id."""
+    if code and code.split("-")[0].lower() in {"id", "in", "jv", "su"}:
+        return "id"
+    return "en"

@@ -1,0 +1,1 @@
+"""SQLite storage: connection set-up, schema migrations and the repositories."""

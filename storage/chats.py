@@ -1,0 +1,32 @@
+"""Per-chat preferences (the language chosen with /bahasa)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import aiosqlite
+
+from conversations.messages import Language
+from storage.database import now_iso
+
+
+async def get_language(conn: aiosqlite.Connection, chat_id: int) -> Language | None:
+    """The language this chat chose, or None when it never chose."""
+    async with conn.execute("SELECT language FROM chats WHERE chat_id = ?", (chat_id,)) as cur:
+        row = await cur.fetchone()
+    if row is None:
+        return None
+    return "en" if row[0] == "en" else "id"
+
+
+async def set_language(
+    conn: aiosqlite.Connection, chat_id: int, language: Language, now: dt.datetime
+) -> None:
+    """Remember the chat's language."""
+    stamp = now_iso(now)
+    await conn.execute(
+        "INSERT INTO chats (chat_id, language, created_at, updated_at) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (chat_id) DO UPDATE SET language = excluded.language,"
+        " updated_at = excluded.updated_at",
+        (chat_id, language, stamp, stamp),
+    )

@@ -1,0 +1,91 @@
+"""Forward-only schema migrations: numbered SQL files applied in order, each in a transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sqlite3
+from dataclasses import dataclass
+from importlib import resources
+
+import aiosqlite
+
+from storage.database import now_iso, transaction
+
+_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One schema step: its version number, name and SQL statements."""
+
+    version: int
+    name: str
+    statements: tuple[str, ...]
+
+
+def split_statements(sql: str) -> tuple[str, ...]:
+    """Split a script into complete statements (executescript would commit on its own)."""
+    statements: list[str] = []
+    buffer = ""
+    for line in sql.splitlines(keepends=True):
+        if not buffer and (not line.strip() or line.lstrip().startswith("--")):
+            continue
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        raise ValueError(f"incomplete SQL statement at the end: {buffer.strip()[:60]!r}")
+    return tuple(statements)
+
+
+def load_migrations() -> list[Migration]:
+    """All migrations shipped in `storage/migrations`, ordered by version, checked for gaps."""
+    found: list[Migration] = []
+    for entry in resources.files("storage.migrations").iterdir():
+        match = _NAME.match(entry.name)
+        if match:
+            found.append(
+                Migration(
+                    int(match.group(1)), match.group(2), split_statements(entry.read_text("utf-8"))
+                )
+            )
+    found.sort(key=lambda m: m.version)
+    for expected, migration in enumerate(found, start=1):
+        if migration.version != expected:
+            raise ValueError(f"migration {expected:04d} is missing")
+    return found
+
+
+async def current_version(conn: aiosqlite.Connection) -> int:
+    """The newest applied migration, 0 for an empty database."""
+    await conn.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+    )
+    async with conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_migrations") as cur:
+        row = await cur.fetchone()
+    return int(row[0]) if row else 0
+
+
+async def migrate(conn: aiosqlite.Connection, target: int | None = None) -> list[int]:
+    """Apply every migration above the current version (up to `target`); return those applied."""
+    migrations = load_migrations()
+    latest = migrations[-1].version if migrations else 0
+    target = latest if target is None else target
+    version = await current_version(conn)
+    if version > latest:
+        raise RuntimeError(f"database schema {version} is newer than this program knows ({latest})")
+    applied: list[int] = []
+    for migration in migrations:
+        if version < migration.version <= target:
+            async with transaction(conn):
+                for statement in migration.statements:
+                    await conn.execute(statement)
+                await conn.execute(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                    (migration.version, migration.name, now_iso(dt.datetime.now(dt.UTC))),
+                )
+            applied.append(migration.version)
+    return applied

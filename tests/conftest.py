@@ -1,0 +1,92 @@
+"""Shared fixtures: the fake Bot API server over HTTP, settings on a temporary database, the bot."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import hypothesis
+import pytest
+from cryptography.fernet import Fernet
+
+from bot.application import AnyApplication, build_application
+from bot.runtime import running
+from bot.sandbox.fake_api import FakeTelegram
+from bot.sandbox.fake_users import FakeUser
+from bot.settings import Settings
+
+# Imported here, early and shallow: CPython 3.11.7 can fail to rewrite hypothesis's modules
+# when they are first imported from deep inside a failing test.
+hypothesis.settings.register_profile("ci", deadline=None, print_blob=True)
+hypothesis.settings.load_profile("ci")
+
+TOKEN = "123456:TEST-token-for-the-fake-server"
+ADMIN_ID = 777000
+
+
+@pytest.fixture(autouse=True)
+def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    """No setting leaks in from the developer's shell or a .env file."""
+    import os
+
+    for name in list(os.environ):
+        if name in Settings.model_fields or name.lower() in Settings.model_fields:
+            monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+    yield
+
+
+@pytest.fixture
+def settings_factory(tmp_path: Path) -> Callable[..., Settings]:
+    """Settings for a test: a real SQLite file in the test's folder, a fresh data key."""
+
+    def make(**overrides: Any) -> Settings:
+        values: dict[str, Any] = {
+            "telegram_bot_token": TOKEN,
+            "data_key": Fernet.generate_key().decode(),
+            "database_path": tmp_path / "data" / "lapor.db",
+            "admin_user_ids": [ADMIN_ID],
+        }
+        values.update(overrides)
+        return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+    return make
+
+
+@pytest.fixture
+def settings(settings_factory: Callable[..., Settings]) -> Settings:
+    """Default test settings."""
+    return settings_factory()
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeTelegram]:
+    """The fake Bot API server, listening on a free loopback port."""
+    server = FakeTelegram(TOKEN)
+    await server.start()
+    yield server
+    await server.stop()
+
+
+def make_app(settings: Settings, fake: FakeTelegram) -> AnyApplication:
+    """The real Application pointed at the fake server."""
+    return build_application(settings, token=TOKEN, base_url=fake.base_url, file_url=fake.file_url)
+
+
+@pytest.fixture
+async def bot(settings: Settings, fake: FakeTelegram) -> AsyncIterator[AnyApplication]:
+    """The bot running (long polling) against the fake server."""
+    async with running(make_app(settings, fake), settings) as application:
+        yield application
+
+
+@pytest.fixture
+def people(fake: FakeTelegram) -> Callable[..., FakeUser]:
+    """Make a Telegram user who can talk to the bot."""
+    counter = iter(range(50001, 59999))
+
+    def make(language_code: str | None = "id", first_name: str = "Sari", **kw: Any) -> FakeUser:
+        return FakeUser(fake, next(counter), first_name, language_code, **kw)
+
+    return make

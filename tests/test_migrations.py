@@ -1,0 +1,88 @@
+"""Migrations: every version can be built and migrated up to the newest, with the same schema."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import aiosqlite
+import pytest
+
+from storage.database import connect, transaction
+from storage.migrator import current_version, load_migrations, migrate, split_statements
+
+
+async def schema(conn: aiosqlite.Connection) -> list[tuple[str, str]]:
+    async with conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name"
+    ) as cur:
+        return [(row[0], row[1]) for row in await cur.fetchall()]
+
+
+async def test_fresh_database_reaches_latest(tmp_path: Path) -> None:
+    conn = await connect(tmp_path / "nested" / "fresh.db")
+    try:
+        applied = await migrate(conn)
+        latest = load_migrations()[-1].version
+        assert applied == list(range(1, latest + 1))
+        assert await current_version(conn) == latest
+        assert await migrate(conn) == []  # idempotent
+        async with conn.execute("PRAGMA journal_mode") as cur:
+            assert (await cur.fetchone())[0] == "wal"  # type: ignore[index]
+        async with conn.execute("PRAGMA foreign_keys") as cur:
+            assert (await cur.fetchone())[0] == 1  # type: ignore[index]
+        async with conn.execute("PRAGMA busy_timeout") as cur:
+            assert (await cur.fetchone())[0] >= 1000  # type: ignore[index]
+    finally:
+        await conn.close()
+
+
+@pytest.mark.parametrize("start", [m.version for m in load_migrations()])
+async def test_every_version_migrates_up(tmp_path: Path, start: int) -> None:
+    reference = await connect(tmp_path / "reference.db")
+    old = await connect(tmp_path / f"at-{start}.db")
+    try:
+        await migrate(reference)
+        assert await migrate(old, target=start) == list(range(1, start + 1))
+        assert await current_version(old) == start
+        await migrate(old)
+        assert await schema(old) == await schema(reference)
+    finally:
+        await reference.close()
+        await old.close()
+
+
+async def test_a_failing_migration_leaves_nothing_behind(tmp_path: Path) -> None:
+    conn = await connect(tmp_path / "tx.db")
+    try:
+        await migrate(conn)
+        with pytest.raises(aiosqlite.OperationalError):
+            async with transaction(conn):
+                await conn.execute("CREATE TABLE half_done (x INTEGER)")
+                await conn.execute("THIS IS NOT SQL")
+        async with conn.execute("SELECT name FROM sqlite_master WHERE name = 'half_done'") as cur:
+            assert await cur.fetchone() is None
+    finally:
+        await conn.close()
+
+
+async def test_foreign_keys_are_enforced(tmp_path: Path) -> None:
+    conn = await connect(tmp_path / "fk.db")
+    try:
+        await migrate(conn)
+        with pytest.raises(aiosqlite.IntegrityError):
+            await conn.execute(
+                "INSERT INTO case_events (case_id, at, actor_kind, action)"
+                " VALUES (999, 'x', 'system', 'y')"
+            )
+    finally:
+        await conn.close()
+
+
+def test_statements_are_split_whole() -> None:
+    sql = "-- note\nCREATE TABLE a (x TEXT DEFAULT ';');\n\nINSERT INTO a VALUES ('b;c');\n"
+    assert split_statements(sql) == (
+        "CREATE TABLE a (x TEXT DEFAULT ';');",
+        "INSERT INTO a VALUES ('b;c');",
+    )
+    with pytest.raises(ValueError, match="incomplete"):
+        split_statements("CREATE TABLE b (x")

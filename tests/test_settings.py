@@ -1,0 +1,126 @@
+"""Settings: defaults, parsing, and one clear line for every bad value."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from cryptography.fernet import Fernet
+
+from bot.settings import SettingsError, load_settings
+
+KEY = Fernet.generate_key().decode()
+
+
+def test_defaults_mean_sandbox() -> None:
+    settings = load_settings()
+    assert settings.sandbox
+    assert settings.telegram_api_base_url == "https://api.telegram.org/bot"
+    assert settings.file_url == "https://api.telegram.org/file/bot"
+    assert settings.database_path == Path("data/lapor.db")
+    assert settings.evidence_path == Path("data/evidence")
+    assert settings.timezone == "Asia/Jakarta"
+    assert settings.default_language == "id"
+    assert settings.digest_interval_minutes == 60
+    assert settings.digest_daily_time == dt.time(7, 0)
+    assert settings.admin_user_ids == []
+
+
+def test_values_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123:abc")
+    monkeypatch.setenv("DATA_KEY", KEY)
+    monkeypatch.setenv("ADMIN_USER_IDS", " 11, 22 ,33")
+    monkeypatch.setenv("TELEGRAM_API_BASE_URL", "http://127.0.0.1:8081/bot")
+    monkeypatch.setenv("DIGEST_DAILY_TIME", "06:30")
+    monkeypatch.setenv("TICKET_PREFIX", "ln")
+    monkeypatch.setenv("LOG_LEVEL", "debug")
+    settings = load_settings()
+    assert not settings.sandbox
+    assert settings.admin_user_ids == [11, 22, 33]
+    assert settings.file_url == "http://127.0.0.1:8081/file/bot"
+    assert settings.digest_daily_time == dt.time(6, 30)
+    assert settings.ticket_prefix == "LN"
+    assert settings.log_level == "DEBUG"
+
+
+def test_dotenv_file_is_read(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("DIGEST_INTERVAL_MINUTES=15\nDEFAULT_LANGUAGE=en\n")
+    settings = load_settings()
+    assert settings.digest_interval_minutes == 15
+    assert settings.default_language == "en"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [
+        ("ADMIN_USER_IDS", "abc", "Setting ADMIN_USER_IDS: must be comma-separated"),
+        ("TIMEZONE", "Mars/Olympus", "Setting TIMEZONE: unknown time zone"),
+        ("DIGEST_DAILY_TIME", "7 pagi", "Setting DIGEST_DAILY_TIME: must be a time as HH:MM"),
+        ("DIGEST_INTERVAL_MINUTES", "0", "Setting DIGEST_INTERVAL_MINUTES:"),
+        ("DIGEST_INTERVAL_MINUTES", "sering", "Setting DIGEST_INTERVAL_MINUTES:"),
+        ("DATA_KEY", "short", "Setting DATA_KEY: must be url-safe base64 of 32 bytes"),
+        ("TELEGRAM_BOT_TOKEN", "nocolon", "Setting TELEGRAM_BOT_TOKEN: must look like"),
+        ("TELEGRAM_API_BASE_URL", "ftp://x", "Setting TELEGRAM_API_BASE_URL: must start with"),
+        ("DEFAULT_LANGUAGE", "fr", "Setting DEFAULT_LANGUAGE:"),
+        ("TICKET_PREFIX", "L-N", "Setting TICKET_PREFIX: must be 1 to 6 letters"),
+        ("WEBHOOK_PORT", "70000", "Setting WEBHOOK_PORT:"),
+    ],
+)
+def test_bad_value_names_the_setting(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, expected: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    message = str(caught.value)
+    assert message.startswith(expected)
+    assert "\n" not in message
+
+
+def test_secrets_are_not_echoed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATA_KEY", "my-very-secret-but-wrong-key")
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    assert "my-very-secret" not in str(caught.value)
+
+
+def test_token_requires_data_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123:abc")
+    with pytest.raises(SettingsError, match="DATA_KEY is required"):
+        load_settings()
+
+
+def test_command_line_prints_one_line_and_exits_non_zero(tmp_path: Path) -> None:
+    env = {"PATH": "/usr/bin:/bin", "ADMIN_USER_IDS": "abc", "HOME": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-m", "bot"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert done.stdout == ""
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert "ADMIN_USER_IDS" in lines[0]
+    assert "Traceback" not in done.stderr
+
+
+def test_genkey_prints_a_usable_key(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "genkey"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    key = done.stdout.strip()
+    Fernet(key.encode())  # raises if it is not a valid key
+    assert load_settings(data_key=key).data_key is not None
