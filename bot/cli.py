@@ -1,10 +1,11 @@
-"""The command line: `python -m bot [run|sandbox|migrate|genkey]` (also `lapor-netral`)."""
+"""The command line: `python -m bot [run|sandbox|migrate|genkey|explain]` (`lapor-netral`)."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import contextlib
+import datetime as dt
 import logging
 import signal
 import sys
@@ -14,8 +15,12 @@ from typing import Any
 from cryptography.fernet import Fernet
 from pydantic import SecretStr
 
+from bot.explain import ExplainError, explain
+from bot.explain import add_arguments as add_explain_arguments
 from bot.logs import setup_logging
 from bot.settings import Settings, SettingsError, load_settings
+from conversations.jurisdiction.engine import build_jurisdiction
+from conversations.jurisdiction.errors import DataFileError
 
 log = logging.getLogger("bot")
 
@@ -28,6 +33,9 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("sandbox", help="run the fake Bot API and a terminal chat")
     sub.add_parser("migrate", help="apply database migrations and exit")
     sub.add_parser("genkey", help="print a new DATA_KEY")
+    add_explain_arguments(
+        sub.add_parser("explain", help="print the jurisdiction decision for the given facts")
+    )
     return top
 
 
@@ -48,6 +56,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     # The sandbox terminal is a chat: its log goes to a file beside the database.
     log_file = settings.database_path.parent / "sandbox.log" if sandbox else None
     setup_logging(settings.log_level, secrets, log_file)
+    try:
+        jurisdiction = build_jurisdiction(settings.rules_file, settings.elections_file)
+    except (DataFileError, OSError) as error:
+        print(f"lapor-netral: {error}", file=sys.stderr)
+        return 2
+    if command == "explain":
+        try:
+            print(explain(jurisdiction, args, dt.datetime.now(settings.zone).date()))
+        except ExplainError as error:
+            print(f"lapor-netral explain: {error}", file=sys.stderr)
+            return 2
+        return 0
     if command == "migrate":
         return _run_async(lambda stop: _migrate(settings))
     if sandbox:

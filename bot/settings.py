@@ -39,6 +39,7 @@ class Settings(BaseSettings):
     digest_daily_time: dt.time = dt.time(7, 0)
     ticket_prefix: str = "LN"
     elections_file: Path | None = None
+    rules_file: Path | None = None
     draft_ttl_hours: int = Field(default=72, ge=1)
     max_evidence_items: int = Field(default=10, ge=0, le=50)
     max_evidence_mb: int = Field(default=20, ge=1, le=2000)

@@ -98,3 +98,119 @@ async def test_migrate_command(tmp_path: Path) -> None:
     out, err = await asyncio.wait_for(process.communicate(), 60)
     assert process.returncode == 0, err.decode()
     assert b"applied migrations: [1" in out
+
+
+def run_cli(tmp_path: Path, *args: str, **env: str) -> tuple[int, str, str]:
+    import subprocess
+
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=tmp_path,
+        env=child_env(tmp_path, **env),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    return done.returncode, done.stdout, done.stderr
+
+
+def test_explain_prints_the_decision(tmp_path: Path) -> None:
+    code, out, err = run_cli(
+        tmp_path,
+        "explain",
+        "--category",
+        "service_conditioning",
+        "--person",
+        "asn",
+        "--public-service",
+        "yes",
+        "--province",
+        "36",
+        "--regency",
+        "36.73",
+        "--event-date",
+        "2024-02-10",
+        "--report-date",
+        "2024-02-12",
+    )
+    assert code == 0, err
+    assert "Lembaga berwenang: Bawaslu Kota Serang; Ombudsman RI Perwakilan Banten" in out
+    assert "17 Februari 2024" in out
+    assert "<b>" not in out
+
+
+def test_explain_accepts_names_and_refuses_ambiguity(tmp_path: Path) -> None:
+    code, out, _ = run_cli(
+        tmp_path,
+        "explain",
+        "--category",
+        "state_facilities",
+        "--person",
+        "village",
+        "--province",
+        "jabar",
+        "--regency",
+        "kota bekasi",
+        "--event-date",
+        "2024-11-01",
+        "--report-date",
+        "2024-11-02",
+        "--language",
+        "en",
+    )
+    assert code == 0
+    assert "Handled by: Bawaslu Kota Bekasi; Ombudsman RI Perwakilan Jakarta Raya" in out
+    code, _, err = run_cli(
+        tmp_path,
+        "explain",
+        "--category",
+        "state_facilities",
+        "--person",
+        "asn",
+        "--province",
+        "jabar",
+        "--regency",
+        "bekasi",
+        "--event-date",
+        "2024-11-01",
+    )
+    assert code == 2
+    assert "Kabupaten Bekasi (32.16)" in err and "Kota Bekasi (32.75)" in err
+
+
+def test_a_bad_elections_file_stops_start_up(tmp_path: Path) -> None:
+    bad = tmp_path / "pemilu.toml"
+    bad.write_text(
+        '[[elections]]\nname = "Pilkada Ulang"\nkind = "pilkades"\n'
+        "start = 2025-01-01\nvoting_day = 2025-02-01\nend = 2025-03-01\n"
+    )
+    code, _, err = run_cli(tmp_path, "migrate", ELECTIONS_FILE=str(bad))
+    assert code == 2
+    assert err.count("\n") == 1
+    assert "elections[0] (Pilkada Ulang).kind" in err
+
+
+def test_an_added_election_window_changes_the_decision(tmp_path: Path) -> None:
+    extra = tmp_path / "pemilu.toml"
+    extra.write_text(
+        '[[elections]]\nname = "Pilkada 2029"\nkind = "pilkada"\n'
+        "start = 2026-11-01\nvoting_day = 2027-02-01\nend = 2027-06-01\n"
+    )
+    args = (
+        "explain",
+        "--category",
+        "political_expression",
+        "--person",
+        "asn",
+        "--province",
+        "36",
+        "--event-date",
+        "2026-11-25",
+        "--report-date",
+        "2026-11-28",
+    )
+    _, without, _ = run_cli(tmp_path, *args)
+    _, with_window, _ = run_cli(tmp_path, *args, ELECTIONS_FILE=str(extra))
+    assert "Lembaga berwenang: tidak ada" in without
+    assert "Lembaga berwenang: Bawaslu Provinsi Banten" in with_window

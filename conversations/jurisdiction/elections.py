@@ -1,0 +1,98 @@
+"""Election stage windows (`data/elections.toml`, or the file in ELECTIONS_FILE)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from conversations.jurisdiction.errors import DataFileError
+
+
+class ElectionsError(DataFileError):
+    """The elections file is malformed; the message names the entry."""
+
+
+class Election(BaseModel):
+    """The stages of one election: from `start` through `voting_day` to `end`."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    kind: Literal["pemilu", "pilkada"]
+    start: dt.date
+    voting_day: dt.date
+    end: dt.date
+    regions: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Election:
+        if not self.start <= self.voting_day <= self.end:
+            raise ValueError("dates must run start <= voting_day <= end")
+        return self
+
+    def covers(self, day: dt.date, province_code: str, regency_code: str | None) -> bool:
+        """Whether this election's stages run on `day` at that place."""
+        if not self.start <= day <= self.end:
+            return False
+        if not self.regions:
+            return True
+        return province_code in self.regions or (regency_code or "") in self.regions
+
+
+class Elections(BaseModel):
+    """All election windows."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    elections: list[Election] = Field(default_factory=list)
+
+    def running(
+        self, day: dt.date, province_code: str, regency_code: str | None
+    ) -> Election | None:
+        """An election whose stages run on `day` at that place, if any."""
+        for election in self.elections:
+            if election.covers(day, province_code, regency_code):
+                return election
+        return None
+
+
+def parse_elections(text: str, source: str = "elections.toml") -> Elections:
+    """Validate an elections file."""
+    try:
+        raw = tomllib.loads(text)
+        return Elections.model_validate(raw)
+    except tomllib.TOMLDecodeError as exc:
+        raise ElectionsError(f"{source}: not valid TOML: {exc}") from None
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = first["loc"]
+        entry = ""
+        if len(loc) >= 2 and loc[0] == "elections" and isinstance(loc[1], int):
+            items = raw.get("elections", [])
+            name = items[loc[1]].get("name") if loc[1] < len(items) else None
+            entry = f"elections[{loc[1]}]" + (f" ({name})" if name else "")
+            rest = ".".join(str(p) for p in loc[2:])
+            entry = f"{entry}.{rest}" if rest else entry
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise ElectionsError(f"{source}: {entry or 'file'}: {message}") from None
+
+
+def load_elections(path: Path | None = None) -> Elections:
+    """The windows from `path`, or the shipped file."""
+    if path is not None:
+        return parse_elections(path.read_text("utf-8"), str(path))
+    return shipped_elections()
+
+
+@cache
+def shipped_elections() -> Elections:
+    """The shipped windows, loaded once."""
+    return parse_elections(
+        resources.files("conversations").joinpath("data/elections.toml").read_text("utf-8")
+    )

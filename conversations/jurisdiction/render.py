@@ -1,0 +1,47 @@
+"""The decision as the reporter's last message (design §5a "How the decision is shown")."""
+
+from __future__ import annotations
+
+import html
+
+from conversations.bilingual import Bilingual
+from conversations.jurisdiction.models import Decision
+from conversations.messages import Language, Safe, catalogue
+
+MAX_LENGTH = 3500
+
+
+def _section(title_key: str, items: list[Bilingual], language: Language) -> list[str]:
+    if not items:
+        return []
+    lines = ["", catalogue().render(title_key, language)]
+    lines += [f"• {html.escape(item.get(language), quote=False)}" for item in items]
+    return lines
+
+
+def render_decision(decision: Decision, ticket: str | None, language: Language) -> Safe:
+    """The decision as Telegram HTML in `language`; `ticket` is None for a preview."""
+    texts = catalogue()
+    lines: list[str] = []
+    if ticket is not None:
+        lines += [texts.render("decision_title", language), ""]
+        lines.append(texts.render("decision_ticket", language, ticket=ticket))
+    if decision.offices:
+        offices = "; ".join(office.name for office in decision.offices)
+        lines.append(texts.render("decision_handled_by", language, offices=offices))
+    else:
+        lines.append(texts.render("decision_handled_by_none", language))
+    lines += _section("decision_reasons", decision.reasons, language)
+    lines += _section("decision_deadlines", [d.text for d in decision.deadlines], language)
+    lines += _section("decision_warnings", decision.warnings, language)
+    lines += _section("decision_next_steps", decision.next_steps, language)
+    lines += _section("decision_referrals", decision.referrals, language)
+    if decision.legal_bases:
+        bases = "; ".join(decision.legal_bases)
+        lines += ["", texts.render("decision_basis", language, bases=bases)]
+    if ticket is not None:
+        lines += ["", texts.render("decision_status_hint", language, ticket=ticket)]
+    text = "\n".join(lines)
+    if len(text) > MAX_LENGTH:  # a rules file with very long texts: keep the message sendable
+        text = text[: MAX_LENGTH - 1].rsplit("\n", 1)[0] + "\n…"
+    return Safe(text)

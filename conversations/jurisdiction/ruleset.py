@@ -1,0 +1,238 @@
+"""The rules file (`data/rules.toml`) as validated models; a bad file names the bad entry."""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from conversations.bilingual import Bilingual
+from conversations.jurisdiction.errors import DataFileError
+from conversations.jurisdiction.models import (
+    Agency,
+    Complained,
+    Identity,
+    PublicService,
+    ReportFacts,
+)
+
+OFFICIAL = "official"
+
+
+class RulesError(DataFileError):
+    """The rules file is malformed; the message names the entry and the problem."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Category(_Strict):
+    """A kind of incident (step 2)."""
+
+    id: str
+    label: Bilingual
+    hint: Bilingual
+    urgent: bool = False
+    service_nexus: bool = False
+
+
+class PersonKind(_Strict):
+    """A kind of person reported (step 3)."""
+
+    id: str
+    label: Bilingual
+    official: bool
+    referrals: list[str] = Field(default_factory=list)
+    note: Bilingual | None = None
+
+
+class Condition(_Strict):
+    """When a rule applies; every given field must hold."""
+
+    person: list[str] | None = None
+    not_person: list[str] | None = None
+    category: list[str] | None = None
+    not_category: list[str] | None = None
+    service_nexus: bool | None = None
+    public_service: list[PublicService] | None = None
+
+
+class Rule(_Strict):
+    """One jurisdiction rule: a condition, the bodies it adds and why."""
+
+    id: str
+    when: Condition
+    bodies: list[Agency]
+    reason: Bilingual
+    basis: str
+    referrals: list[str] = Field(default_factory=list)
+
+
+class Limit(_Strict):
+    """A time limit on one body's handling."""
+
+    rule: str
+    basis: str
+    needs_election_stage: bool = False
+    days_from_learning: int | None = None
+    max_event_age_years: int | None = None
+    no_stage_warning: Bilingual | None = None
+    late_warning: Bilingual | None = None
+    too_old_warning: Bilingual | None = None
+
+    @model_validator(mode="after")
+    def _warnings_present(self) -> Limit:
+        if self.needs_election_stage and self.no_stage_warning is None:
+            raise ValueError("needs_election_stage requires no_stage_warning")
+        if self.days_from_learning is not None and self.late_warning is None:
+            raise ValueError("days_from_learning requires late_warning")
+        if self.max_event_age_years is not None and self.too_old_warning is None:
+            raise ValueError("max_event_age_years requires too_old_warning")
+        return self
+
+
+class Step(_Strict):
+    """A next step shown with a body, optionally only for some answers."""
+
+    text: Bilingual
+    identity: list[Identity] | None = None
+    complained: list[Complained] | None = None
+
+    def applies(self, facts: ReportFacts) -> bool:
+        """Whether this step concerns the reporter's answers."""
+        if self.identity is not None and facts.identity not in self.identity:
+            return False
+        return self.complained is None or (facts.complained or "unknown") in self.complained
+
+
+class BodyInfo(_Strict):
+    """How a body is named and what the reporter should do next with it."""
+
+    name: Bilingual
+    deadline: Bilingual
+    next_steps: list[Step] = Field(default_factory=list)
+
+
+class Referral(_Strict):
+    """Somewhere else the reporter can go; `sanction` marks the disciplinary route."""
+
+    text: Bilingual
+    sanction: bool = False
+
+
+class Fallback(_Strict):
+    """What to say when nothing else applies."""
+
+    text: Bilingual
+
+
+class RuleSet(_Strict):
+    """The whole rules file."""
+
+    categories: list[Category]
+    person_kinds: list[PersonKind]
+    rules: list[Rule]
+    limits: dict[Agency, Limit] = Field(default_factory=dict)
+    bodies: dict[Agency, BodyInfo]
+    referrals: dict[str, Referral] = Field(default_factory=dict)
+    fallback: Fallback
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> RuleSet:
+        categories = {c.id for c in self.categories}
+        kinds = {k.id for k in self.person_kinds}
+        _unique("categories", [c.id for c in self.categories])
+        _unique("person_kinds", [k.id for k in self.person_kinds])
+        _unique("rules", [r.id for r in self.rules])
+        for kind in self.person_kinds:
+            for ref in kind.referrals:
+                if ref not in self.referrals:
+                    raise ValueError(f"person_kinds {kind.id!r}: unknown referral {ref!r}")
+        for rule in self.rules:
+            when = rule.when
+            for name in (when.person or []) + (when.not_person or []):
+                if name != OFFICIAL and name not in kinds:
+                    raise ValueError(f"rules {rule.id!r}: unknown kind of person {name!r}")
+            for name in (when.category or []) + (when.not_category or []):
+                if name not in categories:
+                    raise ValueError(f"rules {rule.id!r}: unknown category {name!r}")
+            for ref in rule.referrals:
+                if ref not in self.referrals:
+                    raise ValueError(f"rules {rule.id!r}: unknown referral {ref!r}")
+        for agency in ("ombudsman", "bawaslu"):
+            if agency not in self.bodies:
+                raise ValueError(f"bodies: {agency!r} is missing")
+        return self
+
+    def category(self, category_id: str) -> Category:
+        """The category with this id (KeyError when unknown)."""
+        for category in self.categories:
+            if category.id == category_id:
+                return category
+        raise KeyError(f"unknown category {category_id!r}")
+
+    def person_kind(self, kind_id: str) -> PersonKind:
+        """The kind of person with this id (KeyError when unknown)."""
+        for kind in self.person_kinds:
+            if kind.id == kind_id:
+                return kind
+        raise KeyError(f"unknown kind of person {kind_id!r}")
+
+    def urgent_categories(self) -> set[str]:
+        """Categories whose reports alert staff at once."""
+        return {c.id for c in self.categories if c.urgent}
+
+
+def _unique(section: str, ids: list[str]) -> None:
+    seen: set[str] = set()
+    for item in ids:
+        if item in seen:
+            raise ValueError(f"{section}: id {item!r} appears twice")
+        seen.add(item)
+
+
+def _where(error: ValidationError, raw: dict[str, object]) -> str:
+    first = error.errors()[0]
+    location = first["loc"]
+    parts: list[str] = []
+    node: object = raw
+    for part in location:
+        if isinstance(part, int) and isinstance(node, list):
+            node = node[part] if part < len(node) else None
+            entry_id = node.get("id") if isinstance(node, dict) else None
+            parts[-1] = f"{parts[-1]}[{part}]" + (f" ({entry_id})" if entry_id else "")
+        else:
+            parts.append(str(part))
+            node = node.get(str(part)) if isinstance(node, dict) else None
+    place = ".".join(parts) or "file"
+    return f"{place}: {str(first['msg']).removeprefix('Value error, ')}"
+
+
+def parse_rules(text: str, source: str = "rules.toml") -> RuleSet:
+    """Validate a rules file; raise RulesError naming the bad entry."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RulesError(f"{source}: not valid TOML: {exc}") from None
+    try:
+        return RuleSet.model_validate(raw)
+    except ValidationError as exc:
+        raise RulesError(f"{source}: {_where(exc, raw)}") from None
+
+
+def load_rules(path: Path | None = None) -> RuleSet:
+    """The rules from `path`, or the shipped file."""
+    if path is not None:
+        return parse_rules(path.read_text("utf-8"), str(path))
+    return shipped_rules()
+
+
+@cache
+def shipped_rules() -> RuleSet:
+    """The rules file shipped with the program, loaded once."""
+    text = resources.files("conversations").joinpath("data/rules.toml").read_text("utf-8")
+    return parse_rules(text)
