@@ -10,9 +10,12 @@ from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 
 from bot.handlers import register_handlers
+from bot.jobs import schedule_jobs
 from bot.services import SERVICES_KEY, SETTINGS_KEY, Services, app_settings
 from bot.settings import Settings
+from conversations.jurisdiction.engine import build_jurisdiction
 from conversations.messages import catalogue
+from storage.crypto import DataCipher
 from storage.database import connect
 from storage.migrator import migrate
 
@@ -73,11 +76,17 @@ async def post_init(application: AnyApplication) -> None:
     """Open and migrate the database, load the data files, publish the command menu."""
     settings = app_settings(application)
     catalogue()
+    jurisdiction = build_jurisdiction(settings.rules_file, settings.elections_file)
+    assert settings.data_key is not None, "the CLI provides a DATA_KEY (generated in the sandbox)"
+    cipher = DataCipher(settings.data_key.get_secret_value())
     db = await connect(settings.database_path)
     applied = await migrate(db)
     if applied:
         log.info("database migrated to version %s", applied[-1])
-    application.bot_data[SERVICES_KEY] = Services(settings=settings, db=db)
+    application.bot_data[SERVICES_KEY] = Services(
+        settings=settings, db=db, cipher=cipher, jurisdiction=jurisdiction
+    )
+    schedule_jobs(application)
     for language, commands in COMMANDS.items():
         await application.bot.set_my_commands(
             [BotCommand(name, description) for name, description in commands],

@@ -1,22 +1,98 @@
-"""Citizen-side callbacks: translate Telegram updates into core events and send the replies."""
+"""Citizen-side callbacks: Telegram updates in, core events through the flow, actions out."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import secrets
 
-from telegram import Update
-from telegram.error import BadRequest
+from telegram import Message, Update
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
+from bot.evidence import fetch_evidence, remove_files
 from bot.render import send_replies
-from bot.services import services
-from conversations.menu import handle_menu
+from bot.services import Services, services
+from conversations.draft import Draft, EvidenceKind
+from conversations.flow import (
+    Action,
+    FileReport,
+    ListTickets,
+    LookupStatus,
+    ResendFiled,
+    filed_reply,
+    handle,
+)
 from conversations.messages import Language, language_from_code
+from conversations.questions import FetchEvidence
 from conversations.replies import Reply
-from conversations.session import Command, Event, Press, Profile, Text, Unsupported
-from storage import chats
+from conversations.session import (
+    Attachment,
+    Command,
+    Contact,
+    Event,
+    EvidenceFailed,
+    EvidenceStored,
+    Location,
+    Press,
+    Text,
+    Unsupported,
+)
+from conversations.status import StatusView, status_reply, tickets_reply
+from conversations.tickets import RANDOM_BITS, make_ticket
+from storage import cases, chats, drafts
+from storage import evidence as evidence_store
+from storage.ratelimit import allow
 
 log = logging.getLogger(__name__)
+
+STATUS_WINDOW_HOURS = 1
+
+
+def _attachment(message: Message) -> Attachment | None:
+    kind: EvidenceKind
+    if message.photo:
+        largest = message.photo[-1]
+        return Attachment(
+            "photo",
+            largest.file_id,
+            largest.file_unique_id,
+            largest.file_size or 0,
+            "foto.jpg",
+            "image/jpeg",
+        )
+    if message.document is not None:
+        doc = message.document
+        name = doc.file_name or "dokumen"
+        return Attachment(
+            "document", doc.file_id, doc.file_unique_id, doc.file_size or 0, name, doc.mime_type
+        )
+    for kind, media in (
+        ("video", message.video),
+        ("voice", message.voice),
+        ("audio", message.audio),
+    ):
+        if media is not None:
+            name = getattr(media, "file_name", None) or kind
+            return Attachment(
+                kind,
+                media.file_id,
+                media.file_unique_id,
+                media.file_size or 0,
+                name,
+                media.mime_type,
+            )
+    if message.video_note is not None:
+        note = message.video_note
+        return Attachment(
+            "video",
+            note.file_id,
+            note.file_unique_id,
+            note.file_size or 0,
+            "video_note.mp4",
+            "video/mp4",
+        )
+    return None
 
 
 def event_of(update: Update) -> Event:
@@ -30,23 +106,31 @@ def event_of(update: Update) -> Event:
         text = message.text
         if text.startswith("/"):
             head, _, argument = text.partition(" ")
-            name = head[1:].split("@", 1)[0]
-            return Command(name.lower(), argument.strip())
+            return Command(head[1:].split("@", 1)[0].lower(), argument.strip())
         return Text(text)
-    return Unsupported(message.effective_attachment.__class__.__name__.lower())
+    if message.location is not None:
+        return Location(message.location.latitude, message.location.longitude)
+    if message.contact is not None:
+        return Contact(message.contact.phone_number, message.contact.user_id)
+    attachment = _attachment(message)
+    if attachment is not None:
+        return attachment
+    return Unsupported("sticker" if message.sticker else "other")
 
 
 async def language_of(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Language:
-    """The chat's chosen language, else the one Telegram reports for the user."""
+    """The chat's chosen language; on first contact, the one Telegram reports (then stored)."""
     chat = update.effective_chat
     assert chat is not None
-    chosen = await chats.get_language(services(context).db, chat.id)
+    svc = services(context)
+    chosen = await chats.get_language(svc.db, chat.id)
     if chosen is not None:
         return chosen
     user = update.effective_user
-    if user is None or user.language_code is None:
-        return services(context).settings.default_language
-    return language_from_code(user.language_code)
+    code = user.language_code if user is not None else None
+    language = language_from_code(code) if code else svc.settings.default_language
+    await chats.set_language(svc.db, chat.id, language, svc.now())
+    return language
 
 
 async def on_private_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -55,15 +139,161 @@ async def on_private_update(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     assert chat is not None
     svc = services(context)
     language = await language_of(update, context)
-    user = update.effective_user
-    profile = Profile(language, user.first_name if user else "")
-    event = event_of(update)
     if update.callback_query is not None:
         await _acknowledge(update)
-    outcome = handle_menu(profile, event)
+    user = update.effective_user
+    draft = await drafts.load(svc.db, svc.cipher, chat.id)
+    await run_event(
+        context,
+        chat.id,
+        user.id if user else 0,
+        user.first_name if user else "",
+        draft,
+        event_of(update),
+        language,
+    )
+
+
+async def run_event(
+    context: ContextTypes.DEFAULT_TYPE,
+    chat_id: int,
+    user_id: int,
+    first_name: str,
+    draft: Draft | None,
+    event: Event,
+    language: Language,
+) -> None:
+    """Pass one event through the flow, save the draft first, then carry out the actions."""
+    svc = services(context)
+    outcome = handle(
+        draft,
+        event,
+        svc.context(language, user_id),
+        new_draft_id=secrets.token_hex(8),
+        first_name=first_name,
+        ticket_prefix=svc.settings.ticket_prefix,
+    )
+    if outcome.discarded:
+        remove_files(await evidence_store.drop_for_draft(svc.db, outcome.discarded))
+    if outcome.draft is not None:
+        await drafts.save(svc.db, svc.cipher, chat_id, outcome.draft, svc.now())
+    elif not any(isinstance(a, FileReport) for a in outcome.actions):
+        await drafts.delete(svc.db, chat_id)
     if outcome.language != language:
-        await chats.set_language(svc.db, chat.id, outcome.language, svc.now())
-    await send_replies(context.bot, chat.id, outcome.replies, outcome.language)
+        await chats.set_language(svc.db, chat_id, outcome.language, svc.now())
+    for action in outcome.actions:
+        await _perform(
+            context, svc, chat_id, user_id, first_name, outcome.draft, action, outcome.language
+        )
+
+
+async def _perform(
+    context: ContextTypes.DEFAULT_TYPE,
+    svc: Services,
+    chat_id: int,
+    user_id: int,
+    first_name: str,
+    draft: Draft | None,
+    action: Action,
+    language: Language,
+) -> None:
+    if isinstance(action, Reply):
+        await send_replies(context.bot, chat_id, [action], language)
+    elif isinstance(action, FetchEvidence):
+        assert draft is not None
+        result: Event
+        try:
+            folder = svc.settings.evidence_path / draft.draft_id
+            record, item = await fetch_evidence(context.bot, action.attachment, folder)
+            await evidence_store.add(svc.db, chat_id, draft.draft_id, record, svc.now())
+            result = EvidenceStored(item)
+        except (TelegramError, OSError) as exc:
+            log.warning("evidence download failed: %s", type(exc).__name__)
+            result = EvidenceFailed()
+        await run_event(context, chat_id, user_id, first_name, draft, result, language)
+    elif isinstance(action, FileReport):
+        await _file(context, svc, chat_id, action.draft, language)
+    elif isinstance(action, ResendFiled):
+        filed = await cases.find_by_draft(svc.db, action.draft_id)
+        if filed is None:
+            await send_replies(context.bot, chat_id, [Reply("hint_stale_button")], language)
+        else:
+            await send_replies(
+                context.bot,
+                chat_id,
+                [Reply("already_filed"), filed_reply(filed.decision, filed.ticket, language)],
+                language,
+            )
+    elif isinstance(action, LookupStatus):
+        await _status(context, svc, chat_id, action.ticket, language)
+    elif isinstance(action, ListTickets):
+        mine = await cases.tickets_of_chat(svc.db, chat_id)
+        await send_replies(context.bot, chat_id, [tickets_reply(mine, language)], language)
+
+
+async def _file(
+    context: ContextTypes.DEFAULT_TYPE,
+    svc: Services,
+    chat_id: int,
+    draft: Draft,
+    language: Language,
+) -> None:
+    """File the draft (once) and show the decision."""
+    decision = svc.jurisdiction.decide(draft.facts(svc.today()))
+    prefix = svc.settings.ticket_prefix
+    filed = await cases.file_case(
+        svc.db,
+        draft=draft,
+        chat_id=chat_id,
+        language=language,
+        decision=decision,
+        cipher=svc.cipher,
+        now=svc.now(),
+        new_ticket=lambda: make_ticket(prefix, secrets.randbits(RANDOM_BITS)),
+    )
+    if filed.created:
+        log.info(
+            "case filed: ticket %s, case %s, bodies %s",
+            filed.ticket,
+            filed.case_id,
+            ",".join(decision.bodies) or "none",
+        )
+    replies = [filed_reply(filed.decision, filed.ticket, language)]
+    if not filed.created:
+        replies.insert(0, Reply("already_filed"))
+    await send_replies(context.bot, chat_id, replies, language)
+
+
+async def _status(
+    context: ContextTypes.DEFAULT_TYPE, svc: Services, chat_id: int, ticket: str, language: Language
+) -> None:
+    """Show a ticket's status, within the per-chat lookup limit."""
+    allowed = await allow(
+        svc.db,
+        chat_id,
+        "status",
+        limit=svc.settings.status_lookups_per_hour,
+        window=dt.timedelta(hours=STATUS_WINDOW_HOURS),
+        now=svc.now(),
+    )
+    if not allowed:
+        log.info("status lookup refused: rate limit")
+        await send_replies(context.bot, chat_id, [Reply("status_limited")], language)
+        return
+    found = await cases.status_of(svc.db, ticket)
+    if found is None:
+        await send_replies(
+            context.bot, chat_id, [Reply("status_not_found", {"ticket": ticket})], language
+        )
+        return
+    view = StatusView(
+        ticket=found.ticket,
+        status=found.status,
+        since=svc.local_date(found.status_changed_at),
+        offices=found.offices,
+        notes=[(svc.local_date(at), note) for at, note in found.public_notes],
+    )
+    await send_replies(context.bot, chat_id, [status_reply(view, language)], language)
 
 
 async def on_group_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -80,7 +310,10 @@ async def _acknowledge(update: Update) -> None:
     """Answer the button press and take the buttons off its message (no stale presses)."""
     query = update.callback_query
     assert query is not None
-    await query.answer()
+    try:
+        await query.answer()
+    except BadRequest as exc:  # answered already or too old: the press is still handled
+        log.debug("callback answer refused: %s", exc)
     if query.message is not None and getattr(query.message, "reply_markup", None):
         try:
             await query.edit_message_reply_markup(None)

@@ -15,7 +15,7 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.ext import ExtBot
 
-from conversations.messages import Language, catalogue
+from conversations.messages import Language
 from conversations.replies import Reply
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
@@ -24,12 +24,10 @@ Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 def keyboard(reply: Reply, language: Language) -> Markup | None:
     """The reply's buttons as Telegram markup, or None."""
     if reply.request_contact:
-        label = catalogue().raw(reply.request_contact, language)
-        return ReplyKeyboardMarkup(
-            [[KeyboardButton(label, request_contact=True)]],
-            resize_keyboard=True,
-            one_time_keyboard=True,
-        )
+        rows = [[KeyboardButton(reply.request_contact, request_contact=True)]]
+        if reply.keyboard_texts:
+            rows.append([KeyboardButton(text) for text in reply.keyboard_texts])
+        return ReplyKeyboardMarkup(rows, resize_keyboard=True, one_time_keyboard=True)
     if reply.buttons:
         return InlineKeyboardMarkup(
             [

@@ -10,6 +10,10 @@ import aiosqlite
 from telegram.ext import Application, CallbackContext
 
 from bot.settings import Settings
+from conversations.jurisdiction.engine import Jurisdiction
+from conversations.messages import Language
+from conversations.questions import Context, Limits
+from storage.crypto import DataCipher
 
 SERVICES_KEY = "services"
 SETTINGS_KEY = "settings"
@@ -17,14 +21,41 @@ SETTINGS_KEY = "settings"
 
 @dataclass
 class Services:
-    """Settings and the open database connection, shared by the handlers and jobs."""
+    """Settings, the open database, the data key and the jurisdiction data."""
 
     settings: Settings
     db: aiosqlite.Connection
+    cipher: DataCipher
+    jurisdiction: Jurisdiction
 
     def now(self) -> dt.datetime:
         """The current moment (UTC); the one place the shell reads the clock."""
         return dt.datetime.now(dt.UTC)
+
+    def today(self) -> dt.date:
+        """Today's date in the configured time zone."""
+        return self.now().astimezone(self.settings.zone).date()
+
+    def local_date(self, moment: dt.datetime) -> dt.date:
+        """The date of a stored moment in the configured time zone."""
+        return moment.astimezone(self.settings.zone).date()
+
+    def limits(self) -> Limits:
+        """The input limits from the settings."""
+        return Limits(
+            max_evidence_items=self.settings.max_evidence_items,
+            max_evidence_bytes=self.settings.max_evidence_mb * 1024 * 1024,
+        )
+
+    def context(self, language: Language, user_id: int) -> Context:
+        """The pure core's view of now, the reader and the data files."""
+        return Context(
+            today=self.today(),
+            language=language,
+            user_id=user_id,
+            jurisdiction=self.jurisdiction,
+            limits=self.limits(),
+        )
 
 
 def services(context: CallbackContext[Any, Any, Any, Any]) -> Services:

@@ -32,7 +32,8 @@ class Reply:
     args: dict[str, object] = field(default_factory=dict)
     buttons: tuple[tuple[Button, ...], ...] = ()
     html: Safe | None = None
-    request_contact: str | None = None  # label key of a reply-keyboard "share my number" button
+    request_contact: str | None = None  # label of a reply-keyboard "share my number" button
+    keyboard_texts: tuple[str, ...] = ()  # more reply-keyboard buttons that send their text
     remove_keyboard: bool = False
 
     def text(self, language: Language) -> str:

@@ -1,9 +1,10 @@
-"""Per-chat state of the pure core and the events that change it."""
+"""The events that reach the pure core, and who is writing."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from conversations.draft import EvidenceItem, EvidenceKind
 from conversations.messages import Language
 
 
@@ -30,18 +31,69 @@ class Press:
 
 
 @dataclass(frozen=True, slots=True)
+class Location:
+    """A shared map location."""
+
+    latitude: float
+    longitude: float
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """A shared contact; `user_id` is the contact's Telegram id when it is a Telegram user."""
+
+    phone: str
+    user_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file the reporter sent (not downloaded yet)."""
+
+    kind: EvidenceKind
+    file_id: str
+    file_unique_id: str
+    size_bytes: int
+    file_name: str
+    mime_type: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceStored:
+    """The shell downloaded and stored an attachment."""
+
+    item: EvidenceItem
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceFailed:
+    """The shell could not download an attachment."""
+
+
+@dataclass(frozen=True, slots=True)
 class Unsupported:
     """Something the bot cannot use where it came (a sticker, a poll, an edited message)."""
 
     kind: str
 
 
-Event = Command | Text | Press | Unsupported
+Event = (
+    Command
+    | Text
+    | Press
+    | Location
+    | Contact
+    | Attachment
+    | EvidenceStored
+    | EvidenceFailed
+    | Unsupported
+)
 
 
 @dataclass(frozen=True, slots=True)
 class Profile:
-    """Who is writing: the chat's language and the name to greet them by."""
+    """Who is writing: the chat's language, the name to greet them by, their Telegram id."""
 
     language: Language
     first_name: str = ""
+    user_id: int = 0

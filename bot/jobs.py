@@ -1,0 +1,58 @@
+"""Scheduled jobs on PTB's JobQueue: reminding and expiring untouched drafts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from telegram.error import Forbidden, TelegramError
+from telegram.ext import Application, ContextTypes
+
+from bot.evidence import remove_files
+from bot.render import send_replies
+from bot.services import services
+from conversations.questions import QUESTIONS, TOTAL_STEPS
+from conversations.replies import Button, Reply
+from storage import chats, drafts
+from storage import evidence as evidence_store
+
+log = logging.getLogger(__name__)
+
+DRAFT_CHECK_SECONDS = 600
+
+
+def schedule_jobs(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Register the jobs (jobs are not persisted: this runs at every start)."""
+    job_queue = application.job_queue
+    assert job_queue is not None, "install python-telegram-bot[job-queue]"
+    job_queue.run_repeating(expire_drafts, interval=DRAFT_CHECK_SECONDS, first=30, name="drafts")
+
+
+async def expire_drafts(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Remind drafts untouched for DRAFT_TTL_HOURS once; delete them after as long again."""
+    svc = services(context)
+    ttl = dt.timedelta(hours=svc.settings.draft_ttl_hours)
+    now = svc.now()
+    for idle in await drafts.idle(svc.db, now - ttl, reminded=False):
+        language = await chats.get_language(svc.db, idle.chat_id) or svc.settings.default_language
+        step = QUESTIONS[idle.step].step if idle.step in QUESTIONS else 1
+        reminder = Reply(
+            "draft_reminder",
+            {"n": step, "total": TOTAL_STEPS, "hours": svc.settings.draft_ttl_hours},
+            ((Button("dr:continue", "btn_continue"),),),
+        )
+        await drafts.mark_reminded(svc.db, idle.chat_id, idle.draft_id, now)
+        try:
+            await send_replies(context.bot, idle.chat_id, [reminder], language)
+        except (Forbidden, TelegramError) as exc:
+            log.info("draft reminder not delivered: %s", type(exc).__name__)
+    for idle in await drafts.idle(svc.db, now - ttl, reminded=True):
+        language = await chats.get_language(svc.db, idle.chat_id) or svc.settings.default_language
+        remove_files(await evidence_store.drop_for_draft(svc.db, idle.draft_id))
+        await drafts.delete(svc.db, idle.chat_id)
+        log.info("an idle draft was deleted")
+        try:
+            await send_replies(context.bot, idle.chat_id, [Reply("draft_expired")], language)
+        except (Forbidden, TelegramError) as exc:
+            log.info("draft expiry notice not delivered: %s", type(exc).__name__)

@@ -1,0 +1,75 @@
+"""The report a reporter is filling in: every answer so far and the question they are at."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from conversations.jurisdiction.models import Complained, Identity, PublicService, ReportFacts
+
+EvidenceKind = Literal["photo", "video", "document", "voice", "audio", "link"]
+
+
+class EvidenceItem(BaseModel):
+    """What the draft remembers of one piece of evidence (the file itself is in storage)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: EvidenceKind
+    label: str  # file name, or the link
+    size_bytes: int = 0
+    metadata_removed: bool = False
+    file_unique_id: str | None = None
+
+
+class Draft(BaseModel):
+    """An unfinished report. `question` is the id of the question being asked."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    draft_id: str
+    question: str = "consent"
+    editing: bool = False  # changing a part from the review: return there afterwards
+    confirm_cancel: bool = False
+    consent: bool = False
+    category: str | None = None
+    description: str | None = None
+    person: str | None = None
+    person_details: str | None = None
+    province_code: str | None = None
+    regency_code: str | None = None
+    regency_unknown: bool = False
+    place_detail: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    event_date: dt.date | None = None
+    learned_date: dt.date | None = None
+    public_service: PublicService | None = None
+    service_name: str | None = None
+    complained: Complained | None = None
+    evidence: list[EvidenceItem] = Field(default_factory=list)
+    evidence_done: bool = False
+    identity: Identity | None = None
+    reporter_name: str | None = None
+    reporter_phone: str | None = None
+    choices: list[str] = Field(default_factory=list)  # place codes offered as buttons
+
+    def facts(self, report_date: dt.date) -> ReportFacts:
+        """The facts the jurisdiction rules need (the draft must be complete)."""
+        assert self.category and self.person and self.public_service and self.province_code
+        assert self.event_date is not None
+        return ReportFacts(
+            category=self.category,
+            person=self.person,
+            public_service=self.public_service,
+            service_name=self.service_name,
+            complained=self.complained,
+            province_code=self.province_code,
+            regency_code=self.regency_code,
+            event_date=self.event_date,
+            learned_date=self.learned_date,
+            identity=self.identity or "anonymous",
+            report_date=report_date,
+        )

@@ -1,0 +1,360 @@
+"""The report conversation as a pure state machine: (draft, event) → (draft, actions).
+
+The shell (bot/) turns Telegram updates into events, performs the actions in order (sending
+replies, storing evidence, filing, looking up tickets) and saves the returned draft.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from conversations.draft import Draft
+from conversations.jurisdiction.models import Decision
+from conversations.jurisdiction.render import render_decision
+from conversations.menu import action_of, menu_buttons, other_language
+from conversations.messages import Language, Safe
+from conversations.questions import (
+    BACK,
+    BY_CODE,
+    CANCEL,
+    ORDER,
+    QUESTIONS,
+    SKIP,
+    TOTAL_STEPS,
+    Answer,
+    Context,
+    FetchEvidence,
+    hint,
+    is_word,
+)
+from conversations.replies import Button, Reply
+from conversations.session import Command, Event, Press, Text, Unsupported
+from conversations.tickets import parse_ticket
+
+
+@dataclass(frozen=True)
+class FileReport:
+    """Effect: file this draft as a case (idempotent per draft id) and show the decision."""
+
+    draft: Draft
+
+
+@dataclass(frozen=True)
+class ResendFiled:
+    """Effect: "Send" pressed for a draft that is gone: show its case again if it was filed."""
+
+    draft_id: str
+
+
+@dataclass(frozen=True)
+class LookupStatus:
+    """Effect: show the status of this (well-formed) ticket."""
+
+    ticket: str
+
+
+@dataclass(frozen=True)
+class ListTickets:
+    """Effect: list this chat's own tickets."""
+
+
+Action = Reply | FileReport | ResendFiled | LookupStatus | ListTickets | FetchEvidence
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The chat after an event: its draft (None: no report in progress), language, actions.
+
+    `discarded` names a draft whose stored evidence the shell must delete.
+    """
+
+    draft: Draft | None
+    language: Language
+    actions: tuple[Action, ...]
+    discarded: str | None = None
+
+
+_BACK_WORDS = {"kembali", "back", "mundur", "sebelumnya"}
+_CANCEL_WORDS = {"batal", "cancel", "batalkan", "stop"}
+_SKIP_WORDS = {"lewati", "skip", "lewat", "tidak ada", "-"}
+_SEND_WORDS = {"kirim", "send", "kirim laporan", "send report"}
+
+
+def start_draft(draft_id: str) -> Draft:
+    """A new report at its first question."""
+    return Draft(draft_id=draft_id)
+
+
+def prompt(draft: Draft, ctx: Context) -> Reply:
+    """The question the draft is at."""
+    return QUESTIONS[draft.question].prompt(draft, ctx)
+
+
+def _plain(reply: Reply) -> bool:
+    return not (reply.buttons or reply.request_contact or reply.remove_keyboard)
+
+
+def with_prompt(replies: tuple[Reply, ...], draft: Draft, ctx: Context) -> tuple[Reply, ...]:
+    """The replies followed by the current question; a plain last reply is merged into it."""
+    question = prompt(draft, ctx)
+    if replies and _plain(replies[-1]) and question.html is not None:
+        merged = Safe(f"{replies[-1].text(ctx.language)}\n\n{question.html}")
+        return (*replies[:-1], replace(question, html=merged))
+    return (*replies, question)
+
+
+def welcome(ctx: Context, first_name: str) -> Reply:
+    """The welcome with the main menu."""
+    return Reply("welcome", {"name": first_name or "Warga"}, menu_buttons())
+
+
+def handle(
+    draft: Draft | None,
+    event: Event,
+    ctx: Context,
+    *,
+    new_draft_id: str,
+    first_name: str = "",
+    ticket_prefix: str = "LN",
+) -> Outcome:
+    """Everything a chat can send, with or without a report in progress."""
+    action = action_of(event)
+    if action is not None:
+        argument = event.argument if isinstance(event, Command) else ""
+        return _menu_action(action, argument, draft, ctx, new_draft_id, first_name, ticket_prefix)
+    if isinstance(event, Press):
+        return _press(draft, event, ctx, new_draft_id)
+    language = ctx.language
+    if draft is None:
+        key = (
+            "hint_edited"
+            if isinstance(event, Unsupported) and event.kind == "edited"
+            else "not_understood"
+        )
+        return Outcome(None, language, (Reply(key, buttons=menu_buttons()),))
+    draft = draft.model_copy(update={"confirm_cancel": False}) if draft.confirm_cancel else draft
+    if isinstance(event, Unsupported):
+        key = "hint_edited" if event.kind == "edited" else _unsupported_hint(draft)
+        return Outcome(draft, language, with_prompt((hint(key, language),), draft, ctx))
+    if isinstance(event, Text):
+        if is_word(event.text, _BACK_WORDS):
+            return _back(draft, ctx)
+        if is_word(event.text, _CANCEL_WORDS):
+            return _confirm_cancel(draft, ctx)
+        if QUESTIONS[draft.question].skippable and is_word(event.text, _SKIP_WORDS):
+            return _skip(draft, ctx)
+        if draft.question == "review" and is_word(event.text, _SEND_WORDS):
+            return Outcome(None, language, (FileReport(draft),))
+    return _answer(draft, event, ctx)
+
+
+def _unsupported_hint(draft: Draft) -> str:
+    if draft.question == "evidence":
+        return "hint_evidence_text"
+    if draft.question in {
+        "description",
+        "person_details",
+        "place_detail",
+        "service_name",
+        "reporter_name",
+        "province",
+        "regency",
+    }:
+        return "hint_text_expected"
+    return "hint_use_buttons"
+
+
+def _menu_action(
+    action: str,
+    argument: str,
+    draft: Draft | None,
+    ctx: Context,
+    new_draft_id: str,
+    first_name: str,
+    prefix: str,
+) -> Outcome:
+    language = ctx.language
+    then_question = (prompt(draft, ctx),) if draft is not None else ()
+    if action == "start":
+        replies: tuple[Action, ...] = (welcome(ctx, first_name),)
+        if draft is not None:
+            replies += (_draft_exists(draft),)
+        return Outcome(draft, language, replies)
+    if action in {"help", "privacy"}:
+        buttons = () if draft is not None else menu_buttons()
+        return Outcome(draft, language, (Reply(action, buttons=buttons), *then_question))
+    if action == "language":
+        switched = replace(ctx, language=other_language(language))
+        if draft is None:
+            return Outcome(
+                None, switched.language, (Reply("language_set", buttons=menu_buttons()),)
+            )
+        return Outcome(
+            draft, switched.language, with_prompt((Reply("language_set"),), draft, switched)
+        )
+    if action == "report":
+        if draft is not None:
+            return Outcome(draft, language, (_draft_exists(draft),))
+        fresh = start_draft(new_draft_id)
+        return Outcome(fresh, language, (prompt(fresh, ctx),))
+    if action == "cancel":
+        if draft is None:
+            return Outcome(None, language, (Reply("nothing_to_cancel", buttons=menu_buttons()),))
+        return _confirm_cancel(draft, ctx)
+    if action == "status":
+        if not argument.strip():
+            return Outcome(draft, language, (ListTickets(), *then_question))
+        parsed = parse_ticket(argument, prefix)
+        if parsed.outcome == "ok" and parsed.ticket is not None:
+            return Outcome(draft, language, (LookupStatus(parsed.ticket), *then_question))
+        key = "status_typo" if parsed.outcome == "typo" else "status_invalid"
+        return Outcome(draft, language, (Reply(key), *then_question))
+    return Outcome(draft, language, (Reply("unknown_command"), *then_question))
+
+
+def _draft_exists(draft: Draft) -> Reply:
+    step = QUESTIONS[draft.question].step
+    return Reply(
+        "draft_exists",
+        {"n": step, "total": TOTAL_STEPS},
+        ((Button("dr:continue", "btn_continue"), Button("dr:restart", "btn_restart")),),
+    )
+
+
+def _confirm_cancel(draft: Draft, ctx: Context) -> Outcome:
+    marked = draft.model_copy(update={"confirm_cancel": True})
+    buttons = ((Button("x:yes", "btn_cancel_yes"), Button("x:no", "btn_cancel_no")),)
+    actions: tuple[Action, ...] = (Reply("cancel_confirm", buttons=buttons),)
+    if draft.question == "reporter_phone":
+        actions = (_close_keyboard(), *actions)
+    return Outcome(marked, ctx.language, actions)
+
+
+def _close_keyboard() -> Reply:
+    return Reply(html=Safe("👌"), remove_keyboard=True)
+
+
+def _press(draft: Draft | None, event: Press, ctx: Context, new_draft_id: str) -> Outcome:
+    language = ctx.language
+    code, _, value = event.data.partition(":")
+    if code == "st" and value:
+        return Outcome(draft, language, (LookupStatus(value),))
+    if code == "dr" and draft is not None:
+        if value == "restart":
+            fresh = start_draft(new_draft_id)
+            return Outcome(fresh, language, (prompt(fresh, ctx),), discarded=draft.draft_id)
+        return Outcome(draft, language, (prompt(draft, ctx),))
+    if code == "x" and draft is not None and draft.confirm_cancel:
+        if value == "yes":
+            return Outcome(
+                None,
+                language,
+                (Reply("cancelled", buttons=menu_buttons()),),
+                discarded=draft.draft_id,
+            )
+        kept = draft.model_copy(update={"confirm_cancel": False})
+        return Outcome(kept, language, (prompt(kept, ctx),))
+    if code == "rv" and value.startswith("send:"):
+        draft_id = value.removeprefix("send:")
+        if draft is not None and draft.question == "review" and draft.draft_id == draft_id:
+            return Outcome(None, language, (FileReport(draft),))
+        if draft is None or draft.draft_id != draft_id:
+            return Outcome(
+                draft, language, (ResendFiled(draft_id), *((prompt(draft, ctx),) if draft else ()))
+            )
+    if draft is None:
+        return Outcome(None, language, (Reply("not_understood", buttons=menu_buttons()),))
+    draft = draft.model_copy(update={"confirm_cancel": False}) if draft.confirm_cancel else draft
+    question = QUESTIONS[draft.question]
+    if code != question.code or code not in BY_CODE:
+        return Outcome(
+            draft, language, with_prompt((hint("hint_stale_button", language),), draft, ctx)
+        )
+    if code == "rv" and value.startswith("edit:"):
+        return _edit(draft, value.removeprefix("edit:"), ctx)
+    if value == BACK:
+        return _back(draft, ctx)
+    if value == CANCEL:
+        return _confirm_cancel(draft, ctx)
+    if value == SKIP and question.skippable:
+        return _skip(draft, ctx)
+    return _answer(draft, event, ctx)
+
+
+def _answer(draft: Draft, event: Event, ctx: Context) -> Outcome:
+    answer: Answer = QUESTIONS[draft.question].handle(draft, event, ctx)
+    if answer.fetch is not None:
+        return Outcome(answer.draft, ctx.language, (answer.fetch,))
+    if answer.advance:
+        moved = advance(answer.draft, ctx)
+        return Outcome(moved, ctx.language, with_prompt(answer.replies, moved, ctx))
+    if not answer.reask:
+        return Outcome(answer.draft, ctx.language, answer.replies)
+    return Outcome(answer.draft, ctx.language, with_prompt(answer.replies, answer.draft, ctx))
+
+
+def _skip(draft: Draft, ctx: Context) -> Outcome:
+    field = {
+        "person_details": "person_details",
+        "place_detail": "place_detail",
+        "service_name": "service_name",
+    }
+    update: dict[str, object] = {field[draft.question]: None} if draft.question in field else {}
+    moved = advance(draft.model_copy(update=update), ctx)
+    return Outcome(moved, ctx.language, (prompt(moved, ctx),))
+
+
+def _goto(draft: Draft, question: str) -> Draft:
+    return draft.model_copy(
+        update={
+            "question": question,
+            "choices": [],
+            "editing": draft.editing and question != "review",
+        }
+    )
+
+
+def advance(draft: Draft, ctx: Context) -> Draft:
+    """The next question that applies; back to the review when a part being edited is done."""
+    current = QUESTIONS[draft.question]
+    for question_id in ORDER[ORDER.index(draft.question) + 1 :]:
+        candidate = QUESTIONS[question_id]
+        if draft.editing and candidate.section != current.section:
+            return _goto(draft.model_copy(update={"editing": False}), "review")
+        if candidate.applies(draft, ctx):
+            return _goto(draft, question_id)
+    return _goto(draft, "review")
+
+
+def _back(draft: Draft, ctx: Context) -> Outcome:
+    current = QUESTIONS[draft.question]
+    target = draft
+    for question_id in reversed(ORDER[: ORDER.index(draft.question)]):
+        candidate = QUESTIONS[question_id]
+        if draft.editing and candidate.section != current.section:
+            target = _goto(draft.model_copy(update={"editing": False}), "review")
+            break
+        if candidate.applies(draft, ctx):
+            target = _goto(draft, question_id)
+            break
+    actions: tuple[Action, ...] = (prompt(target, ctx),)
+    if draft.question == "reporter_phone":
+        actions = (_close_keyboard(), *actions)
+    return Outcome(target, ctx.language, actions)
+
+
+def _edit(draft: Draft, section: str, ctx: Context) -> Outcome:
+    for question_id in ORDER:
+        question = QUESTIONS[question_id]
+        if question.section == section and question.applies(draft, ctx):
+            editing = draft.model_copy(update={"editing": True, "evidence_done": False})
+            moved = _goto(editing, question_id)
+            return Outcome(moved, ctx.language, (prompt(moved, ctx),))
+    return Outcome(
+        draft, ctx.language, with_prompt((hint("hint_use_buttons", ctx.language),), draft, ctx)
+    )
+
+
+def filed_reply(decision: Decision, ticket: str, language: Language) -> Reply:
+    """The last message of a report: ticket, handling offices, reasons, deadlines, next steps."""
+    return Reply(html=render_decision(decision, ticket, language), buttons=menu_buttons())

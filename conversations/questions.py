@@ -1,0 +1,842 @@
+"""The questions of a report (design §3), each with its prompt, buttons and answer checks.
+
+Callback data is `<question code>:<value>`; `^back`, `^cancel`, `^skip` and `^list` are the
+navigation values. A press whose code is not the current question's is stale.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+
+from conversations.dates import parse_date
+from conversations.draft import Draft, EvidenceItem
+from conversations.jurisdiction.engine import Jurisdiction
+from conversations.messages import Language, Safe, catalogue
+from conversations.phones import normalize_phone
+from conversations.places import Region, normalize
+from conversations.replies import Button, Reply
+from conversations.session import (
+    Attachment,
+    Contact,
+    Event,
+    EvidenceFailed,
+    EvidenceStored,
+    Location,
+    Press,
+    Text,
+)
+
+TOTAL_STEPS = 9
+BACK, CANCEL, SKIP, LIST, UNKNOWN = "^back", "^cancel", "^skip", "^list", "^unknown"
+EARLIEST_DATE = dt.date(2000, 1, 1)
+LEARNED_ASKED_AFTER_DAYS = 3
+_URL = re.compile(r"https?://\S+", re.IGNORECASE)
+_YES = {"ya", "y", "iya", "yes", "ok", "oke", "setuju", "sudah", "benar", "betul", "agree"}
+_NO = {"tidak", "tdk", "gak", "nggak", "enggak", "no", "belum", "bukan", "not yet"}
+_UNSURE = {
+    "tidak yakin",
+    "ragu",
+    "tidak tahu",
+    "tdk tahu",
+    "gak tahu",
+    "not sure",
+    "unsure",
+    "dont know",
+    "don t know",
+    "entah",
+}
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Sizes the questions enforce (from settings)."""
+
+    min_description: int = 20
+    max_description: int = 3000
+    max_short_text: int = 300
+    max_evidence_items: int = 10
+    max_evidence_bytes: int = 20 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the core knows besides the draft: the day, the reader, the data files, limits."""
+
+    today: dt.date
+    language: Language
+    user_id: int
+    jurisdiction: Jurisdiction
+    limits: Limits = field(default_factory=Limits)
+
+
+@dataclass(frozen=True)
+class FetchEvidence:
+    """Effect: download and store this attachment, then send `EvidenceStored`."""
+
+    attachment: Attachment
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The result of an answer: the updated draft, whether to move on, and what to say."""
+
+    draft: Draft
+    advance: bool = False
+    replies: tuple[Reply, ...] = ()
+    reask: bool = True
+    fetch: FetchEvidence | None = None
+
+
+def text_of(key: str, language: Language, **args: object) -> str:
+    """A catalogue text rendered in `language`."""
+    return catalogue().render(key, language, **args)
+
+
+def hint(key: str, language: Language, **args: object) -> Reply:
+    """A one-line hint reply."""
+    return Reply(html=Safe(text_of(key, language, **args)))
+
+
+def is_word(text: str, words: set[str]) -> bool:
+    """Whether the typed text is one of `words` (case, punctuation and emoji ignored)."""
+    return normalize(text) in words
+
+
+def human_size(size: int) -> str:
+    """1234567 -> `1.2 MB`."""
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB"
+    return f"{max(1, size // 1024)} KB"
+
+
+# ------------------------------------------------------------------ the question type
+Prompt = Callable[[Draft, Context], Reply]
+Handler = Callable[[Draft, Event, Context], Answer]
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question: its place in the flow, when it is asked, how it asks and reads answers."""
+
+    id: str
+    code: str
+    step: int
+    section: str
+    prompt: Prompt
+    handle: Handler
+    applies: Callable[[Draft, Context], bool] = lambda draft, ctx: True
+    skippable: bool = False
+    back: bool = True
+
+
+def nav_row(q: str, *, back: bool = True, skip: bool = False) -> tuple[Button, ...]:
+    """The navigation buttons under a question."""
+    row = []
+    if back:
+        row.append(Button(f"{q}:{BACK}", "btn_back"))
+    if skip:
+        row.append(Button(f"{q}:{SKIP}", "btn_skip"))
+    row.append(Button(f"{q}:{CANCEL}", "btn_cancel"))
+    return tuple(row)
+
+
+def ask(
+    question_id: str, draft: Draft, ctx: Context, body: str, rows: Sequence[tuple[Button, ...]]
+) -> Reply:
+    """A question message: the step header, the text and the buttons (with navigation)."""
+    q = QUESTIONS[question_id]
+    header = text_of("step_header", ctx.language, n=q.step, total=TOTAL_STEPS)
+    nav = nav_row(q.code, back=q.back, skip=q.skippable)
+    return Reply(html=Safe(f"{header}\n{body}"), buttons=(*rows, nav))
+
+
+def _rows(buttons: list[Button], per_row: int) -> list[tuple[Button, ...]]:
+    return [tuple(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row)]
+
+
+def _press_value(event: Event, code: str) -> str | None:
+    if isinstance(event, Press) and event.data.startswith(f"{code}:"):
+        return event.data.split(":", 1)[1]
+    return None
+
+
+# ------------------------------------------------------------------ consent
+def _consent_prompt(draft: Draft, ctx: Context) -> Reply:
+    return ask(
+        "consent", draft, ctx, text_of("q_consent", ctx.language), [(Button("c:yes", "btn_agree"),)]
+    )
+
+
+def _consent(draft: Draft, event: Event, ctx: Context) -> Answer:
+    if _press_value(event, "c") == "yes" or (isinstance(event, Text) and is_word(event.text, _YES)):
+        return Answer(draft.model_copy(update={"consent": True}), advance=True)
+    return Answer(draft, replies=(hint("hint_use_buttons", ctx.language),))
+
+
+# ------------------------------------------------------------------ what
+def _category_prompt(draft: Draft, ctx: Context) -> Reply:
+    rules = ctx.jurisdiction.rules
+    options = "\n".join(
+        f"{n}. <b>{html.escape(c.label.get(ctx.language))}</b> — "
+        f"{html.escape(c.hint.get(ctx.language))}"
+        for n, c in enumerate(rules.categories, 1)
+    )
+    buttons = [
+        Button(f"k:{c.id}", text=f"{n}. {c.label.get(ctx.language)}")
+        for n, c in enumerate(rules.categories, 1)
+    ]
+    return ask(
+        "category",
+        draft,
+        ctx,
+        text_of("q_category", ctx.language, options=Safe(options)),
+        _rows(buttons, 1),
+    )
+
+
+def _pick(items: list[tuple[str, str, str]], typed: str) -> str | None:
+    """Match typed text to one of (id, label id, label en): a number, an id or a label."""
+    text = normalize(typed)
+    if text.isdigit() and 1 <= int(text) <= len(items):
+        return items[int(text) - 1][0]
+    found = [
+        item[0]
+        for item in items
+        if text in {normalize(item[0]), normalize(item[1]), normalize(item[2])}
+    ]
+    if not found and len(text) >= 4:
+        found = [
+            item[0] for item in items if text in normalize(item[1]) or text in normalize(item[2])
+        ]
+    return found[0] if len(found) == 1 else None
+
+
+def _category(draft: Draft, event: Event, ctx: Context) -> Answer:
+    ids = [c.id for c in ctx.jurisdiction.rules.categories]
+    chosen = _press_value(event, "k")
+    if isinstance(event, Text):
+        chosen = _pick(
+            [(c.id, c.label.id, c.label.en) for c in ctx.jurisdiction.rules.categories], event.text
+        )
+    if chosen in ids:
+        return Answer(draft.model_copy(update={"category": chosen}), advance=True)
+    return Answer(draft, replies=(hint("hint_use_buttons", ctx.language),))
+
+
+def _description_prompt(draft: Draft, ctx: Context) -> Reply:
+    return ask(
+        "description",
+        draft,
+        ctx,
+        text_of("q_description", ctx.language, min=ctx.limits.min_description),
+        [],
+    )
+
+
+def _description(draft: Draft, event: Event, ctx: Context) -> Answer:
+    if not isinstance(event, Text):
+        key = "hint_not_now" if isinstance(event, Attachment) else "hint_text_expected"
+        return Answer(draft, replies=(hint(key, ctx.language),))
+    text = event.text.strip()
+    if len(text) < ctx.limits.min_description:
+        return Answer(
+            draft,
+            replies=(
+                hint(
+                    "hint_description_short",
+                    ctx.language,
+                    length=len(text),
+                    min=ctx.limits.min_description,
+                ),
+            ),
+        )
+    if len(text) > ctx.limits.max_description:
+        return Answer(
+            draft,
+            replies=(
+                hint(
+                    "hint_too_long", ctx.language, length=len(text), max=ctx.limits.max_description
+                ),
+            ),
+        )
+    return Answer(draft.model_copy(update={"description": event.text}), advance=True)
+
+
+# ------------------------------------------------------------------ who
+def _person_prompt(draft: Draft, ctx: Context) -> Reply:
+    kinds = ctx.jurisdiction.rules.person_kinds
+    buttons = [Button(f"p:{k.id}", text=k.label.get(ctx.language)) for k in kinds]
+    return ask("person", draft, ctx, text_of("q_person", ctx.language), _rows(buttons, 2))
+
+
+def _person(draft: Draft, event: Event, ctx: Context) -> Answer:
+    kinds = ctx.jurisdiction.rules.person_kinds
+    chosen = _press_value(event, "p")
+    if isinstance(event, Text):
+        chosen = _pick([(k.id, k.label.id, k.label.en) for k in kinds], event.text)
+        if chosen is None and is_word(event.text, _UNSURE):
+            chosen = "unknown" if "unknown" in {k.id for k in kinds} else None
+    if chosen in {k.id for k in kinds}:
+        return Answer(draft.model_copy(update={"person": chosen}), advance=True)
+    return Answer(draft, replies=(hint("hint_use_buttons", ctx.language),))
+
+
+def _short_text(field_name: str) -> Handler:
+    def handle(draft: Draft, event: Event, ctx: Context) -> Answer:
+        if not isinstance(event, Text):
+            key = "hint_not_now" if isinstance(event, Attachment) else "hint_text_expected"
+            return Answer(draft, replies=(hint(key, ctx.language),))
+        text = event.text.strip()
+        if len(text) > ctx.limits.max_short_text:
+            return Answer(
+                draft,
+                replies=(
+                    hint(
+                        "hint_too_long",
+                        ctx.language,
+                        length=len(text),
+                        max=ctx.limits.max_short_text,
+                    ),
+                ),
+            )
+        if not text:
+            return Answer(draft, replies=(hint("hint_text_expected", ctx.language),))
+        return Answer(draft.model_copy(update={field_name: event.text}), advance=True)
+
+    return handle
+
+
+def _person_details_prompt(draft: Draft, ctx: Context) -> Reply:
+    return ask("person_details", draft, ctx, text_of("q_person_details", ctx.language), [])
+
+
+# ------------------------------------------------------------------ where
+def _choice_buttons(code: str, regions: list[Region], per_row: int) -> list[tuple[Button, ...]]:
+    return _rows([Button(f"{code}:{r.code}", text=r.name) for r in regions], per_row)
+
+
+def _province_prompt(draft: Draft, ctx: Context) -> Reply:
+    places = ctx.jurisdiction.places
+    if draft.choices:
+        regions = [places.get(c) for c in draft.choices]
+        key = "place_choose_list" if len(regions) > 8 else "place_choose"
+        rows = _choice_buttons("pv", regions, 2 if len(regions) > 8 else 1)
+        return ask(
+            "province",
+            draft,
+            ctx,
+            text_of("q_province", ctx.language) + "\n\n" + text_of(key, ctx.language),
+            rows,
+        )
+    return ask(
+        "province",
+        draft,
+        ctx,
+        text_of("q_province", ctx.language),
+        [(Button(f"pv:{LIST}", "btn_list_provinces"),)],
+    )
+
+
+def _province(draft: Draft, event: Event, ctx: Context) -> Answer:
+    places = ctx.jurisdiction.places
+    value = _press_value(event, "pv")
+    if value == LIST:
+        codes = [r.code for r in places.provinces()]
+        return Answer(draft.model_copy(update={"choices": codes}))
+    if value is not None:
+        region = places.find(value)
+        if region is None or not region.is_province:
+            return Answer(draft, replies=(hint("hint_use_buttons", ctx.language),))
+        return Answer(_set_province(draft, region), advance=True)
+    if isinstance(event, Location):
+        return _located(draft, event, ctx)
+    if not isinstance(event, Text):
+        return Answer(draft, replies=(hint("hint_text_expected", ctx.language),))
+    match = places.match_province(event.text)
+    if match.region is not None and match.exact:
+        return Answer(_set_province(draft, match.region), advance=True)
+    if match.candidates:
+        return Answer(draft.model_copy(update={"choices": [r.code for r in match.candidates]}))
+    return Answer(
+        draft.model_copy(update={"choices": []}),
+        replies=(hint("hint_province", ctx.language, typed=event.text.strip()[:60]),),
+    )
+
+
+def _set_province(draft: Draft, region: Region) -> Draft:
+    update: dict[str, object] = {"province_code": region.code, "choices": []}
+    if draft.province_code != region.code:
+        update.update(regency_code=None, regency_unknown=False)
+    return draft.model_copy(update=update)
+
+
+def _located(draft: Draft, event: Location, ctx: Context) -> Answer:
+    updated = draft.model_copy(update={"latitude": event.latitude, "longitude": event.longitude})
+    return Answer(updated, replies=(hint("location_saved", ctx.language),))
+
+
+def _regency_prompt(draft: Draft, ctx: Context) -> Reply:
+    places = ctx.jurisdiction.places
+    province = places.get(draft.province_code or "")
+    body = text_of("q_regency", ctx.language, province=province.name)
+    if draft.choices:
+        regions = [places.get(c) for c in draft.choices]
+        key = "place_choose_list" if len(regions) > 8 else "place_choose"
+        rows = _choice_buttons("rg", regions, 2 if len(regions) > 8 else 1)
+        return ask(
+            "regency",
+            draft,
+            ctx,
+            body + "\n\n" + text_of(key, ctx.language),
+            [*rows, (Button(f"rg:{UNKNOWN}", "btn_unknown"),)],
+        )
+    rows = [(Button(f"rg:{LIST}", "btn_list_regencies"), Button(f"rg:{UNKNOWN}", "btn_unknown"))]
+    return ask("regency", draft, ctx, body, rows)
+
+
+def _regency(draft: Draft, event: Event, ctx: Context) -> Answer:
+    places = ctx.jurisdiction.places
+    province = places.get(draft.province_code or "")
+    value = _press_value(event, "rg")
+    if value == LIST:
+        return Answer(
+            draft.model_copy(
+                update={"choices": [r.code for r in places.regencies_of(province.code)]}
+            )
+        )
+    if value == UNKNOWN or (isinstance(event, Text) and is_word(event.text, _UNSURE)):
+        return Answer(
+            draft.model_copy(update={"regency_code": None, "regency_unknown": True, "choices": []}),
+            advance=True,
+        )
+    if value is not None:
+        region = places.find(value)
+        if region is None or region.is_province or region.province_code != province.code:
+            return Answer(draft, replies=(hint("hint_use_buttons", ctx.language),))
+        return Answer(_set_regency(draft, region), advance=True)
+    if isinstance(event, Location):
+        return _located(draft, event, ctx)
+    if not isinstance(event, Text):
+        return Answer(draft, replies=(hint("hint_text_expected", ctx.language),))
+    match = places.match_regency(event.text, province.code)
+    if match.region is not None and match.exact:
+        return Answer(_set_regency(draft, match.region), advance=True)
+    if match.candidates:
+        return Answer(draft.model_copy(update={"choices": [r.code for r in match.candidates]}))
+    return Answer(
+        draft.model_copy(update={"choices": []}),
+        replies=(
+            hint(
+                "hint_regency", ctx.language, typed=event.text.strip()[:60], province=province.name
+            ),
+        ),
+    )
+
+
+def _set_regency(draft: Draft, region: Region) -> Draft:
+    return draft.model_copy(
+        update={"regency_code": region.code, "regency_unknown": False, "choices": []}
+    )
+
+
+def _place_detail_prompt(draft: Draft, ctx: Context) -> Reply:
+    return ask("place_detail", draft, ctx, text_of("q_place_detail", ctx.language), [])
+
+
+def _place_detail(draft: Draft, event: Event, ctx: Context) -> Answer:
+    if isinstance(event, Location):
+        located = _located(draft, event, ctx)
+        return replace(located, advance=True)
+    return _short_text("place_detail")(draft, event, ctx)
+
+
+# ------------------------------------------------------------------ when
+def _date_answer(event: Event, code: str, draft: Draft, ctx: Context) -> dt.date | Reply:
+    value = _press_value(event, code)
+    if value == "today":
+        return ctx.today
+    if value == "yesterday":
+        return ctx.today - dt.timedelta(days=1)
+    if value == "same" and draft.event_date is not None:
+        return draft.event_date
+    if not isinstance(event, Text):
+        return hint("hint_date", ctx.language)
+    day = parse_date(event.text, ctx.today)
+    if day is None:
+        return hint("hint_date", ctx.language)
+    if day > ctx.today:
+        return hint("hint_date_future", ctx.language)
+    if day < EARLIEST_DATE:
+        return hint("hint_date_too_old", ctx.language)
+    return day
+
+
+def _event_date_prompt(draft: Draft, ctx: Context) -> Reply:
+    rows = [(Button("ed:today", "btn_today"), Button("ed:yesterday", "btn_yesterday"))]
+    return ask("event_date", draft, ctx, text_of("q_event_date", ctx.language), rows)
+
+
+def _event_date(draft: Draft, event: Event, ctx: Context) -> Answer:
+    day = _date_answer(event, "ed", draft, ctx)
+    if isinstance(day, Reply):
+        return Answer(draft, replies=(day,))
+    learned = draft.learned_date if draft.learned_date and draft.learned_date >= day else None
+    return Answer(
+        draft.model_copy(update={"event_date": day, "learned_date": learned}), advance=True
+    )
+
+
+def needs_learned_date(draft: Draft, ctx: Context) -> bool:
+    """The learned date is asked only when the event is more than 3 days old."""
+    return (
+        draft.event_date is not None
+        and (ctx.today - draft.event_date).days > LEARNED_ASKED_AFTER_DAYS
+    )
+
+
+def _learned_date_prompt(draft: Draft, ctx: Context) -> Reply:
+    rows = [
+        (Button("ld:today", "btn_today"), Button("ld:yesterday", "btn_yesterday")),
+        (Button("ld:same", "btn_same_day"),),
+    ]
+    return ask("learned_date", draft, ctx, text_of("q_learned_date", ctx.language), rows)
+
+
+def _learned_date(draft: Draft, event: Event, ctx: Context) -> Answer:
+    day = _date_answer(event, "ld", draft, ctx)
+    if isinstance(day, Reply):
+        return Answer(draft, replies=(day,))
+    assert draft.event_date is not None
+    if day < draft.event_date:
+        from conversations.bilingual import long_date
+
+        return Answer(
+            draft,
+            replies=(
+                hint(
+                    "hint_learned_before_event",
+                    ctx.language,
+                    event=long_date(draft.event_date, ctx.language),
+                ),
+            ),
+        )
+    return Answer(draft.model_copy(update={"learned_date": day}), advance=True)
+
+
+# ------------------------------------------------------------------ public service
+def _three_way(event: Event, code: str, yes: str, no: str, unsure: str) -> str | None:
+    value = _press_value(event, code)
+    if value in {yes, no, unsure}:
+        return value
+    if isinstance(event, Text):
+        if is_word(event.text, _UNSURE):
+            return unsure
+        if is_word(event.text, _YES):
+            return yes
+        if is_word(event.text, _NO):
+            return no
+    return None
+
+
+def _public_service_prompt(draft: Draft, ctx: Context) -> Reply:
+    rows = [
+        (Button("ps:yes", "btn_yes"), Button("ps:no", "btn_no"), Button("ps:unsure", "btn_unsure"))
+    ]
+    return ask("public_service", draft, ctx, text_of("q_public_service", ctx.language), rows)
+
+
+def _public_service(draft: Draft, event: Event, ctx: Context) -> Answer:
+    chosen = _three_way(event, "ps", "yes", "no", "unsure")
+    if chosen is None:
+        return Answer(draft, replies=(hint("hint_use_buttons", ctx.language),))
+    update: dict[str, object] = {"public_service": chosen}
+    if chosen != "yes":
+        update.update(service_name=None, complained=None)
+    return Answer(draft.model_copy(update=update), advance=True)
+
+
+def _service_name_prompt(draft: Draft, ctx: Context) -> Reply:
+    return ask("service_name", draft, ctx, text_of("q_service_name", ctx.language), [])
+
+
+def _complained_prompt(draft: Draft, ctx: Context) -> Reply:
+    rows = [
+        (
+            Button("cp:yes", "btn_complained_yes"),
+            Button("cp:no", "btn_complained_no"),
+            Button("cp:unknown", "btn_unknown"),
+        )
+    ]
+    return ask("complained", draft, ctx, text_of("q_complained", ctx.language), rows)
+
+
+def _complained(draft: Draft, event: Event, ctx: Context) -> Answer:
+    chosen = _three_way(event, "cp", "yes", "no", "unknown")
+    if chosen is None:
+        return Answer(draft, replies=(hint("hint_use_buttons", ctx.language),))
+    return Answer(draft.model_copy(update={"complained": chosen}), advance=True)
+
+
+def _service_applies(draft: Draft, ctx: Context) -> bool:
+    return draft.public_service == "yes"
+
+
+# ------------------------------------------------------------------ evidence
+def _evidence_prompt(draft: Draft, ctx: Context) -> Reply:
+    limits = ctx.limits
+    if draft.evidence:
+        body = text_of("q_evidence_more", ctx.language, count=len(draft.evidence))
+        rows = [(Button("ev:done", "btn_evidence_done"),)]
+    else:
+        body = text_of(
+            "q_evidence",
+            ctx.language,
+            max_items=limits.max_evidence_items,
+            max_mb=limits.max_evidence_bytes // (1024 * 1024),
+        )
+        rows = [(Button("ev:none", "btn_no_evidence"),)]
+    return ask("evidence", draft, ctx, body, rows)
+
+
+def _evidence(draft: Draft, event: Event, ctx: Context) -> Answer:
+    limits = ctx.limits
+    language = ctx.language
+    value = _press_value(event, "ev")
+    if value in {"done", "none"} or (
+        isinstance(event, Text)
+        and is_word(event.text, {"selesai", "done", "tidak ada", "none", "sudah"})
+    ):
+        return Answer(draft.model_copy(update={"evidence_done": True}), advance=True)
+    if isinstance(event, Attachment):
+        if len(draft.evidence) >= limits.max_evidence_items:
+            return Answer(
+                draft,
+                replies=(hint("evidence_too_many", language, max_items=limits.max_evidence_items),),
+            )
+        if event.size_bytes > limits.max_evidence_bytes:
+            return Answer(
+                draft,
+                replies=(
+                    hint(
+                        "evidence_too_big",
+                        language,
+                        size=human_size(event.size_bytes),
+                        max_mb=limits.max_evidence_bytes // (1024 * 1024),
+                    ),
+                ),
+            )
+        if any(item.file_unique_id == event.file_unique_id for item in draft.evidence):
+            return Answer(draft, replies=(hint("evidence_duplicate", language),))
+        return Answer(draft, reask=False, fetch=FetchEvidence(event))
+    if isinstance(event, EvidenceStored):
+        return _add_evidence(draft, [event.item], ctx)
+    if isinstance(event, EvidenceFailed):
+        return Answer(draft, replies=(hint("evidence_failed", language),))
+    if isinstance(event, Text):
+        links = _URL.findall(event.text)
+        if links:
+            items = [EvidenceItem(kind="link", label=link[:500]) for link in links]
+            room = limits.max_evidence_items - len(draft.evidence)
+            if room <= 0:
+                return Answer(
+                    draft,
+                    replies=(
+                        hint("evidence_too_many", language, max_items=limits.max_evidence_items),
+                    ),
+                )
+            return _add_evidence(draft, items[:room], ctx)
+    return Answer(draft, replies=(hint("hint_evidence_text", language),))
+
+
+def _add_evidence(draft: Draft, items: list[EvidenceItem], ctx: Context) -> Answer:
+    evidence = [*draft.evidence, *items]
+    replies = []
+    for n, item in enumerate(items, start=len(draft.evidence) + 1):
+        size = human_size(item.size_bytes) if item.size_bytes else "—"
+        kind = text_of(f"kind_{item.kind}", ctx.language)
+        text = text_of(
+            "evidence_received", ctx.language, n=n, kind=kind, label=item.label[:80], size=size
+        )
+        if item.metadata_removed:
+            text += "\n" + text_of("evidence_metadata_removed", ctx.language)
+        replies.append(Reply(html=Safe(text)))
+    return Answer(draft.model_copy(update={"evidence": evidence}), replies=tuple(replies))
+
+
+# ------------------------------------------------------------------ identity
+def _identity_prompt(draft: Draft, ctx: Context) -> Reply:
+    rows = [
+        (Button("id:anonymous", "btn_identity_anonymous"),),
+        (Button("id:confidential", "btn_identity_confidential"),),
+        (Button("id:open", "btn_identity_open"),),
+    ]
+    return ask("identity", draft, ctx, text_of("q_identity", ctx.language), rows)
+
+
+def _identity(draft: Draft, event: Event, ctx: Context) -> Answer:
+    chosen = _press_value(event, "id")
+    if isinstance(event, Text):
+        words = {
+            "anonymous": {"anonim", "anonymous", "anon"},
+            "confidential": {"rahasia", "confidential", "dirahasiakan"},
+            "open": {"terbuka", "open"},
+        }
+        chosen = next((k for k, v in words.items() if is_word(event.text, v)), None)
+    if chosen not in {"anonymous", "confidential", "open"}:
+        return Answer(draft, replies=(hint("hint_use_buttons", ctx.language),))
+    update: dict[str, object] = {"identity": chosen}
+    if chosen == "anonymous":
+        update.update(reporter_name=None, reporter_phone=None)
+    return Answer(draft.model_copy(update=update), advance=True)
+
+
+def _identified(draft: Draft, ctx: Context) -> bool:
+    return draft.identity in {"confidential", "open"}
+
+
+def _reporter_name_prompt(draft: Draft, ctx: Context) -> Reply:
+    return ask("reporter_name", draft, ctx, text_of("q_reporter_name", ctx.language), [])
+
+
+def _reporter_name(draft: Draft, event: Event, ctx: Context) -> Answer:
+    if not isinstance(event, Text):
+        return Answer(draft, replies=(hint("hint_text_expected", ctx.language),))
+    name = " ".join(event.text.split())
+    if not 2 <= len(name) <= 100:
+        return Answer(draft, replies=(hint("hint_name", ctx.language),))
+    return Answer(draft.model_copy(update={"reporter_name": name}), advance=True)
+
+
+def _reporter_phone_prompt(draft: Draft, ctx: Context) -> Reply:
+    q = QUESTIONS["reporter_phone"]
+    header = text_of("step_header", ctx.language, n=q.step, total=TOTAL_STEPS)
+    return Reply(
+        html=Safe(f"{header}\n{text_of('q_reporter_phone', ctx.language)}"),
+        request_contact=catalogue().raw("btn_share_phone", ctx.language),
+        keyboard_texts=(
+            catalogue().raw("btn_back", ctx.language),
+            catalogue().raw("btn_cancel", ctx.language),
+        ),
+    )
+
+
+def _reporter_phone(draft: Draft, event: Event, ctx: Context) -> Answer:
+    if isinstance(event, Contact):
+        if event.user_id is not None and event.user_id != ctx.user_id:
+            return Answer(draft, replies=(hint("hint_contact_not_own", ctx.language),))
+        phone = normalize_phone(event.phone)
+    elif isinstance(event, Text):
+        phone = normalize_phone(event.text)
+    else:
+        return Answer(draft, replies=(hint("hint_contact_not_own", ctx.language),))
+    if phone is None:
+        return Answer(draft, replies=(hint("hint_phone", ctx.language),))
+    saved = Reply(
+        html=Safe(text_of("phone_saved", ctx.language, phone=phone)), remove_keyboard=True
+    )
+    return Answer(
+        draft.model_copy(update={"reporter_phone": phone}), advance=True, replies=(saved,)
+    )
+
+
+# ------------------------------------------------------------------ review
+SECTIONS = ("what", "who", "where", "when", "service", "evidence", "identity")
+
+
+def _review_prompt(draft: Draft, ctx: Context) -> Reply:
+    from conversations.review import summary
+
+    language = ctx.language
+    rows = [
+        (Button(f"rv:send:{draft.draft_id}", "btn_send"),),
+        *_rows([Button(f"rv:edit:{s}", f"btn_edit_{s}") for s in SECTIONS], 2),
+    ]
+    body = text_of("review", language, summary=summary(draft, ctx))
+    return ask("review", draft, ctx, body, rows)
+
+
+def _review(draft: Draft, event: Event, ctx: Context) -> Answer:
+    # Sending and editing are handled by the flow (they leave the question); anything else:
+    return Answer(draft, replies=(hint("hint_use_buttons", ctx.language),))
+
+
+QUESTIONS: dict[str, Question] = {
+    q.id: q
+    for q in (
+        Question("consent", "c", 1, "consent", _consent_prompt, _consent, back=False),
+        Question("category", "k", 2, "what", _category_prompt, _category),
+        Question("description", "d", 2, "what", _description_prompt, _description),
+        Question("person", "p", 3, "who", _person_prompt, _person),
+        Question(
+            "person_details",
+            "pd",
+            3,
+            "who",
+            _person_details_prompt,
+            _short_text("person_details"),
+            skippable=True,
+        ),
+        Question("province", "pv", 4, "where", _province_prompt, _province),
+        Question("regency", "rg", 4, "where", _regency_prompt, _regency),
+        Question(
+            "place_detail", "pl", 4, "where", _place_detail_prompt, _place_detail, skippable=True
+        ),
+        Question("event_date", "ed", 5, "when", _event_date_prompt, _event_date),
+        Question(
+            "learned_date",
+            "ld",
+            5,
+            "when",
+            _learned_date_prompt,
+            _learned_date,
+            applies=needs_learned_date,
+        ),
+        Question("public_service", "ps", 6, "service", _public_service_prompt, _public_service),
+        Question(
+            "service_name",
+            "sn",
+            6,
+            "service",
+            _service_name_prompt,
+            _short_text("service_name"),
+            applies=_service_applies,
+            skippable=True,
+        ),
+        Question(
+            "complained",
+            "cp",
+            6,
+            "service",
+            _complained_prompt,
+            _complained,
+            applies=_service_applies,
+        ),
+        Question("evidence", "ev", 7, "evidence", _evidence_prompt, _evidence),
+        Question("identity", "id", 8, "identity", _identity_prompt, _identity),
+        Question(
+            "reporter_name",
+            "rn",
+            8,
+            "identity",
+            _reporter_name_prompt,
+            _reporter_name,
+            applies=_identified,
+        ),
+        Question(
+            "reporter_phone",
+            "ph",
+            8,
+            "identity",
+            _reporter_phone_prompt,
+            _reporter_phone,
+            applies=_identified,
+        ),
+        Question("review", "rv", 9, "review", _review_prompt, _review),
+    )
+}
+ORDER = list(QUESTIONS)
+BY_CODE = {q.code: q for q in QUESTIONS.values()}

@@ -1,0 +1,65 @@
+"""What a ticket holder sees: the status in words, its date, the offices and public notes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from dataclasses import dataclass, field
+
+from conversations.bilingual import long_date
+from conversations.messages import Language, Safe, catalogue
+from conversations.replies import Button, Reply
+
+STATUSES = ("diterima", "diverifikasi", "diteruskan", "ditindaklanjuti", "selesai", "ditolak")
+
+
+@dataclass(frozen=True)
+class StatusView:
+    """A case as a ticket holder may see it: never the reporter's identity."""
+
+    ticket: str
+    status: str
+    since: dt.date
+    offices: list[str] = field(default_factory=list)
+    notes: list[tuple[dt.date, str]] = field(default_factory=list)
+
+
+def status_label(status: str, language: Language) -> str:
+    """The status in words."""
+    return catalogue().raw(f"status_{status}", language)
+
+
+def status_reply(view: StatusView, language: Language) -> Reply:
+    """The status message (notes escaped)."""
+    texts = catalogue()
+    if view.notes:
+        lines = [texts.render("status_notes_title", language)]
+        lines += [
+            f"• {long_date(day, language)}: {html.escape(note, quote=False)}"
+            for day, note in view.notes[-10:]
+        ]
+        notes = "\n".join(lines)
+    else:
+        notes = texts.render("status_no_notes", language)
+    offices = "; ".join(view.offices) or texts.raw("none_office", language)
+    text = texts.render(
+        "status_result",
+        language,
+        ticket=view.ticket,
+        status=status_label(view.status, language),
+        date=long_date(view.since, language),
+        offices=offices,
+        notes=Safe(notes),
+    )
+    return Reply(html=Safe(text))
+
+
+def tickets_reply(tickets: list[tuple[str, str]], language: Language) -> Reply:
+    """The reporter's own tickets as buttons, newest first."""
+    if not tickets:
+        return Reply("status_none")
+    buttons = tuple(
+        (Button(f"st:{ticket}", text=f"{ticket} · {status_label(status, language)}"),)
+        for ticket, status in tickets[:20]
+    )
+    return Reply("status_mine", buttons=buttons)

@@ -1,0 +1,163 @@
+"""Cases: filing a draft (once, whatever happens), and what a ticket holder may see."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import aiosqlite
+
+from conversations.draft import Draft
+from conversations.jurisdiction.models import Decision
+from conversations.messages import Language
+from storage.crypto import DataCipher
+from storage.database import now_iso, transaction
+
+
+@dataclass(frozen=True)
+class FiledCase:
+    """A filed case; `created` is False when the draft had been filed before."""
+
+    case_id: int
+    ticket: str
+    decision: Decision
+    created: bool
+
+
+async def find_by_draft(conn: aiosqlite.Connection, draft_id: str) -> FiledCase | None:
+    """The case filed from this draft, if any."""
+    async with conn.execute(
+        "SELECT id, ticket, decision FROM cases WHERE draft_id = ?", (draft_id,)
+    ) as cur:
+        row = await cur.fetchone()
+    if row is None:
+        return None
+    return FiledCase(int(row[0]), str(row[1]), Decision.model_validate_json(row[2]), False)
+
+
+async def file_case(
+    conn: aiosqlite.Connection,
+    *,
+    draft: Draft,
+    chat_id: int,
+    language: Language,
+    decision: Decision,
+    cipher: DataCipher,
+    now: dt.datetime,
+    new_ticket: Callable[[], str],
+) -> FiledCase:
+    """Turn the draft into a case in one transaction: case, bodies, evidence, event, no draft.
+
+    Filing the same draft again returns the first case: a double tap or a retry files once.
+    """
+    assert draft.category and draft.description and draft.person and draft.province_code
+    assert draft.event_date and draft.public_service and draft.identity
+    stamp = now_iso(now)
+    async with transaction(conn):
+        existing = await find_by_draft(conn, draft.draft_id)
+        if existing is not None:
+            await conn.execute(
+                "DELETE FROM drafts WHERE chat_id = ? AND draft_id = ?", (chat_id, draft.draft_id)
+            )
+            return existing
+        identified = draft.identity != "anonymous"
+        values = (
+            draft.draft_id, chat_id, language, draft.category, draft.description, draft.person,
+            draft.person_details, draft.province_code, draft.regency_code, draft.place_detail,
+            draft.latitude, draft.longitude, draft.event_date.isoformat(),
+            draft.learned_date.isoformat() if draft.learned_date else None, draft.public_service,
+            draft.service_name, draft.complained, draft.identity,
+            cipher.encrypt_optional(draft.reporter_name if identified else None),
+            cipher.encrypt_optional(draft.reporter_phone if identified else None),
+            decision.model_dump_json(), stamp, stamp, stamp,
+        )  # fmt: skip
+        for _ in range(8):
+            ticket = new_ticket()
+            try:
+                cursor = await conn.execute(
+                    "INSERT INTO cases (ticket, draft_id, reporter_chat_id, language, category,"
+                    " description, person_kind, person_name, province_code, regency_code,"
+                    " place_detail, latitude, longitude, event_date, learned_date, public_service,"
+                    " service_name, complained, identity_mode, reporter_name_enc,"
+                    " reporter_phone_enc, decision, status_changed_at, created_at, updated_at)"
+                    f" VALUES ({', '.join('?' * 25)})",
+                    (ticket, *values),
+                )
+                break
+            except sqlite3.IntegrityError as exc:
+                if "cases.ticket" not in str(exc):
+                    raise
+        else:
+            raise RuntimeError("could not draw an unused ticket number")
+        case_id = int(cursor.lastrowid or 0)
+        for office in decision.offices:
+            await conn.execute(
+                "INSERT INTO case_bodies (case_id, agency, office, added_at) VALUES (?, ?, ?, ?)",
+                (case_id, office.agency, office.name, stamp),
+            )
+        await conn.execute(
+            "UPDATE evidence SET case_id = ? WHERE draft_id = ? AND case_id IS NULL",
+            (case_id, draft.draft_id),
+        )
+        for item in draft.evidence:
+            if item.kind == "link":
+                await conn.execute(
+                    "INSERT INTO evidence (case_id, draft_id, chat_id, kind, url, created_at)"
+                    " VALUES (?, ?, ?, 'link', ?, ?)",
+                    (case_id, draft.draft_id, chat_id, item.label, stamp),
+                )
+        await conn.execute(
+            "INSERT INTO case_events (case_id, at, actor_kind, action, new_value, public)"
+            " VALUES (?, ?, 'reporter', 'filed', 'diterima', 0)",
+            (case_id, stamp),
+        )
+        await conn.execute(
+            "DELETE FROM drafts WHERE chat_id = ? AND draft_id = ?", (chat_id, draft.draft_id)
+        )
+    return FiledCase(case_id, ticket, decision, True)
+
+
+@dataclass(frozen=True)
+class CaseStatus:
+    """What a ticket holder may see of a case."""
+
+    ticket: str
+    status: str
+    status_changed_at: dt.datetime
+    offices: list[str]
+    public_notes: list[tuple[dt.datetime, str]]
+
+
+async def status_of(conn: aiosqlite.Connection, ticket: str) -> CaseStatus | None:
+    """The status, offices and public notes of the case with this ticket."""
+    async with conn.execute(
+        "SELECT id, status, status_changed_at FROM cases WHERE ticket = ?", (ticket,)
+    ) as cur:
+        row = await cur.fetchone()
+    if row is None:
+        return None
+    case_id = int(row[0])
+    async with conn.execute(
+        "SELECT office FROM case_bodies WHERE case_id = ? ORDER BY agency", (case_id,)
+    ) as cur:
+        offices = [str(r[0]) for r in await cur.fetchall()]
+    async with conn.execute(
+        "SELECT at, note FROM case_events WHERE case_id = ? AND public = 1 AND note IS NOT NULL"
+        " ORDER BY id",
+        (case_id,),
+    ) as cur:
+        notes = [(dt.datetime.fromisoformat(r[0]), str(r[1])) for r in await cur.fetchall()]
+    return CaseStatus(ticket, str(row[1]), dt.datetime.fromisoformat(row[2]), offices, notes)
+
+
+async def tickets_of_chat(
+    conn: aiosqlite.Connection, chat_id: int, limit: int = 20
+) -> list[tuple[str, str]]:
+    """The chat's own tickets with their status, newest first."""
+    async with conn.execute(
+        "SELECT ticket, status FROM cases WHERE reporter_chat_id = ? ORDER BY id DESC LIMIT ?",
+        (chat_id, limit),
+    ) as cur:
+        return [(str(r[0]), str(r[1])) for r in await cur.fetchall()]

@@ -1,0 +1,82 @@
+"""Drafts: the unfinished report of each chat, encrypted, written after every step."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import aiosqlite
+
+from conversations.draft import Draft
+from storage.crypto import DataCipher
+from storage.database import now_iso
+
+
+async def load(conn: aiosqlite.Connection, cipher: DataCipher, chat_id: int) -> Draft | None:
+    """The chat's draft, or None."""
+    async with conn.execute("SELECT state FROM drafts WHERE chat_id = ?", (chat_id,)) as cur:
+        row = await cur.fetchone()
+    if row is None:
+        return None
+    return Draft.model_validate_json(cipher.decrypt(row[0]))
+
+
+async def save(
+    conn: aiosqlite.Connection, cipher: DataCipher, chat_id: int, draft: Draft, now: dt.datetime
+) -> None:
+    """Insert or replace the chat's draft (a new draft id restarts its clock)."""
+    stamp = now_iso(now)
+    await conn.execute(
+        "INSERT INTO drafts (chat_id, draft_id, step, state, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (chat_id) DO UPDATE SET"
+        "  created_at = CASE WHEN draft_id = excluded.draft_id"
+        "   THEN created_at ELSE excluded.created_at END,"
+        "  draft_id = excluded.draft_id, step = excluded.step, state = excluded.state,"
+        "  updated_at = excluded.updated_at, reminded_at = NULL",
+        (
+            chat_id,
+            draft.draft_id,
+            draft.question,
+            cipher.encrypt(draft.model_dump_json()),
+            stamp,
+            stamp,
+        ),
+    )
+
+
+async def delete(conn: aiosqlite.Connection, chat_id: int) -> None:
+    """Forget the chat's draft."""
+    await conn.execute("DELETE FROM drafts WHERE chat_id = ?", (chat_id,))
+
+
+@dataclass(frozen=True)
+class IdleDraft:
+    """A draft nobody touched for a while."""
+
+    chat_id: int
+    draft_id: str
+    step: str
+
+
+async def idle(
+    conn: aiosqlite.Connection, untouched_since: dt.datetime, *, reminded: bool
+) -> list[IdleDraft]:
+    """Drafts not updated since the moment (not yet reminded, or reminded before it)."""
+    select = "SELECT chat_id, draft_id, step FROM drafts WHERE "
+    if reminded:
+        sql = select + "reminded_at IS NOT NULL AND reminded_at < ?"
+    else:
+        sql = select + "reminded_at IS NULL AND updated_at < ?"
+    async with conn.execute(sql, (now_iso(untouched_since),)) as cur:
+        return [IdleDraft(int(r[0]), str(r[1]), str(r[2])) for r in await cur.fetchall()]
+
+
+async def mark_reminded(
+    conn: aiosqlite.Connection, chat_id: int, draft_id: str, now: dt.datetime
+) -> None:
+    """Note that the reporter was reminded of this draft."""
+    await conn.execute(
+        "UPDATE drafts SET reminded_at = ? WHERE chat_id = ? AND draft_id = ?",
+        (now_iso(now), chat_id, draft_id),
+    )

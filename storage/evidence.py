@@ -1,0 +1,74 @@
+"""Evidence rows: collected while drafting, attached to the case when it is filed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import aiosqlite
+
+from storage.database import now_iso
+
+
+@dataclass(frozen=True)
+class StoredEvidence:
+    """One piece of evidence as kept on disk and in the database."""
+
+    kind: str
+    telegram_file_id: str | None
+    file_unique_id: str | None
+    file_name: str | None
+    mime_type: str | None
+    size_bytes: int
+    sha256_received: str | None
+    sha256_stored: str | None
+    stored_path: str | None
+    url: str | None
+    metadata_removed: bool
+
+
+async def add(
+    conn: aiosqlite.Connection, chat_id: int, draft_id: str, item: StoredEvidence, now: dt.datetime
+) -> bool:
+    """Record evidence for a draft; False when this file was already recorded for it."""
+    cursor = await conn.execute(
+        "INSERT OR IGNORE INTO evidence (draft_id, chat_id, kind, telegram_file_id, file_unique_id,"
+        " file_name, mime_type, size_bytes, sha256_received, sha256_stored, stored_path, url,"
+        " metadata_removed, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            draft_id, chat_id, item.kind, item.telegram_file_id, item.file_unique_id,
+            item.file_name, item.mime_type, item.size_bytes, item.sha256_received,
+            item.sha256_stored, item.stored_path, item.url, int(item.metadata_removed),
+            now_iso(now),
+        ),
+    )  # fmt: skip
+    return cursor.rowcount == 1
+
+
+async def of_case(conn: aiosqlite.Connection, case_id: int) -> list[StoredEvidence]:
+    """The evidence of a filed case, in the order it was sent."""
+    async with conn.execute(
+        "SELECT kind, telegram_file_id, file_unique_id, file_name, mime_type, size_bytes,"
+        " sha256_received, sha256_stored, stored_path, url, metadata_removed"
+        " FROM evidence WHERE case_id = ? ORDER BY id",
+        (case_id,),
+    ) as cur:
+        rows = await cur.fetchall()
+    return [
+        StoredEvidence(
+            str(r[0]), r[1], r[2], r[3], r[4], int(r[5] or 0), r[6], r[7], r[8], r[9], bool(r[10])
+        )
+        for r in rows
+    ]
+
+
+async def drop_for_draft(conn: aiosqlite.Connection, draft_id: str) -> list[str]:
+    """Delete the unfiled evidence of a draft; return the stored files to remove."""
+    async with conn.execute(
+        "SELECT stored_path FROM evidence"
+        " WHERE draft_id = ? AND case_id IS NULL AND stored_path IS NOT NULL",
+        (draft_id,),
+    ) as cur:
+        paths = [str(r[0]) for r in await cur.fetchall()]
+    await conn.execute("DELETE FROM evidence WHERE draft_id = ? AND case_id IS NULL", (draft_id,))
+    return paths

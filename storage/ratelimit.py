@@ -1,0 +1,38 @@
+"""Per-chat rate limits kept in the database, so a restart does not reset them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import aiosqlite
+
+from storage.database import now_iso, transaction
+
+
+async def allow(
+    conn: aiosqlite.Connection,
+    chat_id: int,
+    action: str,
+    *,
+    limit: int,
+    window: dt.timedelta,
+    now: dt.datetime,
+) -> bool:
+    """Count one `action` for the chat unless `limit` were already counted within `window`."""
+    since = now_iso(now - window)
+    async with transaction(conn):
+        await conn.execute(
+            "DELETE FROM rate_events WHERE chat_id = ? AND action = ? AND at < ?",
+            (chat_id, action, since),
+        )
+        async with conn.execute(
+            "SELECT COUNT(*) FROM rate_events WHERE chat_id = ? AND action = ?", (chat_id, action)
+        ) as cur:
+            row = await cur.fetchone()
+        if row is not None and int(row[0]) >= limit:
+            return False
+        await conn.execute(
+            "INSERT INTO rate_events (chat_id, action, at) VALUES (?, ?, ?)",
+            (chat_id, action, now_iso(now)),
+        )
+    return True
