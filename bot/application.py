@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from telegram import BotCommand, LinkPreviewOptions
@@ -11,7 +13,14 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaul
 
 from bot.handlers import register_handlers
 from bot.jobs import schedule_jobs
-from bot.services import SERVICES_KEY, SETTINGS_KEY, Services, app_settings
+from bot.services import (
+    CLOCK_KEY,
+    SERVICES_KEY,
+    SETTINGS_KEY,
+    Services,
+    app_settings,
+    system_clock,
+)
 from bot.settings import Settings
 from conversations.jurisdiction.engine import build_jurisdiction
 from conversations.messages import catalogue
@@ -45,9 +54,17 @@ COMMANDS = {
 
 
 def build_application(
-    settings: Settings, *, token: str, base_url: str, file_url: str
+    settings: Settings,
+    *,
+    token: str,
+    base_url: str,
+    file_url: str,
+    clock: Callable[[], dt.datetime] = system_clock,
 ) -> AnyApplication:
-    """Build the bot: rate limiter, HTML defaults, handlers, hooks; nothing is opened yet."""
+    """Build the bot: rate limiter, HTML defaults, handlers, hooks; nothing is opened yet.
+
+    `clock` gives the current moment (tests and simulations pass their own).
+    """
     application = (
         ApplicationBuilder()
         .token(token)
@@ -68,6 +85,7 @@ def build_application(
         .build()
     )
     application.bot_data[SETTINGS_KEY] = settings
+    application.bot_data[CLOCK_KEY] = clock
     register_handlers(application)
     return application
 
@@ -84,7 +102,11 @@ async def post_init(application: AnyApplication) -> None:
     if applied:
         log.info("database migrated to version %s", applied[-1])
     application.bot_data[SERVICES_KEY] = Services(
-        settings=settings, db=db, cipher=cipher, jurisdiction=jurisdiction
+        settings=settings,
+        db=db,
+        cipher=cipher,
+        jurisdiction=jurisdiction,
+        clock=application.bot_data[CLOCK_KEY],
     )
     schedule_jobs(application)
     for language, commands in COMMANDS.items():

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any, cast
 
 import aiosqlite
@@ -17,6 +18,12 @@ from storage.crypto import DataCipher
 
 SERVICES_KEY = "services"
 SETTINGS_KEY = "settings"
+CLOCK_KEY = "clock"
+
+
+def system_clock() -> dt.datetime:
+    """The real current moment in UTC."""
+    return dt.datetime.now(dt.UTC)
 
 
 @dataclass
@@ -27,10 +34,11 @@ class Services:
     db: aiosqlite.Connection
     cipher: DataCipher
     jurisdiction: Jurisdiction
+    clock: Callable[[], dt.datetime] = field(default=system_clock)
 
     def now(self) -> dt.datetime:
         """The current moment (UTC); the one place the shell reads the clock."""
-        return dt.datetime.now(dt.UTC)
+        return self.clock()
 
     def today(self) -> dt.date:
         """Today's date in the configured time zone."""

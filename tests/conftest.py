@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -69,15 +70,46 @@ async def fake() -> AsyncIterator[FakeTelegram]:
     await server.stop()
 
 
-def make_app(settings: Settings, fake: FakeTelegram) -> AnyApplication:
-    """The real Application pointed at the fake server."""
-    return build_application(settings, token=TOKEN, base_url=fake.base_url, file_url=fake.file_url)
+class Clock:
+    """A settable clock for the bot (the pure core never reads the real one either)."""
+
+    def __init__(self, now: dt.datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def set_local(self, year: int, month: int, day: int, hour: int = 10) -> None:
+        """Move to a moment given in Jakarta time."""
+        self.now = dt.datetime(year, month, day, hour, tzinfo=JAKARTA).astimezone(dt.UTC)
+
+
+JAKARTA = dt.timezone(dt.timedelta(hours=7))
 
 
 @pytest.fixture
-async def bot(settings: Settings, fake: FakeTelegram) -> AsyncIterator[AnyApplication]:
+def clock() -> Clock:
+    """20 November 2024, 10:00 in Jakarta: during the Pilkada 2024 stages."""
+    return Clock(dt.datetime(2024, 11, 20, 10, tzinfo=JAKARTA).astimezone(dt.UTC))
+
+
+def make_app(settings: Settings, fake: FakeTelegram, clock: Clock | None = None) -> AnyApplication:
+    """The real Application pointed at the fake server."""
+    if clock is None:
+        return build_application(
+            settings, token=TOKEN, base_url=fake.base_url, file_url=fake.file_url
+        )
+    return build_application(
+        settings, token=TOKEN, base_url=fake.base_url, file_url=fake.file_url, clock=clock
+    )
+
+
+@pytest.fixture
+async def bot(
+    settings: Settings, fake: FakeTelegram, clock: Clock
+) -> AsyncIterator[AnyApplication]:
     """The bot running (long polling) against the fake server."""
-    async with running(make_app(settings, fake), settings) as application:
+    async with running(make_app(settings, fake, clock), settings) as application:
         yield application
 
 

@@ -488,9 +488,7 @@ class FakeTelegram:
         chat_id = _require_int(params, "chat_id")
         text = str(params.get("text") or "")
         body = _text_body(text, params.get("parse_mode"), MAX_TEXT, "text")
-        markup = _check_markup(params.get("reply_markup"))
-        if markup is not None:
-            body["reply_markup"] = markup
+        _attach_markup(body, params.get("reply_markup"))
         body["_html"] = text if params.get("parse_mode") == "HTML" else None
         message = self._new_bot_message(chat_id, body)
         await self._bot_wrote("send", message)
@@ -613,9 +611,7 @@ class FakeTelegram:
         if caption:
             body = _text_body(caption, params.get("parse_mode"), MAX_CAPTION, "caption")
         body.update(_file_object(kind, stored, source))
-        markup = _check_markup(params.get("reply_markup"))
-        if markup is not None:
-            body["reply_markup"] = markup
+        _attach_markup(body, params.get("reply_markup"))
         message = self._new_bot_message(chat_id, body)
         await self._bot_wrote("send", message)
         return _public(message)
@@ -753,6 +749,17 @@ def _text_body(text: str, parse_mode: Any, limit: int, field_name: str) -> JSON:
             else "Bad Request: message caption is too long",
         )
     return {field_name: visible}
+
+
+def _attach_markup(body: JSON, markup: Any) -> None:
+    """Messages carry only inline keyboards; a reply keyboard is kept aside for the tests."""
+    checked = _check_markup(markup)
+    if checked is None:
+        return
+    if "inline_keyboard" in checked:
+        body["reply_markup"] = checked
+    else:
+        body["_reply_keyboard"] = checked
 
 
 def _check_markup(markup: Any) -> JSON | None:
