@@ -271,3 +271,36 @@ async def test_status_lookups_are_rate_limited(
         await say(user, "/status LN-0000-0000-0000", "Too many status checks")
         other = people("en")
         await say(other, "/status LN-0000-0000-0000", "not found")  # other chats are not limited
+
+
+async def test_untouched_drafts_are_reminded_once_then_deleted(
+    bot: AnyApplication, settings: Settings, clock: Clock, people: Callable[..., FakeUser]
+) -> None:
+    import datetime as dt
+
+    from telegram.ext import CallbackContext
+
+    from bot.jobs import expire_drafts
+
+    user = people("id")
+    await start_report(user)
+    job_context = CallbackContext(bot)
+    clock.now += dt.timedelta(hours=71)
+    await expire_drafts(job_context)
+    assert not any("belum selesai" in str(m.get("text")) for m in user.bot_messages())
+    clock.now += dt.timedelta(hours=2)
+    user.mark()
+    await expire_drafts(job_context)
+    reminder = await user.expect("Laporan Anda belum selesai (langkah 4 dari 9)")
+    await expire_drafts(job_context)  # reminded once only
+    assert sum("belum selesai" in str(m.get("text")) for m in user.bot_messages()) == 1
+    await tap(user, "▶️ Lanjutkan", "Di provinsi mana?")  # touching the draft restarts its clock
+    assert reminder
+    clock.now += dt.timedelta(hours=73)
+    await expire_drafts(job_context)
+    await user.expect("Laporan Anda belum selesai")
+    clock.now += dt.timedelta(hours=73)
+    user.mark()
+    await expire_drafts(job_context)
+    await user.expect("sudah dihapus karena lama tidak dilanjutkan")
+    assert await rows(settings.database_path, "SELECT COUNT(*) FROM drafts") == [(0,)]

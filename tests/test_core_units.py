@@ -1,0 +1,184 @@
+"""The pure core without Telegram: tickets, dates, phone numbers, the flow's navigation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from conversations.dates import parse_date
+from conversations.draft import Draft
+from conversations.flow import FileReport, LookupStatus, Outcome, handle
+from conversations.jurisdiction.engine import default_jurisdiction
+from conversations.messages import LANGUAGES, catalogue
+from conversations.phones import normalize_phone
+from conversations.questions import QUESTIONS, Context
+from conversations.replies import Reply
+from conversations.session import Command, Event, Press, Text
+from conversations.tickets import ALPHABET, RANDOM_BITS, make_ticket, parse_ticket
+
+TODAY = dt.date(2024, 11, 20)
+
+
+# ------------------------------------------------------------------ tickets
+@given(st.integers(0, 2**RANDOM_BITS - 1))
+def test_tickets_round_trip_however_typed(value: int) -> None:
+    ticket = make_ticket("LN", value)
+    assert len(ticket) == len("LN-XXXX-XXXX-XXXX")
+    assert parse_ticket(ticket, "LN").ticket == ticket
+    messy = ticket.lower().replace("-", " ").replace("0", "o").replace("1", "l")
+    assert parse_ticket(messy, "LN").ticket == ticket
+    assert parse_ticket(ticket[3:], "LN").ticket == ticket  # without the prefix
+
+
+@given(st.integers(0, 2**RANDOM_BITS - 1), st.integers(0, 11), st.sampled_from(ALPHABET))
+def test_one_wrong_character_is_caught(value: int, position: int, wrong: str) -> None:
+    code = make_ticket("LN", value).replace("LN-", "").replace("-", "")
+    if code[position] == wrong or {code[position], wrong} == {"0", "Z"}:
+        return
+    typo = code[:position] + wrong + code[position + 1 :]
+    assert parse_ticket(typo, "LN").outcome == "typo"
+
+
+def test_tickets_are_random_and_not_sequential() -> None:
+    drawn = {make_ticket("LN", secrets.randbits(RANDOM_BITS)) for _ in range(2000)}
+    assert len(drawn) == 2000
+    assert RANDOM_BITS >= 50
+    for look_alike in "ILOU":
+        assert look_alike not in ALPHABET
+    assert parse_ticket("hello", "LN").outcome == "invalid"
+
+
+# ------------------------------------------------------------------ dates and phones
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("hari ini", TODAY),
+        ("Kemarin", dt.date(2024, 11, 19)),
+        ("14/2/2024", dt.date(2024, 2, 14)),
+        ("14-02-2024", dt.date(2024, 2, 14)),
+        ("14 Feb 2024", dt.date(2024, 2, 14)),
+        ("14 Februari 2024", dt.date(2024, 2, 14)),
+        ("14 februari", dt.date(2024, 2, 14)),
+        ("1 Desember", dt.date(2023, 12, 1)),
+        ("2024-02-14", dt.date(2024, 2, 14)),
+        ("14.2.24", dt.date(2024, 2, 14)),
+        ("3 hari lalu", dt.date(2024, 11, 17)),
+        ("tgl 5 nop 2024", dt.date(2024, 11, 5)),
+        ("31/2/2024", None),
+        ("kapan-kapan", None),
+    ],
+)
+def test_dates(typed: str, expected: dt.date | None) -> None:
+    assert parse_date(typed, TODAY) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("081234567890", "+6281234567890"),
+        ("+62 812-3456-7890", "+6281234567890"),
+        ("62812 3456 7890", "+6281234567890"),
+        ("(0812) 3456-7890", "+6281234567890"),
+        ("12345", None),
+        ("halo", None),
+    ],
+)
+def test_phones(typed: str, expected: str | None) -> None:
+    assert normalize_phone(typed) == expected
+
+
+# ------------------------------------------------------------------ the flow, pure
+def ctx(language: str = "id") -> Context:
+    return Context(today=TODAY, language=language, user_id=7, jurisdiction=default_jurisdiction())  # type: ignore[arg-type]
+
+
+def run(draft: Draft | None, *events: Event, language: str = "id") -> Outcome:
+    outcome = Outcome(draft, language, ())  # type: ignore[arg-type]
+    for event in events:
+        outcome = handle(outcome.draft, event, ctx(outcome.language), new_draft_id="d1")
+    return outcome
+
+
+def texts(outcome: Outcome) -> str:
+    return "\n".join(a.text(outcome.language) for a in outcome.actions if isinstance(a, Reply))
+
+
+def test_a_full_report_in_pure_calls() -> None:
+    outcome = run(
+        None,
+        Command("lapor"),
+        Press("c:yes"),
+        Press("k:service_conditioning"),
+        Text("Bansos ditahan bagi warga yang tidak mendukung calon petahana."),
+        Press("p:village"),
+        Press("pd:^skip"),
+        Text("jatim"),
+        Text("kab malang"),
+        Press("pl:^skip"),
+        Text("10 November 2024"),
+        Press("ld:yesterday"),
+        Press("ps:yes"),
+        Text("bansos beras"),
+        Press("cp:no"),
+        Press("ev:none"),
+        Press("id:anonymous"),
+    )
+    assert outcome.draft is not None and outcome.draft.question == "review"
+    assert "Langkah 9 dari 9" in texts(outcome)
+    sent = handle(outcome.draft, Press("rv:send:d1"), ctx(), new_draft_id="d2")
+    assert sent.draft is None
+    assert sent.actions == (FileReport(outcome.draft),)
+    decision = default_jurisdiction().decide(outcome.draft.facts(TODAY))
+    assert [o.name for o in decision.offices] == [
+        "Bawaslu Kabupaten Malang",
+        "Ombudsman RI Perwakilan Jawa Timur",
+    ]
+
+
+def test_learned_date_only_for_old_events() -> None:
+    base = run(
+        None,
+        Command("lapor"),
+        Press("c:yes"),
+        Press("k:other"),
+        Text("x" * 30),
+        Press("p:asn"),
+        Press("pd:^skip"),
+        Text("bali"),
+        Press("rg:^unknown"),
+        Press("pl:^skip"),
+    )
+    recent = run(base.draft, Text("17/11/2024"))
+    assert recent.draft is not None and recent.draft.question == "public_service"
+    old = run(base.draft, Text("16/11/2024"))
+    assert old.draft is not None and old.draft.question == "learned_date"
+
+
+def test_status_command_parses_and_keeps_the_draft() -> None:
+    outcome = run(None, Command("lapor"))
+    draft = outcome.draft
+    looked = handle(draft, Command("status", "ln 0000 0000 0000"), ctx(), new_draft_id="x")
+    assert looked.draft == draft
+    assert (
+        isinstance(looked.actions[0], LookupStatus)
+        and looked.actions[0].ticket == "LN-0000-0000-0000"
+    )
+    assert "Langkah 1 dari 9" in texts(looked)  # the current question is asked again
+
+
+def test_every_question_exists_in_both_languages() -> None:
+    for question in QUESTIONS.values():
+        for language in LANGUAGES:
+            draft = Draft(draft_id="d", question=question.id, province_code="36", event_date=TODAY)
+            reply = question.prompt(draft, ctx(language))
+            assert reply.text(language).strip()
+            for row in reply.buttons:
+                for button in row:
+                    assert button.label(language).strip()
+                    assert len(button.data.encode()) <= 64
+    for key in catalogue().keys():
+        assert catalogue().raw(key, "id").strip() and catalogue().raw(key, "en").strip()
