@@ -42,7 +42,7 @@ class Catalogue:
             if _fields(value["id"]) != _fields(value["en"]):
                 raise CatalogueError(f"message {key!r} uses different placeholders per language")
 
-    def keys(self) -> list[str]:
+    def names(self) -> list[str]:
         """Every message key."""
         return sorted(self._texts)
 

@@ -180,5 +180,5 @@ def test_every_question_exists_in_both_languages() -> None:
                 for button in row:
                     assert button.label(language).strip()
                     assert len(button.data.encode()) <= 64
-    for key in catalogue().keys():
+    for key in catalogue().names():
         assert catalogue().raw(key, "id").strip() and catalogue().raw(key, "en").strip()
