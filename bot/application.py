@@ -11,6 +11,7 @@ from telegram import BotCommand, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 
+from bot.digests import schedule_digests
 from bot.handlers import register_handlers
 from bot.jobs import schedule_jobs
 from bot.services import (
@@ -22,6 +23,7 @@ from bot.services import (
     system_clock,
 )
 from bot.settings import Settings
+from conversations.casework import load_casework
 from conversations.jurisdiction.engine import build_jurisdiction
 from conversations.messages import catalogue
 from storage.crypto import DataCipher
@@ -106,9 +108,11 @@ async def post_init(application: AnyApplication) -> None:
         db=db,
         cipher=cipher,
         jurisdiction=jurisdiction,
+        casework=load_casework(settings.service_targets_file),
         clock=application.bot_data[CLOCK_KEY],
     )
     schedule_jobs(application)
+    schedule_digests(application, application.bot_data[SERVICES_KEY])
     for language, commands in COMMANDS.items():
         await application.bot.set_my_commands(
             [BotCommand(name, description) for name, description in commands],

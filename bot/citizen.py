@@ -10,7 +10,9 @@ from telegram import Message, Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
+from bot.digests import alert_in_scope
 from bot.evidence import fetch_evidence, remove_files
+from bot.outbox import kick
 from bot.render import send_replies
 from bot.services import Services, services
 from conversations.draft import Draft, EvidenceKind
@@ -40,7 +42,7 @@ from conversations.session import (
 )
 from conversations.status import StatusView, status_reply, tickets_reply
 from conversations.tickets import RANDOM_BITS, make_ticket
-from storage import cases, chats, drafts
+from storage import casequeries, cases, chats, drafts
 from storage import evidence as evidence_store
 from storage.ratelimit import allow
 
@@ -250,7 +252,10 @@ async def _file(
         cipher=svc.cipher,
         now=svc.now(),
         new_ticket=lambda: make_ticket(prefix, secrets.randbits(RANDOM_BITS)),
+        on_filed=lambda case_id: _alert_if_urgent(svc, case_id),
     )
+    if filed.created and decision.urgent:
+        kick(context.application)
     if filed.created:
         log.info(
             "case filed: ticket %s, case %s, bodies %s",
@@ -262,6 +267,13 @@ async def _file(
     if not filed.created:
         replies.insert(0, Reply("already_filed"))
     await send_replies(context.bot, chat_id, replies, language)
+
+
+async def _alert_if_urgent(svc: Services, case_id: int) -> None:
+    """Urgent categories alert in-scope staff at once (queued with the filing itself)."""
+    case = await casequeries.by_id(svc.db, case_id)
+    if case is not None and case.decision.urgent:
+        await alert_in_scope(svc.db, svc, case, "urgent_alert")
 
 
 async def _status(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -11,6 +12,7 @@ import aiosqlite
 from telegram.ext import Application, CallbackContext
 
 from bot.settings import Settings
+from conversations.casework import Casework
 from conversations.jurisdiction.engine import Jurisdiction
 from conversations.messages import Language
 from conversations.questions import Context, Limits
@@ -34,7 +36,9 @@ class Services:
     db: aiosqlite.Connection
     cipher: DataCipher
     jurisdiction: Jurisdiction
+    casework: Casework
     clock: Callable[[], dt.datetime] = field(default=system_clock)
+    outbox_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def now(self) -> dt.datetime:
         """The current moment (UTC); the one place the shell reads the clock."""

@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     max_evidence_items: int = Field(default=10, ge=0, le=50)
     max_evidence_mb: int = Field(default=20, ge=1, le=2000)
     status_lookups_per_hour: int = Field(default=20, ge=1)
+    outbox_poll_seconds: float = Field(default=5.0, gt=0, le=3600)
+    outbox_retry_seconds: float = Field(default=2.0, gt=0, le=3600)
+    service_targets_file: Path | None = None
     webhook_url: str | None = None
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = Field(default=8443, ge=1, le=65535)

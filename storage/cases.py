@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import aiosqlite
@@ -47,10 +47,12 @@ async def file_case(
     cipher: DataCipher,
     now: dt.datetime,
     new_ticket: Callable[[], str],
+    on_filed: Callable[[int], Awaitable[None]] | None = None,
 ) -> FiledCase:
     """Turn the draft into a case in one transaction: case, bodies, evidence, event, no draft.
 
     Filing the same draft again returns the first case: a double tap or a retry files once.
+    `on_filed(case_id)` runs inside the transaction, for writes that belong with the filing.
     """
     assert draft.category and draft.description and draft.person and draft.province_code
     assert draft.event_date and draft.public_service and draft.identity

@@ -1,0 +1,166 @@
+"""A reporter adds text or evidence to a filed case ("Tambah informasi"); staff are alerted."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import ApplicationHandlerStop, ContextTypes
+
+from bot import citizen
+from bot.digests import alert_in_scope
+from bot.evidence import fetch_evidence
+from bot.outbox import kick
+from bot.services import Services, services
+from conversations.casework import FINAL_STATUSES
+from conversations.messages import Language, Safe, catalogue
+from conversations.session import Attachment, Text
+from storage import casequeries
+from storage import evidence as evidence_store
+from storage.database import now_iso, transaction
+
+log = logging.getLogger(__name__)
+
+
+async def _reply(
+    context: ContextTypes.DEFAULT_TYPE,
+    chat_id: int,
+    key: str,
+    language: Language,
+    buttons: bool = False,
+    **args: object,
+) -> None:
+    from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+    markup = None
+    if buttons:
+        markup = InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(
+                        catalogue().raw("btn_evidence_done", language), callback_data="ad:done"
+                    )
+                ]
+            ]
+        )
+    await context.bot.send_message(
+        chat_id, catalogue().render(key, language, **args), reply_markup=markup
+    )
+
+
+async def _session_case(svc: Services, chat_id: int) -> int | None:
+    async with svc.db.execute(
+        "SELECT case_id FROM reporter_sessions WHERE chat_id = ?", (chat_id,)
+    ) as cur:
+        row = await cur.fetchone()
+    return int(row[0]) if row else None
+
+
+async def on_add_info_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`ai:<ticket>` starts adding to one's own open case; `ad:done` ends it."""
+    query = update.callback_query
+    chat = update.effective_chat
+    assert query is not None and chat is not None
+    svc = services(context)
+    language = await citizen.language_of(update, context)
+    await query.answer()
+    code, _, ticket = (query.data or "").partition(":")
+    if code == "ad":
+        await svc.db.execute("DELETE FROM reporter_sessions WHERE chat_id = ?", (chat.id,))
+        await _reply(context, chat.id, "add_info_done", language)
+        return
+    async with svc.db.execute(
+        "SELECT id, status, reporter_chat_id FROM cases WHERE ticket = ?", (ticket,)
+    ) as cur:
+        row = await cur.fetchone()
+    if row is None or int(row[2]) != chat.id:
+        log.info("add-information refused: not the reporter's case")
+        await _reply(context, chat.id, "hint_stale_button", language)
+        return
+    if row[1] in FINAL_STATUSES:
+        await _reply(context, chat.id, "add_info_closed", language)
+        return
+    await svc.db.execute(
+        "INSERT INTO reporter_sessions (chat_id, case_id, created_at) VALUES (?, ?, ?)"
+        " ON CONFLICT (chat_id) DO UPDATE SET"
+        " case_id = excluded.case_id, created_at = excluded.created_at",
+        (chat.id, int(row[0]), now_iso(svc.now())),
+    )
+    await _reply(context, chat.id, "add_info_prompt", language, buttons=True, ticket=ticket)
+
+
+async def on_reporter_addition(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """While adding to a case: text and files become case events; commands end the session."""
+    chat = update.effective_chat
+    message = update.message
+    if chat is None or message is None:
+        return
+    svc = services(context)
+    case_id = await _session_case(svc, chat.id)
+    if case_id is None:
+        return
+    event = citizen.event_of(update)
+    if message.text is not None and message.text.startswith("/"):
+        await svc.db.execute("DELETE FROM reporter_sessions WHERE chat_id = ?", (chat.id,))
+        return  # the command is handled as usual
+    case = await casequeries.by_id(svc.db, case_id)
+    language = await citizen.language_of(update, context)
+    if case is None:
+        return
+    if isinstance(event, Text):
+        note = event.text[:3000]
+        async with transaction(svc.db):
+            await casequeries.add_event(
+                svc.db,
+                case_id,
+                svc.now(),
+                actor_kind="reporter",
+                actor_id=None,
+                action="reporter_info",
+                note=note,
+            )
+            await alert_in_scope(
+                svc.db,
+                svc,
+                case,
+                "staff_added_info",
+                extra={"ticket": case.ticket, "text": note[:500]},
+            )
+    elif isinstance(event, Attachment):
+        try:
+            record, item = await fetch_evidence(
+                context.bot, event, svc.settings.evidence_path / f"case-{case_id}"
+            )
+        except (TelegramError, OSError):
+            await _reply(context, chat.id, "evidence_failed", language)
+            raise ApplicationHandlerStop from None
+        async with transaction(svc.db):
+            await evidence_store.add(svc.db, chat.id, f"case-{case_id}", record, svc.now())
+            await svc.db.execute(
+                "UPDATE evidence SET case_id = ? WHERE draft_id = ? AND case_id IS NULL",
+                (case_id, f"case-{case_id}"),
+            )
+            await casequeries.add_event(
+                svc.db,
+                case_id,
+                svc.now(),
+                actor_kind="reporter",
+                actor_id=None,
+                action="reporter_evidence",
+                note=item.label,
+            )
+            await alert_in_scope(
+                svc.db,
+                svc,
+                case,
+                "staff_added_info",
+                extra={"ticket": case.ticket, "text": f"📎 {item.label}"},
+            )
+    else:
+        raise ApplicationHandlerStop
+    kick(context.application)
+    await _reply(
+        context, chat.id, "add_info_saved", language, buttons=True, ticket=Safe(case.ticket)
+    )
+    raise ApplicationHandlerStop

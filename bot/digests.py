@@ -1,0 +1,227 @@
+"""Alert digests, the daily summary with its chart, and instant alerts: all queued in the outbox."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+import aiosqlite
+from telegram.ext import Application, ContextTypes
+
+from bot.chart import reports_chart
+from bot.outbox import kick
+from bot.services import Services, services
+from conversations.bilingual import long_date
+from conversations.caserecord import CaseRow
+from conversations.messages import Language, Safe, catalogue
+from conversations.staffviews import (
+    case_block,
+    digest_messages,
+    open_button,
+    related_tickets,
+    scope_label,
+    sees,
+)
+from conversations.status import status_label
+from storage import casequeries, chats, outbox
+from storage import staff as staff_store
+from storage.database import transaction
+from storage.staff import StaffMember
+
+log = logging.getLogger(__name__)
+
+DIGEST_KIND = "digest"
+
+
+def official_kinds(svc: Services) -> list[str]:
+    """Kinds of person the neutrality rules bind (inspectorates see their cases)."""
+    return [k.id for k in svc.jurisdiction.rules.person_kinds if k.official]
+
+
+async def staff_language(svc: Services, member: StaffMember) -> Language:
+    """The language a staff member reads in (their chat's choice, else their record's)."""
+    chosen = await chats.get_language(svc.db, member.user_id)
+    if chosen is not None:
+        return chosen
+    return "en" if member.language == "en" else "id"
+
+
+async def queue_digest(svc: Services, member: StaffMember) -> int:
+    """Queue a digest of cases new to this member; returns parts queued (-1: one is pending).
+
+    The member's cursor moves only when the last part is delivered (see storage.outbox).
+    """
+    if member.blocked:
+        return 0
+    if await outbox.pending_for(svc.db, member.user_id, DIGEST_KIND):
+        return -1
+    last, _ = await casequeries.cursor_of(svc.db, member.user_id)
+    cases = await casequeries.visible(svc.db, member, official_kinds(svc), after_id=last, limit=500)
+    if not cases:
+        return 0
+    language = await staff_language(svc, member)
+    window = svc.casework.related.window_days
+    related_ids = set()
+    for case in cases[:30]:
+        if related_tickets(case, await casequeries.related(svc.db, case, window), svc.casework):
+            related_ids.add(case.id)
+    messages = digest_messages(
+        cases, svc.jurisdiction, svc.casework, svc.today(), language, member.scope,
+        related_ids=related_ids, zone=svc.settings.zone,
+    )  # fmt: skip
+    newest = max(case.id for case in cases)
+    async with transaction(svc.db):
+        for number, (text, buttons) in enumerate(messages, start=1):
+            cursor = (member.user_id, newest) if number == len(messages) else None
+            payload = {"type": "message", "text": text, "buttons": buttons}
+            await outbox.enqueue(
+                svc.db, member.user_id, DIGEST_KIND, payload, svc.now(), cursor=cursor
+            )
+    log.info("digest queued: %s cases in %s parts", len(cases), len(messages))
+    return len(messages)
+
+
+async def digest_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Job: a digest for every staff member with new cases in scope."""
+    svc = services(context)
+    queued = 0
+    for member in await staff_store.all_staff(svc.db):
+        if await queue_digest(svc, member) > 0:
+            queued += 1
+    if queued:
+        kick(context.application)
+
+
+async def queue_daily(svc: Services, member: StaffMember) -> bool:
+    """Queue today's summary (counts by status, waiting longest, the 14-day chart) once a day."""
+    today = svc.today()
+    _, sent_on = await casequeries.cursor_of(svc.db, member.user_id)
+    if member.blocked or sent_on == today.isoformat():
+        return False
+    language = await staff_language(svc, member)
+    kinds = official_kinds(svc)
+    by_status = await casequeries.status_counts(svc.db, member, kinds)
+    waiting = await casequeries.waiting_longest(svc.db, member, kinds)
+    texts = catalogue()
+    lines = [
+        texts.render(
+            "daily_title", language, date=long_date(today, language),
+            scope=scope_label(member.scope, svc.jurisdiction, language),
+        ),
+        texts.render(
+            "daily_by_status", language,
+            counts=" · ".join(
+                f"{status_label(s, language)} {n}" for s, n in sorted(by_status.items())
+            ) or "0",
+        ),
+    ]  # fmt: skip
+    if waiting:
+        waiting_lines = []
+        for case in waiting:
+            days = (today - svc.local_date(case.status_changed_at)).days
+            block = case_block(
+                case, svc.jurisdiction, svc.casework, today, language, zone=svc.settings.zone
+            )
+            flag = "⏰" if "⏰" in block else ""
+            waiting_lines.append(
+                texts.render(
+                    "daily_waiting_line",
+                    language,
+                    ticket=case.ticket,
+                    status=status_label(case.status, language),
+                    days=days,
+                    flag=flag,
+                )
+            )
+        lines.append(texts.render("daily_waiting", language, lines="\n".join(waiting_lines)))
+    since = svc.now() - dt.timedelta(days=14)
+    counts = await casequeries.daily_counts(svc.db, member, kinds, since)
+    chart_path = (
+        svc.settings.database_path.parent
+        / "charts"
+        / f"daily-{member.user_id}-{today.isoformat()}.png"
+    )
+    reports_chart(counts, today, chart_path)
+    async with transaction(svc.db):
+        await outbox.enqueue(
+            svc.db,
+            member.user_id,
+            "daily",
+            {"type": "message", "text": "\n".join(lines)},
+            svc.now(),
+        )
+        await outbox.enqueue(
+            svc.db, member.user_id, "daily",
+            {
+                "type": "photo",
+                "path": str(chart_path),
+                "caption": texts.render("daily_chart_caption", language),
+            },
+            svc.now(),
+        )  # fmt: skip
+        await casequeries.mark_daily(svc.db, member.user_id, today, svc.now())
+    return True
+
+
+async def daily_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Job: the daily summary for every staff member."""
+    svc = services(context)
+    for member in await staff_store.all_staff(svc.db):
+        await queue_daily(svc, member)
+    kick(context.application)
+
+
+async def alert_in_scope(
+    conn: aiosqlite.Connection,
+    svc: Services,
+    case: CaseRow,
+    key: str,
+    *,
+    agencies: list[str] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> int:
+    """Queue an instant alert about a case to every staff member who may see it (call inside the
+    transaction of the change). `agencies` narrows it to some bodies' staff."""
+    official = svc.jurisdiction.rules.person_kind(case.person_kind).official
+    queued = 0
+    for member in await staff_store.all_staff(conn):
+        if member.blocked or (agencies is not None and member.agency not in agencies):
+            continue
+        if not sees(
+            member.agency, member.scope, bodies=list(case.bodies), official=official,
+            province_code=case.province_code, regency_code=case.regency_code,
+        ):  # fmt: skip
+            continue
+        language = await staff_language(svc, member)
+        block = case_block(
+            case, svc.jurisdiction, svc.casework, svc.today(), language, zone=svc.settings.zone
+        )
+        text = catalogue().render(key, language, case=Safe(block), **(extra or {}))
+        payload = {
+            "type": "message",
+            "text": text,
+            "buttons": [[open_button(case.ticket, language)]],
+        }
+        await outbox.enqueue(conn, member.user_id, "alert", payload, svc.now())
+        queued += 1
+    return queued
+
+
+def schedule_digests(
+    application: Application[Any, Any, Any, Any, Any, Any], services_: Services
+) -> None:
+    """Register the digest, daily summary and outbox jobs."""
+    from bot.outbox import deliver_outbox
+
+    job_queue = application.job_queue
+    assert job_queue is not None
+    settings = services_.settings
+    job_queue.run_repeating(
+        deliver_outbox, interval=settings.outbox_poll_seconds, first=1, name="outbox"
+    )
+    job_queue.run_repeating(
+        digest_job, interval=settings.digest_interval_minutes * 60, first=60, name="digest"
+    )
+    daily_at = settings.digest_daily_time.replace(tzinfo=settings.zone)
+    job_queue.run_daily(daily_job, time=daily_at, name="daily")

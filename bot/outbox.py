@@ -1,0 +1,118 @@
+"""The outbox worker: delivers queued messages one at a time, with retries and back-off."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from pathlib import Path
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+from telegram.ext import Application, ContextTypes, ExtBot
+
+from bot.services import Services, services
+from storage import outbox
+from storage import staff as staff_store
+from storage.outbox import OutboxRow
+
+log = logging.getLogger(__name__)
+
+BATCH = 50
+MAX_BACKOFF_SECONDS = 600
+
+
+def _markup(payload: dict[str, Any]) -> InlineKeyboardMarkup | None:
+    rows = payload.get("buttons") or []
+    if not rows:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b["text"], callback_data=b["data"]) for b in row] for row in rows]
+    )
+
+
+async def send_payload(bot: ExtBot[None], chat_id: int, payload: dict[str, Any]) -> None:
+    """Send one queued message: text, a document or a photo."""
+    kind = payload.get("type", "message")
+    markup = _markup(payload)
+    if kind == "message":
+        await bot.send_message(
+            chat_id, payload["text"], parse_mode=ParseMode.HTML, reply_markup=markup
+        )
+    elif kind in {"document", "photo"}:
+        data = await asyncio.to_thread(Path(payload["path"]).read_bytes)
+        caption = payload.get("caption")
+        if kind == "photo":
+            await bot.send_photo(
+                chat_id, data, caption=caption, parse_mode=ParseMode.HTML, reply_markup=markup
+            )
+        else:
+            await bot.send_document(
+                chat_id,
+                data,
+                filename=payload.get("filename"),
+                caption=caption,
+                parse_mode=ParseMode.HTML,
+            )
+    else:
+        raise ValueError(f"unknown outbox payload type {kind!r}")
+
+
+def _retry_after(error: RetryAfter) -> float:
+    value = error.retry_after
+    return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
+
+
+async def deliver_due(bot: ExtBot[None], svc: Services) -> int:
+    """Deliver what is due now, in order; return how many were sent."""
+    sent = 0
+    async with svc.outbox_lock:
+        for _ in range(BATCH):
+            row = await outbox.next_due(svc.db, svc.now())
+            if row is None:
+                break
+            if await _deliver(bot, svc, row):
+                sent += 1
+    return sent
+
+
+async def _deliver(bot: ExtBot[None], svc: Services, row: OutboxRow) -> bool:
+    await outbox.mark_sending(svc.db, row)
+    try:
+        await send_payload(bot, row.chat_id, row.payload)
+    except RetryAfter as exc:
+        wait = _retry_after(exc)
+        await outbox.retry_later(svc.db, row, svc.now() + dt.timedelta(seconds=wait), "429")
+        log.info("outbox %s: rate limited, retry in %.0fs", row.id, wait)
+        return False
+    except Forbidden:
+        await outbox.give_up(svc.db, row, "blocked", "403 blocked")
+        await staff_store.mark_blocked(svc.db, row.chat_id, svc.now())
+        log.info("outbox %s: the recipient blocked the bot", row.id)
+        return False
+    except BadRequest as exc:
+        await outbox.give_up(svc.db, row, "failed", f"400 {exc.message}")
+        log.warning("outbox %s: refused permanently (%s)", row.id, exc.message)
+        return False
+    except (TelegramError, OSError) as exc:
+        backoff = min(MAX_BACKOFF_SECONDS, svc.settings.outbox_retry_seconds * 2 ** (row.attempts))
+        await outbox.retry_later(
+            svc.db, row, svc.now() + dt.timedelta(seconds=backoff), type(exc).__name__
+        )
+        log.info("outbox %s: %s, retry in %.1fs", row.id, type(exc).__name__, backoff)
+        return False
+    await outbox.mark_sent(svc.db, row, svc.now())
+    return True
+
+
+async def deliver_outbox(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Job: deliver what is due."""
+    await deliver_due(context.bot, services(context))
+
+
+def kick(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Deliver soon (right after something was queued), without waiting for the next round."""
+    if application.job_queue is not None:
+        application.job_queue.run_once(deliver_outbox, 0)

@@ -1,0 +1,700 @@
+"""Staff commands and actions: manage staff, list and open cases, change status, forward, export.
+
+Every command and button checks the caller's role again. Someone who is not staff gets exactly
+what any unknown command gets (the citizen flow answers), and the refusal is logged without
+personal data.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import datetime as dt
+import html
+import io
+import logging
+from pathlib import Path
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputMediaDocument, Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import ApplicationHandlerStop, ContextTypes
+
+from bot import citizen
+from bot.digests import alert_in_scope, official_kinds, queue_digest, staff_language
+from bot.outbox import kick
+from bot.services import Services, services
+from conversations.messages import Language, catalogue
+from conversations.staffviews import (
+    CSV_HEADER,
+    case_detail,
+    csv_row,
+    list_page,
+    related_tickets,
+    scope_label,
+    sees,
+    status_notification,
+)
+from conversations.status import STATUSES, status_label
+from conversations.tickets import parse_ticket
+from storage import casequeries, outbox
+from storage import evidence as evidence_store
+from storage import staff as staff_store
+from storage.casequeries import Filters
+from storage.database import transaction
+from storage.staff import AGENCIES, StaffMember
+
+log = logging.getLogger(__name__)
+
+PAGE_SIZE = 10
+STAFF_COMMANDS = {
+    "staf": "staff",
+    "staff": "staff",
+    "kasus": "case",
+    "case": "case",
+    "cases": "case",
+    "digest": "digest",
+    "ringkasan": "digest",
+    "ekspor": "export",
+    "export": "export",
+    "petugas": "help",
+}
+_FILTER_KEYS = {
+    "status": "status",
+    "badan": "agency",
+    "agency": "agency",
+    "prov": "province",
+    "province": "province",
+    "provinsi": "province",
+    "kab": "regency",
+    "reg": "regency",
+    "kota": "regency",
+    "regency": "regency",
+    "kat": "category",
+    "cat": "category",
+    "category": "category",
+    "kategori": "category",
+    "dari": "since",
+    "from": "since",
+    "since": "since",
+    "sampai": "until",
+    "until": "until",
+    "to": "until",
+    "hal": "page",
+    "page": "page",
+}
+
+
+def _is_admin(svc: Services, user_id: int) -> bool:
+    return user_id in svc.settings.admin_user_ids
+
+
+async def _caller(
+    update: Update, context: ContextTypes.DEFAULT_TYPE
+) -> tuple[Services, int, StaffMember | None, Language]:
+    svc = services(context)
+    user = update.effective_user
+    user_id = user.id if user else 0
+    member = await staff_store.get(svc.db, user_id)
+    language = await citizen.language_of(update, context)
+    return svc, user_id, member, language
+
+
+async def _refuse(update: Update, context: ContextTypes.DEFAULT_TYPE, what: str) -> None:
+    """Answer exactly as for an unknown command or a stale button; log without personal data."""
+    log.info("staff %s refused: not allowed", what)
+    await citizen.on_private_update(update, context)
+
+
+async def _reply(
+    context: ContextTypes.DEFAULT_TYPE,
+    chat_id: int,
+    text: str,
+    buttons: list[list[dict[str, str]]] | None = None,
+) -> None:
+    markup = None
+    if buttons:
+        markup = InlineKeyboardMarkup(
+            [
+                [InlineKeyboardButton(b["text"], callback_data=b["data"]) for b in row]
+                for row in buttons
+            ]
+        )
+    await context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup)
+
+
+# ------------------------------------------------------------------ commands
+async def on_staff_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/staf, /kasus, /digest, /ekspor (and their English names)."""
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    head, _, argument = message.text.partition(" ")
+    action = STAFF_COMMANDS.get(head[1:].split("@", 1)[0].lower(), "")
+    svc, user_id, member, language = await _caller(update, context)
+    if action == "staff":
+        if not _is_admin(svc, user_id):
+            await _refuse(update, context, "admin command")
+            return
+        await _manage_staff(context, svc, user_id, argument.split(), language)
+        return
+    if member is None:
+        await _refuse(update, context, "command")
+        return
+    if action == "help":
+        await _reply(context, user_id, catalogue().render("staff_help", language))
+    elif action == "case":
+        await _case_command(context, svc, member, argument, language)
+    elif action == "digest":
+        queued = await queue_digest(svc, member)
+        if queued == 0:
+            await _reply(context, user_id, catalogue().render("digest_none", language))
+        else:
+            kick(context.application)
+    elif action == "export":
+        await _export(context, svc, member, argument.split(), language)
+
+
+async def _manage_staff(
+    context: ContextTypes.DEFAULT_TYPE,
+    svc: Services,
+    admin_id: int,
+    args: list[str],
+    language: Language,
+) -> None:
+    texts = catalogue()
+    verb = args[0].lower() if args else ""
+    if verb in {"daftar", "list"}:
+        members = await staff_store.all_staff(svc.db)
+        if not members:
+            await _reply(context, admin_id, texts.render("staff_list_empty", language))
+            return
+        lines = []
+        for m in members:
+            blocked = f" {texts.raw('staff_blocked_mark', language)}" if m.blocked else ""
+            lines.append(
+                f"• {m.user_id} · {m.agency} · "
+                f"{scope_label(m.scope, svc.jurisdiction, language)}{blocked}"
+            )
+        await _reply(
+            context, admin_id, texts.render("staff_list", language, lines="\n".join(lines))
+        )
+        return
+    if verb in {"tambah", "add", "ubah", "change"} and len(args) >= 3 and args[1].isdigit():
+        error = await add_staff(
+            svc, int(args[1]), args[2].lower(), args[3] if len(args) > 3 else "", admin_id, language
+        )
+        await _reply(context, admin_id, error)
+        return
+    if verb in {"hapus", "remove", "delete"} and len(args) == 2 and args[1].isdigit():
+        removed = await staff_store.remove(svc.db, int(args[1]))
+        key = "staff_removed" if removed else "staff_not_found"
+        log.info("staff member %s by an admin", "removed" if removed else "not found")
+        await _reply(context, admin_id, texts.render(key, language, user_id=args[1]))
+        return
+    await _reply(context, admin_id, texts.render("staff_usage", language))
+
+
+async def add_staff(
+    svc: Services, user_id: int, agency: str, scope: str, admin_id: int | None, language: Language
+) -> str:
+    """Add or change a staff member; the answer to show (also used by the command line)."""
+    texts = catalogue()
+    if agency not in AGENCIES:
+        return texts.render("staff_usage", language)
+    if scope and svc.jurisdiction.places.find(scope) is None:
+        return texts.render("staff_bad_scope", language, scope=scope)
+    added = await staff_store.upsert(svc.db, user_id, agency, scope, admin_id, svc.now())
+    log.info(
+        "staff member %s: %s, scope %s",
+        "added" if added else "changed",
+        agency,
+        scope or "national",
+    )
+    return texts.render(
+        "staff_added" if added else "staff_changed", language, user_id=user_id, agency=agency,
+        scope=scope_label(scope, svc.jurisdiction, language),
+    )  # fmt: skip
+
+
+def parse_filters(args: list[str], svc: Services) -> tuple[Filters, int] | str:
+    """`status=diterima kab=36.73 dari=2024-11-01 hal=2` → filters and page, or the bad word."""
+    values: dict[str, Any] = {}
+    page = 1
+    for word in args:
+        key, sep, value = word.partition("=")
+        field = _FILTER_KEYS.get(key.lower())
+        if not sep or field is None or not value:
+            return word
+        if field == "page":
+            if not value.isdigit():
+                return word
+            page = max(1, int(value))
+        elif field in {"since", "until"}:
+            try:
+                values[field] = dt.date.fromisoformat(value)
+            except ValueError:
+                return word
+        elif (field == "status" and value not in STATUSES) or (
+            field == "agency" and value not in AGENCIES
+        ):
+            return word
+        else:
+            values[field] = value
+    return Filters(**values), page
+
+
+async def _case_command(
+    context: ContextTypes.DEFAULT_TYPE,
+    svc: Services,
+    member: StaffMember,
+    argument: str,
+    language: Language,
+) -> None:
+    words = argument.split()
+    if words and "=" not in words[0]:
+        parsed = parse_ticket(argument, svc.settings.ticket_prefix)
+        if parsed.outcome != "ok" or parsed.ticket is None:
+            key = "status_typo" if parsed.outcome == "typo" else "status_invalid"
+            await _reply(context, member.user_id, catalogue().render(key, language))
+            return
+        await show_case(context, svc, member, parsed.ticket, language)
+        return
+    result = parse_filters(words, svc)
+    if isinstance(result, str):
+        await _reply(
+            context, member.user_id, catalogue().render("list_bad_filter", language, filter=result)
+        )
+        return
+    filters, page = result
+    context.user_data["case_filters"] = filters  # type: ignore[index]
+    await _list(context, svc, member, filters, page, language)
+
+
+async def _list(
+    context: ContextTypes.DEFAULT_TYPE,
+    svc: Services,
+    member: StaffMember,
+    filters: Filters,
+    page: int,
+    language: Language,
+) -> None:
+    kinds = official_kinds(svc)
+    total = await casequeries.count_visible(svc.db, member, kinds, filters)
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(page, pages)
+    cases = await casequeries.visible(
+        svc.db, member, kinds, filters=filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+    )
+    text, buttons = list_page(
+        cases, svc.jurisdiction, language, page=page, pages=pages, total=total
+    )
+    await _reply(context, member.user_id, text, buttons)
+
+
+async def show_case(
+    context: ContextTypes.DEFAULT_TYPE,
+    svc: Services,
+    member: StaffMember,
+    ticket: str,
+    language: Language,
+) -> None:
+    """A case in full, then its evidence as the stored (cleaned) files."""
+    case = await casequeries.by_ticket(svc.db, ticket, member, official_kinds(svc), svc.cipher)
+    if case is None:
+        log.info("case view refused or not found")
+        await _reply(
+            context, member.user_id, catalogue().render("case_not_found", language, ticket=ticket)
+        )
+        return
+    others = await casequeries.related(svc.db, case, svc.casework.related.window_days)
+    deadlines = [d.text.get(language) for d in case.decision.deadlines]
+    text, buttons = case_detail(
+        case, svc.jurisdiction, svc.casework, svc.today(), language, deadlines=deadlines,
+        related_tickets=related_tickets(case, others, svc.casework), agency=member.agency,
+        zone=svc.settings.zone,
+    )  # fmt: skip
+    history = await casequeries.events(svc.db, case.id)
+    notes = [
+        f"• {svc.local_date(at).isoformat()} {action}{' → ' + new if new else ''}"
+        f"{': ' + note if note else ''}{'' if public else ' 🔒'}"
+        for at, action, _, new, note, public in history
+    ]
+    if notes:
+        escaped = html.escape("\n".join(notes), quote=False)
+        text += "\n\n" + catalogue().render("case_events_title", language) + "\n" + escaped
+    await _reply(context, member.user_id, text[:4000], buttons)
+    await _send_evidence(context, svc, member.user_id, case.id)
+
+
+async def _send_evidence(
+    context: ContextTypes.DEFAULT_TYPE, svc: Services, chat_id: int, case_id: int
+) -> None:
+    """The case's evidence: links as text, files as the stored (metadata-free) copies."""
+    stored = await evidence_store.of_case(svc.db, case_id)
+    links = [e.url for e in stored if e.url]
+    files = [e for e in stored if e.stored_path]
+    if links:
+        await context.bot.send_message(
+            chat_id, "\n".join(f"🔗 {link}" for link in links), parse_mode=None
+        )
+    for start in range(0, len(files), 10):
+        group = files[start : start + 10]
+        try:
+            contents = [
+                await asyncio.to_thread(Path(e.stored_path or "").read_bytes) for e in group
+            ]
+            names = [Path(e.file_name or e.stored_path or "bukti").name for e in group]
+            if len(group) == 1:
+                await context.bot.send_document(chat_id, contents[0], filename=names[0])
+            else:
+                media = [
+                    InputMediaDocument(c, filename=n) for c, n in zip(contents, names, strict=True)
+                ]
+                await context.bot.send_media_group(chat_id, media)
+        except (OSError, TelegramError) as exc:
+            log.warning("evidence re-send failed: %s", type(exc).__name__)
+
+
+async def _export(
+    context: ContextTypes.DEFAULT_TYPE,
+    svc: Services,
+    member: StaffMember,
+    args: list[str],
+    language: Language,
+) -> None:
+    dates: list[dt.date] = []
+    for value in args[:2]:
+        try:
+            dates.append(dt.date.fromisoformat(value))
+        except ValueError:
+            await _reply(
+                context,
+                member.user_id,
+                catalogue().render("export_bad_date", language, value=value),
+            )
+            return
+    filters = Filters(since=dates[0] if dates else None, until=dates[1] if len(dates) > 1 else None)
+    data, count = await export_csv(svc, member, filters)
+    caption = catalogue().render(
+        "export_caption",
+        language,
+        count=count,
+        scope=scope_label(member.scope, svc.jurisdiction, language),
+    )
+    name = f"lapor-netral-{svc.today().isoformat()}.csv"
+    await context.bot.send_document(
+        member.user_id, data, filename=name, caption=caption, parse_mode=ParseMode.HTML
+    )
+    log.info("export sent: %s rows", count)
+
+
+async def export_csv(
+    svc: Services, member: StaffMember | None, filters: Filters
+) -> tuple[bytes, int]:
+    """UTF-8 CSV (with BOM for spreadsheet programs) of the cases in scope, oldest first."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_HEADER)
+    count = 0
+    after = 0
+    kinds = official_kinds(svc)
+    while True:
+        batch = await casequeries.visible(
+            svc.db,
+            member,
+            kinds,
+            filters=filters,
+            after_id=after,
+            limit=1000,
+            newest_first=False,
+            cipher=svc.cipher,
+        )
+        if not batch:
+            break
+        for case in batch:
+            writer.writerow(csv_row(case, svc.jurisdiction))
+        count += len(batch)
+        after = batch[-1].id
+    return ("\ufeff" + out.getvalue()).encode("utf-8"), count
+
+
+# ------------------------------------------------------------------ buttons
+async def on_staff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Case buttons: open (ks), status (sx), forward (fw), internal note (in), note choice (sn),
+    paging (kp). The role is checked again on every press."""
+    query = update.callback_query
+    assert query is not None
+    svc, user_id, member, language = await _caller(update, context)
+    if member is None:
+        await _refuse(update, context, "button")
+        return
+    await query.answer()
+    code, _, value = (query.data or "").partition(":")
+    if code == "ks":
+        await show_case(context, svc, member, value, language)
+    elif code == "kp" and value.isdigit():
+        filters = (
+            context.user_data.get("case_filters", Filters())
+            if context.user_data is not None
+            else Filters()
+        )
+        await _list(context, svc, member, filters, int(value), language)
+    elif code in {"sx", "fw", "in"}:
+        case_id_text, _, target = value.partition(":")
+        case = await _case_for(svc, member, int(case_id_text) if case_id_text.isdigit() else 0)
+        if case is None:
+            await _reply(
+                context, user_id, catalogue().render("case_not_found", language, ticket="—")
+            )
+            return
+        if code == "sx":
+            await _start_status_change(context, svc, member, case, target, language)
+        elif code == "fw":
+            await _forward(context, svc, member, case, target, language)
+        else:
+            await _start_session(svc, member.user_id, case.id, "note", None)
+            await _reply(
+                context,
+                user_id,
+                catalogue().render("ask_internal_note", language, ticket=case.ticket),
+            )
+    elif code == "sn":
+        await _note_choice(context, svc, member, value, language)
+
+
+async def _case_for(svc: Services, member: StaffMember, case_id: int) -> Any:
+    case = await casequeries.by_id(svc.db, case_id, svc.cipher)
+    if case is None:
+        return None
+    official = svc.jurisdiction.rules.person_kind(case.person_kind).official
+    if not sees(
+        member.agency,
+        member.scope,
+        bodies=list(case.bodies),
+        official=official,
+        province_code=case.province_code,
+        regency_code=case.regency_code,
+    ):
+        log.info("case action refused: out of scope")
+        return None
+    return case
+
+
+async def _start_session(
+    svc: Services, user_id: int, case_id: int, action: str, value: str | None
+) -> None:
+    await svc.db.execute(
+        "INSERT INTO staff_sessions (user_id, case_id, action, value, created_at)"
+        " VALUES (?, ?, ?, ?, ?)"
+        " ON CONFLICT (user_id) DO UPDATE SET case_id = excluded.case_id, action = excluded.action,"
+        " value = excluded.value, created_at = excluded.created_at",
+        (user_id, case_id, action, value, svc.now().isoformat()),
+    )
+
+
+async def _session(svc: Services, user_id: int) -> tuple[int, str, str | None] | None:
+    async with svc.db.execute(
+        "SELECT case_id, action, value FROM staff_sessions WHERE user_id = ?", (user_id,)
+    ) as cur:
+        row = await cur.fetchone()
+    return (int(row[0]), str(row[1]), row[2]) if row else None
+
+
+async def _start_status_change(
+    context: ContextTypes.DEFAULT_TYPE,
+    svc: Services,
+    member: StaffMember,
+    case: Any,
+    new: str,
+    language: Language,
+) -> None:
+    if not svc.casework.allowed(case.status, new):
+        old = status_label(case.status, language)
+        await _reply(
+            context,
+            member.user_id,
+            catalogue().render("status_not_allowed", language, old=old, new=new),
+        )
+        return
+    await _start_session(svc, member.user_id, case.id, "status", new)
+    buttons = [[
+        {"text": catalogue().raw("btn_note_none", language), "data": "sn:none"},
+        {"text": catalogue().raw("btn_note_internal", language), "data": "sn:internal"},
+        {"text": catalogue().raw("btn_note_cancel", language), "data": "sn:cancel"},
+    ]]  # fmt: skip
+    text = catalogue().render(
+        "ask_note", language, ticket=case.ticket, status=status_label(new, language)
+    )
+    await _reply(context, member.user_id, text, buttons)
+
+
+async def _note_choice(
+    context: ContextTypes.DEFAULT_TYPE,
+    svc: Services,
+    member: StaffMember,
+    choice: str,
+    language: Language,
+) -> None:
+    session = await _session(svc, member.user_id)
+    if session is None or choice == "cancel":
+        await svc.db.execute("DELETE FROM staff_sessions WHERE user_id = ?", (member.user_id,))
+        await _reply(context, member.user_id, catalogue().render("action_cancelled", language))
+        return
+    case_id, action, value = session
+    case = await _case_for(svc, member, case_id)
+    if case is None or action not in {"status", "status_internal"} or value is None:
+        await svc.db.execute("DELETE FROM staff_sessions WHERE user_id = ?", (member.user_id,))
+        return
+    if choice == "internal":
+        await _start_session(svc, member.user_id, case_id, "status_internal", value)
+        await _reply(context, member.user_id, catalogue().render("note_mode_internal", language))
+    elif choice == "none":
+        await change_status(
+            context,
+            svc,
+            member,
+            case,
+            value,
+            note=None,
+            public=action == "status",
+            language=language,
+        )
+
+
+async def change_status(
+    context: ContextTypes.DEFAULT_TYPE,
+    svc: Services,
+    member: StaffMember,
+    case: Any,
+    new: str,
+    *,
+    note: str | None,
+    public: bool,
+    language: Language,
+) -> None:
+    """Move the case, record it, and tell the reporter (through the outbox) when public."""
+    async with transaction(svc.db):
+        current = await casequeries.by_id(svc.db, case.id)
+        old_status = current.status if current is not None else case.status
+        allowed = current is not None and svc.casework.allowed(current.status, new)
+        if allowed and current is not None:
+            now = svc.now()
+            await casequeries.set_status(svc.db, case.id, new, now)
+            await casequeries.add_event(
+                svc.db, case.id, now, actor_kind="staff", actor_id=member.user_id,
+                action="status", old=old_status, new=new, note=note, public=public,
+            )  # fmt: skip
+            if public:
+                reporter_language: Language = "en" if current.language == "en" else "id"
+                text, buttons = status_notification(case.ticket, new, note, reporter_language)
+                payload = {"type": "message", "text": text, "buttons": buttons}
+                await outbox.enqueue(svc.db, current.reporter_chat_id, "notification", payload, now)
+        await svc.db.execute("DELETE FROM staff_sessions WHERE user_id = ?", (member.user_id,))
+    old, shown_new = status_label(old_status, language), status_label(new, language)
+    if not allowed:
+        refusal = catalogue().render("status_not_allowed", language, old=old, new=shown_new)
+        await _reply(context, member.user_id, refusal)
+        return
+    log.info("case %s status changed by staff (public: %s)", case.ticket, public)
+    notified = catalogue().raw("status_changed_notified", language) if public else ""
+    done = catalogue().render(
+        "status_changed", language, ticket=case.ticket, old=old, new=shown_new, notified=notified
+    )
+    await _reply(context, member.user_id, done)
+    if public:
+        kick(context.application)
+
+
+async def _forward(
+    context: ContextTypes.DEFAULT_TYPE,
+    svc: Services,
+    member: StaffMember,
+    case: Any,
+    agency: str,
+    language: Language,
+) -> None:
+    if agency not in {"bawaslu", "ombudsman"} or agency in case.bodies:
+        return
+    places = svc.jurisdiction.places
+    province = places.get(case.province_code)
+    regency = places.find(case.regency_code)
+    offices = svc.jurisdiction.offices
+    office = (
+        offices.bawaslu_office(province, regency)
+        if agency == "bawaslu"
+        else offices.ombudsman_office(province, regency)
+    )
+    async with transaction(svc.db):
+        await casequeries.add_body(svc.db, case.id, agency, office, svc.now())
+        await casequeries.add_event(
+            svc.db,
+            case.id,
+            svc.now(),
+            actor_kind="staff",
+            actor_id=member.user_id,
+            action="forward",
+            new=agency,
+            note=office,
+        )
+        forwarded = await casequeries.by_id(svc.db, case.id)
+        assert forwarded is not None
+        await alert_in_scope(svc.db, svc, forwarded, "urgent_alert", agencies=[agency])
+    log.info("case %s forwarded to %s", case.ticket, agency)
+    await _reply(
+        context,
+        member.user_id,
+        catalogue().render("forwarded", language, ticket=case.ticket, office=office),
+    )
+    kick(context.application)
+
+
+async def on_staff_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A staff member's typed note, when one is awaited (otherwise the update passes on)."""
+    user = update.effective_user
+    message = update.effective_message
+    if user is None or message is None or message.text is None or message.text.startswith("/"):
+        return
+    svc = services(context)
+    session = await _session(svc, user.id)
+    if session is None:
+        return
+    member = await staff_store.get(svc.db, user.id)
+    if member is None:
+        return
+    language = await staff_language(svc, member)
+    case_id, action, value = session
+    case = await _case_for(svc, member, case_id)
+    if case is not None:
+        note = message.text.strip()[:1000]
+        if action in {"status", "status_internal"} and value:
+            await change_status(
+                context,
+                svc,
+                member,
+                case,
+                value,
+                note=note,
+                public=action == "status",
+                language=language,
+            )
+        else:
+            async with transaction(svc.db):
+                await casequeries.add_event(
+                    svc.db,
+                    case.id,
+                    svc.now(),
+                    actor_kind="staff",
+                    actor_id=member.user_id,
+                    action="note",
+                    note=note,
+                )
+                await svc.db.execute(
+                    "DELETE FROM staff_sessions WHERE user_id = ?", (member.user_id,)
+                )
+            await _reply(
+                context,
+                member.user_id,
+                catalogue().render("note_saved", language, ticket=case.ticket),
+            )
+    raise ApplicationHandlerStop

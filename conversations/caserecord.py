@@ -1,0 +1,39 @@
+"""A filed case as staff-side code reads it (built by storage, rendered by the views)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from conversations.jurisdiction.models import Decision
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """A case as staff see it (identity decrypted only when its mode allows)."""
+
+    id: int
+    ticket: str
+    status: str
+    status_changed_at: dt.datetime
+    created_at: dt.datetime
+    category: str
+    person_kind: str
+    person_details: str | None
+    province_code: str
+    regency_code: str | None
+    place_detail: str | None
+    event_date: dt.date
+    learned_date: dt.date | None
+    public_service: str
+    service_name: str | None
+    complained: str | None
+    description: str
+    identity: str
+    reporter_name: str | None
+    reporter_phone: str | None
+    reporter_chat_id: int
+    language: str
+    decision: Decision
+    evidence_count: int
+    bodies: dict[str, str] = field(default_factory=dict)  # agency -> office

@@ -1,0 +1,379 @@
+"""What staff see: digests, case details, lists, daily summaries, CSV rows; and the reporter's
+status notifications. Pure: rows in, Telegram HTML and button specs out."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from conversations.bilingual import long_date
+from conversations.caserecord import CaseRow
+from conversations.casework import Casework, Clock, case_clock, similarity
+from conversations.jurisdiction.engine import Jurisdiction
+from conversations.messages import Language, Safe, catalogue
+from conversations.status import status_label
+
+TELEGRAM_LIMIT = 4096
+EXCERPT = 120
+ButtonSpec = dict[str, str]
+
+
+def esc(text: str) -> str:
+    """User text made safe for Telegram HTML."""
+    return html.escape(text, quote=False)
+
+
+def t(key: str, language: Language, **args: object) -> str:
+    """A catalogue text."""
+    return catalogue().render(key, language, **args)
+
+
+def scope_label(scope: str, jurisdiction: Jurisdiction, language: Language) -> str:
+    """`nasional`, or the province or regency name."""
+    region = jurisdiction.places.find(scope)
+    return region.name if region else catalogue().raw("scope_national", language)
+
+
+def place_of(case: CaseRow, jurisdiction: Jurisdiction) -> str:
+    """`Kota Serang, Banten`."""
+    places = jurisdiction.places
+    parts = [r.name for r in (places.find(case.regency_code), places.find(case.province_code)) if r]
+    return ", ".join(parts)
+
+
+def category_label(case: CaseRow, jurisdiction: Jurisdiction, language: Language) -> str:
+    """The category's short label."""
+    try:
+        return jurisdiction.rules.category(case.category).label.get(language)
+    except KeyError:
+        return case.category
+
+
+def excerpt(text: str) -> str:
+    """The first line of a description, shortened."""
+    line = " ".join(text.split())
+    return line if len(line) <= EXCERPT else line[: EXCERPT - 1] + "…"
+
+
+def flags_of(clock: Clock, related: bool, urgent: bool, language: Language) -> str:
+    """Badges shown before a case line."""
+    keys = []
+    if urgent:
+        keys.append("flag_urgent")
+    if clock.state in {"past", "near"}:
+        keys.append(f"flag_{clock.state}")
+    if related:
+        keys.append("flag_related")
+    return "".join(catalogue().raw(k, language) + " · " for k in keys)
+
+
+def case_block(
+    case: CaseRow,
+    jurisdiction: Jurisdiction,
+    casework: Casework,
+    today: dt.date,
+    language: Language,
+    *,
+    related: bool = False,
+    zone: dt.tzinfo = dt.UTC,
+) -> str:
+    """One case in a digest or alert."""
+    clock = case_clock(
+        casework, case.status, case.status_changed_at.astimezone(zone).date(),
+        case.created_at.astimezone(zone).date(), today,
+    )  # fmt: skip
+    urgent = case.category in jurisdiction.rules.urgent_categories()
+    return t(
+        "digest_case",
+        language,
+        flags=Safe(esc(flags_of(clock, related, urgent, language))),
+        ticket=case.ticket,
+        category=category_label(case, jurisdiction, language),
+        place=place_of(case, jurisdiction),
+        date=long_date(case.event_date, language),
+        evidence=case.evidence_count,
+        excerpt=excerpt(case.description),
+    )
+
+
+def open_button(ticket: str, language: Language) -> ButtonSpec:
+    """The button that opens a case."""
+    return {
+        "text": catalogue().raw("btn_open_case", language).format(ticket=ticket),
+        "data": f"ks:{ticket}",
+    }
+
+
+def counts_line(counter: Counter[str]) -> str:
+    """`A 3 · B 1`, biggest first."""
+    return " · ".join(f"{name} {count}" for name, count in counter.most_common(12))
+
+
+def digest_messages(
+    cases: Sequence[CaseRow],
+    jurisdiction: Jurisdiction,
+    casework: Casework,
+    today: dt.date,
+    language: Language,
+    scope: str,
+    *,
+    related_ids: frozenset[int] | set[int] = frozenset(),
+    zone: dt.tzinfo = dt.UTC,
+    newest: int = 30,
+) -> list[tuple[str, list[list[ButtonSpec]]]]:
+    """A digest: counts by category and regency, then the newest cases with an open button each;
+    split at case boundaries so each message stays under Telegram's limit."""
+    by_category = Counter(category_label(c, jurisdiction, language) for c in cases)
+    by_place = Counter(
+        (jurisdiction.places.find(c.regency_code) or jurisdiction.places.get(c.province_code)).name
+        for c in cases
+    )
+    head = "\n".join(
+        [
+            t(
+                "digest_title",
+                language,
+                count=len(cases),
+                scope=scope_label(scope, jurisdiction, language),
+            ),
+            t("digest_by_category", language, counts=counts_line(by_category)),
+            t("digest_by_place", language, counts=counts_line(by_place)),
+        ]
+    )
+    shown = sorted(cases, key=lambda c: c.id, reverse=True)[:newest]
+    messages: list[tuple[str, list[list[ButtonSpec]]]] = []
+    text = head
+    buttons: list[list[ButtonSpec]] = []
+    for case in shown:
+        block = case_block(
+            case, jurisdiction, casework, today, language, related=case.id in related_ids, zone=zone
+        )
+        if len(text) + len(block) + 2 > TELEGRAM_LIMIT - 96 or len(buttons) >= 20:
+            messages.append((text, buttons))
+            text = t("digest_title_more", language, part=len(messages) + 1)
+            buttons = []
+        text += "\n\n" + block
+        buttons.append([open_button(case.ticket, language)])
+    messages.append((text, buttons))
+    return messages
+
+
+def reporter_text(case: CaseRow, language: Language) -> str:
+    """Who reported, as far as the identity mode allows staff to see."""
+    if case.identity == "anonymous":
+        return catalogue().raw("case_reporter_anonymous", language)
+    parts = [p for p in (case.reporter_name, case.reporter_phone) if p]
+    return esc(", ".join(parts)) if parts else catalogue().raw("case_reporter_hidden", language)
+
+
+def case_detail(
+    case: CaseRow,
+    jurisdiction: Jurisdiction,
+    casework: Casework,
+    today: dt.date,
+    language: Language,
+    *,
+    deadlines: list[str],
+    related_tickets: list[str],
+    agency: str,
+    zone: dt.tzinfo = dt.UTC,
+) -> tuple[str, list[list[ButtonSpec]]]:
+    """A case in full for handling staff, with the actions they may take."""
+    rules = jurisdiction.rules
+    since = case.status_changed_at.astimezone(zone).date()
+    clock = case_clock(casework, case.status, since, case.created_at.astimezone(zone).date(), today)
+    clock_text = ""
+    if clock.target is not None and clock.due is not None:
+        clock_text = t(
+            "case_clock", language, label=clock.target.label.get(language),
+            due=long_date(clock.due, language),
+            state=catalogue().raw(f"clock_{clock.state}", language),
+        )  # fmt: skip
+    person = rules.person_kind(case.person_kind).label.get(language)
+    if case.person_details:
+        person += f" — {case.person_details}"
+    place = place_of(case, jurisdiction)
+    if case.place_detail:
+        place = f"{case.place_detail}, {place}"
+    service = catalogue().raw(
+        {"yes": "btn_yes", "no": "btn_no"}.get(case.public_service, "btn_unsure"), language
+    )
+    if case.service_name:
+        service += f" — {case.service_name}"
+    if case.complained:
+        service += ", " + catalogue().raw(f"value_complained_{case.complained}", language)
+    learned = (
+        t("case_learned", language, date=long_date(case.learned_date, language))
+        if case.learned_date
+        else ""
+    )
+    related = (
+        t("case_related", language, tickets=", ".join(related_tickets)) if related_tickets else ""
+    )
+    offices = "; ".join(case_offices(case)) or catalogue().raw("none_office", language)
+    text = t(
+        "case_detail",
+        language,
+        ticket=case.ticket,
+        status=status_label(case.status, language),
+        since=long_date(since, language),
+        age=clock.age_days,
+        clock=Safe(esc(clock_text)),
+        offices=offices,
+        category=category_label(case, jurisdiction, language),
+        person=person,
+        place=place,
+        event_date=long_date(case.event_date, language),
+        learned=learned,
+        service=service,
+        evidence=case.evidence_count,
+        reporter=Safe(reporter_text(case, language)),
+        deadlines="; ".join(deadlines) or "—",
+        description=case.description[:2500],
+        related=Safe(esc(related)),
+    )
+    buttons: list[list[ButtonSpec]] = []
+    for new in casework.transitions.get(case.status, []):
+        label = (
+            catalogue().raw("btn_status_to", language).format(status=status_label(new, language))
+        )
+        buttons.append([{"text": label, "data": f"sx:{case.id}:{new}"}])
+    for other in ("bawaslu", "ombudsman"):
+        if other not in case_agencies(case) and other != agency:
+            label = catalogue().raw("btn_forward_to", language).format(agency=other.capitalize())
+            buttons.append([{"text": label, "data": f"fw:{case.id}:{other}"}])
+    buttons.append(
+        [{"text": catalogue().raw("btn_add_internal_note", language), "data": f"in:{case.id}"}]
+    )
+    return text, buttons
+
+
+def case_offices(case: CaseRow) -> list[str]:
+    """The offices handling the case."""
+    return list(case.bodies.values())
+
+
+def case_agencies(case: CaseRow) -> list[str]:
+    """The agencies handling the case."""
+    return list(case.bodies)
+
+
+def related_tickets(
+    case: CaseRow, others: list[tuple[str, str | None]], casework: Casework
+) -> list[str]:
+    """Tickets of cases whose reported person or agency looks like this one's."""
+    threshold = casework.related.min_similarity
+    return [
+        ticket
+        for ticket, details in others
+        if similarity(case.person_details, details) >= threshold
+    ]
+
+
+def sees(
+    agency: str,
+    scope: str,
+    *,
+    bodies: Sequence[str],
+    official: bool,
+    province_code: str,
+    regency_code: str | None,
+) -> bool:
+    """Whether a staff member of `agency` with `scope` may see a case (as storage's SQL does)."""
+    agency_ok = official if agency == "inspektorat" else agency in bodies
+    return agency_ok and scope in {"", province_code, regency_code or ""}
+
+
+def status_notification(
+    ticket: str, status: str, note: str | None, language: Language
+) -> tuple[str, list[list[ButtonSpec]]]:
+    """What the reporter receives when staff change the status (public note included)."""
+    note_text = t("notify_note", language, note=note) if note else ""
+    text = t(
+        "notify_status",
+        language,
+        ticket=ticket,
+        status=status_label(status, language),
+        note=Safe(note_text),
+    )
+    buttons = (
+        []
+        if status in {"selesai", "ditolak"}
+        else [[{"text": catalogue().raw("btn_add_info", language), "data": f"ai:{ticket}"}]]
+    )
+    return text, buttons
+
+
+def list_page(
+    cases: Sequence[CaseRow],
+    jurisdiction: Jurisdiction,
+    language: Language,
+    *,
+    page: int,
+    pages: int,
+    total: int,
+) -> tuple[str, list[list[ButtonSpec]]]:
+    """One page of a staff list with an open button per case and paging buttons."""
+    if not cases:
+        return t("list_empty", language), []
+    lines = [t("list_title", language, count=total, page=page, pages=pages)]
+    for case in cases:
+        lines.append(
+            t(
+                "list_line",
+                language,
+                ticket=case.ticket,
+                status=status_label(case.status, language),
+                category=category_label(case, jurisdiction, language),
+                place=place_of(case, jurisdiction),
+                date=long_date(case.event_date, language),
+            )
+        )
+    buttons = [[open_button(c.ticket, language)] for c in cases]
+    paging = []
+    if page > 1:
+        paging.append({"text": catalogue().raw("btn_prev", language), "data": f"kp:{page - 1}"})
+    if page < pages:
+        paging.append({"text": catalogue().raw("btn_next", language), "data": f"kp:{page + 1}"})
+    if paging:
+        buttons.append(paging)
+    return "\n".join(lines), buttons
+
+
+CSV_HEADER = [
+    "ticket", "created_at", "event_date", "learned_date", "category", "person_kind",
+    "province_code", "province_name", "regency_code", "regency_name", "handling_bodies",
+    "offices", "status", "status_changed_at", "evidence_count", "public_service",
+    "identity_mode", "reporter_name", "reporter_phone",
+]  # fmt: skip
+
+
+def csv_row(case: CaseRow, jurisdiction: Jurisdiction) -> list[Any]:
+    """One CSV row; the reporter's identity only for reports filed with open identity."""
+    places = jurisdiction.places
+    regency = places.find(case.regency_code)
+    open_identity = case.identity == "open"
+    return [
+        case.ticket,
+        case.created_at.isoformat(timespec="seconds"),
+        case.event_date.isoformat(),
+        case.learned_date.isoformat() if case.learned_date else "",
+        case.category,
+        case.person_kind,
+        case.province_code,
+        places.get(case.province_code).name,
+        case.regency_code or "",
+        regency.name if regency else "",
+        ";".join(case_agencies(case)),
+        ";".join(case_offices(case)),
+        case.status,
+        case.status_changed_at.isoformat(timespec="seconds"),
+        case.evidence_count,
+        case.public_service,
+        case.identity,
+        (case.reporter_name or "") if open_identity else "",
+        (case.reporter_phone or "") if open_identity else "",
+    ]

@@ -1,0 +1,286 @@
+"""Staff-side reads and writes of cases: scoped lists, digests, details, status changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import aiosqlite
+
+from conversations.caserecord import CaseRow
+from conversations.jurisdiction.models import Decision
+from storage.crypto import DataCipher
+from storage.database import now_iso
+from storage.staff import StaffMember, scope_clause
+
+_COLUMNS = (
+    "c.id, c.ticket, c.status, c.status_changed_at, c.created_at, c.category, c.person_kind,"
+    " c.person_name, c.province_code, c.regency_code, c.place_detail, c.event_date,"
+    " c.learned_date, c.public_service, c.service_name, c.complained, c.description,"
+    " c.identity_mode, c.reporter_name_enc, c.reporter_phone_enc, c.reporter_chat_id,"
+    " c.language, c.decision,"
+    " (SELECT COUNT(*) FROM evidence e WHERE e.case_id = c.id),"
+    " (SELECT group_concat(b.agency || '=' || b.office, '|')"
+    "  FROM case_bodies b WHERE b.case_id = c.id)"
+)
+
+
+def _row(row: aiosqlite.Row, cipher: DataCipher | None) -> CaseRow:
+    bodies = {}
+    for part in str(row[24] or "").split("|"):
+        if "=" in part:
+            agency, office = part.split("=", 1)
+            bodies[agency] = office
+    identified = row[17] in {"confidential", "open"} and cipher is not None
+    return CaseRow(
+        id=int(row[0]), ticket=str(row[1]), status=str(row[2]),
+        status_changed_at=dt.datetime.fromisoformat(row[3]),
+        created_at=dt.datetime.fromisoformat(row[4]), category=str(row[5]),
+        person_kind=str(row[6]), person_details=row[7], province_code=str(row[8]),
+        regency_code=row[9], place_detail=row[10], event_date=dt.date.fromisoformat(row[11]),
+        learned_date=dt.date.fromisoformat(row[12]) if row[12] else None,
+        public_service=str(row[13]), service_name=row[14], complained=row[15],
+        description=str(row[16]), identity=str(row[17]),
+        reporter_name=cipher.decrypt_optional(row[18]) if identified and cipher else None,
+        reporter_phone=cipher.decrypt_optional(row[19]) if identified and cipher else None,
+        reporter_chat_id=int(row[20]), language=str(row[21]),
+        decision=Decision.model_validate_json(row[22]), evidence_count=int(row[23]), bodies=bodies,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a staff list or export is narrowed to."""
+
+    status: str | None = None
+    agency: str | None = None
+    province: str | None = None
+    regency: str | None = None
+    category: str | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+
+def _filter_sql(filters: Filters) -> tuple[str, list[object]]:
+    parts: list[str] = []
+    params: list[object] = []
+    if filters.status:
+        parts.append("c.status = ?")
+        params.append(filters.status)
+    if filters.agency:
+        parts.append("EXISTS (SELECT 1 FROM case_bodies f WHERE f.case_id = c.id AND f.agency = ?)")
+        params.append(filters.agency)
+    if filters.province:
+        parts.append("c.province_code = ?")
+        params.append(filters.province)
+    if filters.regency:
+        parts.append("c.regency_code = ?")
+        params.append(filters.regency)
+    if filters.category:
+        parts.append("c.category = ?")
+        params.append(filters.category)
+    if filters.since:
+        parts.append("c.created_at >= ?")
+        params.append(filters.since.isoformat())
+    if filters.until:
+        parts.append("c.created_at < ?")
+        params.append((filters.until + dt.timedelta(days=1)).isoformat())
+    return " AND ".join(parts) or "1", params
+
+
+async def visible(
+    conn: aiosqlite.Connection,
+    member: StaffMember | None,
+    official_kinds: list[str],
+    *,
+    filters: Filters = Filters(),
+    after_id: int = 0,
+    limit: int = 20,
+    offset: int = 0,
+    newest_first: bool = True,
+    cipher: DataCipher | None = None,
+) -> list[CaseRow]:
+    """Cases the member may see (all cases when `member` is None: the command line)."""
+    scope_sql, params = scope_clause(member, official_kinds) if member else ("1", [])
+    filter_sql, filter_params = _filter_sql(filters)
+    order = "DESC" if newest_first else "ASC"
+    sql = (
+        f"SELECT {_COLUMNS} FROM cases c WHERE c.id > ? AND {scope_sql} AND {filter_sql}"
+        f" ORDER BY c.id {order} LIMIT ? OFFSET ?"
+    )
+    async with conn.execute(sql, [after_id, *params, *filter_params, limit, offset]) as cur:
+        return [_row(r, cipher) for r in await cur.fetchall()]
+
+
+async def count_visible(
+    conn: aiosqlite.Connection, member: StaffMember, official_kinds: list[str], filters: Filters
+) -> int:
+    """How many cases the member may see with these filters."""
+    scope_sql, params = scope_clause(member, official_kinds)
+    filter_sql, filter_params = _filter_sql(filters)
+    async with conn.execute(
+        f"SELECT COUNT(*) FROM cases c WHERE {scope_sql} AND {filter_sql}",
+        [*params, *filter_params],
+    ) as cur:
+        row = await cur.fetchone()
+    return int(row[0]) if row else 0
+
+
+async def by_ticket(
+    conn: aiosqlite.Connection,
+    ticket: str,
+    member: StaffMember | None,
+    official_kinds: list[str],
+    cipher: DataCipher | None,
+) -> CaseRow | None:
+    """The case with this ticket if the member may see it."""
+    scope_sql, params = scope_clause(member, official_kinds) if member else ("1", [])
+    async with conn.execute(
+        f"SELECT {_COLUMNS} FROM cases c WHERE c.ticket = ? AND {scope_sql}", [ticket, *params]
+    ) as cur:
+        row = await cur.fetchone()
+    return _row(row, cipher) if row else None
+
+
+async def by_id(
+    conn: aiosqlite.Connection, case_id: int, cipher: DataCipher | None = None
+) -> CaseRow | None:
+    """The case with this id (no scope check: callers check it)."""
+    async with conn.execute(f"SELECT {_COLUMNS} FROM cases c WHERE c.id = ?", (case_id,)) as cur:
+        row = await cur.fetchone()
+    return _row(row, cipher) if row else None
+
+
+async def related(
+    conn: aiosqlite.Connection, case: CaseRow, window_days: int
+) -> list[tuple[str, str | None]]:
+    """(ticket, person details) of other cases in the same regency filed within the window."""
+    if case.regency_code is None:
+        return []
+    low = now_iso(case.created_at - dt.timedelta(days=window_days))
+    high = now_iso(case.created_at + dt.timedelta(days=window_days))
+    async with conn.execute(
+        "SELECT ticket, person_name FROM cases WHERE regency_code = ? AND id != ?"
+        " AND created_at BETWEEN ? AND ? ORDER BY id DESC LIMIT 200",
+        (case.regency_code, case.id, low, high),
+    ) as cur:
+        return [(str(r[0]), r[1]) for r in await cur.fetchall()]
+
+
+async def add_event(
+    conn: aiosqlite.Connection,
+    case_id: int,
+    now: dt.datetime,
+    *,
+    actor_kind: str,
+    actor_id: int | None,
+    action: str,
+    old: str | None = None,
+    new: str | None = None,
+    note: str | None = None,
+    public: bool = False,
+) -> None:
+    """Append to the case's history (call inside the transaction of the change)."""
+    await conn.execute(
+        "INSERT INTO case_events (case_id, at, actor_kind, actor_id, action, old_value, new_value,"
+        " note, public) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (case_id, now_iso(now), actor_kind, actor_id, action, old, new, note, int(public)),
+    )
+
+
+async def set_status(
+    conn: aiosqlite.Connection, case_id: int, status: str, now: dt.datetime
+) -> None:
+    """Move the case to a new status (call inside a transaction)."""
+    stamp = now_iso(now)
+    await conn.execute(
+        "UPDATE cases SET status = ?, status_changed_at = ?, updated_at = ? WHERE id = ?",
+        (status, stamp, stamp, case_id),
+    )
+
+
+async def add_body(
+    conn: aiosqlite.Connection, case_id: int, agency: str, office: str, now: dt.datetime
+) -> bool:
+    """Add a handling body to the case; False when it already had it."""
+    cursor = await conn.execute(
+        "INSERT OR IGNORE INTO case_bodies (case_id, agency, office, added_at) VALUES (?, ?, ?, ?)",
+        (case_id, agency, office, now_iso(now)),
+    )
+    return cursor.rowcount == 1
+
+
+async def events(
+    conn: aiosqlite.Connection, case_id: int, limit: int = 10
+) -> list[tuple[dt.datetime, str, str | None, str | None, str | None, bool]]:
+    """The newest events of a case: (at, action, old, new, note, public)."""
+    async with conn.execute(
+        "SELECT at, action, old_value, new_value, note, public FROM case_events WHERE case_id = ?"
+        " ORDER BY id DESC LIMIT ?",
+        (case_id, limit),
+    ) as cur:
+        rows = await cur.fetchall()
+    return [
+        (dt.datetime.fromisoformat(r[0]), str(r[1]), r[2], r[3], r[4], bool(r[5]))
+        for r in reversed(list(rows))
+    ]
+
+
+async def daily_counts(
+    conn: aiosqlite.Connection, member: StaffMember, official_kinds: list[str], since: dt.datetime
+) -> list[tuple[str, str, int]]:
+    """(UTC day, agency, count) of cases filed since `since` that the member may see."""
+    scope_sql, params = scope_clause(member, official_kinds)
+    async with conn.execute(
+        "SELECT substr(c.created_at, 1, 10), b.agency, COUNT(*) FROM cases c"
+        " JOIN case_bodies b ON b.case_id = c.id"
+        f" WHERE c.created_at >= ? AND {scope_sql} GROUP BY 1, 2",
+        [now_iso(since), *params],
+    ) as cur:
+        return [(str(r[0]), str(r[1]), int(r[2])) for r in await cur.fetchall()]
+
+
+async def status_counts(
+    conn: aiosqlite.Connection, member: StaffMember, official_kinds: list[str]
+) -> dict[str, int]:
+    """Cases the member may see, by status."""
+    scope_sql, params = scope_clause(member, official_kinds)
+    async with conn.execute(
+        f"SELECT c.status, COUNT(*) FROM cases c WHERE {scope_sql} GROUP BY c.status", params
+    ) as cur:
+        return {str(r[0]): int(r[1]) for r in await cur.fetchall()}
+
+
+async def waiting_longest(
+    conn: aiosqlite.Connection, member: StaffMember, official_kinds: list[str], limit: int = 5
+) -> list[CaseRow]:
+    """Open cases the member may see that have waited longest in their status."""
+    scope_sql, params = scope_clause(member, official_kinds)
+    async with conn.execute(
+        f"SELECT {_COLUMNS} FROM cases c"
+        f" WHERE c.status NOT IN ('selesai', 'ditolak') AND {scope_sql}"
+        " ORDER BY c.status_changed_at LIMIT ?",
+        [*params, limit],
+    ) as cur:
+        return [_row(r, None) for r in await cur.fetchall()]
+
+
+async def cursor_of(conn: aiosqlite.Connection, user_id: int) -> tuple[int, str | None]:
+    """The last case id in a delivered digest, and the day of the last daily summary."""
+    async with conn.execute(
+        "SELECT last_case_id, daily_sent_on FROM digest_cursors WHERE user_id = ?", (user_id,)
+    ) as cur:
+        row = await cur.fetchone()
+    return (int(row[0]), row[1]) if row else (0, None)
+
+
+async def mark_daily(
+    conn: aiosqlite.Connection, user_id: int, day: dt.date, now: dt.datetime
+) -> None:
+    """Remember that today's summary was queued for this member."""
+    await conn.execute(
+        "INSERT INTO digest_cursors (user_id, last_case_id, updated_at, daily_sent_on)"
+        " VALUES (?, 0, ?, ?)"
+        " ON CONFLICT (user_id) DO UPDATE SET daily_sent_on = excluded.daily_sent_on",
+        (user_id, now_iso(now), day.isoformat()),
+    )

@@ -1,0 +1,134 @@
+"""The delivery outbox: messages written with the change that caused them, sent by one worker."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import aiosqlite
+
+from storage.database import now_iso, transaction
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    """One message waiting to be delivered."""
+
+    id: int
+    chat_id: int
+    kind: str
+    payload: dict[str, Any]
+    status: str
+    attempts: int
+    cursor_user_id: int | None
+    cursor_case_id: int | None
+
+
+async def enqueue(
+    conn: aiosqlite.Connection,
+    chat_id: int,
+    kind: str,
+    payload: dict[str, Any],
+    now: dt.datetime,
+    *,
+    cursor: tuple[int, int] | None = None,
+) -> int:
+    """Queue a message (call inside the transaction of the change that causes it)."""
+    cursor_user, cursor_case = cursor if cursor else (None, None)
+    result = await conn.execute(
+        "INSERT INTO outbox (chat_id, kind, payload, status, next_attempt_at, created_at,"
+        " cursor_user_id, cursor_case_id) VALUES (?, ?, ?, 'pending', ?, ?, ?, ?)",
+        (
+            chat_id,
+            kind,
+            json.dumps(payload, ensure_ascii=False),
+            now_iso(now),
+            now_iso(now),
+            cursor_user,
+            cursor_case,
+        ),
+    )
+    return int(result.lastrowid or 0)
+
+
+async def next_due(conn: aiosqlite.Connection, now: dt.datetime) -> OutboxRow | None:
+    """The oldest message due now. A row still 'sending' was cut off by a crash: it is due too."""
+    async with conn.execute(
+        "SELECT id, chat_id, kind, payload, status, attempts, cursor_user_id, cursor_case_id"
+        " FROM outbox WHERE status IN ('pending', 'sending') AND next_attempt_at <= ?"
+        " ORDER BY id LIMIT 1",
+        (now_iso(now),),
+    ) as cur:
+        row = await cur.fetchone()
+    if row is None:
+        return None
+    return OutboxRow(
+        int(row[0]), int(row[1]), str(row[2]), json.loads(row[3]), str(row[4]), int(row[5]),
+        row[6], row[7],
+    )  # fmt: skip
+
+
+async def mark_sending(conn: aiosqlite.Connection, row: OutboxRow) -> None:
+    """Note the attempt before the API call; a row found 'sending' later is a possible re-send."""
+    await conn.execute(
+        "UPDATE outbox SET status = 'sending', attempts = attempts + 1,"
+        " resends = resends + (CASE WHEN status = 'sending' THEN 1 ELSE 0 END) WHERE id = ?",
+        (row.id,),
+    )
+
+
+async def mark_sent(conn: aiosqlite.Connection, row: OutboxRow, now: dt.datetime) -> None:
+    """Delivered: mark it, and move the staff member's digest cursor if the row carries one."""
+    stamp = now_iso(now)
+    async with transaction(conn):
+        await conn.execute(
+            "UPDATE outbox SET status = 'sent', sent_at = ?, last_error = NULL WHERE id = ?",
+            (stamp, row.id),
+        )
+        if row.cursor_user_id is not None and row.cursor_case_id is not None:
+            await conn.execute(
+                "INSERT INTO digest_cursors (user_id, last_case_id, updated_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (user_id) DO UPDATE SET"
+                " last_case_id = MAX(last_case_id, excluded.last_case_id),"
+                " updated_at = excluded.updated_at",
+                (row.cursor_user_id, row.cursor_case_id, stamp),
+            )
+
+
+async def retry_later(
+    conn: aiosqlite.Connection, row: OutboxRow, at: dt.datetime, error: str
+) -> None:
+    """Try again at `at` (network trouble, 5xx, 429)."""
+    await conn.execute(
+        "UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = ? WHERE id = ?",
+        (now_iso(at), error[:200], row.id),
+    )
+
+
+async def give_up(conn: aiosqlite.Connection, row: OutboxRow, status: str, error: str) -> None:
+    """Stop trying: 'blocked' (403, the user blocked the bot) or 'failed' (a permanent 400)."""
+    await conn.execute(
+        "UPDATE outbox SET status = ?, last_error = ? WHERE id = ?", (status, error[:200], row.id)
+    )
+
+
+async def pending_for(conn: aiosqlite.Connection, chat_id: int, kind: str) -> bool:
+    """Whether a message of this kind is still waiting for this chat."""
+    async with conn.execute(
+        "SELECT 1 FROM outbox WHERE chat_id = ? AND kind = ?"
+        " AND status IN ('pending', 'sending') LIMIT 1",
+        (chat_id, kind),
+    ) as cur:
+        return await cur.fetchone() is not None
+
+
+async def counts(conn: aiosqlite.Connection) -> dict[str, int]:
+    """Rows by status, and the number of re-sends after a crash."""
+    async with conn.execute("SELECT status, COUNT(*) FROM outbox GROUP BY status") as cur:
+        result = {str(r[0]): int(r[1]) for r in await cur.fetchall()}
+    async with conn.execute("SELECT COALESCE(SUM(resends), 0) FROM outbox") as cur:
+        row = await cur.fetchone()
+    result["resends"] = int(row[0]) if row else 0
+    return result

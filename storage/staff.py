@@ -1,0 +1,109 @@
+"""Staff members: agency, scope and language; who may see which case."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import aiosqlite
+
+from storage.database import now_iso
+
+AGENCIES = ("ombudsman", "bawaslu", "inspektorat")
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    """A complaint handler: an agency and a scope ('' national, a province or regency code)."""
+
+    user_id: int
+    agency: str
+    scope: str
+    language: str
+    blocked: bool = False
+
+
+def _member(row: aiosqlite.Row) -> StaffMember:
+    return StaffMember(int(row[0]), str(row[1]), str(row[2]), str(row[3]), row[4] is not None)
+
+
+async def get(conn: aiosqlite.Connection, user_id: int) -> StaffMember | None:
+    """The staff member with this Telegram id, if any."""
+    async with conn.execute(
+        "SELECT user_id, agency, scope_code, language, blocked_at FROM staff WHERE user_id = ?",
+        (user_id,),
+    ) as cur:
+        row = await cur.fetchone()
+    return _member(row) if row else None
+
+
+async def all_staff(conn: aiosqlite.Connection) -> list[StaffMember]:
+    """Every staff member, by agency then id."""
+    async with conn.execute(
+        "SELECT user_id, agency, scope_code, language, blocked_at FROM staff"
+        " ORDER BY agency, user_id"
+    ) as cur:
+        return [_member(r) for r in await cur.fetchall()]
+
+
+async def upsert(
+    conn: aiosqlite.Connection,
+    user_id: int,
+    agency: str,
+    scope: str,
+    added_by: int | None,
+    now: dt.datetime,
+    language: str = "id",
+) -> bool:
+    """Add a staff member or change their agency and scope; True when newly added."""
+    if agency not in AGENCIES:
+        raise ValueError(f"unknown agency {agency!r}")
+    existing = await get(conn, user_id)
+    stamp = now_iso(now)
+    await conn.execute(
+        "INSERT INTO staff"
+        " (user_id, agency, scope_code, language, added_by, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET"
+        " agency = excluded.agency, scope_code = excluded.scope_code,"
+        " updated_at = excluded.updated_at, blocked_at = NULL",
+        (user_id, agency, scope, language, added_by, stamp, stamp),
+    )
+    return existing is None
+
+
+async def remove(conn: aiosqlite.Connection, user_id: int) -> bool:
+    """Remove a staff member; False when there was none."""
+    cursor = await conn.execute("DELETE FROM staff WHERE user_id = ?", (user_id,))
+    await conn.execute("DELETE FROM digest_cursors WHERE user_id = ?", (user_id,))
+    await conn.execute("DELETE FROM staff_sessions WHERE user_id = ?", (user_id,))
+    return cursor.rowcount > 0
+
+
+async def mark_blocked(conn: aiosqlite.Connection, user_id: int, now: dt.datetime) -> None:
+    """Telegram refused delivery (403): the staff member blocked the bot."""
+    await conn.execute("UPDATE staff SET blocked_at = ? WHERE user_id = ?", (now_iso(now), user_id))
+
+
+def scope_clause(
+    member: StaffMember, official_kinds: list[str], alias: str = "c"
+) -> tuple[str, list[object]]:
+    """SQL condition (and its parameters) for the cases this member may see.
+
+    A member sees a case when their agency handles it (inspectorates: when the reported person
+    is an official) and the place is within their scope.
+    """
+    params: list[object] = []
+    if member.agency == "inspektorat":
+        marks = ", ".join("?" for _ in official_kinds) or "''"
+        agency_sql = f"{alias}.person_kind IN ({marks})"
+        params += official_kinds
+    else:
+        agency_sql = (
+            f"EXISTS (SELECT 1 FROM case_bodies b WHERE b.case_id = {alias}.id AND b.agency = ?)"
+        )
+        params.append(member.agency)
+    if not member.scope:
+        return agency_sql, params
+    column = "regency_code" if "." in member.scope else "province_code"
+    params.append(member.scope)
+    return f"{agency_sql} AND {alias}.{column} = ?", params
