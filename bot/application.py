@@ -20,15 +20,10 @@ from bot.services import (
     SETTINGS_KEY,
     Services,
     app_settings,
+    open_services,
     system_clock,
 )
 from bot.settings import Settings
-from conversations.casework import load_casework
-from conversations.jurisdiction.engine import build_jurisdiction
-from conversations.messages import catalogue
-from storage.crypto import DataCipher
-from storage.database import connect
-from storage.migrator import migrate
 
 log = logging.getLogger(__name__)
 
@@ -95,24 +90,10 @@ def build_application(
 async def post_init(application: AnyApplication) -> None:
     """Open and migrate the database, load the data files, publish the command menu."""
     settings = app_settings(application)
-    catalogue()
-    jurisdiction = build_jurisdiction(settings.rules_file, settings.elections_file)
-    assert settings.data_key is not None, "the CLI provides a DATA_KEY (generated in the sandbox)"
-    cipher = DataCipher(settings.data_key.get_secret_value())
-    db = await connect(settings.database_path)
-    applied = await migrate(db)
-    if applied:
-        log.info("database migrated to version %s", applied[-1])
-    application.bot_data[SERVICES_KEY] = Services(
-        settings=settings,
-        db=db,
-        cipher=cipher,
-        jurisdiction=jurisdiction,
-        casework=load_casework(settings.service_targets_file),
-        clock=application.bot_data[CLOCK_KEY],
-    )
+    services = await open_services(settings, application.bot_data[CLOCK_KEY])
+    application.bot_data[SERVICES_KEY] = services
     schedule_jobs(application)
-    schedule_digests(application, application.bot_data[SERVICES_KEY])
+    schedule_digests(application, services)
     for language, commands in COMMANDS.items():
         await application.bot.set_my_commands(
             [BotCommand(name, description) for name, description in commands],

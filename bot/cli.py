@@ -1,4 +1,4 @@
-"""The command line: `python -m bot [run|sandbox|migrate|genkey|explain]` (`lapor-netral`)."""
+"""The command line: `python -m bot [run|sandbox|migrate|genkey|explain|staff|export]`."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import logging
 import signal
 import sys
 from collections.abc import Callable, Coroutine, Sequence
+from pathlib import Path
 from typing import Any
 
 from cryptography.fernet import Fernet
@@ -36,6 +37,21 @@ def parser() -> argparse.ArgumentParser:
     add_explain_arguments(
         sub.add_parser("explain", help="print the jurisdiction decision for the given facts")
     )
+    staff = sub.add_parser("staff", help="add, change, remove or list staff members")
+    staff_sub = staff.add_subparsers(dest="staff_command", required=True)
+    add = staff_sub.add_parser("add", help="add or change: USER_ID AGENCY [SCOPE]")
+    add.add_argument("user_id", type=int)
+    add.add_argument("agency", choices=["ombudsman", "bawaslu", "inspektorat"])
+    add.add_argument("scope", nargs="?", default="", help="province (36) or regency (36.73)")
+    remove = staff_sub.add_parser("remove", help="remove: USER_ID")
+    remove.add_argument("user_id", type=int)
+    staff_sub.add_parser("list", help="list staff members")
+    export = sub.add_parser("export", help="write a CSV of cases (no identity unless open)")
+    export.add_argument(
+        "--since", type=dt.date.fromisoformat, help="filed on or after (YYYY-MM-DD)"
+    )
+    export.add_argument("--until", type=dt.date.fromisoformat, help="filed on or before")
+    export.add_argument("--out", type=Path, help="file to write (default: standard output)")
     return top
 
 
@@ -70,6 +86,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if command == "migrate":
         return _run_async(lambda stop: _migrate(settings))
+    if command in {"staff", "export"}:
+        return _run_async(lambda stop: _admin(settings, args))
     if sandbox:
         settings = with_sandbox_key(settings)
         return _run_async(lambda stop: _sandbox(settings, stop))
@@ -116,6 +134,39 @@ async def _migrate(settings: Settings) -> int:
     finally:
         await db.close()
     print(f"applied migrations: {applied}" if applied else "database is up to date")
+    return 0
+
+
+async def _admin(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.services import open_services
+    from bot.staff import add_staff, export_csv
+    from storage import staff as staff_store
+    from storage.casequeries import Filters
+
+    svc = await open_services(with_sandbox_key(settings) if settings.sandbox else settings)
+    try:
+        if args.command == "export":
+            data, count = await export_csv(svc, None, Filters(since=args.since, until=args.until))
+            if args.out:
+                args.out.write_bytes(data)
+                print(f"{count} cases written to {args.out}", file=sys.stderr)
+            else:
+                sys.stdout.write(data.decode("utf-8-sig"))
+        elif args.staff_command == "add":
+            ok, answer = await add_staff(svc, args.user_id, args.agency, args.scope, None, "en")
+            print(answer, file=sys.stdout if ok else sys.stderr)
+            return 0 if ok else 1
+        elif args.staff_command == "remove":
+            removed = await staff_store.remove(svc.db, args.user_id)
+            print(f"removed {args.user_id}" if removed else f"no staff member {args.user_id}")
+            return 0 if removed else 1
+        else:
+            for member in await staff_store.all_staff(svc.db):
+                scope = member.scope or "national"
+                blocked = " (blocked the bot)" if member.blocked else ""
+                print(f"{member.user_id}\t{member.agency}\t{scope}{blocked}")
+    finally:
+        await svc.db.close()
     return 0
 
 

@@ -9,19 +9,21 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 from bot import addinfo, citizen, staff
 from bot.errors import on_error
 
-# Handler groups run in order; a handler may stop the rest with ApplicationHandlerStop.
-BEFORE = -1  # a staff note or a reporter's addition to a filed case, when one is awaited
-MAIN = 0
+# Handler groups run in order, one handler per group; a handler may stop the later groups
+# with ApplicationHandlerStop.
+STAFF_NOTE = -2  # a staff member's note, when one is awaited
+ADDITION = -1  # a reporter's addition to a filed case, while adding
 
 
 def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Attach the handlers: groups first, then staff, then everything else in private chats."""
     private = filters.ChatType.PRIVATE
     application.add_handler(
-        MessageHandler(private & filters.TEXT & ~filters.COMMAND, staff.on_staff_text), BEFORE
+        MessageHandler(private & filters.TEXT & ~filters.COMMAND, staff.on_staff_text), STAFF_NOTE
     )
     application.add_handler(
-        MessageHandler(private & filters.UpdateType.MESSAGE, addinfo.on_reporter_addition), BEFORE
+        MessageHandler(private & filters.UpdateType.MESSAGE, addinfo.on_reporter_addition),
+        ADDITION,
     )
     application.add_handler(MessageHandler(filters.ChatType.GROUPS, citizen.on_group_message))
     application.add_handler(

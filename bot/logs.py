@@ -37,8 +37,10 @@ def setup_logging(level: str, secrets: Iterable[str] = (), file: Path | None = N
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("httpx", "httpcore", "apscheduler", "aiohttp.access"):
+    for noisy in ("httpx", "httpcore", "aiohttp.access"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # It warns whenever a round of the outbox job is skipped because the last one still runs.
+    logging.getLogger("apscheduler").setLevel(logging.ERROR)
 
 
 def add_redaction(secrets: Iterable[str]) -> None:

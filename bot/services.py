@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -12,11 +13,15 @@ import aiosqlite
 from telegram.ext import Application, CallbackContext
 
 from bot.settings import Settings
-from conversations.casework import Casework
-from conversations.jurisdiction.engine import Jurisdiction
-from conversations.messages import Language
+from conversations.casework import Casework, load_casework
+from conversations.jurisdiction.engine import Jurisdiction, build_jurisdiction
+from conversations.messages import Language, catalogue
 from conversations.questions import Context, Limits
 from storage.crypto import DataCipher
+from storage.database import connect
+from storage.migrator import migrate
+
+log = logging.getLogger(__name__)
 
 SERVICES_KEY = "services"
 SETTINGS_KEY = "settings"
@@ -68,6 +73,22 @@ class Services:
             jurisdiction=self.jurisdiction,
             limits=self.limits(),
         )
+
+
+async def open_services(
+    settings: Settings, clock: Callable[[], dt.datetime] = system_clock
+) -> Services:
+    """Load the data files (a bad one raises DataFileError), open and migrate the database."""
+    catalogue()
+    jurisdiction = build_jurisdiction(settings.rules_file, settings.elections_file)
+    casework = load_casework(settings.service_targets_file)
+    assert settings.data_key is not None, "the CLI provides a DATA_KEY (generated in the sandbox)"
+    cipher = DataCipher(settings.data_key.get_secret_value())
+    db = await connect(settings.database_path)
+    applied = await migrate(db)
+    if applied:
+        log.info("database migrated to version %s", applied[-1])
+    return Services(settings, db, cipher, jurisdiction, casework, clock)
 
 
 def services(context: CallbackContext[Any, Any, Any, Any]) -> Services:

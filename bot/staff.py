@@ -181,10 +181,10 @@ async def _manage_staff(
         )
         return
     if verb in {"tambah", "add", "ubah", "change"} and len(args) >= 3 and args[1].isdigit():
-        error = await add_staff(
+        _, answer = await add_staff(
             svc, int(args[1]), args[2].lower(), args[3] if len(args) > 3 else "", admin_id, language
         )
-        await _reply(context, admin_id, error)
+        await _reply(context, admin_id, answer)
         return
     if verb in {"hapus", "remove", "delete"} and len(args) == 2 and args[1].isdigit():
         removed = await staff_store.remove(svc.db, int(args[1]))
@@ -197,13 +197,14 @@ async def _manage_staff(
 
 async def add_staff(
     svc: Services, user_id: int, agency: str, scope: str, admin_id: int | None, language: Language
-) -> str:
-    """Add or change a staff member; the answer to show (also used by the command line)."""
+) -> tuple[bool, str]:
+    """Add or change a staff member; whether it worked and the answer to show (also used by
+    the command line)."""
     texts = catalogue()
     if agency not in AGENCIES:
-        return texts.render("staff_usage", language)
+        return False, texts.render("staff_usage", language)
     if scope and svc.jurisdiction.places.find(scope) is None:
-        return texts.render("staff_bad_scope", language, scope=scope)
+        return False, texts.render("staff_bad_scope", language, scope=scope)
     added = await staff_store.upsert(svc.db, user_id, agency, scope, admin_id, svc.now())
     log.info(
         "staff member %s: %s, scope %s",
@@ -211,7 +212,7 @@ async def add_staff(
         agency,
         scope or "national",
     )
-    return texts.render(
+    return True, texts.render(
         "staff_added" if added else "staff_changed", language, user_id=user_id, agency=agency,
         scope=scope_label(scope, svc.jurisdiction, language),
     )  # fmt: skip

@@ -118,6 +118,8 @@ async def file_case(
         await conn.execute(
             "DELETE FROM drafts WHERE chat_id = ? AND draft_id = ?", (chat_id, draft.draft_id)
         )
+        if on_filed is not None:
+            await on_filed(case_id)  # e.g. urgent alerts, queued in this same transaction
     return FiledCase(case_id, ticket, decision, True)
 
 

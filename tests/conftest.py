@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,8 @@ def settings_factory(tmp_path: Path) -> Callable[..., Settings]:
             "data_key": Fernet.generate_key().decode(),
             "database_path": tmp_path / "data" / "lapor.db",
             "admin_user_ids": [ADMIN_ID],
+            "outbox_poll_seconds": 0.2,
+            "outbox_retry_seconds": 0.05,
         }
         values.update(overrides)
         return Settings(_env_file=None, **values)  # type: ignore[call-arg]
@@ -71,10 +74,20 @@ async def fake() -> AsyncIterator[FakeTelegram]:
 
 
 class Clock:
-    """A settable clock for the bot (the pure core never reads the real one either)."""
+    """A settable clock for the bot: it starts at a chosen moment and then runs in real time
+    (so retries and back-off still come due)."""
 
     def __init__(self, now: dt.datetime) -> None:
         self.now = now
+
+    @property
+    def now(self) -> dt.datetime:
+        return self._base + dt.timedelta(seconds=time.monotonic() - self._set_at)
+
+    @now.setter
+    def now(self, value: dt.datetime) -> None:
+        self._base = value
+        self._set_at = time.monotonic()
 
     def __call__(self) -> dt.datetime:
         return self.now

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -57,3 +58,88 @@ def plain_jpeg() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (80, 60), (20, 120, 20)).save(out, format="JPEG")
     return out.getvalue()
+
+
+def header(step: int, language: str) -> str:
+    """The step line of a question in the user's language."""
+    return f"Langkah {step} dari 9" if language == "id" else f"Step {step} of 9"
+
+
+async def press_data(user: FakeUser, data: str, expect: str) -> JSON:
+    """Press the newest button carrying this callback data and wait for `expect`."""
+    for message in reversed(user.bot_messages()):
+        if any(d == data for _, d in buttons(message)):
+            user.press(message, data)
+            return await user.expect(expect)
+    raise AssertionError(f"no button with data {data!r}")
+
+
+def asks(code: str) -> Callable[[JSON], bool]:
+    """A message that asks the question with this callback code (has one of its buttons)."""
+
+    def check(message: JSON) -> bool:
+        return any(data.startswith(f"{code}:") for _, data in buttons(message))
+
+    return check
+
+
+async def answer(user: FakeUser, action: str, next_code: str) -> JSON:
+    """Press (`!data`) or type an answer and wait for the question with `next_code`."""
+    if action.startswith("!"):
+        for message in reversed(user.bot_messages()):
+            if any(d == action[1:] for _, d in buttons(message)):
+                user.press(message, action[1:])
+                break
+        else:
+            raise AssertionError(f"no button with data {action[1:]!r}")
+    else:
+        user.send(action)
+    return await user.expect(asks(next_code))
+
+
+async def file_report(
+    user: FakeUser,
+    *,
+    category: str,
+    person: str,
+    province: str,
+    regency: str | None,
+    public: str = "no",
+    identity: str = "anonymous",
+    description: str = "Seorang pejabat terlihat berkampanye untuk salah satu calon di kantor.",
+    details: str | None = None,
+    name: str = "Rina Wati",
+    phone: str = "081311112222",
+) -> str:
+    """File a whole report over HTTP by pressing buttons by their data; return the ticket."""
+    language = "en" if user.language_code == "en" else "id"
+    await answer(user, "/lapor", "c")
+    await answer(user, "!c:yes", "k")
+    await answer(user, f"!k:{category}", "d")
+    await answer(user, description, "p")
+    await answer(user, f"!p:{person}", "pd")
+    await answer(user, details or "!pd:^skip", "pv")
+    await answer(user, province, "rg")
+    await answer(user, "!rg:^unknown" if regency is None else regency, "pl")
+    await answer(user, "!pl:^skip", "ed")
+    await answer(user, "!ed:today", "ps")
+    if public == "yes":
+        await answer(user, "!ps:yes", "sn")
+        await answer(user, "!sn:^skip", "cp")
+        await answer(user, "!cp:no", "ev")
+    else:
+        await answer(user, f"!ps:{public}", "ev")
+    await answer(user, "!ev:none", "id")
+    if identity == "anonymous":
+        review = await answer(user, "!id:anonymous", "rv")
+    else:
+        user.press(user.bot_messages()[-1], f"id:{identity}")
+        await user.expect("Nama lengkap" if language == "id" else "full name")
+        await say(user, name, "HP" if language == "id" else "phone")
+        user.send(phone)
+        review = await user.expect(asks("rv"))
+    send = next(data for _, data in buttons(review) if data.startswith("rv:send:"))
+    user.press(review, send)
+    marker = "Nomor tiket: " if language == "id" else "Ticket number: "
+    filed = await user.expect(marker)
+    return str(filed["text"]).split(marker)[1].split("\n")[0]

@@ -10,7 +10,7 @@ import threading
 from pathlib import Path
 from typing import TextIO
 
-from bot.application import build_application
+from bot.application import AnyApplication, build_application
 from bot.runtime import running
 from bot.sandbox.fake_api import JSON, FakeTelegram
 from bot.sandbox.fake_users import FakeUser, buttons
@@ -18,10 +18,12 @@ from bot.settings import Settings
 
 SANDBOX_TOKEN = "1000001:sandbox-token-not-secret"
 CITIZEN_ID = 10001
-STAFF_ID = 90001
+STAFF_ID = 90001  # Bawaslu, national, and an administrator
+OMBUDSMAN_ID = 90002  # Ombudsman RI, national
 
 HELP = """Sandbox chat. Type as you would in Telegram; a number presses that button.
-  /as citizen | /as staff   switch who you are (the staff user is an admin here)
+  /as citizen | /as staff | /as ombudsman   switch who you are (staff: Bawaslu, admin)
+  then as staff: /kasus, /digest, /ekspor, /petugas for the staff commands
   /photo PATH | /file PATH   send a picture or a file as evidence
   /location LAT LON         share a location
   /contact                  share your phone number
@@ -44,7 +46,8 @@ class TerminalChat:
         language = "id"
         self.users = {
             "citizen": FakeUser(server, CITIZEN_ID, "Warga", language),
-            "staff": FakeUser(server, STAFF_ID, "Petugas", language),
+            "staff": FakeUser(server, STAFF_ID, "Petugas Bawaslu", language),
+            "ombudsman": FakeUser(server, OMBUDSMAN_ID, "Petugas Ombudsman", language),
         }
         self.current = "citizen"
         self._shown: dict[tuple[int, int], str] = {}
@@ -92,7 +95,7 @@ class TerminalChat:
                 self.current = who
                 self.out.write(f"(you are now the {who})\n")
             else:
-                self.out.write("(use /as citizen or /as staff)\n")
+                self.out.write("(use /as citizen, /as staff or /as ombudsman)\n")
         elif line.isdigit():
             self._press(int(line))
         elif line.startswith(("/photo ", "/file ")):
@@ -140,6 +143,17 @@ class TerminalChat:
             self.user.send_document(data, path.name, mime)
 
 
+async def _seed_staff(application: AnyApplication) -> None:
+    """The sandbox's staff: Bawaslu and Ombudsman RI, both national."""
+    from bot.services import SERVICES_KEY, Services
+    from storage import staff as staff_store
+
+    svc: Services = application.bot_data[SERVICES_KEY]
+    for user_id, agency in ((STAFF_ID, "bawaslu"), (OMBUDSMAN_ID, "ombudsman")):
+        if await staff_store.get(svc.db, user_id) is None:
+            await staff_store.upsert(svc.db, user_id, agency, "", None, svc.now())
+
+
 def _read_lines(
     loop: asyncio.AbstractEventLoop, queue: asyncio.Queue[str | None], source: TextIO
 ) -> None:
@@ -172,6 +186,7 @@ async def run_sandbox(
     threading.Thread(target=_read_lines, args=(loop, lines, source), daemon=True).start()
     try:
         async with running(application, settings):
+            await _seed_staff(application)
             stopper = asyncio.ensure_future(stop.wait())
             while True:
                 getter = asyncio.ensure_future(lines.get())

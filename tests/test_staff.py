@@ -1,0 +1,430 @@
+"""The staff side over HTTP: scopes, digests under faults, status changes, outbox, export, chart."""
+
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from bot.application import AnyApplication
+from bot.digests import queue_daily
+from bot.outbox import deliver_due
+from bot.runtime import running
+from bot.sandbox.fake_api import FakeTelegram
+from bot.sandbox.fake_users import FakeUser, buttons
+from bot.services import SERVICES_KEY, Services
+from bot.settings import Settings
+from storage import outbox
+from storage import staff as staff_store
+from tests.conftest import ADMIN_ID, Clock, make_app
+from tests.helpers import file_report, rows, say, tap
+
+BANTEN_OMBUDSMAN, BAWASLU_NATIONAL, BALI_BAWASLU, BANTEN_INSPEKTORAT = 7001, 7002, 7003, 7004
+
+
+def svc_of(app: AnyApplication) -> Services:
+    return app.bot_data[SERVICES_KEY]  # type: ignore[no-any-return]
+
+
+async def add(app: AnyApplication, user_id: int, agency: str, scope: str = "") -> None:
+    svc = svc_of(app)
+    await staff_store.upsert(svc.db, user_id, agency, scope, None, svc.now())
+
+
+@pytest.fixture
+async def cases(bot: AnyApplication, people: Callable[..., FakeUser]) -> dict[str, str]:
+    """Three reports: Banten with both bodies, Banten Bawaslu-only, Bali with both bodies."""
+    reporter = people("id")
+    return {
+        "banten_both": await file_report(
+            reporter,
+            category="state_facilities",
+            person="asn",
+            province="banten",
+            regency="kota serang",
+            details="Budi, Camat Serang",
+        ),
+        "banten_bawaslu": await file_report(
+            reporter,
+            category="political_expression",
+            person="asn",
+            province="banten",
+            regency="kab serang",
+        ),
+        "bali_both": await file_report(
+            reporter,
+            category="state_facilities",
+            person="village",
+            province="bali",
+            regency="denpasar",
+        ),
+    }
+
+
+def tickets_in(message: dict[str, object]) -> set[str]:
+    return {data.split(":", 1)[1] for _, data in buttons(message) if data.startswith("ks:")}
+
+
+async def test_scope_isolation(
+    bot: AnyApplication, cases: dict[str, str], people: Callable[..., FakeUser], fake: FakeTelegram
+) -> None:
+    await add(bot, BANTEN_OMBUDSMAN, "ombudsman", "36")
+    await add(bot, BAWASLU_NATIONAL, "bawaslu")
+    await add(bot, BANTEN_INSPEKTORAT, "inspektorat", "36")
+    ombudsman = FakeUser(fake, BANTEN_OMBUDSMAN, "Ombudsman Banten", "id")
+    listing = await say(ombudsman, "/kasus", "halaman")
+    assert tickets_in(listing) == {cases["banten_both"]}
+    await say(ombudsman, f"/kasus {cases['banten_bawaslu']}", "tidak ditemukan di wilayah Anda")
+    await say(ombudsman, f"/kasus {cases['bali_both']}", "tidak ditemukan di wilayah Anda")
+    bawaslu = FakeUser(fake, BAWASLU_NATIONAL, "Bawaslu RI", "id")
+    listing = await say(bawaslu, "/kasus", "halaman")
+    assert tickets_in(listing) == set(cases.values())
+    inspektorat = FakeUser(fake, BANTEN_INSPEKTORAT, "Inspektorat Banten", "id")
+    listing = await say(inspektorat, "/kasus", "halaman")
+    assert tickets_in(listing) == {cases["banten_both"], cases["banten_bawaslu"]}
+    detail = await say(ombudsman, f"/kasus {cases['banten_both'].lower()}", "Kategori:")
+    assert "Budi, Camat Serang" in str(detail["text"])
+    assert "Pelapor: anonim" in str(detail["text"])
+    # Someone who is not staff learns nothing: the same answer as any unknown command.
+    stranger = people("id")
+    for command in (
+        "/kasus",
+        f"/kasus {cases['banten_both']}",
+        "/digest",
+        "/ekspor",
+        "/staf daftar",
+    ):
+        reply = await say(stranger, command, "Perintah itu tidak dikenal")
+        assert cases["banten_both"] not in str(reply["text"])
+    forged = stranger.press(detail, f"ks:{cases['banten_both']}", forge=True)
+    assert forged
+    await stranger.expect("Maaf, saya belum paham")
+    # Staff of the wrong scope cannot act on a case by forging its buttons.
+    bali_case = next(
+        iter(
+            await rows(
+                svc_of(bot).settings.database_path,
+                "SELECT id FROM cases WHERE province_code = '51'",
+            )
+        )
+    )[0]
+    ombudsman.press(detail, f"sx:{bali_case}:diverifikasi", forge=True)
+    await ombudsman.expect("tidak ditemukan di wilayah Anda")
+
+
+async def test_digest_is_delivered_exactly_once_through_faults(
+    bot: AnyApplication, cases: dict[str, str], fake: FakeTelegram, people: Callable[..., FakeUser]
+) -> None:
+    await add(bot, BAWASLU_NATIONAL, "bawaslu")
+    staff = FakeUser(fake, BAWASLU_NATIONAL, "Bawaslu RI", "id")
+    fake.inject("sendMessage", "5xx", status=502)
+    fake.inject("sendMessage", "429", retry_after=1)
+    fake.inject("sendMessage", "drop")
+    staff.send("/digest")
+    digest = await staff.expect("3 laporan baru", timeout=20)
+    assert tickets_in(digest) == set(cases.values())
+    assert "Per kategori:" in str(digest["text"]) and "Fasilitas negara 2" in str(digest["text"])
+    assert sum("laporan baru" in str(m.get("text")) for m in staff.bot_messages()) == 1
+    outcomes = [
+        c.outcome
+        for c in fake.calls
+        if c.method == "sendmessage" and c.params.get("chat_id") == BAWASLU_NATIONAL
+    ]
+    assert outcomes[:3] == ["502", "429", "dropped"] and outcomes.count("ok") == 1
+    await say(staff, "/digest", "Tidak ada laporan baru")
+    reporter = people("id")
+    fourth = await file_report(
+        reporter, category="other", person="asn", province="jatim", regency="surabaya"
+    )
+    staff.send("/digest")
+    digest = await staff.expect("1 laporan baru")
+    assert tickets_in(digest) == {fourth}
+
+
+async def test_blocked_staff_is_marked_and_not_retried(
+    bot: AnyApplication, cases: dict[str, str], fake: FakeTelegram, settings: Settings
+) -> None:
+    await add(bot, BAWASLU_NATIONAL, "bawaslu")
+    FakeUser(fake, BAWASLU_NATIONAL, "Bawaslu RI", "id")
+    fake.blocked_chats.add(BAWASLU_NATIONAL)
+    svc = svc_of(bot)
+    from bot.digests import queue_digest
+
+    member = await staff_store.get(svc.db, BAWASLU_NATIONAL)
+    assert member is not None and await queue_digest(svc, member) == 1
+    await deliver_due(bot.bot, svc)
+    await deliver_due(bot.bot, svc)
+    assert await rows(
+        settings.database_path, "SELECT status FROM outbox WHERE chat_id = ?", BAWASLU_NATIONAL
+    ) == [("blocked",)]
+    attempts = [
+        c
+        for c in fake.calls
+        if c.method == "sendmessage" and c.params.get("chat_id") == BAWASLU_NATIONAL
+    ]
+    assert len(attempts) == 1
+    member = await staff_store.get(svc.db, BAWASLU_NATIONAL)
+    assert member is not None and member.blocked
+    admin = FakeUser(fake, ADMIN_ID, "Admin", "id")
+    listing = await say(admin, "/staf daftar", "Petugas")
+    assert "memblokir bot" in str(listing["text"])
+
+
+async def test_status_change_reaches_the_reporter_in_their_language(
+    bot: AnyApplication, fake: FakeTelegram, people: Callable[..., FakeUser], settings: Settings
+) -> None:
+    await add(bot, BAWASLU_NATIONAL, "bawaslu")
+    reporter = people("en")
+    ticket = await file_report(
+        reporter, category="mobilisation", person="village", province="jatim", regency="kota malang"
+    )
+    staff = FakeUser(fake, BAWASLU_NATIONAL, "Bawaslu RI", "id")
+    await say(staff, f"/kasus {ticket}", "Kategori:")
+    await tap(staff, "➡️ Sedang diverifikasi", "Tulis catatan untuk pelapor")
+    reporter.mark()
+    await say(staff, "Kami sedang memeriksa <bukti> Anda & saksi.", "Pelapor diberi tahu")
+    news = await reporter.expect("News about your report")
+    assert "Status: Being verified" in str(news["text"])
+    assert "Note from staff: Kami sedang memeriksa <bukti> Anda & saksi." in str(news["text"])
+    assert any(label == "➕ Add information" for label, _ in buttons(news))
+    # An internal note does not reach the reporter.
+    await say(staff, f"/kasus {ticket}", "Kategori:")
+    await tap(staff, "➡️ Sedang ditindaklanjuti", "Tulis catatan")
+    await tap(staff, "🔒 Jadikan catatan internal", "catatan internal")
+    reporter.mark()
+    await say(staff, "Terlapor kerabat kepala dinas", "Sedang ditindaklanjuti")
+    status = await say(reporter, f"/status {ticket}", "Report status")
+    assert "Being acted on" in str(status["text"])
+    assert "Kami sedang memeriksa" in str(status["text"]) and "kerabat" not in str(status["text"])
+    assert not any(
+        "News about your report" in str(m.get("text")) and "acted on" in str(m.get("text"))
+        for m in reporter.bot_messages()
+    )
+    events = await rows(
+        settings.database_path,
+        "SELECT action, old_value, new_value, public, actor_id FROM case_events WHERE action = 'status' ORDER BY id",
+    )
+    assert events == [
+        ("status", "diterima", "diverifikasi", 1, BAWASLU_NATIONAL),
+        ("status", "diverifikasi", "ditindaklanjuti", 0, BAWASLU_NATIONAL),
+    ]
+    # Only allowed transitions are offered.
+    detail = await say(staff, f"/kasus {ticket}", "Kategori:")
+    labels = [label for label, _ in buttons(detail)]
+    assert "➡️ Selesai" in labels and "➡️ Diterima" not in labels
+    # The reporter adds information; staff are alerted.
+    await tap(reporter, "➕ Add information", "Send more information")
+    staff.mark()
+    await say(
+        reporter, "The rice bags had the candidate's sticker.", "Received and passed to the staff"
+    )
+    await staff.expect("Pelapor menambahkan informasi")
+    await tap(reporter, "✅ Done", "Thank you")
+    assert await rows(
+        settings.database_path, "SELECT note FROM case_events WHERE action = 'reporter_info'"
+    ) == [("The rice bags had the candidate's sticker.",)]
+
+
+async def test_urgent_categories_alert_at_once(
+    bot: AnyApplication, fake: FakeTelegram, people: Callable[..., FakeUser]
+) -> None:
+    await add(bot, BANTEN_OMBUDSMAN, "ombudsman", "36")
+    await add(bot, BALI_BAWASLU, "bawaslu", "51")
+    banten = FakeUser(fake, BANTEN_OMBUDSMAN, "Ombudsman Banten", "id")
+    bali = FakeUser(fake, BALI_BAWASLU, "Bawaslu Bali", "en")
+    ticket = await file_report(
+        people("id"),
+        category="service_conditioning",
+        person="asn",
+        province="banten",
+        regency="kota serang",
+        public="yes",
+    )
+    alert = await banten.expect("Laporan mendesak")
+    assert ticket in str(alert["text"])
+    assert not bali.bot_messages()
+
+
+async def test_forwarding_adds_the_other_body(
+    bot: AnyApplication, fake: FakeTelegram, people: Callable[..., FakeUser], settings: Settings
+) -> None:
+    await add(bot, BAWASLU_NATIONAL, "bawaslu")
+    await add(bot, BANTEN_OMBUDSMAN, "ombudsman", "36")
+    ticket = await file_report(
+        people("id"),
+        category="political_expression",
+        person="asn",
+        province="banten",
+        regency="kota serang",
+    )
+    bawaslu = FakeUser(fake, BAWASLU_NATIONAL, "Bawaslu RI", "id")
+    ombudsman = FakeUser(fake, BANTEN_OMBUDSMAN, "Ombudsman Banten", "id")
+    await say(ombudsman, f"/kasus {ticket}", "tidak ditemukan")
+    await say(bawaslu, f"/kasus {ticket}", "Kategori:")
+    ombudsman.mark()
+    await tap(bawaslu, "↪️ Teruskan ke Ombudsman", "diteruskan ke Ombudsman RI Perwakilan Banten")
+    await ombudsman.expect(ticket)
+    await say(
+        ombudsman,
+        f"/kasus {ticket}",
+        "Lembaga: Bawaslu Kota Serang; Ombudsman RI Perwakilan Banten",
+    )
+
+
+async def test_restart_between_outbox_write_and_send(
+    settings: Settings, fake: FakeTelegram, clock: Clock, people: Callable[..., FakeUser]
+) -> None:
+    reporter = people("id")
+    async with running(make_app(settings, fake, clock), settings) as app:
+        ticket = await file_report(
+            reporter, category="other", person="asn", province="bali", regency="denpasar"
+        )
+        svc = svc_of(app)
+        # As if the process died right after committing these rows: one never tried, one cut
+        # off after Telegram accepted it (status 'sending').
+        await outbox.enqueue(
+            svc.db,
+            reporter.chat_id,
+            "notification",
+            {"type": "message", "text": f"kabar A {ticket}"},
+            svc.now(),
+        )
+        second = await outbox.enqueue(
+            svc.db,
+            reporter.chat_id,
+            "notification",
+            {"type": "message", "text": f"kabar B {ticket}"},
+            svc.now(),
+        )
+        await svc.db.execute(
+            "UPDATE outbox SET status = 'sending', attempts = 1 WHERE id = ?", (second,)
+        )
+        await svc.db.execute(
+            "UPDATE outbox SET next_attempt_at = '9999' WHERE status IN ('pending', 'sending')"
+        )
+    reporter.mark()
+    await rows(settings.database_path, "SELECT 1")  # the file is closed and intact
+    import aiosqlite
+
+    async with aiosqlite.connect(settings.database_path) as conn:
+        await conn.execute(
+            "UPDATE outbox SET next_attempt_at = '2000-01-01' WHERE next_attempt_at = '9999'"
+        )
+        await conn.commit()
+    async with running(make_app(settings, fake, clock), settings) as app:
+        await reporter.expect(f"kabar B {ticket}")
+        await reporter.expect(f"kabar A {ticket}")
+        counts = await outbox.counts(svc_of(app).db)
+    texts = [str(m.get("text")) for m in reporter.bot_messages()]
+    assert texts.count(f"kabar A {ticket}") == 1 and texts.count(f"kabar B {ticket}") == 1
+    assert counts["resends"] == 1 and counts.get("pending", 0) == 0
+
+
+async def test_export_matches_the_cases_in_scope(
+    bot: AnyApplication, cases: dict[str, str], fake: FakeTelegram, people: Callable[..., FakeUser]
+) -> None:
+    open_ticket = await file_report(
+        people("id"),
+        category="state_facilities",
+        person="asn",
+        province="banten",
+        regency="kota serang",
+        identity="open",
+        name="Joko Terbuka",
+        phone="081377778888",
+    )
+    secret_ticket = await file_report(
+        people("id"),
+        category="state_facilities",
+        person="asn",
+        province="banten",
+        regency="kota serang",
+        identity="confidential",
+        name="Sri Rahasia",
+        phone="081355556666",
+    )
+    await add(bot, BANTEN_OMBUDSMAN, "ombudsman", "36")
+    staff = FakeUser(fake, BANTEN_OMBUDSMAN, "Ombudsman Banten", "id")
+    document = await say(staff, "/ekspor 2024-01-01 2024-12-31", "Ekspor 3 laporan")
+    data = fake.files[document["document"]["file_id"]].data
+    table = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert {row["ticket"] for row in table} == {cases["banten_both"], open_ticket, secret_ticket}
+    by_ticket = {row["ticket"]: row for row in table}
+    assert by_ticket[open_ticket]["reporter_name"] == "Joko Terbuka"
+    assert by_ticket[open_ticket]["reporter_phone"] == "+6281377778888"
+    assert (
+        by_ticket[secret_ticket]["reporter_name"] == ""
+        and by_ticket[secret_ticket]["reporter_phone"] == ""
+    )
+    row = by_ticket[cases["banten_both"]]
+    assert row["province_name"] == "Banten" and row["regency_code"] == "36.73"
+    assert row["handling_bodies"] == "bawaslu;ombudsman" and row["status"] == "diterima"
+    assert row["created_at"].startswith("2024-11-20")
+    detail = await say(staff, f"/kasus {secret_ticket}", "Kategori:")
+    assert "Sri Rahasia, +6281355556666" in str(detail["text"])  # the handling office sees it
+
+
+async def test_daily_summary_has_a_png_chart(
+    bot: AnyApplication, cases: dict[str, str], fake: FakeTelegram
+) -> None:
+    await add(bot, BAWASLU_NATIONAL, "bawaslu")
+    staff = FakeUser(fake, BAWASLU_NATIONAL, "Bawaslu RI", "id")
+    svc = svc_of(bot)
+    member = await staff_store.get(svc.db, BAWASLU_NATIONAL)
+    assert member is not None
+    assert await queue_daily(svc, member)
+    assert not await queue_daily(svc, member)  # once a day
+    await deliver_due(bot.bot, svc)
+    summary = await staff.expect("Ringkasan harian")
+    assert "Per status:" in str(summary["text"]) and "Diterima 3" in str(summary["text"])
+    photo = await staff.expect(lambda m: "photo" in m)
+    png = fake.files[photo["photo"][0]["file_id"]].data
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    assert Image.open(io.BytesIO(png)).size == (720, 360)
+
+
+async def test_admin_manages_staff(
+    bot: AnyApplication, fake: FakeTelegram, people: Callable[..., FakeUser]
+) -> None:
+    admin = FakeUser(fake, ADMIN_ID, "Admin", "id")
+    await say(
+        admin, "/staf tambah 555 ombudsman 36", "Petugas 555 ditambahkan: ombudsman, wilayah Banten"
+    )
+    await say(admin, "/staf tambah 555 ombudsman 36.73", "Petugas 555 diubah")
+    await say(admin, "/staf tambah 556 kpu", "Cara pakai")
+    await say(admin, "/staf tambah 556 bawaslu 99.99", 'Wilayah "99.99" tidak dikenal')
+    listing = await say(admin, "/staf daftar", "Petugas")
+    assert "555 · ombudsman · Kota Serang" in str(listing["text"])
+    staff = FakeUser(fake, 555, "Petugas", "id")
+    await say(staff, "/staf daftar", "Perintah itu tidak dikenal")  # staff, but not an admin
+    await say(admin, "/staf hapus 555", "Petugas 555 dihapus")
+    await say(staff, "/kasus", "Perintah itu tidak dikenal")
+
+
+def test_staff_from_the_command_line(tmp_path: Path) -> None:
+    from tests.test_command_line import child_env
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "bot", *args],
+            cwd=tmp_path,
+            env=child_env(tmp_path),
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+
+    assert cli("staff", "add", "321", "bawaslu", "51").returncode == 0
+    assert cli("staff", "add", "322", "ombudsman", "77").returncode == 1
+    assert "321\tbawaslu\t51" in cli("staff", "list").stdout
+    assert cli("staff", "remove", "321").returncode == 0
+    assert cli("staff", "list").stdout.strip() == ""
+    exported = cli("export")
+    assert exported.returncode == 0 and exported.stdout.startswith("ticket,created_at")
