@@ -221,7 +221,7 @@ def case_detail(
         status=status_label(case.status, language),
         since=long_date(since, language),
         age=clock.age_days,
-        clock=Safe(esc(clock_text)),
+        clock=Safe(clock_text),
         offices=offices,
         category=category_label(case, jurisdiction, language),
         person=person,
@@ -233,7 +233,7 @@ def case_detail(
         reporter=Safe(reporter_text(case, language)),
         deadlines="; ".join(deadlines) or "—",
         description=case.description[:2500],
-        related=Safe(esc(related)),
+        related=Safe(related),
     )
     buttons: list[list[ButtonSpec]] = []
     for new in casework.transitions.get(case.status, []):

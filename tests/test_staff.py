@@ -428,3 +428,43 @@ def test_staff_from_the_command_line(tmp_path: Path) -> None:
     assert cli("staff", "list").stdout.strip() == ""
     exported = cli("export")
     assert exported.returncode == 0 and exported.stdout.startswith("ticket,created_at")
+
+
+async def test_related_cases_and_service_targets_are_flagged(
+    bot: AnyApplication, fake: FakeTelegram, people: Callable[..., FakeUser], clock: Clock
+) -> None:
+    await add(bot, BAWASLU_NATIONAL, "bawaslu")
+    first = await file_report(
+        people("id"),
+        category="political_expression",
+        person="asn",
+        province="banten",
+        regency="kota serang",
+        details="Budi Santoso, Camat Serang",
+    )
+    second = await file_report(
+        people("id"),
+        category="political_expression",
+        person="asn",
+        province="banten",
+        regency="kota serang",
+        details="camat serang budi",
+    )
+    other = await file_report(
+        people("id"),
+        category="political_expression",
+        person="asn",
+        province="banten",
+        regency="kota serang",
+        details="Kepala Dinas Pendidikan",
+    )
+    staff = FakeUser(fake, BAWASLU_NATIONAL, "Bawaslu RI", "id")
+    detail = await say(staff, f"/kasus {first}", "Kategori:")
+    text = str(detail["text"])
+    assert f"Laporan terkait: {second}" in text and other not in text
+    assert "umur 0 hari" in text and "Telaah awal: target 22 November 2024 (sesuai)" in text
+    clock.now += __import__("datetime").timedelta(days=3)  # Saturday 23 November: past target
+    staff.send("/digest")
+    digest = await staff.expect("3 laporan baru")
+    assert str(digest["text"]).count("⏰ lewat target") == 3
+    assert str(digest["text"]).count("🔗 ada laporan terkait") == 2
