@@ -316,8 +316,11 @@ async def show_case(
         zone=svc.settings.zone,
     )  # fmt: skip
     history = await casequeries.events(svc.db, case.id)
+    texts = catalogue()
     notes = [
-        f"• {svc.local_date(at).isoformat()} {action}{' → ' + new if new else ''}"
+        f"• {svc.local_date(at).isoformat()} {texts.raw(f'event_{action}', language)}"
+        f"{' → ' + status_label(new, language) if new and action != 'forward' else ''}"
+        f"{' → ' + new if new and action == 'forward' else ''}"
         f"{': ' + note if note else ''}{'' if public else ' 🔒'}"
         for at, action, _, new, note, public in history
     ]

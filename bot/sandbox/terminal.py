@@ -18,11 +18,11 @@ from bot.settings import Settings
 
 SANDBOX_TOKEN = "1000001:sandbox-token-not-secret"
 CITIZEN_ID = 10001
-STAFF_ID = 90001  # Bawaslu, national, and an administrator
-OMBUDSMAN_ID = 90002  # Ombudsman RI, national
+STAFF_ID = 90001  # Ombudsman RI, national, and an administrator
+BAWASLU_ID = 90002  # Bawaslu, national
 
 HELP = """Sandbox chat. Type as you would in Telegram; a number presses that button.
-  /as citizen | /as staff | /as ombudsman   switch who you are (staff: Bawaslu, admin)
+  /as citizen | /as staff | /as bawaslu   switch who you are (staff: Ombudsman RI, admin)
   then as staff: /kasus, /digest, /ekspor, /petugas for the staff commands
   /photo PATH | /file PATH   send a picture or a file as evidence
   /location LAT LON         share a location
@@ -46,8 +46,8 @@ class TerminalChat:
         language = "id"
         self.users = {
             "citizen": FakeUser(server, CITIZEN_ID, "Warga", language),
-            "staff": FakeUser(server, STAFF_ID, "Petugas Bawaslu", language),
-            "ombudsman": FakeUser(server, OMBUDSMAN_ID, "Petugas Ombudsman", language),
+            "staff": FakeUser(server, STAFF_ID, "Petugas Ombudsman", language),
+            "bawaslu": FakeUser(server, BAWASLU_ID, "Petugas Bawaslu", language),
         }
         self.current = "citizen"
         self._shown: dict[tuple[int, int], str] = {}
@@ -95,7 +95,7 @@ class TerminalChat:
                 self.current = who
                 self.out.write(f"(you are now the {who})\n")
             else:
-                self.out.write("(use /as citizen, /as staff or /as ombudsman)\n")
+                self.out.write("(use /as citizen, /as staff or /as bawaslu)\n")
         elif line.isdigit():
             self._press(int(line))
         elif line.startswith(("/photo ", "/file ")):
@@ -144,12 +144,12 @@ class TerminalChat:
 
 
 async def _seed_staff(application: AnyApplication) -> None:
-    """The sandbox's staff: Bawaslu and Ombudsman RI, both national."""
+    """The sandbox's staff: Ombudsman RI and Bawaslu, both national."""
     from bot.services import SERVICES_KEY, Services
     from storage import staff as staff_store
 
     svc: Services = application.bot_data[SERVICES_KEY]
-    for user_id, agency in ((STAFF_ID, "bawaslu"), (OMBUDSMAN_ID, "ombudsman")):
+    for user_id, agency in ((STAFF_ID, "ombudsman"), (BAWASLU_ID, "bawaslu")):
         if await staff_store.get(svc.db, user_id) is None:
             await staff_store.upsert(svc.db, user_id, agency, "", None, svc.now())
 
