@@ -468,3 +468,56 @@ async def test_related_cases_and_service_targets_are_flagged(
     digest = await staff.expect("3 laporan baru")
     assert str(digest["text"]).count("⏰ lewat target") == 3
     assert str(digest["text"]).count("🔗 ada laporan terkait") == 2
+
+
+async def test_list_filters_paging_and_evidence_files(
+    bot: AnyApplication, fake: FakeTelegram, people: Callable[..., FakeUser]
+) -> None:
+    from tests.helpers import answer, jpeg_with_gps
+
+    await add(bot, BANTEN_OMBUDSMAN, "ombudsman", "36")
+    reporter = people("id")
+    tickets = [
+        await file_report(
+            reporter,
+            category="state_facilities",
+            person="asn",
+            province="banten",
+            regency="kota serang",
+        )
+        for _ in range(11)
+    ]
+    other = await file_report(
+        reporter, category="state_facilities", person="asn", province="banten", regency="kab serang"
+    )
+    staff = FakeUser(fake, BANTEN_OMBUDSMAN, "Ombudsman Banten", "id")
+    first = await say(staff, "/kasus kab=36.73", "halaman 1/2")
+    assert len(tickets_in(first)) == 10 and other not in tickets_in(first)
+    second = await tap(staff, "Berikutnya ▶️", "halaman 2/2")
+    assert tickets_in(first) | tickets_in(second) == set(tickets)
+    await say(staff, "/kasus status=selesai", "Tidak ada laporan yang cocok")
+    await say(staff, "/kasus warna=merah", 'Filter "warna=merah" tidak dikenal')
+    # Evidence reaches staff as the stored copy, without the photo's location data.
+    await answer(reporter, "/lapor", "c")
+    await answer(reporter, "!c:yes", "k")
+    await answer(reporter, "!k:state_facilities", "d")
+    await answer(reporter, "Mobil dinas dipakai kampanye di depan kantor.", "p")
+    await answer(reporter, "!p:asn", "pd")
+    await answer(reporter, "!pd:^skip", "pv")
+    await answer(reporter, "banten", "rg")
+    await answer(reporter, "kota serang", "pl")
+    await answer(reporter, "!pl:^skip", "ed")
+    await answer(reporter, "!ed:today", "ps")
+    await answer(reporter, "!ps:no", "ev")
+    reporter.send_document(jpeg_with_gps(), "IMG_1.jpg", "image/jpeg")
+    await reporter.expect("Bukti 1 diterima")
+    await answer(reporter, "!ev:done", "id")
+    review = await answer(reporter, "!id:anonymous", "rv")
+    send = next(data for _, data in buttons(review) if data.startswith("rv:send:"))
+    reporter.press(review, send)
+    filed = await reporter.expect("Nomor tiket: ")
+    ticket = str(filed["text"]).split("Nomor tiket: ")[1].split("\n")[0]
+    staff.send(f"/kasus {ticket}")
+    document = await staff.expect(lambda m: "document" in m)
+    data = fake.files[document["document"]["file_id"]].data
+    assert data.startswith(b"\xff\xd8") and b"PhoneMaker" not in data
