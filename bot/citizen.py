@@ -7,7 +7,7 @@ import logging
 import secrets
 
 from telegram import Message, Update
-from telegram.error import BadRequest, TelegramError
+from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.digests import alert_in_scope
@@ -322,12 +322,13 @@ async def _acknowledge(update: Update) -> None:
     """Answer the button press and take the buttons off its message (no stale presses)."""
     query = update.callback_query
     assert query is not None
+    # Both are cosmetic: when they fail (too old, already gone, network), the press still counts.
     try:
         await query.answer()
-    except BadRequest as exc:  # answered already or too old: the press is still handled
-        log.debug("callback answer refused: %s", exc)
+    except TelegramError as exc:
+        log.debug("callback answer failed: %s", type(exc).__name__)
     if query.message is not None and getattr(query.message, "reply_markup", None):
         try:
             await query.edit_message_reply_markup(None)
-        except BadRequest as exc:
-            log.debug("buttons already gone: %s", exc)
+        except TelegramError as exc:
+            log.debug("removing the buttons failed: %s", type(exc).__name__)

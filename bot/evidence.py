@@ -11,6 +11,7 @@ from pathlib import Path
 from PIL import Image, ImageOps, UnidentifiedImageError
 from telegram.ext import ExtBot
 
+from bot.retry import with_retries
 from conversations.draft import EvidenceItem
 from conversations.session import Attachment
 from storage.evidence import StoredEvidence
@@ -65,8 +66,8 @@ async def fetch_evidence(
     bot: ExtBot[None], attachment: Attachment, folder: Path
 ) -> tuple[StoredEvidence, EvidenceItem]:
     """Download the file, clean images, write it under `folder`, and describe it."""
-    telegram_file = await bot.get_file(attachment.file_id)
-    data = bytes(await telegram_file.download_as_bytearray())
+    telegram_file = await with_retries(lambda: bot.get_file(attachment.file_id), "getFile")
+    data = bytes(await with_retries(telegram_file.download_as_bytearray, "downloading a file"))
     received = hashlib.sha256(data).hexdigest()
     stored_bytes, removed = await asyncio.to_thread(strip_image_metadata, data)
     stored = hashlib.sha256(stored_bytes).hexdigest()

@@ -13,6 +13,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application, ContextTypes, ExtBot
 
+from bot.retry import retry_after_seconds
 from bot.services import Services, services
 from storage import outbox
 from storage import staff as staff_store
@@ -60,11 +61,6 @@ async def send_payload(bot: ExtBot[None], chat_id: int, payload: dict[str, Any])
         raise ValueError(f"unknown outbox payload type {kind!r}")
 
 
-def _retry_after(error: RetryAfter) -> float:
-    value = error.retry_after
-    return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
-
-
 async def deliver_due(bot: ExtBot[None], svc: Services) -> int:
     """Deliver what is due now, in order; return how many were sent."""
     sent = 0
@@ -83,7 +79,7 @@ async def _deliver(bot: ExtBot[None], svc: Services, row: OutboxRow) -> bool:
     try:
         await send_payload(bot, row.chat_id, row.payload)
     except RetryAfter as exc:
-        wait = _retry_after(exc)
+        wait = retry_after_seconds(exc)
         await outbox.retry_later(svc.db, row, svc.now() + dt.timedelta(seconds=wait), "429")
         log.info("outbox %s: rate limited, retry in %.0fs", row.id, wait)
         return False

@@ -15,6 +15,7 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.ext import ExtBot
 
+from bot.retry import with_retries
 from conversations.messages import Language
 from conversations.replies import Reply
 
@@ -43,15 +44,15 @@ def keyboard(reply: Reply, language: Language) -> Markup | None:
 async def send_replies(
     bot: ExtBot[None], chat_id: int, replies: Sequence[Reply], language: Language
 ) -> list[Message]:
-    """Send the replies in order as HTML messages."""
+    """Send the replies in order as HTML messages, retrying failures on the way."""
     sent = []
     for reply in replies:
-        sent.append(
-            await bot.send_message(
-                chat_id,
-                reply.text(language),
-                parse_mode=ParseMode.HTML,
-                reply_markup=keyboard(reply, language),
+        text, markup = reply.text(language), keyboard(reply, language)
+
+        async def send(text: str = text, markup: Markup | None = markup) -> Message:
+            return await bot.send_message(
+                chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
             )
-        )
+
+        sent.append(await with_retries(send, "sending a reply"))
     return sent

@@ -81,7 +81,7 @@ async def test_send_after_a_lost_reply_is_not_filed_twice(
     user = people("id")
     review = await reach_review(user)
     send = dict(buttons(review))["📨 Kirim laporan"]
-    fake.inject("sendMessage", "5xx", status=502)  # the decision is not delivered
+    fake.inject("sendMessage", "5xx", status=502, times=4)  # every retry of the decision fails
     user.press(review, send)
     await user.expect("Maaf, ada gangguan", timeout=15)  # the error handler apologises
     user.press(review, send, forge=True)  # a retry of the same press (e.g. a client resend)
