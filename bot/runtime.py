@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+import logging
+from collections.abc import AsyncIterator, Awaitable
 
 from telegram import Update
 
 from bot.application import AnyApplication
 from bot.settings import Settings
+
+log = logging.getLogger(__name__)
 
 
 @contextlib.asynccontextmanager
@@ -47,16 +50,24 @@ async def running(
         try:
             yield application
         finally:
+            # Each step runs even when an earlier one fails, so the database is always closed.
             if updater.running:
-                await updater.stop()
+                await _logged(updater.stop(), "stopping the updater")
             if application.running:
-                await application.stop()
+                await _logged(application.stop(), "stopping the application")
             if application.post_stop is not None:
-                await application.post_stop(application)
+                await _logged(application.post_stop(application), "post_stop")
     finally:
-        await application.shutdown()
+        await _logged(application.shutdown(), "shutting down")
         if application.post_shutdown is not None:
             await application.post_shutdown(application)
+
+
+async def _logged(step: Awaitable[object], what: str) -> None:
+    try:
+        await step
+    except Exception as exc:
+        log.error("%s failed: %s", what, type(exc).__name__)
 
 
 async def serve_until(application: AnyApplication, stop: asyncio.Event, settings: Settings) -> None:
