@@ -14,6 +14,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaul
 from bot.digests import schedule_digests
 from bot.handlers import register_handlers
 from bot.jobs import schedule_jobs
+from bot.processor import ChatOrderedProcessor
 from bot.services import (
     CLOCK_KEY,
     SERVICES_KEY,
@@ -77,6 +78,7 @@ def build_application(
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
+        .concurrent_updates(ChatOrderedProcessor())
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import secrets
+import time
 
 from telegram import Message, Update
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes
+from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.digests import alert_in_scope
 from bot.evidence import fetch_evidence, remove_files
@@ -25,7 +26,8 @@ from conversations.flow import (
     filed_reply,
     handle,
 )
-from conversations.messages import Language, language_from_code
+from conversations.menu import action_of
+from conversations.messages import Language, catalogue, language_from_code
 from conversations.questions import FetchEvidence
 from conversations.replies import Reply
 from conversations.session import (
@@ -167,6 +169,12 @@ async def run_event(
 ) -> None:
     """Pass one event through the flow, save the draft first, then carry out the actions."""
     svc = services(context)
+    if draft is None and action_of(event) == "report" and await _too_many_reports(svc, chat_id):
+        limit = svc.settings.reports_per_day
+        await send_replies(
+            context.bot, chat_id, [Reply("reports_limited", {"limit": limit})], language
+        )
+        return
     outcome = handle(
         draft,
         event,
@@ -187,6 +195,16 @@ async def run_event(
         await _perform(
             context, svc, chat_id, user_id, first_name, outcome.draft, action, outcome.language
         )
+
+
+async def _too_many_reports(svc: Services, chat_id: int) -> bool:
+    """Whether the chat filed REPORTS_PER_DAY reports in the last 24 hours."""
+    since = svc.now() - dt.timedelta(hours=24)
+    recent = await cases.filed_since(svc.db, chat_id, since)
+    if recent >= svc.settings.reports_per_day:
+        log.info("new report refused: daily limit")
+        return True
+    return False
 
 
 async def _perform(
@@ -306,6 +324,23 @@ async def _status(
         notes=[(svc.local_date(at), note) for at, note in found.public_notes],
     )
     await send_replies(context.bot, chat_id, [status_reply(view, language)], language)
+
+
+async def flood_guard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Runs before every handler for private chats; stops the flood."""
+    chat = update.effective_chat
+    if chat is None or chat.type != "private":
+        return
+    svc = services(context)
+    allowed, warn = svc.flood.allow(chat.id, time.monotonic())
+    if allowed:
+        return
+    if warn:
+        log.info("a chat is flooding the bot; its messages are ignored for a minute")
+        user = update.effective_user
+        language = language_from_code(user.language_code if user else None)
+        await context.bot.send_message(chat.id, catalogue().render("flood_slow_down", language))
+    raise ApplicationHandlerStop
 
 
 async def on_group_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram import Update
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
 
 from bot import addinfo, citizen, staff
 from bot.errors import on_error
 
 # Handler groups run in order, one handler per group; a handler may stop the later groups
 # with ApplicationHandlerStop.
+FLOOD = -3  # too many messages from one chat: one polite reply, then nothing for a while
 STAFF_NOTE = -2  # a staff member's note, when one is awaited
 ADDITION = -1  # a reporter's addition to a filed case, while adding
 
@@ -18,6 +27,7 @@ ADDITION = -1  # a reporter's addition to a filed case, while adding
 def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Attach the handlers: groups first, then staff, then everything else in private chats."""
     private = filters.ChatType.PRIVATE
+    application.add_handler(TypeHandler(Update, citizen.flood_guard), FLOOD)
     application.add_handler(
         MessageHandler(private & filters.TEXT & ~filters.COMMAND, staff.on_staff_text), STAFF_NOTE
     )

@@ -12,6 +12,7 @@ from typing import Any, cast
 import aiosqlite
 from telegram.ext import Application, CallbackContext
 
+from bot.flood import FloodGuard
 from bot.settings import Settings
 from conversations.casework import Casework, load_casework
 from conversations.jurisdiction.engine import Jurisdiction, build_jurisdiction
@@ -44,6 +45,7 @@ class Services:
     casework: Casework
     clock: Callable[[], dt.datetime] = field(default=system_clock)
     outbox_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    flood: FloodGuard = field(default_factory=lambda: FloodGuard(60))
 
     def now(self) -> dt.datetime:
         """The current moment (UTC); the one place the shell reads the clock."""
@@ -88,7 +90,15 @@ async def open_services(
     applied = await migrate(db)
     if applied:
         log.info("database migrated to version %s", applied[-1])
-    return Services(settings, db, cipher, jurisdiction, casework, clock)
+    return Services(
+        settings,
+        db,
+        cipher,
+        jurisdiction,
+        casework,
+        clock,
+        flood=FloodGuard(settings.messages_per_minute),
+    )
 
 
 def services(context: CallbackContext[Any, Any, Any, Any]) -> Services:

@@ -165,3 +165,13 @@ async def tickets_of_chat(
         (chat_id, limit),
     ) as cur:
         return [(str(r[0]), str(r[1])) for r in await cur.fetchall()]
+
+
+async def filed_since(conn: aiosqlite.Connection, chat_id: int, since: dt.datetime) -> int:
+    """How many cases the chat filed since the moment."""
+    async with conn.execute(
+        "SELECT COUNT(*) FROM cases WHERE reporter_chat_id = ? AND created_at >= ?",
+        (chat_id, now_iso(since)),
+    ) as cur:
+        row = await cur.fetchone()
+    return int(row[0]) if row else 0

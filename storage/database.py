@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import datetime as dt
+import weakref
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -25,16 +27,27 @@ async def connect(path: Path | str) -> aiosqlite.Connection:
     return conn
 
 
+# Chats are handled concurrently over one connection: one transaction at a time on it.
+_TRANSACTION_LOCKS: weakref.WeakKeyDictionary[aiosqlite.Connection, asyncio.Lock] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 @contextlib.asynccontextmanager
 async def transaction(conn: aiosqlite.Connection) -> AsyncIterator[aiosqlite.Connection]:
-    """Run the block as one write transaction: committed on success, rolled back on error."""
-    await conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield conn
-    except BaseException:
-        await conn.execute("ROLLBACK")
-        raise
-    await conn.execute("COMMIT")
+    """Run the block as one write transaction: committed on success, rolled back on error.
+
+    Transactions on the same connection wait for each other (they must not be nested).
+    """
+    lock = _TRANSACTION_LOCKS.setdefault(conn, asyncio.Lock())
+    async with lock:
+        await conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            await conn.execute("ROLLBACK")
+            raise
+        await conn.execute("COMMIT")
 
 
 def now_iso(now: dt.datetime) -> str:

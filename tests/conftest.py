@@ -51,6 +51,8 @@ def settings_factory(tmp_path: Path) -> Callable[..., Settings]:
             "admin_user_ids": [ADMIN_ID],
             "outbox_poll_seconds": 0.2,
             "outbox_retry_seconds": 0.05,
+            "messages_per_minute": 1000,  # tests type faster than people (flood has its own test)
+            "reports_per_day": 1000,  # and file more reports (the daily limit has its own test)
         }
         values.update(overrides)
         return Settings(_env_file=None, **values)  # type: ignore[call-arg]

@@ -1,0 +1,39 @@
+"""Per-chat flood control: a chat sending too much gets one polite reply, then is ignored for a
+while, so other chats keep being served."""
+
+from __future__ import annotations
+
+from collections import deque
+
+WINDOW_SECONDS = 60.0
+MAX_TRACKED_CHATS = 100_000
+
+
+class FloodGuard:
+    """A sliding one-minute window of message times per chat (in memory: flooding is about now)."""
+
+    def __init__(self, per_minute: int) -> None:
+        self.per_minute = per_minute
+        self._seen: dict[int, deque[float]] = {}
+        self._warned: dict[int, float] = {}
+
+    def allow(self, chat_id: int, now: float) -> tuple[bool, bool]:
+        """(allowed, warn): whether to handle this update, and whether to send the warning."""
+        times = self._seen.setdefault(chat_id, deque())
+        while times and now - times[0] > WINDOW_SECONDS:
+            times.popleft()
+        if len(self._seen) > MAX_TRACKED_CHATS:
+            self._forget_quiet(now)
+        if len(times) < self.per_minute:
+            times.append(now)
+            return True, False
+        warned_at = self._warned.get(chat_id)
+        warn = warned_at is None or now - warned_at > WINDOW_SECONDS
+        if warn:
+            self._warned[chat_id] = now
+        return False, warn
+
+    def _forget_quiet(self, now: float) -> None:
+        for chat_id in [c for c, t in self._seen.items() if not t or now - t[-1] > WINDOW_SECONDS]:
+            self._seen.pop(chat_id, None)
+            self._warned.pop(chat_id, None)
