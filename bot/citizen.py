@@ -19,6 +19,8 @@ from bot.services import Services, services
 from conversations.draft import Draft, EvidenceKind
 from conversations.flow import (
     Action,
+    AskErase,
+    Erase,
     FileReport,
     ListTickets,
     LookupStatus,
@@ -27,9 +29,9 @@ from conversations.flow import (
     handle,
 )
 from conversations.menu import action_of
-from conversations.messages import Language, catalogue, language_from_code
+from conversations.messages import Language, Safe, catalogue, language_from_code
 from conversations.questions import FetchEvidence
-from conversations.replies import Reply
+from conversations.replies import Button, Reply
 from conversations.session import (
     Attachment,
     Command,
@@ -44,7 +46,7 @@ from conversations.session import (
 )
 from conversations.status import StatusView, status_reply, tickets_reply
 from conversations.tickets import RANDOM_BITS, make_ticket
-from storage import casequeries, cases, chats, drafts
+from storage import casequeries, cases, chats, drafts, lifecycle
 from storage import evidence as evidence_store
 from storage.ratelimit import allow
 
@@ -246,6 +248,8 @@ async def _perform(
             )
     elif isinstance(action, LookupStatus):
         await _status(context, svc, chat_id, action.ticket, language)
+    elif isinstance(action, AskErase | Erase):
+        await _erase(context, svc, chat_id, language, confirmed=isinstance(action, Erase))
     elif isinstance(action, ListTickets):
         mine = await cases.tickets_of_chat(svc.db, chat_id)
         await send_replies(context.bot, chat_id, [tickets_reply(mine, language)], language)
@@ -285,6 +289,38 @@ async def _file(
     if not filed.created:
         replies.insert(0, Reply("already_filed"))
     await send_replies(context.bot, chat_id, replies, language)
+
+
+async def _erase(
+    context: ContextTypes.DEFAULT_TYPE,
+    svc: Services,
+    chat_id: int,
+    language: Language,
+    *,
+    confirmed: bool,
+) -> None:
+    """/hapus: show what would be deleted and ask, or delete."""
+    texts = catalogue()
+    if confirmed:
+        deleted, files = await lifecycle.delete_reporter_data(svc.db, chat_id)
+        remove_files(files)
+        log.info("a reporter deleted their data: %s reports", len(deleted))
+        await send_replies(
+            context.bot, chat_id, [Reply("erased", {"count": len(deleted)})], language
+        )
+        return
+    can, cannot = await lifecycle.deletable_cases(svc.db, chat_id)
+    kept = texts.render("erase_kept", language, tickets=", ".join(cannot)) if cannot else ""
+    has_draft = await drafts.load(svc.db, svc.cipher, chat_id) is not None
+    if not can and not has_draft:
+        await send_replies(
+            context.bot, chat_id, [Reply("erase_nothing", {"kept": Safe(kept)})], language
+        )
+        return
+    listed = ", ".join(can) or texts.raw("none_word", language)
+    buttons = ((Button("er:yes", "btn_erase_yes"), Button("er:no", "btn_erase_no")),)
+    reply = Reply("erase_confirm", {"tickets": listed, "kept": Safe(kept)}, buttons)
+    await send_replies(context.bot, chat_id, [reply], language)
 
 
 async def _alert_if_urgent(svc: Services, case_id: int) -> None:

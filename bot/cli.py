@@ -46,6 +46,10 @@ def parser() -> argparse.ArgumentParser:
     remove = staff_sub.add_parser("remove", help="remove: USER_ID")
     remove.add_argument("user_id", type=int)
     staff_sub.add_parser("list", help="list staff members")
+    backup = sub.add_parser("backup", help="write a consistent copy of the database (bot may run)")
+    backup.add_argument("path", type=Path)
+    purge = sub.add_parser("purge", help="remove identity and evidence of old closed cases")
+    purge.add_argument("--dry-run", action="store_true", help="only count what would be removed")
     export = sub.add_parser("export", help="write a CSV of cases (no identity unless open)")
     export.add_argument(
         "--since", type=dt.date.fromisoformat, help="filed on or after (YYYY-MM-DD)"
@@ -86,7 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if command == "migrate":
         return _run_async(lambda stop: _migrate(settings))
-    if command in {"staff", "export"}:
+    if command in {"staff", "export", "backup", "purge"}:
         return _run_async(lambda stop: _admin(settings, args))
     if sandbox:
         settings = with_sandbox_key(settings)
@@ -138,14 +142,24 @@ async def _migrate(settings: Settings) -> int:
 
 
 async def _admin(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.jobs import purge_old_cases
     from bot.services import open_services
     from bot.staff import add_staff, export_csv
+    from storage import lifecycle
     from storage import staff as staff_store
     from storage.casequeries import Filters
 
     svc = await open_services(with_sandbox_key(settings) if settings.sandbox else settings)
     try:
-        if args.command == "export":
+        if args.command == "backup":
+            await lifecycle.backup(svc.db, args.path)
+            print(f"backup written to {args.path}")
+        elif args.command == "purge":
+            result = await purge_old_cases(svc, dry_run=args.dry_run)
+            verb = "would be" if args.dry_run else "were"
+            files = len(result.evidence_files)
+            print(f"{result.cases} closed cases {verb} anonymised, {files} evidence files removed")
+        elif args.command == "export":
             data, count = await export_csv(svc, None, Filters(since=args.since, until=args.until))
             if args.out:
                 args.out.write_bytes(data)

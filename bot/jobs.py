@@ -11,10 +11,10 @@ from telegram.ext import Application, ContextTypes
 
 from bot.evidence import remove_files
 from bot.render import send_replies
-from bot.services import services
+from bot.services import Services, services
 from conversations.questions import QUESTIONS, TOTAL_STEPS
 from conversations.replies import Button, Reply
-from storage import chats, drafts
+from storage import chats, drafts, lifecycle
 from storage import evidence as evidence_store
 
 log = logging.getLogger(__name__)
@@ -27,6 +27,28 @@ def schedule_jobs(application: Application[Any, Any, Any, Any, Any, Any]) -> Non
     job_queue = application.job_queue
     assert job_queue is not None, "install python-telegram-bot[job-queue]"
     job_queue.run_repeating(expire_drafts, interval=DRAFT_CHECK_SECONDS, first=30, name="drafts")
+    job_queue.run_repeating(retention_job, interval=24 * 3600, first=300, name="retention")
+
+
+async def purge_old_cases(svc: Services, *, dry_run: bool) -> lifecycle.Purge:
+    """Anonymise cases closed more than RETENTION_DAYS ago (0 keeps everything)."""
+    days = svc.settings.retention_days
+    if days == 0:
+        return lifecycle.Purge(0, [])
+    now = svc.now()
+    result = await lifecycle.purge_closed(
+        svc.db, now - dt.timedelta(days=days), now, dry_run=dry_run
+    )
+    if not dry_run:
+        remove_files(result.evidence_files)
+        if result.cases:
+            log.info("retention: %s closed cases anonymised", result.cases)
+    return result
+
+
+async def retention_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Job: the retention run, once a day."""
+    await purge_old_cases(services(context), dry_run=False)
 
 
 async def expire_drafts(context: ContextTypes.DEFAULT_TYPE) -> None:

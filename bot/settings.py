@@ -44,6 +44,7 @@ class Settings(BaseSettings):
     max_evidence_items: int = Field(default=10, ge=0, le=50)
     max_evidence_mb: int = Field(default=20, ge=1, le=2000)
     status_lookups_per_hour: int = Field(default=20, ge=1)
+    retention_days: int = Field(default=365, ge=0)
     messages_per_minute: int = Field(default=60, ge=1)
     reports_per_day: int = Field(default=5, ge=1)
     outbox_poll_seconds: float = Field(default=5.0, gt=0, le=3600)

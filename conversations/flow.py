@@ -58,7 +58,19 @@ class ListTickets:
     """Effect: list this chat's own tickets."""
 
 
-Action = Reply | FileReport | ResendFiled | LookupStatus | ListTickets | FetchEvidence
+@dataclass(frozen=True)
+class AskErase:
+    """Effect: show what /hapus would delete and ask to confirm."""
+
+
+@dataclass(frozen=True)
+class Erase:
+    """Effect: delete the chat's reports not yet being acted on, and its draft."""
+
+
+Action = (
+    Reply | FileReport | ResendFiled | LookupStatus | ListTickets | FetchEvidence | AskErase | Erase
+)
 
 
 @dataclass(frozen=True)
@@ -201,6 +213,8 @@ def _menu_action(
         if draft is None:
             return Outcome(None, language, (Reply("nothing_to_cancel", buttons=menu_buttons()),))
         return _confirm_cancel(draft, ctx)
+    if action == "erase":
+        return Outcome(draft, language, (AskErase(),))
     if action == "status":
         if not argument.strip():
             return Outcome(draft, language, (ListTickets(), *then_question))
@@ -239,6 +253,11 @@ def _press(draft: Draft | None, event: Press, ctx: Context, new_draft_id: str) -
     code, _, value = event.data.partition(":")
     if code == "st" and value:
         return Outcome(draft, language, (LookupStatus(value),))
+    if code == "er":
+        if value == "yes":
+            return Outcome(None, language, (Erase(),), discarded=draft.draft_id if draft else None)
+        cancelled: tuple[Action, ...] = (Reply("action_cancelled"),)
+        return Outcome(draft, language, cancelled + ((prompt(draft, ctx),) if draft else ()))
     if code == "dr" and draft is not None:
         if value == "restart":
             fresh = start_draft(new_draft_id)

@@ -25,8 +25,11 @@ COMMANDS: dict[str, str] = {
     "bahasa": "language",
     "language": "language",
     "lang": "language",
+    "hapus": "erase",
+    "delete": "erase",
+    "hapusdata": "erase",
 }
-MENU_ACTIONS = {"start", "report", "status", "cancel", "help", "privacy", "language"}
+MENU_ACTIONS = {"start", "report", "status", "cancel", "help", "privacy", "language", "erase"}
 MENU_DATA = "m"
 
 

@@ -1,0 +1,126 @@
+"""Data lifecycle: online backups, retention of closed cases, a reporter's deletion request."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+import aiosqlite
+
+from storage.database import now_iso, transaction
+
+OPEN_FOR_DELETION = ("diterima", "diverifikasi", "diteruskan")  # not yet being acted on
+CLOSED = ("selesai", "ditolak")
+
+
+async def backup(conn: aiosqlite.Connection, target: Path) -> None:
+    """A consistent copy of the database while it is in use (SQLite's online backup)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_suffix(target.suffix + ".part")
+    temporary.unlink(missing_ok=True)
+    destination = sqlite3.connect(temporary)
+    try:
+        await conn.backup(destination)
+    finally:
+        destination.close()
+    temporary.replace(target)
+
+
+@dataclass(frozen=True)
+class Purge:
+    """What a retention run found (and, unless dry, did)."""
+
+    cases: int
+    evidence_files: list[str]
+
+
+async def purge_closed(
+    conn: aiosqlite.Connection, older_than: dt.datetime, now: dt.datetime, *, dry_run: bool
+) -> Purge:
+    """Remove the reporter's identity and the evidence files of cases closed before the moment.
+
+    The case itself (what happened, where, the decision, its history and the files' hashes)
+    stays for statistics and accountability.
+    """
+    async with conn.execute(
+        "SELECT id FROM cases WHERE status IN ('selesai', 'ditolak') AND status_changed_at < ?"
+        " AND anonymised_at IS NULL",
+        (now_iso(older_than),),
+    ) as cur:
+        ids = [int(r[0]) for r in await cur.fetchall()]
+    files: list[str] = []
+    for case_id in ids:
+        async with conn.execute(
+            "SELECT stored_path FROM evidence WHERE case_id = ? AND stored_path IS NOT NULL",
+            (case_id,),
+        ) as cur:
+            files += [str(r[0]) for r in await cur.fetchall()]
+    if dry_run or not ids:
+        return Purge(len(ids), files)
+    marks = ", ".join("?" for _ in ids)
+    async with transaction(conn):
+        await conn.execute(
+            f"UPDATE cases SET reporter_name_enc = NULL, reporter_phone_enc = NULL,"
+            f" anonymised_at = ? WHERE id IN ({marks})",
+            [now_iso(now), *ids],
+        )
+        await conn.execute(
+            "UPDATE evidence SET stored_path = NULL, telegram_file_id = NULL"
+            f" WHERE case_id IN ({marks})",
+            ids,
+        )
+        for case_id in ids:
+            await conn.execute(
+                "INSERT INTO case_events (case_id, at, actor_kind, action, public)"
+                " VALUES (?, ?, 'system', 'anonymised', 0)",
+                (case_id, now_iso(now)),
+            )
+    return Purge(len(ids), files)
+
+
+async def deletable_cases(conn: aiosqlite.Connection, chat_id: int) -> tuple[list[str], list[str]]:
+    """(tickets that can be deleted, tickets already being acted on or closed) of a chat."""
+    async with conn.execute(
+        "SELECT ticket, status FROM cases WHERE reporter_chat_id = ? ORDER BY id", (chat_id,)
+    ) as cur:
+        rows = await cur.fetchall()
+    can = [str(r[0]) for r in rows if r[1] in OPEN_FOR_DELETION]
+    cannot = [str(r[0]) for r in rows if r[1] not in OPEN_FOR_DELETION]
+    return can, cannot
+
+
+async def delete_reporter_data(
+    conn: aiosqlite.Connection, chat_id: int
+) -> tuple[list[str], list[str]]:
+    """Delete the chat's cases not yet being acted on, its draft and preferences; return the
+    deleted tickets and the evidence files to remove."""
+    async with transaction(conn):
+        async with conn.execute(
+            "SELECT id, ticket FROM cases WHERE reporter_chat_id = ? AND status IN (?, ?, ?)",
+            (chat_id, *OPEN_FOR_DELETION),
+        ) as cur:
+            found = [(int(r[0]), str(r[1])) for r in await cur.fetchall()]
+        files: list[str] = []
+        for case_id, _ in found:
+            async with conn.execute(
+                "SELECT stored_path FROM evidence WHERE case_id = ? AND stored_path IS NOT NULL",
+                (case_id,),
+            ) as cur:
+                files += [str(r[0]) for r in await cur.fetchall()]
+            await conn.execute(
+                "DELETE FROM outbox WHERE chat_id = ? AND status = 'pending'", (chat_id,)
+            )
+            await conn.execute("DELETE FROM cases WHERE id = ?", (case_id,))
+        async with conn.execute(
+            "SELECT stored_path FROM evidence"
+            " WHERE chat_id = ? AND case_id IS NULL AND stored_path IS NOT NULL",
+            (chat_id,),
+        ) as cur:
+            files += [str(r[0]) for r in await cur.fetchall()]
+        await conn.execute("DELETE FROM evidence WHERE chat_id = ? AND case_id IS NULL", (chat_id,))
+        await conn.execute("DELETE FROM drafts WHERE chat_id = ?", (chat_id,))
+        await conn.execute("DELETE FROM reporter_sessions WHERE chat_id = ?", (chat_id,))
+        await conn.execute("DELETE FROM rate_events WHERE chat_id = ?", (chat_id,))
+    return [ticket for _, ticket in found], files
