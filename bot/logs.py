@@ -37,8 +37,10 @@ def setup_logging(level: str, secrets: Iterable[str] = (), file: Path | None = N
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("httpx", "httpcore", "aiohttp.access"):
+    for noisy in ("httpx", "httpcore", "aiohttp.access", "aiosqlite"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # PTB logs whole updates (message text, user ids) at DEBUG: never below INFO for it.
+    logging.getLogger("telegram").setLevel(max(logging.INFO, root.level))
     # It warns whenever a round of the outbox job is skipped because the last one still runs.
     logging.getLogger("apscheduler").setLevel(logging.ERROR)
 
