@@ -304,3 +304,25 @@ async def test_untouched_drafts_are_reminded_once_then_deleted(
     await expire_drafts(job_context)
     await user.expect("sudah dihapus karena lama tidak dilanjutkan")
     assert await rows(settings.database_path, "SELECT COUNT(*) FROM drafts") == [(0,)]
+
+
+async def test_tickets_cannot_be_enumerated(
+    bot: AnyApplication, people: Callable[..., FakeUser]
+) -> None:
+    """100 guessed tickets from one chat: typos are caught by the check character, well-formed
+    guesses are not found, and after 20 lookups in an hour the chat is refused."""
+    import secrets
+
+    from conversations.tickets import RANDOM_BITS, make_ticket
+
+    user = people("id")
+    answers = []
+    for _ in range(100):
+        user.mark()
+        user.send(f"/status {make_ticket('LN', secrets.randbits(RANDOM_BITS))}")
+        reply = await user.expect(lambda m: True)
+        answers.append(str(reply["text"]))
+    assert sum("tidak ditemukan" in a for a in answers) == 20
+    assert sum("Terlalu banyak pengecekan" in a for a in answers) == 80
+    typo = await say(user, "/status LN-7K3M-Q9TX-W2H0", "salah ketik")  # checked before the limit
+    assert typo

@@ -240,6 +240,8 @@ class FakeTelegram:
             params, files = await _read_params(request)
         except ValueError as exc:
             return _error_response(ApiError(400, f"Bad Request: {exc}"))
+        except ConnectionResetError:  # the client went away (killed) in the middle of its request
+            return web.Response(status=499)
         fault = self._take_fault(method)
         if fault is not None and fault.kind != "slow":
             outcome = await self._apply_fault_before(fault, request, method, params, files)

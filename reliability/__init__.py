@@ -1,0 +1,1 @@
+"""Reliability campaigns: crash (SIGKILL) and faults, run by `make reliability`."""

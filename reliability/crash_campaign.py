@@ -1,0 +1,487 @@
+"""Crash campaign: the bot as its own process, reporters talking to it, SIGKILL at random moments.
+
+The fake Bot API server and the simulated reporters live in this process; the bot is started
+with `python -m bot` against the fake server, killed with SIGKILL at random moments and
+restarted on the same database. At the end it checks that every report whose reporter saw a
+ticket is in the database exactly once with its fields and evidence, that reporters who
+stopped half-way find their draft at the step they were at, that no outbox row was lost (and
+counts re-sends: rows cut off after Telegram accepted them), and that SQLite's integrity check
+passes. It prints the counts and exits non-zero when anything was lost or doubled.
+
+    python reliability/crash_campaign.py --kills 100 --reporters 40
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import random
+import signal
+import sqlite3
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from cryptography.fernet import Fernet  # noqa: E402
+
+from bot.sandbox.fake_api import JSON, FakeTelegram  # noqa: E402
+from bot.sandbox.fake_users import FakeUser, buttons  # noqa: E402
+from conversations.draft import Draft  # noqa: E402
+from conversations.questions import QUESTIONS  # noqa: E402
+from storage.crypto import DataCipher  # noqa: E402
+
+TOKEN = "424242:crash-campaign-token"
+STAFF_ID = 777
+PLACES = [("banten", "kota serang", "36", "36.73"), ("bali", "denpasar", "51", "51.71"),
+          ("jatim", "kota malang", "35", "35.73"), ("DIY", "sleman", "34", "34.04")]  # fmt: skip
+CATEGORIES = [
+    "state_facilities",
+    "service_conditioning",
+    "political_expression",
+    "mobilisation",
+    "other",
+]
+PERSONS = ["asn", "village", "unknown", "state_official"]
+QUITS_AT = ["pv", "ed", "ev", "id"]
+
+
+@dataclass
+class Plan:
+    """What one simulated reporter will answer."""
+
+    index: int
+    category: str
+    person: str
+    place: tuple[str, str, str, str]
+    description: str
+    photo: bytes | None
+    quit_at: str | None
+    public: str = "no"
+
+
+@dataclass
+class Reporter:
+    """A simulated reporter and what it saw."""
+
+    plan: Plan
+    user: FakeUser
+    ticket: str | None = None
+    reached_review: bool = False
+    photo_confirmed: bool = False
+    stopped_at: str | None = None
+    actions: int = 0
+    log: list[str] = field(default_factory=list)
+
+
+def question_of(message: JSON) -> str | None:
+    """The question code a bot message asks (from its buttons' callback data)."""
+    codes = {data.split(":", 1)[0] for _, data in buttons(message) if ":" in data}
+    for code in (
+        "rv",
+        "x",
+        "dr",
+        "c",
+        "k",
+        "d",
+        "p",
+        "pd",
+        "pv",
+        "rg",
+        "pl",
+        "ed",
+        "ld",
+        "ps",
+        "sn",
+        "cp",
+        "ev",
+        "id",
+        "rn",
+    ):
+        if code in codes:
+            return code
+    return "m" if "m" in codes else None
+
+
+def current_question(user: FakeUser) -> tuple[str | None, JSON | None]:
+    for message in reversed(user.bot_messages()):
+        code = question_of(message)
+        if code is not None:
+            return code, message
+    return None, None
+
+
+def act(reporter: Reporter) -> str | None:
+    """Do what a person would do now; return the question answered (None: nothing to do)."""
+    user, plan = reporter.user, reporter.plan
+    for recent in reversed(user.bot_messages()[-3:]):
+        text = str(recent.get("text") or "")
+        if "Nomor tiket: " in text:
+            reporter.ticket = text.split("Nomor tiket: ")[1].split("\n")[0]
+            return None
+        if any(mark in text for mark in ("Bukti 1 diterima", "sudah Anda kirim", "Sudah 1 bukti")):
+            reporter.photo_confirmed = True  # the confirmation itself may have been cut off
+    code, message = current_question(user)
+    if code is None or message is None:
+        user.send("/lapor")
+        return "start"
+    if plan.quit_at is not None and code == plan.quit_at:
+        reporter.stopped_at = code
+        return None
+
+    def press(data: str) -> None:
+        user.press(message, data, forge=True)
+
+    data = {d for _, d in buttons(message)}
+    if code == "m":
+        if reporter.reached_review:
+            mine = [
+                d
+                for m in reversed(user.bot_messages())
+                for _, d in buttons(m)
+                if d.startswith("st:")
+            ]
+            if mine:
+                reporter.ticket = mine[0].removeprefix("st:")
+                return None
+            press("m:status")
+        else:
+            press("m:report")
+    elif code == "dr":
+        press("dr:continue")
+    elif code == "x":
+        press("x:no")
+    elif code == "c":
+        press("c:yes")
+    elif code == "k":
+        press(f"k:{plan.category}")
+    elif code == "d":
+        user.send(plan.description)
+    elif code == "p":
+        press(f"p:{plan.person}")
+    elif code == "pd":
+        press("pd:^skip")
+    elif code == "pv":
+        wanted = f"pv:{plan.place[2]}"
+        press(wanted) if wanted in data else user.send(plan.place[0])
+    elif code == "rg":
+        wanted = f"rg:{plan.place[3]}"
+        press(wanted) if wanted in data else user.send(plan.place[1])
+    elif code == "pl":
+        press("pl:^skip")
+    elif code == "ed":
+        press("ed:today")
+    elif code == "ld":
+        press("ld:today")
+    elif code == "ps":
+        press(f"ps:{plan.public}")
+    elif code == "sn":
+        press("sn:^skip")
+    elif code == "cp":
+        press("cp:no")
+    elif code == "ev":
+        if plan.photo is not None and not reporter.photo_confirmed:
+            user.send_photo(plan.photo)
+        else:
+            press("ev:done" if "ev:done" in data else "ev:none")
+    elif code == "id":
+        press("id:anonymous")
+    elif code == "rv":
+        reporter.reached_review = True
+        press(next(d for d in data if d.startswith("rv:send:")))
+    reporter.actions += 1
+    return code
+
+
+async def drive(reporter: Reporter, deadline: float) -> None:
+    """Keep answering until a ticket is seen, the planned stop is reached, or time runs out."""
+    while time.monotonic() < deadline and reporter.ticket is None and reporter.stopped_at is None:
+        before = reporter.user.server.activity
+        reporter.user.mark()
+        if act(reporter) is None and (reporter.ticket or reporter.stopped_at):
+            return
+        # When nothing comes, the bot is down or restarting: look again and act again.
+        with contextlib.suppress(AssertionError):
+            await reporter.user.expect(lambda m: True, timeout=3.0)
+        if reporter.user.server.activity == before:
+            await asyncio.sleep(0.2)
+
+
+class BotProcess:
+    """`python -m bot` against the fake server, killed and restarted on demand."""
+
+    def __init__(self, env: dict[str, str], workdir: Path) -> None:
+        self.env = env
+        self.workdir = workdir
+        self.process: asyncio.subprocess.Process | None = None
+        self.starts = 0
+
+    async def start(self) -> None:
+        self.process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", cwd=self.workdir, env=self.env,
+            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+        )  # fmt: skip
+        self.starts += 1
+
+    async def kill(self) -> None:
+        if self.process is not None and self.process.returncode is None:
+            self.process.send_signal(signal.SIGKILL)
+            await self.process.wait()
+
+    async def stop(self) -> None:
+        if self.process is not None and self.process.returncode is None:
+            self.process.send_signal(signal.SIGTERM)
+            await asyncio.wait_for(self.process.wait(), 30)
+
+
+def make_plans(seed: int) -> Iterator[Plan]:
+    """An endless supply of varied reports (some with a photo, some given up half-way)."""
+    import io
+
+    from PIL import Image
+
+    rng = random.Random(seed)
+    index = 0
+    while True:
+        photo = None
+        if rng.random() < 0.4:
+            out = io.BytesIO()
+            Image.new("RGB", (32, 24), (rng.randrange(256), 40, 90)).save(out, format="JPEG")
+            photo = out.getvalue()
+        yield Plan(
+            index=index,
+            category=rng.choice(CATEGORIES),
+            person=rng.choice(PERSONS),
+            place=rng.choice(PLACES),
+            description=f"Laporan uji {index}: pejabat berkampanye memakai fasilitas kantor.",
+            photo=photo,
+            quit_at=rng.choice(QUITS_AT) if rng.random() < 0.2 else None,
+        )
+        index += 1
+
+
+async def reporter_worker(
+    fake: FakeTelegram,
+    plans: Iterator[Plan],
+    reporters: list[Reporter],
+    stop: asyncio.Event,
+    deadline: float,
+) -> None:
+    """One person after another, each filing (or starting) one report, until the kills are done."""
+    while not stop.is_set() and time.monotonic() < deadline:
+        plan = next(plans)
+        reporter = Reporter(plan, FakeUser(fake, 300000 + plan.index, f"Warga {plan.index}", "id"))
+        reporters.append(reporter)
+        await drive(reporter, deadline)
+
+
+async def campaign(
+    reporters_count: int, kills: int, seed: int, time_limit: float
+) -> dict[str, Any]:
+    rng = random.Random(seed)
+    workdir = Path(tempfile.mkdtemp(prefix="lapor-crash-"))
+    key = Fernet.generate_key().decode()
+    fake = FakeTelegram(TOKEN)
+    await fake.start()
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k in {"PATH", "HOME", "LANG", "SYSTEMROOT", "PYTHONPATH"}
+    }
+    env.update(
+        TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=fake.base_url, DATA_KEY=key,
+        DATABASE_PATH=str(workdir / "lapor.db"),
+        OUTBOX_POLL_SECONDS="0.2", OUTBOX_RETRY_SECONDS="0.1",
+        MESSAGES_PER_MINUTE="100000", REPORTS_PER_DAY="1000", LOG_LEVEL="WARNING",
+        PYTHONPATH=str(ROOT),
+    )  # fmt: skip
+    staff = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "staff", "add", str(STAFF_ID), "ombudsman",
+        cwd=workdir, env=env,
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+    )  # fmt: skip
+    await staff.wait()
+    FakeUser(fake, STAFF_ID, "Petugas", "id")
+    bot = BotProcess(env, workdir)
+    await bot.start()
+    plans = make_plans(seed)
+    reporters: list[Reporter] = []
+    deadline = time.monotonic() + time_limit
+    stop = asyncio.Event()
+    workers = [
+        asyncio.create_task(reporter_worker(fake, plans, reporters, stop, deadline))
+        for _ in range(reporters_count)
+    ]
+    killed = 0
+    while killed < kills and time.monotonic() < deadline:
+        await asyncio.sleep(rng.uniform(0.5, 2.0))
+        await bot.kill()
+        killed += 1
+        await bot.start()
+    # Kills done: the reporters finish the report they are in, then the outbox drains.
+    stop.set()
+    await asyncio.gather(*workers)
+    database = workdir / "lapor.db"
+    drained = False
+    for _ in range(150):
+        with sqlite3.connect(database) as conn:
+            left = conn.execute(
+                "SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'sending')"
+            ).fetchone()[0]
+        if left == 0:
+            drained = True
+            break
+        await asyncio.sleep(0.2)
+    await bot.stop()
+    await fake.stop()
+    return check(reporters, fake, database, key, killed, bot.starts, drained)
+
+
+def check(
+    reporters: list[Reporter],
+    fake: FakeTelegram,
+    database: Path,
+    key: str,
+    kills: int,
+    starts: int,
+    drained: bool,
+) -> dict[str, Any]:
+    cipher = DataCipher(key)
+    problems: list[str] = []
+    with sqlite3.connect(database) as conn:
+        integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]
+        cases = {
+            row[0]: row
+            for row in conn.execute(
+                "SELECT ticket, reporter_chat_id, category, person_kind, province_code,"
+                " regency_code, description,"
+                " (SELECT COUNT(*) FROM evidence e WHERE e.case_id = cases.id) FROM cases"
+            )
+        }
+        per_chat: dict[int, int] = {}
+        for row in cases.values():
+            per_chat[row[1]] = per_chat.get(row[1], 0) + 1
+        drafts = {row[0]: row[1] for row in conn.execute("SELECT chat_id, state FROM drafts")}
+        outbox = conn.execute("SELECT id, chat_id, payload, status, resends FROM outbox").fetchall()
+    filed = lost = duplicated = resumed = not_resumed = unfinished = 0
+    for reporter in reporters:
+        plan, chat = reporter.plan, reporter.user.chat_id
+        if reporter.ticket is not None:
+            filed += 1
+            row = cases.get(reporter.ticket)
+            if row is None:
+                lost += 1
+                problems.append(
+                    f"reporter {plan.index}: ticket {reporter.ticket} not in the database"
+                )
+                continue
+            if per_chat.get(chat, 0) != 1:
+                duplicated += 1
+                problems.append(f"reporter {plan.index}: {per_chat.get(chat)} cases")
+            expected = (
+                plan.category,
+                plan.person,
+                plan.place[2],
+                plan.place[3],
+                plan.description,
+                1 if plan.photo else 0,
+            )
+            if tuple(row[2:8]) != expected:
+                problems.append(f"reporter {plan.index}: fields {row[2:8]} != {expected}")
+        elif reporter.stopped_at is not None:
+            state = drafts.get(chat)
+            if state is None:
+                not_resumed += 1
+                problems.append(
+                    f"reporter {plan.index}: draft lost (stopped at {reporter.stopped_at})"
+                )
+                continue
+            draft = Draft.model_validate_json(cipher.decrypt(state))
+            code, _ = current_question(reporter.user)
+            if QUESTIONS[draft.question].code == code == reporter.stopped_at:
+                resumed += 1
+            else:
+                not_resumed += 1
+                problems.append(
+                    f"reporter {plan.index}: draft at {draft.question}, chat shows {code}"
+                )
+        else:
+            unfinished += 1
+            last = [str(m.get("text"))[:80] for m in reporter.user.bot_messages()[-2:]]
+            problems.append(f"reporter {plan.index}: neither a ticket nor the planned stop: {last}")
+    sent = sum(1 for row in outbox if row[3] == "sent")
+    outbox_lost = sum(1 for row in outbox if row[3] in {"pending", "sending"})
+    resends = sum(int(row[4]) for row in outbox)
+    delivered_twice = 0
+    for row_id, chat_id, payload, status, _ in outbox:
+        text = json.loads(payload).get("text", "")
+        copies = sum(
+            1 for m in fake.bot_messages(chat_id) if m.get("text") and m["text"] in _visible(text)
+        )
+        if status == "sent" and copies == 0:
+            outbox_lost += 1
+            problems.append(f"outbox {row_id}: marked sent but never delivered")
+        if copies > 1:
+            delivered_twice += copies - 1
+    if delivered_twice > resends:
+        problems.append(
+            f"{delivered_twice} duplicate deliveries but only {resends} rows were cut off mid-send"
+        )
+    if integrity != "ok":
+        problems.append(f"integrity_check: {integrity}")
+    if not drained:
+        problems.append("the outbox did not drain")
+    return {
+        "kills": kills, "bot_starts": starts, "reporters": len(reporters), "reports_filed": filed,
+        "reports_lost": lost, "reports_duplicated": duplicated, "drafts_resumed": resumed,
+        "drafts_lost": not_resumed, "unfinished": unfinished, "outbox_sent": sent,
+        "outbox_resent_in_kill_window": delivered_twice, "outbox_rows_cut_off": resends,
+        "outbox_lost": outbox_lost, "integrity": integrity, "failures": len(problems),
+        "problems": problems[:20],
+    }  # fmt: skip
+
+
+def _visible(html_text: str) -> str:
+    from bot.sandbox.html_check import visible_text
+
+    return visible_text(html_text)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--kills", type=int, default=100)
+    parser.add_argument("--reporters", type=int, default=40)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--time-limit", type=float, default=900.0, help="seconds")
+    parser.add_argument("--json", type=Path, help="also write the counts here")
+    args = parser.parse_args(argv)
+    result = asyncio.run(campaign(args.reporters, args.kills, args.seed, args.time_limit))
+    width = max(len(k) for k in result)
+    for name, value in result.items():
+        if name != "problems":
+            print(f"{name:<{width}}  {value}")
+    for problem in result["problems"]:
+        print(f"problem: {problem}")
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2))
+    bad = (
+        result["reports_lost"]
+        + result["reports_duplicated"]
+        + result["drafts_lost"]
+        + result["outbox_lost"]
+        + result["failures"]
+    )
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
