@@ -209,9 +209,12 @@ async def drive(reporter: Reporter, deadline: float) -> None:
         reporter.user.mark()
         if act(reporter) is None and (reporter.ticket or reporter.stopped_at):
             return
-        # When nothing comes, the bot is down or restarting: look again and act again.
+        # When nothing comes, the bot is down or restarting: look again and act again. People
+        # are patient for a few seconds; an impatient crowd would only measure its own retries
+        # against Telegram's 30 messages a second.
         with contextlib.suppress(AssertionError):
-            await reporter.user.expect(lambda m: True, timeout=3.0)
+            await reporter.user.expect(lambda m: True, timeout=8.0)
+        await asyncio.sleep(random.uniform(0.2, 1.0))
         if reporter.user.server.activity == before:
             await asyncio.sleep(0.2)
 
@@ -226,21 +229,31 @@ class BotProcess:
         self.starts = 0
 
     async def start(self) -> None:
+        self.starts += 1
+        log = (self.workdir / f"bot-{self.starts}.log").open("wb")
         self.process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot", cwd=self.workdir, env=self.env,
-            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.DEVNULL, stderr=log,
         )  # fmt: skip
-        self.starts += 1
+        log.close()
 
     async def kill(self) -> None:
         if self.process is not None and self.process.returncode is None:
             self.process.send_signal(signal.SIGKILL)
             await self.process.wait()
 
-    async def stop(self) -> None:
-        if self.process is not None and self.process.returncode is None:
-            self.process.send_signal(signal.SIGTERM)
+    async def stop(self) -> float | None:
+        """SIGTERM and wait; the seconds a clean stop took, or None when it had to be killed."""
+        if self.process is None or self.process.returncode is not None:
+            return 0.0
+        started = time.monotonic()
+        self.process.send_signal(signal.SIGTERM)
+        try:
             await asyncio.wait_for(self.process.wait(), 30)
+        except TimeoutError:
+            await self.kill()
+            return None
+        return time.monotonic() - started
 
 
 def make_plans(seed: int) -> Iterator[Plan]:
@@ -341,9 +354,11 @@ async def campaign(
             drained = True
             break
         await asyncio.sleep(0.2)
-    await bot.stop()
+    stopped = await bot.stop()
     await fake.stop()
-    return check(reporters, fake, database, key, killed, bot.starts, drained)
+    result = check(reporters, fake, database, key, killed, bot.starts, drained)
+    result["clean_stop_seconds"] = round(stopped, 2) if stopped is not None else "killed after 30 s"
+    return result
 
 
 def check(
