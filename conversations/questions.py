@@ -319,26 +319,20 @@ def _choice_buttons(code: str, regions: list[Region], per_row: int) -> list[tupl
     return _rows([Button(f"{code}:{r.code}", text=r.name) for r in regions], per_row)
 
 
+def _place_choices(code: str, draft: Draft, ctx: Context) -> tuple[str, list[tuple[Button, ...]]]:
+    """The places offered as buttons (a short list of matches, or a whole list)."""
+    regions = [ctx.jurisdiction.places.get(c) for c in draft.choices]
+    long_list = len(regions) > 8
+    key = "place_choose_list" if long_list else "place_choose"
+    return text_of(key, ctx.language), _choice_buttons(code, regions, 2 if long_list else 1)
+
+
 def _province_prompt(draft: Draft, ctx: Context) -> Reply:
-    places = ctx.jurisdiction.places
+    body = text_of("q_province", ctx.language)
     if draft.choices:
-        regions = [places.get(c) for c in draft.choices]
-        key = "place_choose_list" if len(regions) > 8 else "place_choose"
-        rows = _choice_buttons("pv", regions, 2 if len(regions) > 8 else 1)
-        return ask(
-            "province",
-            draft,
-            ctx,
-            text_of("q_province", ctx.language) + "\n\n" + text_of(key, ctx.language),
-            rows,
-        )
-    return ask(
-        "province",
-        draft,
-        ctx,
-        text_of("q_province", ctx.language),
-        [(Button(f"pv:{LIST}", "btn_list_provinces"),)],
-    )
+        hint_text, rows = _place_choices("pv", draft, ctx)
+        return ask("province", draft, ctx, f"{body}\n\n{hint_text}", rows)
+    return ask("province", draft, ctx, body, [(Button(f"pv:{LIST}", "btn_list_provinces"),)])
 
 
 def _province(draft: Draft, event: Event, ctx: Context) -> Answer:
@@ -380,22 +374,13 @@ def _located(draft: Draft, event: Location, ctx: Context) -> Answer:
 
 
 def _regency_prompt(draft: Draft, ctx: Context) -> Reply:
-    places = ctx.jurisdiction.places
-    province = places.get(draft.province_code or "")
+    province = ctx.jurisdiction.places.get(draft.province_code or "")
     body = text_of("q_regency", ctx.language, province=province.name)
+    unknown = Button(f"rg:{UNKNOWN}", "btn_unknown")
     if draft.choices:
-        regions = [places.get(c) for c in draft.choices]
-        key = "place_choose_list" if len(regions) > 8 else "place_choose"
-        rows = _choice_buttons("rg", regions, 2 if len(regions) > 8 else 1)
-        return ask(
-            "regency",
-            draft,
-            ctx,
-            body + "\n\n" + text_of(key, ctx.language),
-            [*rows, (Button(f"rg:{UNKNOWN}", "btn_unknown"),)],
-        )
-    rows = [(Button(f"rg:{LIST}", "btn_list_regencies"), Button(f"rg:{UNKNOWN}", "btn_unknown"))]
-    return ask("regency", draft, ctx, body, rows)
+        hint_text, rows = _place_choices("rg", draft, ctx)
+        return ask("regency", draft, ctx, f"{body}\n\n{hint_text}", [*rows, (unknown,)])
+    return ask("regency", draft, ctx, body, [(Button(f"rg:{LIST}", "btn_list_regencies"), unknown)])
 
 
 def _regency(draft: Draft, event: Event, ctx: Context) -> Answer:
