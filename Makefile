@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck clean reliability
+.PHONY: run test lint typecheck clean reliability bench bench-quick
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,12 @@ test: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/pytest
+
+bench: $(STAMP)
+	$(BIN)/python bench/storage_scale.py --cases 1000000
+
+bench-quick: $(STAMP)
+	$(BIN)/python bench/storage_scale.py --cases 50000
 
 reliability: $(STAMP)
 	$(BIN)/python reliability/run_all.py
