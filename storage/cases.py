@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -135,25 +136,23 @@ class CaseStatus:
 
 
 async def status_of(conn: aiosqlite.Connection, ticket: str) -> CaseStatus | None:
-    """The status, offices and public notes of the case with this ticket."""
+    """The status, offices and public notes of the case with this ticket (one query)."""
     async with conn.execute(
-        "SELECT id, status, status_changed_at FROM cases WHERE ticket = ?", (ticket,)
+        "SELECT c.status, c.status_changed_at,"
+        " (SELECT json_group_array(office) FROM"
+        "   (SELECT office FROM case_bodies WHERE case_id = c.id ORDER BY agency)),"
+        " (SELECT json_group_array(json_array(at, note)) FROM"
+        "   (SELECT at, note FROM case_events"
+        "    WHERE case_id = c.id AND public = 1 AND note IS NOT NULL ORDER BY id))"
+        " FROM cases c WHERE c.ticket = ?",
+        (ticket,),
     ) as cur:
         row = await cur.fetchone()
     if row is None:
         return None
-    case_id = int(row[0])
-    async with conn.execute(
-        "SELECT office FROM case_bodies WHERE case_id = ? ORDER BY agency", (case_id,)
-    ) as cur:
-        offices = [str(r[0]) for r in await cur.fetchall()]
-    async with conn.execute(
-        "SELECT at, note FROM case_events WHERE case_id = ? AND public = 1 AND note IS NOT NULL"
-        " ORDER BY id",
-        (case_id,),
-    ) as cur:
-        notes = [(dt.datetime.fromisoformat(r[0]), str(r[1])) for r in await cur.fetchall()]
-    return CaseStatus(ticket, str(row[1]), dt.datetime.fromisoformat(row[2]), offices, notes)
+    offices = [str(office) for office in json.loads(row[2])]
+    notes = [(dt.datetime.fromisoformat(at), str(note)) for at, note in json.loads(row[3])]
+    return CaseStatus(ticket, str(row[0]), dt.datetime.fromisoformat(row[1]), offices, notes)
 
 
 async def tickets_of_chat(
