@@ -12,9 +12,11 @@ from bot import citizen
 from bot.digests import alert_in_scope
 from bot.evidence import fetch_evidence
 from bot.outbox import kick
+from bot.render import send_replies
 from bot.services import Services, services
 from conversations.casework import FINAL_STATUSES
-from conversations.messages import Language, Safe, catalogue
+from conversations.messages import Language, Safe
+from conversations.replies import Button, Reply
 from conversations.session import Attachment, Text
 from storage import casequeries
 from storage import evidence as evidence_store
@@ -31,22 +33,9 @@ async def _reply(
     buttons: bool = False,
     **args: object,
 ) -> None:
-    from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-
-    markup = None
-    if buttons:
-        markup = InlineKeyboardMarkup(
-            [
-                [
-                    InlineKeyboardButton(
-                        catalogue().raw("btn_evidence_done", language), callback_data="ad:done"
-                    )
-                ]
-            ]
-        )
-    await context.bot.send_message(
-        chat_id, catalogue().render(key, language, **args), reply_markup=markup
-    )
+    """Send a catalogue message (with a "done" button while adding) through the shared sender."""
+    done = ((Button("ad:done", "btn_evidence_done"),),) if buttons else ()
+    await send_replies(context.bot, chat_id, [Reply(key, dict(args), done)], language)
 
 
 async def _session_case(svc: Services, chat_id: int) -> int | None:

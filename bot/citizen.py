@@ -56,7 +56,6 @@ STATUS_WINDOW_HOURS = 1
 
 
 def _attachment(message: Message) -> Attachment | None:
-    kind: EvidenceKind
     if message.photo:
         largest = message.photo[-1]
         return Attachment(
@@ -73,6 +72,7 @@ def _attachment(message: Message) -> Attachment | None:
         return Attachment(
             "document", doc.file_id, doc.file_unique_id, doc.file_size or 0, name, doc.mime_type
         )
+    kind: EvidenceKind  # the loop below names the evidence kind of each media field
     for kind, media in (
         ("video", message.video),
         ("voice", message.voice),

@@ -8,11 +8,11 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application, ContextTypes, ExtBot
 
+from bot.render import inline_markup
 from bot.retry import retry_after_seconds
 from bot.services import Services, services
 from storage import outbox
@@ -25,19 +25,10 @@ BATCH = 50
 MAX_BACKOFF_SECONDS = 600
 
 
-def _markup(payload: dict[str, Any]) -> InlineKeyboardMarkup | None:
-    rows = payload.get("buttons") or []
-    if not rows:
-        return None
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(b["text"], callback_data=b["data"]) for b in row] for row in rows]
-    )
-
-
 async def send_payload(bot: ExtBot[None], chat_id: int, payload: dict[str, Any]) -> None:
     """Send one queued message: text, a document or a photo."""
     kind = payload.get("type", "message")
-    markup = _markup(payload)
+    markup = inline_markup(payload.get("buttons"))
     if kind == "message":
         await bot.send_message(
             chat_id, payload["text"], parse_mode=ParseMode.HTML, reply_markup=markup

@@ -22,6 +22,15 @@ from conversations.replies import Reply
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 
 
+def inline_markup(rows: Sequence[Sequence[dict[str, str]]] | None) -> InlineKeyboardMarkup | None:
+    """Button specs (`{"text", "data"}`, as staff views and the outbox keep them) as markup."""
+    if not rows:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b["text"], callback_data=b["data"]) for b in row] for row in rows]
+    )
+
+
 def keyboard(reply: Reply, language: Language) -> Markup | None:
     """The reply's buttons as Telegram markup, or None."""
     if reply.request_contact:

@@ -10,13 +10,12 @@ from __future__ import annotations
 import asyncio
 import csv
 import datetime as dt
-import html
 import io
 import logging
 from pathlib import Path
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputMediaDocument, Update
+from telegram import InputMediaDocument, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
@@ -24,8 +23,9 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 from bot import citizen
 from bot.digests import alert_in_scope, official_kinds, queue_digest, staff_language
 from bot.outbox import kick
+from bot.render import inline_markup
 from bot.services import Services, services
-from conversations.messages import Language, catalogue
+from conversations.messages import Language, catalogue, escape
 from conversations.staffviews import (
     CSV_HEADER,
     case_detail,
@@ -113,15 +113,9 @@ async def _reply(
     text: str,
     buttons: list[list[dict[str, str]]] | None = None,
 ) -> None:
-    markup = None
-    if buttons:
-        markup = InlineKeyboardMarkup(
-            [
-                [InlineKeyboardButton(b["text"], callback_data=b["data"]) for b in row]
-                for row in buttons
-            ]
-        )
-    await context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup)
+    await context.bot.send_message(
+        chat_id, text, parse_mode=ParseMode.HTML, reply_markup=inline_markup(buttons)
+    )
 
 
 # ------------------------------------------------------------------ commands
@@ -325,7 +319,7 @@ async def show_case(
         for at, action, _, new, note, public in history
     ]
     if notes:
-        escaped = html.escape("\n".join(notes), quote=False)
+        escaped = escape("\n".join(notes))
         text += "\n\n" + catalogue().render("case_events_title", language) + "\n" + escaped
     await _reply(context, member.user_id, text[:4000], buttons)
     await _send_evidence(context, svc, member.user_id, case.id)

@@ -63,10 +63,13 @@ class Catalogue:
         return self.raw(key, language).format_map(escaped)
 
 
+def escape(text: str) -> str:
+    """Text made safe for Telegram HTML (the one escaping helper of the project)."""
+    return html.escape(text, quote=False)
+
+
 def _escape(value: object) -> str:
-    if isinstance(value, Safe):
-        return str(value)
-    return html.escape(str(value), quote=False)
+    return str(value) if isinstance(value, Safe) else escape(str(value))
 
 
 def _fields(text: str) -> set[str]:

@@ -7,7 +7,6 @@ navigation values. A press whose code is not the current question's is stale.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -15,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from conversations.dates import parse_date
 from conversations.draft import Draft, EvidenceItem
 from conversations.jurisdiction.engine import Jurisdiction
-from conversations.messages import Language, Safe, catalogue
+from conversations.messages import Language, Safe, catalogue, escape
 from conversations.phones import normalize_phone
 from conversations.places import Region, normalize
 from conversations.replies import Button, Reply
@@ -181,8 +180,7 @@ def _consent(draft: Draft, event: Event, ctx: Context) -> Answer:
 def _category_prompt(draft: Draft, ctx: Context) -> Reply:
     rules = ctx.jurisdiction.rules
     options = "\n".join(
-        f"{n}. <b>{html.escape(c.label.get(ctx.language))}</b> — "
-        f"{html.escape(c.hint.get(ctx.language))}"
+        f"{n}. <b>{escape(c.label.get(ctx.language))}</b> — {escape(c.hint.get(ctx.language))}"
         for n, c in enumerate(rules.categories, 1)
     )
     buttons = [

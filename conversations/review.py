@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-import html
 from typing import TYPE_CHECKING
 
 from conversations.bilingual import long_date
 from conversations.draft import Draft
 from conversations.messages import Language, Safe, catalogue
+from conversations.messages import escape as esc
 
 if TYPE_CHECKING:
     from conversations.questions import Context
 
 # The review repeats the description only in part, so the message stays under Telegram's limit.
 DESCRIPTION_SHOWN = 1000
-
-
-def esc(text: str) -> str:
-    """User text made safe for Telegram HTML."""
-    return html.escape(text, quote=False)
 
 
 def _line(label_key: str, value: str, language: Language) -> str:

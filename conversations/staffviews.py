@@ -4,7 +4,6 @@ status notifications. Pure: rows in, Telegram HTML and button specs out."""
 from __future__ import annotations
 
 import datetime as dt
-import html
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
@@ -14,16 +13,12 @@ from conversations.caserecord import CaseRow
 from conversations.casework import Casework, Clock, case_clock, similarity
 from conversations.jurisdiction.engine import Jurisdiction
 from conversations.messages import Language, Safe, catalogue
+from conversations.messages import escape as esc
 from conversations.status import status_label
 
 TELEGRAM_LIMIT = 4096
 EXCERPT = 120
 ButtonSpec = dict[str, str]
-
-
-def esc(text: str) -> str:
-    """User text made safe for Telegram HTML."""
-    return html.escape(text, quote=False)
 
 
 def t(key: str, language: Language, **args: object) -> str:

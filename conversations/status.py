@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
 from dataclasses import dataclass, field
 
 from conversations.bilingual import long_date
-from conversations.messages import Language, Safe, catalogue
+from conversations.messages import Language, Safe, catalogue, escape
 from conversations.replies import Button, Reply
 
 STATUSES = ("diterima", "diverifikasi", "diteruskan", "ditindaklanjuti", "selesai", "ditolak")
@@ -34,10 +33,7 @@ def status_reply(view: StatusView, language: Language) -> Reply:
     texts = catalogue()
     if view.notes:
         lines = [texts.render("status_notes_title", language)]
-        lines += [
-            f"• {long_date(day, language)}: {html.escape(note, quote=False)}"
-            for day, note in view.notes[-10:]
-        ]
+        lines += [f"• {long_date(day, language)}: {escape(note)}" for day, note in view.notes[-10:]]
         notes = "\n".join(lines)
     else:
         notes = texts.render("status_no_notes", language)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import html
-
 from conversations.bilingual import Bilingual
 from conversations.jurisdiction.models import Decision
-from conversations.messages import Language, Safe, catalogue
+from conversations.messages import Language, Safe, catalogue, escape
 
 MAX_LENGTH = 3500
 
@@ -15,7 +13,7 @@ def _section(title_key: str, items: list[Bilingual], language: Language) -> list
     if not items:
         return []
     lines = ["", catalogue().render(title_key, language)]
-    lines += [f"• {html.escape(item.get(language), quote=False)}" for item in items]
+    lines += [f"• {escape(item.get(language))}" for item in items]
     return lines
 
 
