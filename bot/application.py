@@ -13,6 +13,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaul
 
 from bot.digests import schedule_digests
 from bot.handlers import register_handlers
+from bot.http import AiohttpRequest
 from bot.jobs import schedule_jobs
 from bot.processor import ChatOrderedProcessor
 from bot.services import (
@@ -63,22 +64,27 @@ def build_application(
 
     `clock` gives the current moment (tests and simulations pass their own).
     """
-    application = (
+    builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
         ApplicationBuilder()
         .token(token)
         .base_url(base_url)
         .base_file_url(file_url)
-        .http_version("1.1")
-        .get_updates_http_version("1.1")
-        .rate_limiter(AIORateLimiter(max_retries=3))
-        .defaults(
+        .request(AiohttpRequest())
+        .get_updates_request(AiohttpRequest(connection_pool_size=1))
+    )
+    if settings.sends_per_second:  # 0: nothing between the bot and the API (benchmarks)
+        builder = builder.rate_limiter(
+            AIORateLimiter(overall_max_rate=settings.sends_per_second, max_retries=3)
+        )
+    application = (
+        builder.defaults(
             Defaults(
                 parse_mode=ParseMode.HTML,
                 tzinfo=settings.zone,
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        .concurrent_updates(ChatOrderedProcessor())
+        .concurrent_updates(ChatOrderedProcessor(workers=settings.concurrent_chats))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()

@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     reports_per_day: int = Field(default=5, ge=1)
     outbox_poll_seconds: float = Field(default=5.0, gt=0, le=3600)
     outbox_retry_seconds: float = Field(default=2.0, gt=0, le=3600)
+    sends_per_second: int = Field(default=30, ge=0, le=10_000)
+    concurrent_chats: int = Field(default=32, ge=1, le=10_000)
     service_targets_file: Path | None = None
     webhook_url: str | None = None
     webhook_listen: str = "0.0.0.0"

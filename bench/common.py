@@ -1,0 +1,68 @@
+"""What every benchmark shares: percentiles, the machine and versions, and writing the JSON."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import sqlite3
+import statistics
+import sys
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "bench" / "out"
+PACKAGES = ("python-telegram-bot", "aiosqlite", "pydantic", "aiohttp", "httpx", "cryptography")
+
+
+def percentiles(samples: list[float], points: tuple[int, ...] = (50, 99)) -> dict[str, float]:
+    """The given percentiles of samples in seconds, as milliseconds (nearest rank)."""
+    ordered = sorted(samples)
+    if not ordered:
+        return {f"p{p}_ms": float("nan") for p in points}
+    found = {}
+    for point in points:
+        value = (
+            statistics.median(ordered)
+            if point == 50
+            else ordered[min(len(ordered) - 1, int(len(ordered) * point / 100))]
+        )
+        found[f"p{point}_ms"] = round(value * 1000, 3)
+    return found
+
+
+def machine() -> dict[str, Any]:
+    """The machine and software the figures were measured with."""
+    model = ""
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    return {
+        "platform": platform.platform(),
+        "cpu": model,
+        "cpus": os.cpu_count(),
+        "python": sys.version.split()[0],
+        "sqlite": sqlite3.sqlite_version,
+        "packages": {name: _version(name) for name in PACKAGES},
+    }
+
+
+def _version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def write_report(name: str, settings: dict[str, Any], figures: dict[str, Any]) -> Path:
+    """Write bench/out/<name>.json with the machine, versions, settings and figures."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    path = OUT / f"{name}.json"
+    report = {"benchmark": name, "machine": machine(), "settings": settings, "figures": figures}
+    path.write_text(json.dumps(report, indent=2))
+    return path

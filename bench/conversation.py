@@ -1,0 +1,548 @@
+"""Conversation throughput: many reporters filing whole reports against the bot as its own process.
+
+The fake Bot API server and the load driver run in this process; the bot runs as `python -m bot`
+(or the bare PTB echo bot, the baseline) against the server over loopback HTTP. Every simulated
+reporter files one whole report: /lapor, buttons, a typed description, typed province and
+regency, a photo, review, send. Each reporter waits for the bot's answer before its next step, as
+a person does; `--concurrency` reporters are active at once.
+
+Measured per run: updates handled per second, reply latency (from the update being queued at the
+server to the bot's reply arriving there: the first reply, and the complete answer the reporter
+waits for), CPU seconds of the bot per filed report, the bot's peak RSS, and the driver's own CPU
+use (near 100% means the harness, not the bot, is the limit). A run at half the peak rate gives
+the latency under ordinary load. `--memory N` instead leaves N reporters mid-report and measures
+the bot's RSS growth per report in progress and the bytes of each stored draft.
+
+    python bench/conversation.py                      # make bench: 2,000 reports, 200 at once
+    python bench/conversation.py --quick              # make bench-quick
+    python bench/conversation.py --memory 10000       # 10,000 reports in progress
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import io
+import os
+import random
+import resource
+import signal
+import sqlite3
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from cryptography.fernet import Fernet  # noqa: E402
+from PIL import Image  # noqa: E402
+
+from bench.common import percentiles, write_report  # noqa: E402
+from bot.sandbox.fake_api import JSON, FakeTelegram  # noqa: E402
+from bot.sandbox.fake_users import FakeUser, buttons  # noqa: E402
+
+TOKEN = "424242:bench-token"
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+CATEGORIES = ["state_facilities", "political_expression", "mobilisation", "campaign_role"]
+PERSONS = ["asn", "village", "state_official", "unknown"]
+# (typed province, typed regency, regency code)
+PLACES = [("banten", "kota serang", "36.73"), ("bali", "denpasar", "51.71"),
+          ("jawa timur", "kota malang", "35.73"), ("DIY", "sleman", "34.04")]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Step:
+    """One thing a reporter does, and the question code of the answer it waits for.
+
+    kind: "text", "press" (callback data; a data ending in ":" takes the button with that
+    prefix), "choose" (press the button if the bot offers it, else type `fallback`) or "photo".
+    """
+
+    kind: str
+    value: str
+    waits_for: str
+    fallback: str = ""
+
+
+def script(index: int, photo: bool = True) -> list[Step]:
+    """The steps of one whole report, varied by `index`."""
+    rng = random.Random(index)
+    province, regency, code = rng.choice(PLACES)
+    steps = [
+        Step("text", "/lapor", "c"),
+        Step("press", "c:yes", "k"),
+        Step("press", f"k:{rng.choice(CATEGORIES)}", "d"),
+        Step("text", f"Laporan {index}: kepala dinas berkampanye memakai mobil dinas.", "p"),
+        Step("press", f"p:{rng.choice(PERSONS)}", "pd"),
+        Step("press", "pd:^skip", "pv"),
+        Step("text", province, "rg"),
+        Step("choose", f"rg:{code}", "pl", fallback=regency),
+        Step("press", "pl:^skip", "ed"),
+        Step("press", "ed:today", "ps"),
+        Step("press", "ps:no", "ev"),
+    ]
+    if photo:
+        steps.append(Step("photo", "", "ev"))
+    steps += [
+        Step("press", "ev:done" if photo else "ev:none", "id"),
+        Step("press", "id:anonymous", "rv"),
+        Step("press", "rv:send:", "ticket"),
+    ]
+    return steps
+
+
+def asks(message: JSON, code: str) -> bool:
+    """Whether a bot message is the answer a step waits for."""
+    if code == "ticket":
+        return "Nomor tiket: " in str(message.get("text") or "")
+    return any(data.startswith(code + ":") for _, data in buttons(message))
+
+
+@dataclass
+class Waiter:
+    """What one reporter waits for: the predicate, when it started and when the first reply came."""
+
+    matches: Callable[[JSON], bool]
+    queued_at: float
+    done: asyncio.Future[JSON]
+    first_at: float | None = None
+
+
+@dataclass
+class Driver:
+    """The simulated reporters' side: sends updates, sees the bot's messages, times the replies."""
+
+    fake: FakeTelegram
+    echo: bool
+    waiting: dict[int, Waiter] = field(default_factory=dict)
+    keyboards: dict[int, JSON] = field(default_factory=dict)
+    first_latency: list[float] = field(default_factory=list)
+    full_latency: list[float] = field(default_factory=list)
+    updates: int = 0
+    sent_by_bot: int = 0
+    failures: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.fake.listeners.append(self.on_bot_write)
+
+    def on_bot_write(self, kind: str, message: JSON) -> None:
+        """Called by the fake server for every message the bot sends or edits."""
+        now = time.perf_counter()
+        self.sent_by_bot += 1
+        chat_id = int(message["chat"]["id"])
+        if buttons(message) or self.echo:
+            self.keyboards[chat_id] = message
+        waiter = self.waiting.get(chat_id)
+        if waiter is None or waiter.done.done():
+            return
+        if waiter.first_at is None:
+            waiter.first_at = now
+        if waiter.matches(message):
+            waiter.done.set_result(message)
+
+    async def do(self, user: FakeUser, step: Step, timeout: float = 60.0) -> JSON:
+        """Perform one step and wait for the answer it expects (any message for the echo bot)."""
+        chat_id = user.chat_id
+        loop = asyncio.get_running_loop()
+        matches: Callable[[JSON], bool] = (
+            (lambda m: True) if self.echo else (lambda m: asks(m, step.waits_for))
+        )
+        waiter = Waiter(matches, time.perf_counter(), loop.create_future())
+        self.waiting[chat_id] = waiter
+        keyboard = self.keyboards.get(chat_id, {"message_id": 0})
+        offered = [data for _, data in buttons(keyboard)]
+        if step.kind == "text":
+            user.send(step.value)
+        elif step.kind == "photo":
+            user.send_photo(_photo(chat_id))
+        elif step.kind == "choose" and step.value not in offered:
+            user.send(step.fallback)
+        else:
+            data = step.value
+            if data.endswith(":"):
+                data = next((d for d in offered if d.startswith(data)), data + "0")
+            user.press(keyboard, data, forge=True)
+        self.updates += 1
+        waiter.queued_at = time.perf_counter()
+        try:
+            answer = await asyncio.wait_for(waiter.done, timeout)
+        except TimeoutError:
+            said = [str(m.get("text"))[:60] for m in user.bot_messages()[-2:]]
+            problem = f"chat {chat_id}: no answer to {step} in {timeout}s: {said}"
+            raise RuntimeError(problem) from None
+        finally:
+            self.waiting.pop(chat_id, None)
+        done_at = time.perf_counter()
+        assert waiter.first_at is not None
+        self.first_latency.append(waiter.first_at - waiter.queued_at)
+        self.full_latency.append(done_at - waiter.queued_at)
+        return answer
+
+
+def _photo(seed: int) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (seed % 256, 90, 140)).save(out, format="JPEG")
+    return out.getvalue()
+
+
+class Pacer:
+    """Lets actions through at an even `rate` per second, whoever asks (None: no limit)."""
+
+    def __init__(self, rate: float | None) -> None:
+        self.rate = rate
+        self.next_at = 0.0
+
+    async def wait(self) -> None:
+        if self.rate is None:
+            return
+        now = time.perf_counter()
+        slot = max(now, self.next_at)
+        self.next_at = slot + 1 / self.rate
+        if slot > now:
+            await asyncio.sleep(slot - now)
+
+
+class BotUnderTest:
+    """The bot process: Lapor Netral (`python -m bot`) or the echo bot, and its CPU and memory."""
+
+    def __init__(self, fake: FakeTelegram, workdir: Path, echo: bool, env: dict[str, str]) -> None:
+        self.fake, self.workdir, self.echo, self.env = fake, workdir, echo, env
+        self.process: asyncio.subprocess.Process | None = None
+        self.profile: Path | None = None
+
+    async def start(self, profile: bool = False) -> None:
+        args = (
+            [str(ROOT / "bench" / "echo_bot.py"), TOKEN, self.fake.base_url]
+            if self.echo
+            else ["-m", "bot"]
+        )
+        command = [sys.executable, *args]
+        if profile:
+            self.profile = self.workdir / "profile.txt"
+            spy = Path(sys.executable).with_name("py-spy")
+            command = [str(spy), "record", "--format", "raw", "--rate", "250", "--threads", "--gil",
+                       "--nonblocking", "--output", str(self.profile), "--", *command]  # fmt: skip
+        log = (self.workdir / "bot.log").open("ab")
+        self.process = await asyncio.create_subprocess_exec(
+            *command, cwd=self.workdir, env=self.env, stdout=log, stderr=log
+        )
+        log.close()
+        for _ in range(300):  # ready when it polls
+            if any(c.method == "getupdates" for c in self.fake.calls):
+                return
+            await asyncio.sleep(0.05)
+        raise RuntimeError(f"the bot did not start; see {self.workdir / 'bot.log'}")
+
+    @property
+    def pid(self) -> int:
+        """The process whose CPU and memory are measured (py-spy's child when profiling)."""
+        assert self.process is not None
+        if self.profile is None:
+            return self.process.pid
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return int(children.read_text().split()[0])
+
+    def cpu_seconds(self) -> float:
+        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+    def memory_kb(self, field_name: str = "VmRSS") -> int:
+        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
+            if line.startswith(field_name + ":"):
+                return int(line.split()[1])
+        raise RuntimeError(f"no {field_name}")
+
+    async def stop(self) -> None:
+        if self.process is None or self.process.returncode is not None:
+            return
+        if self.profile is not None:
+            os.kill(self.pid, signal.SIGTERM)  # py-spy writes its output when its child ends
+        else:
+            self.process.send_signal(signal.SIGTERM)
+        try:
+            await asyncio.wait_for(self.process.wait(), 60)
+        except TimeoutError:
+            self.process.kill()
+            await self.process.wait()
+
+
+def bot_env(workdir: Path, fake: FakeTelegram, concurrent_chats: int) -> dict[str, str]:
+    """Production settings, but for the fake server and Telegram's send limiter switched off."""
+    env = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG"}}
+    env.update(
+        TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=fake.base_url,
+        DATA_KEY=Fernet.generate_key().decode(), DATABASE_PATH=str(workdir / "lapor.db"),
+        SENDS_PER_SECOND="0", CONCURRENT_CHATS=str(concurrent_chats), LOG_LEVEL="WARNING",
+        PYTHONPATH=str(ROOT),
+    )  # fmt: skip
+    return env
+
+
+async def file_reports(
+    driver: Driver,
+    first_index: int,
+    count: int,
+    concurrency: int,
+    pacer: Pacer,
+    steps_of: Callable[[int], list[Step]] = script,
+) -> int:
+    """`count` reporters, `concurrency` at a time, each doing its steps; how many finished."""
+    indexes = iter(range(first_index, first_index + count))
+    finished = 0
+
+    async def worker() -> None:
+        nonlocal finished
+        for index in indexes:
+            user = FakeUser(driver.fake, 500_000 + index, f"Warga {index}", "id")
+            try:
+                for step in steps_of(index):
+                    await pacer.wait()
+                    await driver.do(user, step)
+            except RuntimeError as exc:
+                driver.failures.append(str(exc))
+                continue
+            finished += 1
+
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return finished
+
+
+@dataclass
+class Run:
+    """One measured run's figures."""
+
+    name: str
+    figures: dict[str, Any]
+
+
+async def throughput_run(
+    name: str,
+    *,
+    echo: bool,
+    reports: int,
+    concurrency: int,
+    concurrent_chats: int = 32,
+    rate: float | None = None,
+    warmup: int = 20,
+    profile: bool = False,
+) -> Run:
+    """Start a bot, warm it up, then time `reports` whole reports."""
+    workdir = Path(tempfile.mkdtemp(prefix="lapor-bench-conv-"))
+    fake = FakeTelegram(TOKEN)
+    await fake.start()
+    bot = BotUnderTest(fake, workdir, echo, bot_env(workdir, fake, concurrent_chats))
+    try:
+        await bot.start(profile=profile)
+        driver = Driver(fake, echo)
+        await file_reports(driver, 0, warmup, min(concurrency, warmup), Pacer(None))
+        if driver.failures:
+            raise RuntimeError(driver.failures[0])
+        driver.first_latency.clear()
+        driver.full_latency.clear()
+        driver.updates = driver.sent_by_bot = 0
+        cpu_before, own_before = bot.cpu_seconds(), _own_cpu()
+        began = time.perf_counter()
+        done = await file_reports(driver, warmup, reports, concurrency, Pacer(rate))
+        wall = time.perf_counter() - began
+        cpu = bot.cpu_seconds() - cpu_before
+        own = _own_cpu() - own_before
+        peak_kb = bot.memory_kb("VmHWM")
+        filed = None if echo else _cases(workdir / "lapor.db") - warmup
+        figures = {
+            "reports": done,
+            "cases_in_database": filed,
+            "updates": driver.updates,
+            "seconds": round(wall, 2),
+            "updates_per_second": round(driver.updates / wall, 1),
+            "bot_messages_per_second": round(driver.sent_by_bot / wall, 1),
+            "first_reply": percentiles(driver.first_latency, (50, 95, 99)),
+            "complete_reply": percentiles(driver.full_latency, (50, 95, 99)),
+            "bot_cpu_seconds_per_report": round(cpu / max(1, done), 4),
+            "bot_cpu_ms_per_update": round(cpu * 1000 / max(1, driver.updates), 3),
+            "bot_cpu_share": round(cpu / wall, 2),
+            "driver_cpu_share": round(own / wall, 2),
+            "bot_peak_rss_mb": round(peak_kb / 1024, 1),
+            "failures": len(driver.failures),
+        }
+        if driver.failures:
+            figures["first_failure"] = driver.failures[0]
+    finally:
+        await bot.stop()
+        await fake.stop()
+    if bot.profile is not None and bot.profile.exists():
+        figures["profile"] = summarise_profile(bot.profile)
+    return Run(name, figures)
+
+
+async def memory_run(reporters: int, concurrency: int) -> Run:
+    """Leave `reporters` reports in progress (four steps each) and measure what the bot keeps."""
+    workdir = Path(tempfile.mkdtemp(prefix="lapor-bench-mem-"))
+    fake = FakeTelegram(TOKEN)
+    await fake.start()
+    bot = BotUnderTest(fake, workdir, False, bot_env(workdir, fake, 32))
+
+    def halfway(index: int) -> list[Step]:
+        return script(index)[:4]
+
+    try:
+        await bot.start()
+        driver = Driver(fake, False)
+        warm = min(500, reporters // 10 or 1)
+        await file_reports(driver, 0, warm, concurrency, Pacer(None), halfway)
+        await asyncio.sleep(1)
+        before_kb = bot.memory_kb()
+        began = time.perf_counter()
+        done = await file_reports(driver, warm, reporters, concurrency, Pacer(None), halfway)
+        wall = time.perf_counter() - began
+        await asyncio.sleep(1)
+        after_kb = bot.memory_kb()
+        database = workdir / "lapor.db"
+        with sqlite3.connect(database) as conn:
+            drafts, state_bytes = conn.execute(
+                "SELECT COUNT(*), SUM(LENGTH(state)) FROM drafts"
+            ).fetchone()
+            page_bytes = conn.execute(
+                "SELECT SUM(pgsize) FROM dbstat WHERE name LIKE '%draft%'"
+            ).fetchone()[0]
+        figures = {
+            "reports_in_progress": done,
+            "drafts_in_database": drafts,
+            "updates": driver.updates,
+            "seconds": round(wall, 1),
+            "rss_before_mb": round(before_kb / 1024, 1),
+            "rss_after_mb": round(after_kb / 1024, 1),
+            "rss_growth_bytes_per_report": round((after_kb - before_kb) * 1024 / max(1, done)),
+            "draft_state_bytes": round(state_bytes / max(1, drafts)),
+            "draft_table_bytes_with_indexes": round((page_bytes or 0) / max(1, drafts)),
+            "failures": len(driver.failures),
+        }
+    finally:
+        await bot.stop()
+        await fake.stop()
+    return Run("memory", figures)
+
+
+def summarise_profile(path: Path, top: int = 25) -> list[list[Any]]:
+    """From py-spy's raw (collapsed) stacks: the functions most often on the stack, inclusive."""
+    inclusive: dict[str, int] = {}
+    total = 0
+    for line in path.read_text().splitlines():
+        stack, _, count_text = line.rpartition(" ")
+        if not stack or not count_text.isdigit():
+            continue
+        count = int(count_text)
+        frames = stack.split(";")
+        if frames and "(idle)" in frames[-1]:
+            continue
+        total += count
+        for frame in set(frames):
+            if frame.startswith(("process ", "thread ")):
+                continue
+            inclusive[frame] = inclusive.get(frame, 0) + count
+    ranked = sorted(inclusive.items(), key=lambda item: -item[1])[:top]
+    return [[round(100 * count / max(1, total), 1), frame] for frame, count in ranked]
+
+
+def _own_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _cases(database: Path) -> int:
+    with sqlite3.connect(database) as conn:
+        return int(conn.execute("SELECT COUNT(*) FROM cases").fetchone()[0])
+
+
+def print_table(runs: list[Run]) -> None:
+    print(
+        "| run | reports | updates/s | bot msgs/s | complete reply p50 / p95 / p99 ms |"
+        " first reply p99 ms | bot CPU s/report | bot CPU | driver CPU | peak RSS MB |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for run in runs:
+        f = run.figures
+        full, first = f["complete_reply"], f["first_reply"]
+        print(
+            f"| {run.name} | {f['reports']} | {f['updates_per_second']} |"
+            f" {f['bot_messages_per_second']} |"
+            f" {full['p50_ms']} / {full['p95_ms']} / {full['p99_ms']} | {first['p99_ms']} |"
+            f" {f['bot_cpu_seconds_per_report']} | {f['bot_cpu_share']:.0%} |"
+            f" {f['driver_cpu_share']:.0%} | {f['bot_peak_rss_mb']} |"
+        )
+
+
+async def throughput(args: argparse.Namespace) -> dict[str, Any]:
+    runs: list[Run] = []
+    common = {"reports": args.reports, "concurrency": args.concurrency}
+    echo = await throughput_run("PTB echo bot (defaults)", echo=True, **common)
+    runs.append(echo)
+    ours = await throughput_run("Lapor Netral, CONCURRENT_CHATS=32", echo=False, **common)
+    runs.append(ours)
+    sequential = await throughput_run(
+        "Lapor Netral, CONCURRENT_CHATS=1 (one update at a time)",
+        echo=False,
+        concurrent_chats=1,
+        **common,
+    )
+    runs.append(sequential)
+    half = ours.figures["updates_per_second"] / 2
+    runs.append(
+        await throughput_run(
+            f"Lapor Netral at half its peak ({half:.0f} updates/s)",
+            echo=False,
+            rate=half,
+            **common,
+        )
+    )
+    if args.profile:
+        profiled = await throughput_run(
+            "Lapor Netral under py-spy", echo=False, profile=True, **common
+        )
+        runs.append(profiled)
+    print_table(runs)
+    ratio = ours.figures["updates_per_second"] / echo.figures["updates_per_second"]
+    print(f"\nLapor Netral / echo bot updates per second: {ratio:.2f} (target >= 0.7)")
+    if args.profile:
+        print("\nMost often on the stack while profiled (inclusive %):")
+        for share, frame in runs[-1].figures.get("profile", [])[:25]:
+            print(f"  {share:5.1f}%  {frame}")
+    return {"ratio_to_echo": round(ratio, 2), "runs": {run.name: run.figures for run in runs}}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--reports", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=200)
+    parser.add_argument("--quick", action="store_true", help="300 reports, 100 at once")
+    parser.add_argument("--memory", type=int, metavar="N", help="N reports left in progress")
+    parser.add_argument("--profile", action="store_true", help="one more run under py-spy")
+    args = parser.parse_args()
+    if args.quick:
+        args.reports, args.concurrency = 300, 100
+    if args.memory:
+        run = asyncio.run(memory_run(args.memory, args.concurrency))
+        for name, value in run.figures.items():
+            print(f"{name:<32} {value}")
+        path = write_report(
+            f"memory_{args.memory}", {"reporters": args.memory, "concurrency": args.concurrency},
+            run.figures,
+        )  # fmt: skip
+        print(f"\nJSON: {path.relative_to(ROOT)}")
+        return 1 if run.figures["failures"] else 0
+    figures = asyncio.run(throughput(args))
+    settings = {"reports": args.reports, "concurrency": args.concurrency, "profile": args.profile}
+    path = write_report(f"conversation_{args.reports}", settings, figures)
+    print(f"\nJSON: {path.relative_to(ROOT)}")
+    failed = any(run["failures"] for run in figures["runs"].values())
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    with contextlib.suppress(KeyboardInterrupt):
+        raise SystemExit(main())

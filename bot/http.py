@@ -1,0 +1,125 @@
+"""PTB's networking on aiohttp: the same requests PTB's default (httpx) sends, for less CPU.
+
+The conversation benchmark showed the Bot API calls themselves as the bot's dominant cost:
+httpx, httpcore, anyio and h11 took about half of the CPU of every update. aiohttp (already
+used by the fake Bot API server) does the same work with its compiled HTTP parser. This class is
+PTB's documented extension point (`BaseRequest`): bodies are form-encoded exactly as PTB's
+`HTTPXRequest` encodes them (multipart when files are sent), timeouts have the same defaults and
+meaning, and errors become PTB's `TimedOut` and `NetworkError`, so retries and the rate limiter
+behave as before.
+"""
+
+from __future__ import annotations
+
+import ssl
+
+import aiohttp
+import certifi
+from telegram._utils.defaultvalue import DefaultValue
+from telegram._utils.types import ODVInput
+from telegram.error import NetworkError, TimedOut
+from telegram.request import BaseRequest, RequestData
+
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+class AiohttpRequest(BaseRequest):
+    """Bot API requests over one pooled aiohttp session (opened in `initialize`)."""
+
+    def __init__(
+        self,
+        connection_pool_size: int = 256,
+        read_timeout: float | None = 5.0,
+        write_timeout: float | None = 5.0,
+        connect_timeout: float | None = 5.0,
+        pool_timeout: float | None = 1.0,
+        media_write_timeout: float | None = 20.0,
+    ) -> None:
+        self._pool_size = connection_pool_size
+        self._read_timeout = read_timeout
+        self._write_timeout = write_timeout
+        self._connect_timeout = connect_timeout
+        self._pool_timeout = pool_timeout
+        self._media_write_timeout = media_write_timeout
+        self._session: aiohttp.ClientSession | None = None
+
+    @property
+    def read_timeout(self) -> float | None:
+        """The default read timeout in seconds."""
+        return self._read_timeout
+
+    async def initialize(self) -> None:
+        """Open the session (certifi's certificates, proxies from the environment as httpx)."""
+        if self._session is None or self._session.closed:
+            context = ssl.create_default_context(cafile=certifi.where())
+            connector = aiohttp.TCPConnector(limit=self._pool_size, ssl=context)
+            self._session = aiohttp.ClientSession(
+                connector=connector,
+                trust_env=True,
+                headers={"User-Agent": self.USER_AGENT},
+                skip_auto_headers=("Accept-Encoding",),
+            )
+
+    async def shutdown(self) -> None:
+        """Close the session and its connections."""
+        if self._session is not None and not self._session.closed:
+            await self._session.close()
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        write_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        """Send one request; return the HTTP status and the body."""
+        session = self._session
+        if session is None or session.closed:
+            raise RuntimeError("This AiohttpRequest is not initialized!")
+        uploads = request_data is not None and request_data.contains_files
+        read = _given(read_timeout, self._read_timeout)
+        write = _given(write_timeout, self._media_write_timeout if uploads else self._write_timeout)
+        connect = _given(connect_timeout, self._connect_timeout)
+        pool = _given(pool_timeout, self._pool_timeout)
+        parts = (pool, connect, write, read)
+        timeout = aiohttp.ClientTimeout(
+            # aiohttp has no write timeout: the whole call is bounded by the sum instead.
+            total=None if None in parts else sum(p for p in parts if p is not None),
+            connect=None if pool is None or connect is None else pool + connect,
+            sock_connect=connect,
+            sock_read=read,
+        )
+        body: str | aiohttp.FormData | None = None
+        headers = None
+        if request_data is not None:
+            if uploads:
+                body = _multipart(request_data)
+            else:
+                body, headers = request_data.url_encoded_parameters(), FORM
+        try:
+            async with session.request(
+                method, url, data=body, headers=headers, timeout=timeout
+            ) as response:
+                return response.status, await response.read()
+        except (TimeoutError, aiohttp.ServerTimeoutError) as exc:
+            raise TimedOut from exc
+        except aiohttp.ClientError as exc:
+            raise NetworkError(f"aiohttp.{type(exc).__name__}: {exc}") from exc
+
+
+def _given(value: ODVInput[float], default: float | None) -> float | None:
+    """A timeout passed to a call, or this request object's default when none was passed."""
+    return default if isinstance(value, DefaultValue) else value
+
+
+def _multipart(request_data: RequestData) -> aiohttp.FormData:
+    """Parameters and files as multipart/form-data, as httpx builds it for PTB."""
+    form = aiohttp.FormData()
+    for name, value in request_data.json_parameters.items():
+        form.add_field(name, value)
+    for name, (filename, content, mime_type) in request_data.multipart_data.items():
+        form.add_field(name, content, filename=filename or name, content_type=mime_type)
+    return form
