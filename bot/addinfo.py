@@ -20,7 +20,7 @@ from conversations.replies import Button, Reply
 from conversations.session import Attachment, Text
 from storage import casequeries
 from storage import evidence as evidence_store
-from storage.database import now_iso, transaction
+from storage.database import fetch_one, now_iso, transaction
 
 log = logging.getLogger(__name__)
 
@@ -39,10 +39,9 @@ async def _reply(
 
 
 async def _session_case(svc: Services, chat_id: int) -> int | None:
-    async with svc.db.execute(
-        "SELECT case_id FROM reporter_sessions WHERE chat_id = ?", (chat_id,)
-    ) as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(
+        svc.db, "SELECT case_id FROM reporter_sessions WHERE chat_id = ?", (chat_id,)
+    )
     return int(row[0]) if row else None
 
 
@@ -59,10 +58,9 @@ async def on_add_info_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
         await svc.db.execute("DELETE FROM reporter_sessions WHERE chat_id = ?", (chat.id,))
         await _reply(context, chat.id, "add_info_done", language)
         return
-    async with svc.db.execute(
-        "SELECT id, status, reporter_chat_id FROM cases WHERE ticket = ?", (ticket,)
-    ) as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(
+        svc.db, "SELECT id, status, reporter_chat_id FROM cases WHERE ticket = ?", (ticket,)
+    )
     if row is None or int(row[2]) != chat.id:
         log.info("add-information refused: not the reporter's case")
         await _reply(context, chat.id, "hint_stale_button", language)

@@ -12,6 +12,8 @@ behave as before.
 from __future__ import annotations
 
 import ssl
+import urllib.parse
+import urllib.request
 
 import aiohttp
 import certifi
@@ -42,6 +44,7 @@ class AiohttpRequest(BaseRequest):
         self._pool_timeout = pool_timeout
         self._media_write_timeout = media_write_timeout
         self._session: aiohttp.ClientSession | None = None
+        self._proxies: dict[str, str | None] = {}
 
     @property
     def read_timeout(self) -> float | None:
@@ -49,13 +52,13 @@ class AiohttpRequest(BaseRequest):
         return self._read_timeout
 
     async def initialize(self) -> None:
-        """Open the session (certifi's certificates, proxies from the environment as httpx)."""
+        """Open the session (certifi's certificates, like httpx)."""
         if self._session is None or self._session.closed:
             context = ssl.create_default_context(cafile=certifi.where())
             connector = aiohttp.TCPConnector(limit=self._pool_size, ssl=context)
+            self._proxies.clear()
             self._session = aiohttp.ClientSession(
                 connector=connector,
-                trust_env=True,
                 headers={"User-Agent": self.USER_AGENT},
                 skip_auto_headers=("Accept-Encoding",),
             )
@@ -101,13 +104,28 @@ class AiohttpRequest(BaseRequest):
                 body, headers = request_data.url_encoded_parameters(), FORM
         try:
             async with session.request(
-                method, url, data=body, headers=headers, timeout=timeout
+                method, url, data=body, headers=headers, timeout=timeout, proxy=self._proxy(url)
             ) as response:
                 return response.status, await response.read()
         except (TimeoutError, aiohttp.ServerTimeoutError) as exc:
             raise TimedOut from exc
         except aiohttp.ClientError as exc:
             raise NetworkError(f"aiohttp.{type(exc).__name__}: {exc}") from exc
+
+    def _proxy(self, url: str) -> str | None:
+        """The proxy for this URL from HTTP(S)_PROXY / NO_PROXY, as httpx reads them.
+
+        Looked up once per host: aiohttp's own `trust_env` reads the environment and ~/.netrc
+        on every request, which cost a tenth of the bot's CPU in the benchmark.
+        """
+        parts = urllib.parse.urlsplit(url)
+        key = f"{parts.scheme}://{parts.netloc}"
+        if key not in self._proxies:
+            proxies = urllib.request.getproxies()
+            proxy = proxies.get(parts.scheme) or proxies.get("all")
+            bypass = parts.hostname is not None and urllib.request.proxy_bypass(parts.hostname)
+            self._proxies[key] = None if bypass else proxy
+        return self._proxies[key]
 
 
 def _given(value: ODVInput[float], default: float | None) -> float | None:

@@ -42,7 +42,7 @@ from storage import casequeries, outbox
 from storage import evidence as evidence_store
 from storage import staff as staff_store
 from storage.casequeries import Filters
-from storage.database import transaction
+from storage.database import fetch_one, transaction
 from storage.staff import AGENCIES, StaffMember
 
 log = logging.getLogger(__name__)
@@ -492,10 +492,9 @@ async def _start_session(
 
 
 async def _session(svc: Services, user_id: int) -> tuple[int, str, str | None] | None:
-    async with svc.db.execute(
-        "SELECT case_id, action, value FROM staff_sessions WHERE user_id = ?", (user_id,)
-    ) as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(
+        svc.db, "SELECT case_id, action, value FROM staff_sessions WHERE user_id = ?", (user_id,)
+    )
     return (int(row[0]), str(row[1]), row[2]) if row else None
 
 

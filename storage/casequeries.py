@@ -10,7 +10,7 @@ import aiosqlite
 from conversations.caserecord import CaseRow
 from conversations.jurisdiction.models import Decision
 from storage.crypto import DataCipher
-from storage.database import now_iso
+from storage.database import fetch_all, fetch_one, now_iso
 from storage.staff import StaffMember, scope_clause
 
 _COLUMNS = (
@@ -108,8 +108,10 @@ async def visible(
         f"SELECT {_COLUMNS} FROM cases c WHERE c.id > ? AND {scope_sql} AND {filter_sql}"
         f" ORDER BY c.id {order} LIMIT ? OFFSET ?"
     )
-    async with conn.execute(sql, [after_id, *params, *filter_params, limit, offset]) as cur:
-        return [_row(r, cipher) for r in await cur.fetchall()]
+    return [
+        _row(r, cipher)
+        for r in await fetch_all(conn, sql, [after_id, *params, *filter_params, limit, offset])
+    ]
 
 
 async def count_visible(
@@ -118,11 +120,11 @@ async def count_visible(
     """How many cases the member may see with these filters."""
     scope_sql, params = scope_clause(member, official_kinds)
     filter_sql, filter_params = _filter_sql(filters)
-    async with conn.execute(
+    row = await fetch_one(
+        conn,
         f"SELECT COUNT(*) FROM cases c WHERE {scope_sql} AND {filter_sql}",
         [*params, *filter_params],
-    ) as cur:
-        row = await cur.fetchone()
+    )
     return int(row[0]) if row else 0
 
 
@@ -135,10 +137,11 @@ async def by_ticket(
 ) -> CaseRow | None:
     """The case with this ticket if the member may see it."""
     scope_sql, params = scope_clause(member, official_kinds) if member else ("1", [])
-    async with conn.execute(
-        f"SELECT {_COLUMNS} FROM cases c WHERE c.ticket = ? AND {scope_sql}", [ticket, *params]
-    ) as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(
+        conn,
+        f"SELECT {_COLUMNS} FROM cases c WHERE c.ticket = ? AND {scope_sql}",
+        [ticket, *params],
+    )
     return _row(row, cipher) if row else None
 
 
@@ -146,8 +149,7 @@ async def by_id(
     conn: aiosqlite.Connection, case_id: int, cipher: DataCipher | None = None
 ) -> CaseRow | None:
     """The case with this id (no scope check: callers check it)."""
-    async with conn.execute(f"SELECT {_COLUMNS} FROM cases c WHERE c.id = ?", (case_id,)) as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(conn, f"SELECT {_COLUMNS} FROM cases c WHERE c.id = ?", (case_id,))
     return _row(row, cipher) if row else None
 
 
@@ -159,12 +161,15 @@ async def related(
         return []
     low = now_iso(case.created_at - dt.timedelta(days=window_days))
     high = now_iso(case.created_at + dt.timedelta(days=window_days))
-    async with conn.execute(
-        "SELECT ticket, person_name FROM cases WHERE regency_code = ? AND id != ?"
-        " AND created_at BETWEEN ? AND ? ORDER BY id DESC LIMIT 200",
-        (case.regency_code, case.id, low, high),
-    ) as cur:
-        return [(str(r[0]), r[1]) for r in await cur.fetchall()]
+    return [
+        (str(r[0]), r[1])
+        for r in await fetch_all(
+            conn,
+            "SELECT ticket, person_name FROM cases WHERE regency_code = ? AND id != ?"
+            " AND created_at BETWEEN ? AND ? ORDER BY id DESC LIMIT 200",
+            (case.regency_code, case.id, low, high),
+        )
+    ]
 
 
 async def add_event(
@@ -214,12 +219,12 @@ async def events(
     conn: aiosqlite.Connection, case_id: int, limit: int = 10
 ) -> list[tuple[dt.datetime, str, str | None, str | None, str | None, bool]]:
     """The newest events of a case: (at, action, old, new, note, public)."""
-    async with conn.execute(
+    rows = await fetch_all(
+        conn,
         "SELECT at, action, old_value, new_value, note, public FROM case_events WHERE case_id = ?"
         " ORDER BY id DESC LIMIT ?",
         (case_id, limit),
-    ) as cur:
-        rows = await cur.fetchall()
+    )
     return [
         (dt.datetime.fromisoformat(r[0]), str(r[1]), r[2], r[3], r[4], bool(r[5]))
         for r in reversed(list(rows))
@@ -231,13 +236,16 @@ async def daily_counts(
 ) -> list[tuple[str, str, int]]:
     """(UTC day, agency, count) of cases filed since `since` that the member may see."""
     scope_sql, params = scope_clause(member, official_kinds)
-    async with conn.execute(
-        "SELECT substr(c.created_at, 1, 10), b.agency, COUNT(*) FROM cases c"
-        " JOIN case_bodies b ON b.case_id = c.id"
-        f" WHERE c.created_at >= ? AND {scope_sql} GROUP BY 1, 2",
-        [now_iso(since), *params],
-    ) as cur:
-        return [(str(r[0]), str(r[1]), int(r[2])) for r in await cur.fetchall()]
+    return [
+        (str(r[0]), str(r[1]), int(r[2]))
+        for r in await fetch_all(
+            conn,
+            "SELECT substr(c.created_at, 1, 10), b.agency, COUNT(*) FROM cases c"
+            " JOIN case_bodies b ON b.case_id = c.id"
+            f" WHERE c.created_at >= ? AND {scope_sql} GROUP BY 1, 2",
+            [now_iso(since), *params],
+        )
+    ]
 
 
 async def status_counts(
@@ -245,10 +253,14 @@ async def status_counts(
 ) -> dict[str, int]:
     """Cases the member may see, by status."""
     scope_sql, params = scope_clause(member, official_kinds)
-    async with conn.execute(
-        f"SELECT c.status, COUNT(*) FROM cases c WHERE {scope_sql} GROUP BY c.status", params
-    ) as cur:
-        return {str(r[0]): int(r[1]) for r in await cur.fetchall()}
+    return {
+        str(r[0]): int(r[1])
+        for r in await fetch_all(
+            conn,
+            f"SELECT c.status, COUNT(*) FROM cases c WHERE {scope_sql} GROUP BY c.status",
+            params,
+        )
+    }
 
 
 async def waiting_longest(
@@ -256,21 +268,23 @@ async def waiting_longest(
 ) -> list[CaseRow]:
     """Open cases the member may see that have waited longest in their status."""
     scope_sql, params = scope_clause(member, official_kinds)
-    async with conn.execute(
-        f"SELECT {_COLUMNS} FROM cases c"
-        f" WHERE c.status NOT IN ('selesai', 'ditolak') AND {scope_sql}"
-        " ORDER BY c.status_changed_at LIMIT ?",
-        [*params, limit],
-    ) as cur:
-        return [_row(r, None) for r in await cur.fetchall()]
+    return [
+        _row(r, None)
+        for r in await fetch_all(
+            conn,
+            f"SELECT {_COLUMNS} FROM cases c"
+            f" WHERE c.status NOT IN ('selesai', 'ditolak') AND {scope_sql}"
+            " ORDER BY c.status_changed_at LIMIT ?",
+            [*params, limit],
+        )
+    ]
 
 
 async def cursor_of(conn: aiosqlite.Connection, user_id: int) -> tuple[int, str | None]:
     """The last case id in a delivered digest, and the day of the last daily summary."""
-    async with conn.execute(
-        "SELECT last_case_id, daily_sent_on FROM digest_cursors WHERE user_id = ?", (user_id,)
-    ) as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(
+        conn, "SELECT last_case_id, daily_sent_on FROM digest_cursors WHERE user_id = ?", (user_id,)
+    )
     return (int(row[0]), row[1]) if row else (0, None)
 
 

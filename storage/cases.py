@@ -14,7 +14,7 @@ from conversations.draft import Draft
 from conversations.jurisdiction.models import Decision
 from conversations.messages import Language
 from storage.crypto import DataCipher
-from storage.database import now_iso, transaction
+from storage.database import fetch_all, fetch_one, now_iso, transaction
 
 
 @dataclass(frozen=True)
@@ -29,10 +29,9 @@ class FiledCase:
 
 async def find_by_draft(conn: aiosqlite.Connection, draft_id: str) -> FiledCase | None:
     """The case filed from this draft, if any."""
-    async with conn.execute(
-        "SELECT id, ticket, decision FROM cases WHERE draft_id = ?", (draft_id,)
-    ) as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(
+        conn, "SELECT id, ticket, decision FROM cases WHERE draft_id = ?", (draft_id,)
+    )
     if row is None:
         return None
     return FiledCase(int(row[0]), str(row[1]), Decision.model_validate_json(row[2]), False)
@@ -137,7 +136,8 @@ class CaseStatus:
 
 async def status_of(conn: aiosqlite.Connection, ticket: str) -> CaseStatus | None:
     """The status, offices and public notes of the case with this ticket (one query)."""
-    async with conn.execute(
+    row = await fetch_one(
+        conn,
         "SELECT c.status, c.status_changed_at,"
         " (SELECT json_group_array(office) FROM"
         "   (SELECT office FROM case_bodies WHERE case_id = c.id ORDER BY agency)),"
@@ -146,8 +146,7 @@ async def status_of(conn: aiosqlite.Connection, ticket: str) -> CaseStatus | Non
         "    WHERE case_id = c.id AND public = 1 AND note IS NOT NULL ORDER BY id))"
         " FROM cases c WHERE c.ticket = ?",
         (ticket,),
-    ) as cur:
-        row = await cur.fetchone()
+    )
     if row is None:
         return None
     offices = [str(office) for office in json.loads(row[2])]
@@ -159,18 +158,21 @@ async def tickets_of_chat(
     conn: aiosqlite.Connection, chat_id: int, limit: int = 20
 ) -> list[tuple[str, str]]:
     """The chat's own tickets with their status, newest first."""
-    async with conn.execute(
-        "SELECT ticket, status FROM cases WHERE reporter_chat_id = ? ORDER BY id DESC LIMIT ?",
-        (chat_id, limit),
-    ) as cur:
-        return [(str(r[0]), str(r[1])) for r in await cur.fetchall()]
+    return [
+        (str(r[0]), str(r[1]))
+        for r in await fetch_all(
+            conn,
+            "SELECT ticket, status FROM cases WHERE reporter_chat_id = ? ORDER BY id DESC LIMIT ?",
+            (chat_id, limit),
+        )
+    ]
 
 
 async def filed_since(conn: aiosqlite.Connection, chat_id: int, since: dt.datetime) -> int:
     """How many cases the chat filed since the moment."""
-    async with conn.execute(
+    row = await fetch_one(
+        conn,
         "SELECT COUNT(*) FROM cases WHERE reporter_chat_id = ? AND created_at >= ?",
         (chat_id, now_iso(since)),
-    ) as cur:
-        row = await cur.fetchone()
+    )
     return int(row[0]) if row else 0

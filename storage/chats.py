@@ -7,13 +7,12 @@ import datetime as dt
 import aiosqlite
 
 from conversations.messages import Language
-from storage.database import now_iso
+from storage.database import fetch_one, now_iso
 
 
 async def get_language(conn: aiosqlite.Connection, chat_id: int) -> Language | None:
     """The language this chat chose, or None when it never chose."""
-    async with conn.execute("SELECT language FROM chats WHERE chat_id = ?", (chat_id,)) as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(conn, "SELECT language FROM chats WHERE chat_id = ?", (chat_id,))
     if row is None:
         return None
     return "en" if row[0] == "en" else "id"

@@ -6,8 +6,9 @@ import asyncio
 import contextlib
 import datetime as dt
 import weakref
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 
@@ -25,6 +26,21 @@ async def connect(path: Path | str) -> aiosqlite.Connection:
     await conn.execute("PRAGMA synchronous = NORMAL")
     await conn.execute("PRAGMA foreign_keys = ON")
     return conn
+
+
+async def fetch_one(
+    conn: aiosqlite.Connection, sql: str, parameters: Iterable[Any] = ()
+) -> aiosqlite.Row | None:
+    """The first row of a query, or None: one trip to the database thread (a cursor takes three)."""
+    rows = await conn.execute_fetchall(sql, parameters)
+    return next(iter(rows), None)
+
+
+async def fetch_all(
+    conn: aiosqlite.Connection, sql: str, parameters: Iterable[Any] = ()
+) -> list[aiosqlite.Row]:
+    """Every row of a query, in one trip to the database thread."""
+    return list(await conn.execute_fetchall(sql, parameters))
 
 
 # Chats are handled concurrently over one connection: one transaction at a time on it.

@@ -9,13 +9,12 @@ import aiosqlite
 
 from conversations.draft import Draft
 from storage.crypto import DataCipher
-from storage.database import now_iso
+from storage.database import fetch_all, fetch_one, now_iso
 
 
 async def load(conn: aiosqlite.Connection, cipher: DataCipher, chat_id: int) -> Draft | None:
     """The chat's draft, or None."""
-    async with conn.execute("SELECT state FROM drafts WHERE chat_id = ?", (chat_id,)) as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(conn, "SELECT state FROM drafts WHERE chat_id = ?", (chat_id,))
     if row is None:
         return None
     return Draft.model_validate_json(cipher.decrypt(row[0]))
@@ -68,8 +67,10 @@ async def idle(
         sql = select + "reminded_at IS NOT NULL AND reminded_at < ?"
     else:
         sql = select + "reminded_at IS NULL AND updated_at < ?"
-    async with conn.execute(sql, (now_iso(untouched_since),)) as cur:
-        return [IdleDraft(int(r[0]), str(r[1]), str(r[2])) for r in await cur.fetchall()]
+    return [
+        IdleDraft(int(r[0]), str(r[1]), str(r[2]))
+        for r in await fetch_all(conn, sql, (now_iso(untouched_since),))
+    ]
 
 
 async def mark_reminded(

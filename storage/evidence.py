@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from storage.database import now_iso
+from storage.database import fetch_all, now_iso
 
 
 @dataclass(frozen=True)
@@ -47,13 +47,13 @@ async def add(
 
 async def of_case(conn: aiosqlite.Connection, case_id: int) -> list[StoredEvidence]:
     """The evidence of a filed case, in the order it was sent."""
-    async with conn.execute(
+    rows = await fetch_all(
+        conn,
         "SELECT kind, telegram_file_id, file_unique_id, file_name, mime_type, size_bytes,"
         " sha256_received, sha256_stored, stored_path, url, metadata_removed"
         " FROM evidence WHERE case_id = ? ORDER BY id",
         (case_id,),
-    ) as cur:
-        rows = await cur.fetchall()
+    )
     return [
         StoredEvidence(
             str(r[0]), r[1], r[2], r[3], r[4], int(r[5] or 0), r[6], r[7], r[8], r[9], bool(r[10])
@@ -64,11 +64,14 @@ async def of_case(conn: aiosqlite.Connection, case_id: int) -> list[StoredEviden
 
 async def drop_for_draft(conn: aiosqlite.Connection, draft_id: str) -> list[str]:
     """Delete the unfiled evidence of a draft; return the stored files to remove."""
-    async with conn.execute(
-        "SELECT stored_path FROM evidence"
-        " WHERE draft_id = ? AND case_id IS NULL AND stored_path IS NOT NULL",
-        (draft_id,),
-    ) as cur:
-        paths = [str(r[0]) for r in await cur.fetchall()]
+    paths = [
+        str(r[0])
+        for r in await fetch_all(
+            conn,
+            "SELECT stored_path FROM evidence"
+            " WHERE draft_id = ? AND case_id IS NULL AND stored_path IS NOT NULL",
+            (draft_id,),
+        )
+    ]
     await conn.execute("DELETE FROM evidence WHERE draft_id = ? AND case_id IS NULL", (draft_id,))
     return paths

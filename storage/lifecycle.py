@@ -9,7 +9,7 @@ from pathlib import Path
 
 import aiosqlite
 
-from storage.database import now_iso, transaction
+from storage.database import fetch_all, now_iso, transaction
 
 OPEN_FOR_DELETION = ("diterima", "diverifikasi", "diteruskan")  # not yet being acted on
 CLOSED = ("selesai", "ditolak")
@@ -44,19 +44,25 @@ async def purge_closed(
     The case itself (what happened, where, the decision, its history and the files' hashes)
     stays for statistics and accountability.
     """
-    async with conn.execute(
-        "SELECT id FROM cases WHERE status IN ('selesai', 'ditolak') AND status_changed_at < ?"
-        " AND anonymised_at IS NULL",
-        (now_iso(older_than),),
-    ) as cur:
-        ids = [int(r[0]) for r in await cur.fetchall()]
+    ids = [
+        int(r[0])
+        for r in await fetch_all(
+            conn,
+            "SELECT id FROM cases WHERE status IN ('selesai', 'ditolak') AND status_changed_at < ?"
+            " AND anonymised_at IS NULL",
+            (now_iso(older_than),),
+        )
+    ]
     files: list[str] = []
     for case_id in ids:
-        async with conn.execute(
-            "SELECT stored_path FROM evidence WHERE case_id = ? AND stored_path IS NOT NULL",
-            (case_id,),
-        ) as cur:
-            files += [str(r[0]) for r in await cur.fetchall()]
+        files += [
+            str(r[0])
+            for r in await fetch_all(
+                conn,
+                "SELECT stored_path FROM evidence WHERE case_id = ? AND stored_path IS NOT NULL",
+                (case_id,),
+            )
+        ]
     if dry_run or not ids:
         return Purge(len(ids), files)
     marks = ", ".join("?" for _ in ids)
@@ -82,10 +88,9 @@ async def purge_closed(
 
 async def deletable_cases(conn: aiosqlite.Connection, chat_id: int) -> tuple[list[str], list[str]]:
     """(tickets that can be deleted, tickets already being acted on or closed) of a chat."""
-    async with conn.execute(
-        "SELECT ticket, status FROM cases WHERE reporter_chat_id = ? ORDER BY id", (chat_id,)
-    ) as cur:
-        rows = await cur.fetchall()
+    rows = await fetch_all(
+        conn, "SELECT ticket, status FROM cases WHERE reporter_chat_id = ? ORDER BY id", (chat_id,)
+    )
     can = [str(r[0]) for r in rows if r[1] in OPEN_FOR_DELETION]
     cannot = [str(r[0]) for r in rows if r[1] not in OPEN_FOR_DELETION]
     return can, cannot
@@ -97,28 +102,38 @@ async def delete_reporter_data(
     """Delete the chat's cases not yet being acted on, its draft and preferences; return the
     deleted tickets and the evidence files to remove."""
     async with transaction(conn):
-        async with conn.execute(
-            "SELECT id, ticket FROM cases WHERE reporter_chat_id = ? AND status IN (?, ?, ?)",
-            (chat_id, *OPEN_FOR_DELETION),
-        ) as cur:
-            found = [(int(r[0]), str(r[1])) for r in await cur.fetchall()]
+        found = [
+            (int(r[0]), str(r[1]))
+            for r in await fetch_all(
+                conn,
+                "SELECT id, ticket FROM cases WHERE reporter_chat_id = ? AND status IN (?, ?, ?)",
+                (chat_id, *OPEN_FOR_DELETION),
+            )
+        ]
         files: list[str] = []
         for case_id, _ in found:
-            async with conn.execute(
-                "SELECT stored_path FROM evidence WHERE case_id = ? AND stored_path IS NOT NULL",
-                (case_id,),
-            ) as cur:
-                files += [str(r[0]) for r in await cur.fetchall()]
+            files += [
+                str(r[0])
+                for r in await fetch_all(
+                    conn,
+                    "SELECT stored_path FROM evidence"
+                    " WHERE case_id = ? AND stored_path IS NOT NULL",
+                    (case_id,),
+                )
+            ]
             await conn.execute(
                 "DELETE FROM outbox WHERE chat_id = ? AND status = 'pending'", (chat_id,)
             )
             await conn.execute("DELETE FROM cases WHERE id = ?", (case_id,))
-        async with conn.execute(
-            "SELECT stored_path FROM evidence"
-            " WHERE chat_id = ? AND case_id IS NULL AND stored_path IS NOT NULL",
-            (chat_id,),
-        ) as cur:
-            files += [str(r[0]) for r in await cur.fetchall()]
+        files += [
+            str(r[0])
+            for r in await fetch_all(
+                conn,
+                "SELECT stored_path FROM evidence"
+                " WHERE chat_id = ? AND case_id IS NULL AND stored_path IS NOT NULL",
+                (chat_id,),
+            )
+        ]
         await conn.execute("DELETE FROM evidence WHERE chat_id = ? AND case_id IS NULL", (chat_id,))
         await conn.execute("DELETE FROM drafts WHERE chat_id = ?", (chat_id,))
         await conn.execute("DELETE FROM reporter_sessions WHERE chat_id = ?", (chat_id,))

@@ -10,7 +10,7 @@ from importlib import resources
 
 import aiosqlite
 
-from storage.database import now_iso, transaction
+from storage.database import fetch_one, now_iso, transaction
 
 _NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 
@@ -64,8 +64,7 @@ async def current_version(conn: aiosqlite.Connection) -> int:
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
     )
-    async with conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_migrations") as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(conn, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
     return int(row[0]) if row else 0
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import aiosqlite
 
-from storage.database import now_iso, transaction
+from storage.database import fetch_all, fetch_one, now_iso, transaction
 
 
 @dataclass(frozen=True)
@@ -55,13 +55,13 @@ async def enqueue(
 
 async def next_due(conn: aiosqlite.Connection, now: dt.datetime) -> OutboxRow | None:
     """The oldest message due now. A row still 'sending' was cut off by a crash: it is due too."""
-    async with conn.execute(
+    row = await fetch_one(
+        conn,
         "SELECT id, chat_id, kind, payload, status, attempts, cursor_user_id, cursor_case_id"
         " FROM outbox WHERE status IN ('pending', 'sending') AND next_attempt_at <= ?"
         " ORDER BY id LIMIT 1",
         (now_iso(now),),
-    ) as cur:
-        row = await cur.fetchone()
+    )
     if row is None:
         return None
     return OutboxRow(
@@ -116,19 +116,22 @@ async def give_up(conn: aiosqlite.Connection, row: OutboxRow, status: str, error
 
 async def pending_for(conn: aiosqlite.Connection, chat_id: int, kind: str) -> bool:
     """Whether a message of this kind is still waiting for this chat."""
-    async with conn.execute(
-        "SELECT 1 FROM outbox WHERE chat_id = ? AND kind = ?"
-        " AND status IN ('pending', 'sending') LIMIT 1",
-        (chat_id, kind),
-    ) as cur:
-        return await cur.fetchone() is not None
+    return (
+        await fetch_one(
+            conn,
+            "SELECT 1 FROM outbox WHERE chat_id = ? AND kind = ?"
+            " AND status IN ('pending', 'sending') LIMIT 1",
+            (chat_id, kind),
+        )
+    ) is not None
 
 
 async def counts(conn: aiosqlite.Connection) -> dict[str, int]:
     """Rows by status, and the number of re-sends after a crash."""
-    async with conn.execute("SELECT status, COUNT(*) FROM outbox GROUP BY status") as cur:
-        result = {str(r[0]): int(r[1]) for r in await cur.fetchall()}
-    async with conn.execute("SELECT COALESCE(SUM(resends), 0) FROM outbox") as cur:
-        row = await cur.fetchone()
+    result = {
+        str(r[0]): int(r[1])
+        for r in await fetch_all(conn, "SELECT status, COUNT(*) FROM outbox GROUP BY status")
+    }
+    row = await fetch_one(conn, "SELECT COALESCE(SUM(resends), 0) FROM outbox")
     result["resends"] = int(row[0]) if row else 0
     return result

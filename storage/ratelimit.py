@@ -6,7 +6,7 @@ import datetime as dt
 
 import aiosqlite
 
-from storage.database import now_iso, transaction
+from storage.database import fetch_one, now_iso, transaction
 
 
 async def allow(
@@ -25,10 +25,11 @@ async def allow(
             "DELETE FROM rate_events WHERE chat_id = ? AND action = ? AND at < ?",
             (chat_id, action, since),
         )
-        async with conn.execute(
-            "SELECT COUNT(*) FROM rate_events WHERE chat_id = ? AND action = ?", (chat_id, action)
-        ) as cur:
-            row = await cur.fetchone()
+        row = await fetch_one(
+            conn,
+            "SELECT COUNT(*) FROM rate_events WHERE chat_id = ? AND action = ?",
+            (chat_id, action),
+        )
         if row is not None and int(row[0]) >= limit:
             return False
         await conn.execute(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from storage.database import now_iso
+from storage.database import fetch_all, fetch_one, now_iso
 
 AGENCIES = ("ombudsman", "bawaslu", "inspektorat")
 
@@ -29,21 +29,24 @@ def _member(row: aiosqlite.Row) -> StaffMember:
 
 async def get(conn: aiosqlite.Connection, user_id: int) -> StaffMember | None:
     """The staff member with this Telegram id, if any."""
-    async with conn.execute(
+    row = await fetch_one(
+        conn,
         "SELECT user_id, agency, scope_code, language, blocked_at FROM staff WHERE user_id = ?",
         (user_id,),
-    ) as cur:
-        row = await cur.fetchone()
+    )
     return _member(row) if row else None
 
 
 async def all_staff(conn: aiosqlite.Connection) -> list[StaffMember]:
     """Every staff member, by agency then id."""
-    async with conn.execute(
-        "SELECT user_id, agency, scope_code, language, blocked_at FROM staff"
-        " ORDER BY agency, user_id"
-    ) as cur:
-        return [_member(r) for r in await cur.fetchall()]
+    return [
+        _member(r)
+        for r in await fetch_all(
+            conn,
+            "SELECT user_id, agency, scope_code, language, blocked_at FROM staff"
+            " ORDER BY agency, user_id",
+        )
+    ]
 
 
 async def upsert(

@@ -97,3 +97,13 @@ def test_send_limiter_and_concurrency_come_from_settings(
     assert build(sends_per_second=0).bot.rate_limiter is None
     assert isinstance(build().bot.request, AiohttpRequest)
     assert build(concurrent_chats=1).update_processor.max_concurrent_updates == 65536
+
+
+async def test_proxies_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.kantor.example:3128")
+    monkeypatch.setenv("NO_PROXY", "localhost,127.0.0.1")
+    request = AiohttpRequest()
+    assert request._proxy("https://api.telegram.org/bot1:x/getMe") == (
+        "http://proxy.kantor.example:3128"
+    )
+    assert request._proxy("http://127.0.0.1:8081/bot1:x/getMe") is None
