@@ -124,6 +124,7 @@ class Driver:
     keyboards: dict[int, JSON] = field(default_factory=dict)
     first_latency: list[float] = field(default_factory=list)
     full_latency: list[float] = field(default_factory=list)
+    by_step: dict[str, list[float]] = field(default_factory=dict)
     updates: int = 0
     sent_by_bot: int = 0
     failures: list[str] = field(default_factory=list)
@@ -182,6 +183,9 @@ class Driver:
         assert waiter.first_at is not None
         self.first_latency.append(waiter.first_at - waiter.queued_at)
         self.full_latency.append(done_at - waiter.queued_at)
+        self.by_step.setdefault(f"{step.kind} -> {step.waits_for}", []).append(
+            done_at - waiter.queued_at
+        )
         return answer
 
 
@@ -345,6 +349,7 @@ async def throughput_run(
             raise RuntimeError(driver.failures[0])
         driver.first_latency.clear()
         driver.full_latency.clear()
+        driver.by_step.clear()
         driver.updates = driver.sent_by_bot = 0
         cpu_before, own_before = bot.cpu_seconds(), _own_cpu()
         began = time.perf_counter()
@@ -363,6 +368,9 @@ async def throughput_run(
             "bot_messages_per_second": round(driver.sent_by_bot / wall, 1),
             "first_reply": percentiles(driver.first_latency, (50, 95, 99)),
             "complete_reply": percentiles(driver.full_latency, (50, 95, 99)),
+            "complete_reply_by_step": {
+                step: percentiles(samples, (50, 99)) for step, samples in driver.by_step.items()
+            },
             "bot_cpu_seconds_per_report": round(cpu / max(1, done), 4),
             "bot_cpu_ms_per_update": round(cpu * 1000 / max(1, driver.updates), 3),
             "bot_cpu_share": round(cpu / wall, 2),
@@ -396,6 +404,7 @@ async def memory_run(reporters: int, concurrency: int) -> Run:
         warm = min(500, reporters // 10 or 1)
         await file_reports(driver, 0, warm, concurrency, Pacer(None), halfway)
         await asyncio.sleep(1)
+        driver.updates = 0
         before_kb = bot.memory_kb()
         began = time.perf_counter()
         done = await file_reports(driver, warm, reporters, concurrency, Pacer(None), halfway)
@@ -519,12 +528,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--reports", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=200)
-    parser.add_argument("--quick", action="store_true", help="300 reports, 100 at once")
+    parser.add_argument("--quick", action="store_true", help="200 reports, 100 at once")
     parser.add_argument("--memory", type=int, metavar="N", help="N reports left in progress")
     parser.add_argument("--profile", action="store_true", help="one more run under py-spy")
     args = parser.parse_args()
     if args.quick:
-        args.reports, args.concurrency = 300, 100
+        args.reports, args.concurrency = 200, 100
     if args.memory:
         run = asyncio.run(memory_run(args.memory, args.concurrency))
         for name, value in run.figures.items():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 import secrets
@@ -144,11 +145,18 @@ async def on_private_update(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     chat = update.effective_chat
     assert chat is not None
     svc = services(context)
-    language = await language_of(update, context)
-    if update.callback_query is not None:
-        await _acknowledge(update)
+    # A press is acknowledged while the chat's language and draft are read; the old buttons
+    # are gone before the answer is sent, so the chat still reads in order.
+    acknowledging = (
+        asyncio.create_task(_acknowledge(update)) if update.callback_query is not None else None
+    )
+    try:
+        language = await language_of(update, context)
+        draft = await drafts.load(svc.db, svc.cipher, chat.id)
+    finally:
+        if acknowledging is not None:
+            await acknowledging
     user = update.effective_user
-    draft = await drafts.load(svc.db, svc.cipher, chat.id)
     await run_event(
         context,
         chat.id,
@@ -274,7 +282,7 @@ async def _file(
         cipher=svc.cipher,
         now=svc.now(),
         new_ticket=lambda: make_ticket(prefix, secrets.randbits(RANDOM_BITS)),
-        on_filed=lambda case_id: _alert_if_urgent(svc, case_id),
+        on_filed=(lambda case_id: _alert_urgent(svc, case_id)) if decision.urgent else None,
     )
     if filed.created and decision.urgent:
         kick(context.application)
@@ -323,10 +331,10 @@ async def _erase(
     await send_replies(context.bot, chat_id, [reply], language)
 
 
-async def _alert_if_urgent(svc: Services, case_id: int) -> None:
+async def _alert_urgent(svc: Services, case_id: int) -> None:
     """Urgent categories alert in-scope staff at once (queued with the filing itself)."""
     case = await casequeries.by_id(svc.db, case_id)
-    if case is not None and case.decision.urgent:
+    if case is not None:
         await alert_in_scope(svc.db, svc, case, "urgent_alert")
 
 

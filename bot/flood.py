@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections import deque
 
 WINDOW_SECONDS = 60.0
-MAX_TRACKED_CHATS = 100_000
 
 
 class FloodGuard:
@@ -16,14 +15,16 @@ class FloodGuard:
         self.per_minute = per_minute
         self._seen: dict[int, deque[float]] = {}
         self._warned: dict[int, float] = {}
+        self._swept_at = 0.0
 
     def allow(self, chat_id: int, now: float) -> tuple[bool, bool]:
         """(allowed, warn): whether to handle this update, and whether to send the warning."""
+        if now - self._swept_at > WINDOW_SECONDS:  # memory for the chats of the last minute only
+            self._swept_at = now
+            self._forget_quiet(now)
         times = self._seen.setdefault(chat_id, deque())
         while times and now - times[0] > WINDOW_SECONDS:
             times.popleft()
-        if len(self._seen) > MAX_TRACKED_CHATS:
-            self._forget_quiet(now)
         if len(times) < self.per_minute:
             times.append(now)
             return True, False
@@ -32,6 +33,11 @@ class FloodGuard:
         if warn:
             self._warned[chat_id] = now
         return False, warn
+
+    @property
+    def tracked(self) -> int:
+        """How many chats are remembered now."""
+        return len(self._seen)
 
     def _forget_quiet(self, now: float) -> None:
         for chat_id in [c for c, t in self._seen.items() if not t or now - t[-1] > WINDOW_SECONDS]:

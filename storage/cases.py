@@ -94,22 +94,21 @@ async def file_case(
         else:
             raise RuntimeError("could not draw an unused ticket number")
         case_id = int(cursor.lastrowid or 0)
-        for office in decision.offices:
-            await conn.execute(
-                "INSERT INTO case_bodies (case_id, agency, office, added_at) VALUES (?, ?, ?, ?)",
-                (case_id, office.agency, office.name, stamp),
-            )
+        await conn.executemany(
+            "INSERT INTO case_bodies (case_id, agency, office, added_at) VALUES (?, ?, ?, ?)",
+            [(case_id, office.agency, office.name, stamp) for office in decision.offices],
+        )
         await conn.execute(
             "UPDATE evidence SET case_id = ? WHERE draft_id = ? AND case_id IS NULL",
             (case_id, draft.draft_id),
         )
-        for item in draft.evidence:
-            if item.kind == "link":
-                await conn.execute(
-                    "INSERT INTO evidence (case_id, draft_id, chat_id, kind, url, created_at)"
-                    " VALUES (?, ?, ?, 'link', ?, ?)",
-                    (case_id, draft.draft_id, chat_id, item.label, stamp),
-                )
+        links = [item for item in draft.evidence if item.kind == "link"]
+        if links:
+            await conn.executemany(
+                "INSERT INTO evidence (case_id, draft_id, chat_id, kind, url, created_at)"
+                " VALUES (?, ?, ?, 'link', ?, ?)",
+                [(case_id, draft.draft_id, chat_id, item.label, stamp) for item in links],
+            )
         await conn.execute(
             "INSERT INTO case_events (case_id, at, actor_kind, action, new_value, public)"
             " VALUES (?, ?, 'reporter', 'filed', 'diterima', 0)",
