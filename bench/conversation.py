@@ -350,6 +350,7 @@ async def throughput_run(
     profile: bool = False,
 ) -> Run:
     """Start a bot, warm it up, then time `reports` whole reports."""
+    _photos()  # made before anything is timed
     workdir = Path(tempfile.mkdtemp(prefix="lapor-bench-conv-"))
     fake = FakeTelegram(TOKEN)
     await fake.start()

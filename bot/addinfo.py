@@ -20,7 +20,7 @@ from conversations.replies import Button, Reply
 from conversations.session import Attachment, Text
 from storage import casequeries
 from storage import evidence as evidence_store
-from storage.database import fetch_one, now_iso, transaction
+from storage.database import execute, fetch_one, now_iso, transaction
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +55,7 @@ async def on_add_info_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
     await query.answer()
     code, _, ticket = (query.data or "").partition(":")
     if code == "ad":
-        await svc.db.execute("DELETE FROM reporter_sessions WHERE chat_id = ?", (chat.id,))
+        await execute(svc.db, "DELETE FROM reporter_sessions WHERE chat_id = ?", (chat.id,))
         await _reply(context, chat.id, "add_info_done", language)
         return
     row = await fetch_one(
@@ -68,7 +68,8 @@ async def on_add_info_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
     if row[1] in FINAL_STATUSES:
         await _reply(context, chat.id, "add_info_closed", language)
         return
-    await svc.db.execute(
+    await execute(
+        svc.db,
         "INSERT INTO reporter_sessions (chat_id, case_id, created_at) VALUES (?, ?, ?)"
         " ON CONFLICT (chat_id) DO UPDATE SET"
         " case_id = excluded.case_id, created_at = excluded.created_at",
@@ -89,7 +90,7 @@ async def on_reporter_addition(update: Update, context: ContextTypes.DEFAULT_TYP
         return
     event = citizen.event_of(update)
     if message.text is not None and message.text.startswith("/"):
-        await svc.db.execute("DELETE FROM reporter_sessions WHERE chat_id = ?", (chat.id,))
+        await execute(svc.db, "DELETE FROM reporter_sessions WHERE chat_id = ?", (chat.id,))
         return  # the command is handled as usual
     case = await casequeries.by_id(svc.db, case_id)
     language = await citizen.language_of(update, context)
@@ -124,7 +125,8 @@ async def on_reporter_addition(update: Update, context: ContextTypes.DEFAULT_TYP
             raise ApplicationHandlerStop from None
         async with transaction(svc.db):
             await evidence_store.add(svc.db, chat.id, f"case-{case_id}", record, svc.now())
-            await svc.db.execute(
+            await execute(
+                svc.db,
                 "UPDATE evidence SET case_id = ? WHERE draft_id = ? AND case_id IS NULL",
                 (case_id, f"case-{case_id}"),
             )

@@ -19,6 +19,9 @@ from storage.evidence import StoredEvidence
 log = logging.getLogger(__name__)
 
 _CLEANABLE = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "WEBP": "WEBP", "TIFF": "TIFF"}
+# JPEG keeps EXIF, XMP and comments in segments before the pixels: opening reads them all.
+_METADATA_BEFORE_PIXELS = {"JPEG", "MPO"}
+_UNREADABLE = (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError)
 _TEXT_INFO_KEYS = {"exif", "xmp", "XML:com.adobe.xmp", "comment", "parameters", "Description"}
 
 
@@ -31,14 +34,19 @@ def strip_image_metadata(data: bytes) -> tuple[bytes, bool]:
     try:
         image = Image.open(io.BytesIO(data))
         image_format = image.format or ""
-        image.load()
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        if image_format not in _METADATA_BEFORE_PIXELS:
+            image.load()  # a PNG may keep its text after the pixels
+    except _UNREADABLE:
         return data, False
     if image_format not in _CLEANABLE:
         return data, False
     exif = image.getexif()
     text_keys = {k for k in image.info if k in _TEXT_INFO_KEYS or isinstance(image.info[k], str)}
     if not exif and not text_keys:
+        return data, False  # nothing to remove (Telegram's compressed photos): no decoding
+    try:
+        image.load()
+    except _UNREADABLE:
         return data, False
     upright = ImageOps.exif_transpose(image) or image
     out = io.BytesIO()

@@ -42,7 +42,7 @@ from storage import casequeries, outbox
 from storage import evidence as evidence_store
 from storage import staff as staff_store
 from storage.casequeries import Filters
-from storage.database import fetch_one, transaction
+from storage.database import execute, fetch_one, transaction
 from storage.staff import AGENCIES, StaffMember
 
 log = logging.getLogger(__name__)
@@ -482,7 +482,8 @@ async def _case_for(svc: Services, member: StaffMember, case_id: int) -> Any:
 async def _start_session(
     svc: Services, user_id: int, case_id: int, action: str, value: str | None
 ) -> None:
-    await svc.db.execute(
+    await execute(
+        svc.db,
         "INSERT INTO staff_sessions (user_id, case_id, action, value, created_at)"
         " VALUES (?, ?, ?, ?, ?)"
         " ON CONFLICT (user_id) DO UPDATE SET case_id = excluded.case_id, action = excluded.action,"
@@ -535,13 +536,13 @@ async def _note_choice(
 ) -> None:
     session = await _session(svc, member.user_id)
     if session is None or choice == "cancel":
-        await svc.db.execute("DELETE FROM staff_sessions WHERE user_id = ?", (member.user_id,))
+        await execute(svc.db, "DELETE FROM staff_sessions WHERE user_id = ?", (member.user_id,))
         await _reply(context, member.user_id, catalogue().render("action_cancelled", language))
         return
     case_id, action, value = session
     case = await _case_for(svc, member, case_id)
     if case is None or action not in {"status", "status_internal"} or value is None:
-        await svc.db.execute("DELETE FROM staff_sessions WHERE user_id = ?", (member.user_id,))
+        await execute(svc.db, "DELETE FROM staff_sessions WHERE user_id = ?", (member.user_id,))
         return
     if choice == "internal":
         await _start_session(svc, member.user_id, case_id, "status_internal", value)
@@ -587,7 +588,7 @@ async def change_status(
                 text, buttons = status_notification(case.ticket, new, note, reporter_language)
                 payload = {"type": "message", "text": text, "buttons": buttons}
                 await outbox.enqueue(svc.db, current.reporter_chat_id, "notification", payload, now)
-        await svc.db.execute("DELETE FROM staff_sessions WHERE user_id = ?", (member.user_id,))
+        await execute(svc.db, "DELETE FROM staff_sessions WHERE user_id = ?", (member.user_id,))
     old, shown_new = status_label(old_status, language), status_label(new, language)
     if not allowed:
         refusal = catalogue().render("status_not_allowed", language, old=old, new=shown_new)
@@ -686,8 +687,8 @@ async def on_staff_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
                     action="note",
                     note=note,
                 )
-                await svc.db.execute(
-                    "DELETE FROM staff_sessions WHERE user_id = ?", (member.user_id,)
+                await execute(
+                    svc.db, "DELETE FROM staff_sessions WHERE user_id = ?", (member.user_id,)
                 )
             await _reply(
                 context,

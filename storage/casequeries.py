@@ -10,7 +10,7 @@ import aiosqlite
 from conversations.caserecord import CaseRow
 from conversations.jurisdiction.models import Decision
 from storage.crypto import DataCipher
-from storage.database import fetch_all, fetch_one, now_iso
+from storage.database import execute, fetch_all, fetch_one, now_iso
 from storage.staff import StaffMember, scope_clause
 
 _COLUMNS = (
@@ -186,7 +186,8 @@ async def add_event(
     public: bool = False,
 ) -> None:
     """Append to the case's history (call inside the transaction of the change)."""
-    await conn.execute(
+    await execute(
+        conn,
         "INSERT INTO case_events (case_id, at, actor_kind, actor_id, action, old_value, new_value,"
         " note, public) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (case_id, now_iso(now), actor_kind, actor_id, action, old, new, note, int(public)),
@@ -198,7 +199,8 @@ async def set_status(
 ) -> None:
     """Move the case to a new status (call inside a transaction)."""
     stamp = now_iso(now)
-    await conn.execute(
+    await execute(
+        conn,
         "UPDATE cases SET status = ?, status_changed_at = ?, updated_at = ? WHERE id = ?",
         (status, stamp, stamp, case_id),
     )
@@ -208,7 +210,8 @@ async def add_body(
     conn: aiosqlite.Connection, case_id: int, agency: str, office: str, now: dt.datetime
 ) -> bool:
     """Add a handling body to the case; False when it already had it."""
-    cursor = await conn.execute(
+    cursor = await execute(
+        conn,
         "INSERT OR IGNORE INTO case_bodies (case_id, agency, office, added_at) VALUES (?, ?, ?, ?)",
         (case_id, agency, office, now_iso(now)),
     )
@@ -292,7 +295,8 @@ async def mark_daily(
     conn: aiosqlite.Connection, user_id: int, day: dt.date, now: dt.datetime
 ) -> None:
     """Remember that today's summary was queued for this member."""
-    await conn.execute(
+    await execute(
+        conn,
         "INSERT INTO digest_cursors (user_id, last_case_id, updated_at, daily_sent_on)"
         " VALUES (?, 0, ?, ?)"
         " ON CONFLICT (user_id) DO UPDATE SET daily_sent_on = excluded.daily_sent_on",

@@ -14,7 +14,7 @@ from conversations.draft import Draft
 from conversations.jurisdiction.models import Decision
 from conversations.messages import Language
 from storage.crypto import DataCipher
-from storage.database import fetch_all, fetch_one, now_iso, transaction
+from storage.database import execute, execute_many, fetch_all, fetch_one, now_iso, transaction
 
 
 @dataclass(frozen=True)
@@ -60,8 +60,10 @@ async def file_case(
     async with transaction(conn):
         existing = await find_by_draft(conn, draft.draft_id)
         if existing is not None:
-            await conn.execute(
-                "DELETE FROM drafts WHERE chat_id = ? AND draft_id = ?", (chat_id, draft.draft_id)
+            await execute(
+                conn,
+                "DELETE FROM drafts WHERE chat_id = ? AND draft_id = ?",
+                (chat_id, draft.draft_id),
             )
             return existing
         identified = draft.identity != "anonymous"
@@ -78,7 +80,8 @@ async def file_case(
         for _ in range(8):
             ticket = new_ticket()
             try:
-                cursor = await conn.execute(
+                cursor = await execute(
+                    conn,
                     "INSERT INTO cases (ticket, draft_id, reporter_chat_id, language, category,"
                     " description, person_kind, person_name, province_code, regency_code,"
                     " place_detail, latitude, longitude, event_date, learned_date, public_service,"
@@ -94,28 +97,32 @@ async def file_case(
         else:
             raise RuntimeError("could not draw an unused ticket number")
         case_id = int(cursor.lastrowid or 0)
-        await conn.executemany(
+        await execute_many(
+            conn,
             "INSERT INTO case_bodies (case_id, agency, office, added_at) VALUES (?, ?, ?, ?)",
             [(case_id, office.agency, office.name, stamp) for office in decision.offices],
         )
-        await conn.execute(
+        await execute(
+            conn,
             "UPDATE evidence SET case_id = ? WHERE draft_id = ? AND case_id IS NULL",
             (case_id, draft.draft_id),
         )
         links = [item for item in draft.evidence if item.kind == "link"]
         if links:
-            await conn.executemany(
+            await execute_many(
+                conn,
                 "INSERT INTO evidence (case_id, draft_id, chat_id, kind, url, created_at)"
                 " VALUES (?, ?, ?, 'link', ?, ?)",
                 [(case_id, draft.draft_id, chat_id, item.label, stamp) for item in links],
             )
-        await conn.execute(
+        await execute(
+            conn,
             "INSERT INTO case_events (case_id, at, actor_kind, action, new_value, public)"
             " VALUES (?, ?, 'reporter', 'filed', 'diterima', 0)",
             (case_id, stamp),
         )
-        await conn.execute(
-            "DELETE FROM drafts WHERE chat_id = ? AND draft_id = ?", (chat_id, draft.draft_id)
+        await execute(
+            conn, "DELETE FROM drafts WHERE chat_id = ? AND draft_id = ?", (chat_id, draft.draft_id)
         )
         if on_filed is not None:
             await on_filed(case_id)  # e.g. urgent alerts, queued in this same transaction

@@ -7,7 +7,7 @@ import datetime as dt
 import aiosqlite
 
 from conversations.messages import Language
-from storage.database import fetch_one, now_iso
+from storage.database import execute, fetch_one, now_iso
 
 
 async def get_language(conn: aiosqlite.Connection, chat_id: int) -> Language | None:
@@ -23,7 +23,8 @@ async def set_language(
 ) -> None:
     """Remember the chat's language."""
     stamp = now_iso(now)
-    await conn.execute(
+    await execute(
+        conn,
         "INSERT INTO chats (chat_id, language, created_at, updated_at) VALUES (?, ?, ?, ?)"
         " ON CONFLICT (chat_id) DO UPDATE SET language = excluded.language,"
         " updated_at = excluded.updated_at",

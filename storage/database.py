@@ -7,6 +7,8 @@ import contextlib
 import datetime as dt
 import weakref
 from collections.abc import AsyncIterator, Iterable
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +34,7 @@ async def fetch_one(
     conn: aiosqlite.Connection, sql: str, parameters: Iterable[Any] = ()
 ) -> aiosqlite.Row | None:
     """The first row of a query, or None: one trip to the database thread (a cursor takes three)."""
+    await _wait_turn(conn)
     rows = await conn.execute_fetchall(sql, parameters)
     return next(iter(rows), None)
 
@@ -40,30 +43,76 @@ async def fetch_all(
     conn: aiosqlite.Connection, sql: str, parameters: Iterable[Any] = ()
 ) -> list[aiosqlite.Row]:
     """Every row of a query, in one trip to the database thread."""
+    await _wait_turn(conn)
     return list(await conn.execute_fetchall(sql, parameters))
 
 
-# Chats are handled concurrently over one connection: one transaction at a time on it.
-_TRANSACTION_LOCKS: weakref.WeakKeyDictionary[aiosqlite.Connection, asyncio.Lock] = (
-    weakref.WeakKeyDictionary()
-)
+@dataclass
+class _Turns:
+    """Who may use a connection now: one transaction at a time, and while one is open, only it."""
+
+    transaction: asyncio.Lock = field(default_factory=asyncio.Lock)
+    open: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def __post_init__(self) -> None:
+        self.open.set()
+
+
+# Chats are handled concurrently over one connection. A statement sent while another chat's
+# transaction is open would become part of it (and be undone by its rollback), so statements
+# from outside wait until it ends. aiosqlite runs statements in the order they are sent, so
+# one sent before BEGIN runs before it: only statements sent during the transaction wait.
+_TURNS: weakref.WeakKeyDictionary[aiosqlite.Connection, _Turns] = weakref.WeakKeyDictionary()
+_OWNER: ContextVar[aiosqlite.Connection | None] = ContextVar("transaction_owner", default=None)
+
+
+async def _wait_turn(conn: aiosqlite.Connection) -> None:
+    if _OWNER.get() is conn:
+        return
+    turns = _TURNS.get(conn)
+    while turns is not None and not turns.open.is_set():
+        await turns.open.wait()
+
+
+async def execute(
+    conn: aiosqlite.Connection, sql: str, parameters: Iterable[Any] = ()
+) -> aiosqlite.Cursor:
+    """Run one statement (waiting while another task's transaction is open on the connection)."""
+    await _wait_turn(conn)
+    return await conn.execute(sql, parameters)
+
+
+async def execute_many(
+    conn: aiosqlite.Connection, sql: str, rows: Iterable[Iterable[Any]]
+) -> aiosqlite.Cursor:
+    """Run one statement for each row, in one trip to the database thread."""
+    await _wait_turn(conn)
+    return await conn.executemany(sql, rows)
 
 
 @contextlib.asynccontextmanager
 async def transaction(conn: aiosqlite.Connection) -> AsyncIterator[aiosqlite.Connection]:
     """Run the block as one write transaction: committed on success, rolled back on error.
 
-    Transactions on the same connection wait for each other (they must not be nested).
+    Transactions on the same connection wait for each other (they must not be nested), and
+    other tasks' statements wait until it ends.
     """
-    lock = _TRANSACTION_LOCKS.setdefault(conn, asyncio.Lock())
-    async with lock:
-        await conn.execute("BEGIN IMMEDIATE")
+    turns = _TURNS.setdefault(conn, _Turns())
+    async with turns.transaction:
+        await _wait_turn(conn)
+        turns.open.clear()
+        owner = _OWNER.set(conn)
         try:
-            yield conn
-        except BaseException:
-            await conn.execute("ROLLBACK")
-            raise
-        await conn.execute("COMMIT")
+            await conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                await conn.execute("ROLLBACK")
+                raise
+            await conn.execute("COMMIT")
+        finally:
+            _OWNER.reset(owner)
+            turns.open.set()
 
 
 def now_iso(now: dt.datetime) -> str:

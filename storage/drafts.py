@@ -9,7 +9,7 @@ import aiosqlite
 
 from conversations.draft import Draft
 from storage.crypto import DataCipher
-from storage.database import fetch_all, fetch_one, now_iso
+from storage.database import execute, fetch_all, fetch_one, now_iso
 
 
 async def load(conn: aiosqlite.Connection, cipher: DataCipher, chat_id: int) -> Draft | None:
@@ -25,7 +25,8 @@ async def save(
 ) -> None:
     """Insert or replace the chat's draft (a new draft id restarts its clock)."""
     stamp = now_iso(now)
-    await conn.execute(
+    await execute(
+        conn,
         "INSERT INTO drafts (chat_id, draft_id, step, state, created_at, updated_at)"
         " VALUES (?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (chat_id) DO UPDATE SET"
@@ -46,7 +47,7 @@ async def save(
 
 async def delete(conn: aiosqlite.Connection, chat_id: int) -> None:
     """Forget the chat's draft."""
-    await conn.execute("DELETE FROM drafts WHERE chat_id = ?", (chat_id,))
+    await execute(conn, "DELETE FROM drafts WHERE chat_id = ?", (chat_id,))
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,8 @@ async def mark_reminded(
     conn: aiosqlite.Connection, chat_id: int, draft_id: str, now: dt.datetime
 ) -> None:
     """Note that the reporter was reminded of this draft."""
-    await conn.execute(
+    await execute(
+        conn,
         "UPDATE drafts SET reminded_at = ? WHERE chat_id = ? AND draft_id = ?",
         (now_iso(now), chat_id, draft_id),
     )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from storage.database import fetch_all, now_iso
+from storage.database import execute, fetch_all, now_iso
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ async def add(
     conn: aiosqlite.Connection, chat_id: int, draft_id: str, item: StoredEvidence, now: dt.datetime
 ) -> bool:
     """Record evidence for a draft; False when this file was already recorded for it."""
-    cursor = await conn.execute(
+    cursor = await execute(conn,
         "INSERT OR IGNORE INTO evidence (draft_id, chat_id, kind, telegram_file_id, file_unique_id,"
         " file_name, mime_type, size_bytes, sha256_received, sha256_stored, stored_path, url,"
         " metadata_removed, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -73,5 +73,5 @@ async def drop_for_draft(conn: aiosqlite.Connection, draft_id: str) -> list[str]
             (draft_id,),
         )
     ]
-    await conn.execute("DELETE FROM evidence WHERE draft_id = ? AND case_id IS NULL", (draft_id,))
+    await execute(conn, "DELETE FROM evidence WHERE draft_id = ? AND case_id IS NULL", (draft_id,))
     return paths

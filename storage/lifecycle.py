@@ -9,7 +9,7 @@ from pathlib import Path
 
 import aiosqlite
 
-from storage.database import fetch_all, now_iso, transaction
+from storage.database import execute, fetch_all, now_iso, transaction
 
 OPEN_FOR_DELETION = ("diterima", "diverifikasi", "diteruskan")  # not yet being acted on
 CLOSED = ("selesai", "ditolak")
@@ -67,18 +67,21 @@ async def purge_closed(
         return Purge(len(ids), files)
     marks = ", ".join("?" for _ in ids)
     async with transaction(conn):
-        await conn.execute(
+        await execute(
+            conn,
             f"UPDATE cases SET reporter_name_enc = NULL, reporter_phone_enc = NULL,"
             f" anonymised_at = ? WHERE id IN ({marks})",
             [now_iso(now), *ids],
         )
-        await conn.execute(
+        await execute(
+            conn,
             "UPDATE evidence SET stored_path = NULL, telegram_file_id = NULL"
             f" WHERE case_id IN ({marks})",
             ids,
         )
         for case_id in ids:
-            await conn.execute(
+            await execute(
+                conn,
                 "INSERT INTO case_events (case_id, at, actor_kind, action, public)"
                 " VALUES (?, ?, 'system', 'anonymised', 0)",
                 (case_id, now_iso(now)),
@@ -121,10 +124,10 @@ async def delete_reporter_data(
                     (case_id,),
                 )
             ]
-            await conn.execute(
-                "DELETE FROM outbox WHERE chat_id = ? AND status = 'pending'", (chat_id,)
+            await execute(
+                conn, "DELETE FROM outbox WHERE chat_id = ? AND status = 'pending'", (chat_id,)
             )
-            await conn.execute("DELETE FROM cases WHERE id = ?", (case_id,))
+            await execute(conn, "DELETE FROM cases WHERE id = ?", (case_id,))
         files += [
             str(r[0])
             for r in await fetch_all(
@@ -134,8 +137,10 @@ async def delete_reporter_data(
                 (chat_id,),
             )
         ]
-        await conn.execute("DELETE FROM evidence WHERE chat_id = ? AND case_id IS NULL", (chat_id,))
-        await conn.execute("DELETE FROM drafts WHERE chat_id = ?", (chat_id,))
-        await conn.execute("DELETE FROM reporter_sessions WHERE chat_id = ?", (chat_id,))
-        await conn.execute("DELETE FROM rate_events WHERE chat_id = ?", (chat_id,))
+        await execute(
+            conn, "DELETE FROM evidence WHERE chat_id = ? AND case_id IS NULL", (chat_id,)
+        )
+        await execute(conn, "DELETE FROM drafts WHERE chat_id = ?", (chat_id,))
+        await execute(conn, "DELETE FROM reporter_sessions WHERE chat_id = ?", (chat_id,))
+        await execute(conn, "DELETE FROM rate_events WHERE chat_id = ?", (chat_id,))
     return [ticket for _, ticket in found], files

@@ -10,7 +10,7 @@ from importlib import resources
 
 import aiosqlite
 
-from storage.database import fetch_one, now_iso, transaction
+from storage.database import execute, fetch_one, now_iso, transaction
 
 _NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 
@@ -60,9 +60,10 @@ def load_migrations() -> list[Migration]:
 
 async def current_version(conn: aiosqlite.Connection) -> int:
     """The newest applied migration, 0 for an empty database."""
-    await conn.execute(
+    await execute(
+        conn,
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
-        " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+        " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
     )
     row = await fetch_one(conn, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
     return int(row[0]) if row else 0
@@ -81,8 +82,9 @@ async def migrate(conn: aiosqlite.Connection, target: int | None = None) -> list
         if version < migration.version <= target:
             async with transaction(conn):
                 for statement in migration.statements:
-                    await conn.execute(statement)
-                await conn.execute(
+                    await execute(conn, statement)
+                await execute(
+                    conn,
                     "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
                     (migration.version, migration.name, now_iso(dt.datetime.now(dt.UTC))),
                 )

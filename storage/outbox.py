@@ -9,7 +9,7 @@ from typing import Any
 
 import aiosqlite
 
-from storage.database import fetch_all, fetch_one, now_iso, transaction
+from storage.database import execute, fetch_all, fetch_one, now_iso, transaction
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,8 @@ async def enqueue(
 ) -> int:
     """Queue a message (call inside the transaction of the change that causes it)."""
     cursor_user, cursor_case = cursor if cursor else (None, None)
-    result = await conn.execute(
+    result = await execute(
+        conn,
         "INSERT INTO outbox (chat_id, kind, payload, status, next_attempt_at, created_at,"
         " cursor_user_id, cursor_case_id) VALUES (?, ?, ?, 'pending', ?, ?, ?, ?)",
         (
@@ -72,7 +73,8 @@ async def next_due(conn: aiosqlite.Connection, now: dt.datetime) -> OutboxRow | 
 
 async def mark_sending(conn: aiosqlite.Connection, row: OutboxRow) -> None:
     """Note the attempt before the API call; a row found 'sending' later is a possible re-send."""
-    await conn.execute(
+    await execute(
+        conn,
         "UPDATE outbox SET status = 'sending', attempts = attempts + 1,"
         " resends = resends + (CASE WHEN status = 'sending' THEN 1 ELSE 0 END) WHERE id = ?",
         (row.id,),
@@ -83,12 +85,14 @@ async def mark_sent(conn: aiosqlite.Connection, row: OutboxRow, now: dt.datetime
     """Delivered: mark it, and move the staff member's digest cursor if the row carries one."""
     stamp = now_iso(now)
     async with transaction(conn):
-        await conn.execute(
+        await execute(
+            conn,
             "UPDATE outbox SET status = 'sent', sent_at = ?, last_error = NULL WHERE id = ?",
             (stamp, row.id),
         )
         if row.cursor_user_id is not None and row.cursor_case_id is not None:
-            await conn.execute(
+            await execute(
+                conn,
                 "INSERT INTO digest_cursors (user_id, last_case_id, updated_at) VALUES (?, ?, ?)"
                 " ON CONFLICT (user_id) DO UPDATE SET"
                 " last_case_id = MAX(last_case_id, excluded.last_case_id),"
@@ -101,7 +105,8 @@ async def retry_later(
     conn: aiosqlite.Connection, row: OutboxRow, at: dt.datetime, error: str
 ) -> None:
     """Try again at `at` (network trouble, 5xx, 429)."""
-    await conn.execute(
+    await execute(
+        conn,
         "UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = ? WHERE id = ?",
         (now_iso(at), error[:200], row.id),
     )
@@ -109,8 +114,10 @@ async def retry_later(
 
 async def give_up(conn: aiosqlite.Connection, row: OutboxRow, status: str, error: str) -> None:
     """Stop trying: 'blocked' (403, the user blocked the bot) or 'failed' (a permanent 400)."""
-    await conn.execute(
-        "UPDATE outbox SET status = ?, last_error = ? WHERE id = ?", (status, error[:200], row.id)
+    await execute(
+        conn,
+        "UPDATE outbox SET status = ?, last_error = ? WHERE id = ?",
+        (status, error[:200], row.id),
     )
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import aiosqlite
 
-from storage.database import fetch_one, now_iso, transaction
+from storage.database import execute, fetch_one, now_iso, transaction
 
 
 async def allow(
@@ -21,7 +21,8 @@ async def allow(
     """Count one `action` for the chat unless `limit` were already counted within `window`."""
     since = now_iso(now - window)
     async with transaction(conn):
-        await conn.execute(
+        await execute(
+            conn,
             "DELETE FROM rate_events WHERE chat_id = ? AND action = ? AND at < ?",
             (chat_id, action, since),
         )
@@ -32,7 +33,8 @@ async def allow(
         )
         if row is not None and int(row[0]) >= limit:
             return False
-        await conn.execute(
+        await execute(
+            conn,
             "INSERT INTO rate_events (chat_id, action, at) VALUES (?, ?, ?)",
             (chat_id, action, now_iso(now)),
         )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from storage.database import fetch_all, fetch_one, now_iso
+from storage.database import execute, fetch_all, fetch_one, now_iso
 
 AGENCIES = ("ombudsman", "bawaslu", "inspektorat")
 
@@ -63,7 +63,8 @@ async def upsert(
         raise ValueError(f"unknown agency {agency!r}")
     existing = await get(conn, user_id)
     stamp = now_iso(now)
-    await conn.execute(
+    await execute(
+        conn,
         "INSERT INTO staff"
         " (user_id, agency, scope_code, language, added_by, created_at, updated_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET"
@@ -76,15 +77,17 @@ async def upsert(
 
 async def remove(conn: aiosqlite.Connection, user_id: int) -> bool:
     """Remove a staff member; False when there was none."""
-    cursor = await conn.execute("DELETE FROM staff WHERE user_id = ?", (user_id,))
-    await conn.execute("DELETE FROM digest_cursors WHERE user_id = ?", (user_id,))
-    await conn.execute("DELETE FROM staff_sessions WHERE user_id = ?", (user_id,))
+    cursor = await execute(conn, "DELETE FROM staff WHERE user_id = ?", (user_id,))
+    await execute(conn, "DELETE FROM digest_cursors WHERE user_id = ?", (user_id,))
+    await execute(conn, "DELETE FROM staff_sessions WHERE user_id = ?", (user_id,))
     return cursor.rowcount > 0
 
 
 async def mark_blocked(conn: aiosqlite.Connection, user_id: int, now: dt.datetime) -> None:
     """Telegram refused delivery (403): the staff member blocked the bot."""
-    await conn.execute("UPDATE staff SET blocked_at = ? WHERE user_id = ?", (now_iso(now), user_id))
+    await execute(
+        conn, "UPDATE staff SET blocked_at = ? WHERE user_id = ?", (now_iso(now), user_id)
+    )
 
 
 def scope_clause(

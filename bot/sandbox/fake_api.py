@@ -133,6 +133,7 @@ class FakeTelegram:
         self._activity_changed = asyncio.Condition()
         self.calls: list[CallRecord] = []
         self.files: dict[str, StoredFile] = {}
+        self._files_by_path: dict[str, StoredFile] = {}
         self.callback_queries: dict[str, JSON] = {}
         self.answered_callbacks: dict[str, JSON] = {}
         self.faults: list[Fault] = []
@@ -308,11 +309,11 @@ class FakeTelegram:
         if fault is not None and fault.kind == "drop":
             _drop(request)
             raise asyncio.CancelledError
-        for stored in self.files.values():
-            if stored.file_path == path:
-                self._record("download", {"file_path": path}, "ok")
-                return web.Response(body=stored.data, content_type="application/octet-stream")
-        return web.Response(status=404, text="Not Found")
+        stored = self._files_by_path.get(path)
+        if stored is None:
+            return web.Response(status=404, text="Not Found")
+        self._record("download", {"file_path": path}, "ok")
+        return web.Response(body=stored.data, content_type="application/octet-stream")
 
     def _token_ok(self, token: str) -> bool:
         bot_id, sep, secret = token.partition(":")
@@ -404,8 +405,13 @@ class FakeTelegram:
         file_id = f"{kind[:2].upper()}{secrets.token_urlsafe(18)}"
         path = f"{kind}s/file_{len(self.files)}.{extension}"
         stored = StoredFile(file_id, unique, data, path)
-        self.files[file_id] = stored
+        self.add_file(stored)
         return stored
+
+    def add_file(self, stored: StoredFile) -> None:
+        """Make a file downloadable by its file_id (getFile) and path."""
+        self.files[stored.file_id] = stored
+        self._files_by_path[stored.file_path] = stored
 
     def _new_bot_message(self, chat_id: int, body: JSON) -> JSON:
         if chat_id in self.blocked_chats:

@@ -151,11 +151,13 @@ class FakeUser:
                 "height": 960,
             },
         ]
-        self.server.files[stored.file_id + "_s"] = type(stored)(
-            stored.file_id + "_s",
-            stored.file_unique_id + "s",
-            data[:1000],
-            stored.file_path + ".thumb",
+        self.server.add_file(
+            type(stored)(
+                stored.file_id + "_s",
+                stored.file_unique_id + "s",
+                data[:1000],
+                stored.file_path + ".thumb",
+            )
         )
         body: JSON = {"photo": sizes}
         if caption:

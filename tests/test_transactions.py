@@ -1,0 +1,80 @@
+"""One connection, many chats: a transaction is never joined by another chat's statements."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiosqlite
+import pytest
+
+from storage import chats
+from storage.database import connect, fetch_one, transaction
+from storage.migrator import migrate
+
+NOW = dt.datetime(2024, 11, 20, 3, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+async def conn(tmp_path: Path) -> AsyncIterator[aiosqlite.Connection]:
+    connection = await connect(tmp_path / "lapor.db")
+    await migrate(connection)
+    yield connection
+    await connection.close()
+
+
+async def test_a_rollback_does_not_undo_another_chats_write(conn: aiosqlite.Connection) -> None:
+    inside, release = asyncio.Event(), asyncio.Event()
+
+    async def failing_transaction() -> None:
+        with pytest.raises(RuntimeError):
+            async with transaction(conn):
+                await chats.set_language(conn, 1, "en", NOW)
+                inside.set()
+                await release.wait()
+                raise RuntimeError("the filing failed half-way")
+
+    first = asyncio.create_task(failing_transaction())
+    await inside.wait()
+    other = asyncio.create_task(chats.set_language(conn, 2, "en", NOW))
+    await asyncio.sleep(0.05)
+    assert not other.done()  # it waits for the open transaction instead of joining it
+    release.set()
+    await asyncio.gather(first, other)
+    assert await chats.get_language(conn, 2) == "en"
+    assert await chats.get_language(conn, 1) is None
+
+
+async def test_statements_sent_before_a_transaction_are_not_held_up(
+    conn: aiosqlite.Connection,
+) -> None:
+    release = asyncio.Event()
+
+    async def long_transaction() -> None:
+        async with transaction(conn):
+            await release.wait()
+
+    before = asyncio.create_task(chats.set_language(conn, 3, "id", NOW))
+    holder = asyncio.create_task(long_transaction())
+    await asyncio.wait_for(before, 5)
+    release.set()
+    await holder
+
+
+async def test_many_chats_and_transactions_at_once_all_finish(conn: aiosqlite.Connection) -> None:
+    async def chat(chat_id: int) -> None:
+        for round_ in range(5):
+            if (chat_id + round_) % 3 == 0:
+                async with transaction(conn):
+                    await chats.set_language(conn, chat_id, "en", NOW)
+                    await asyncio.sleep(0)
+                    await chats.set_language(conn, chat_id, "id", NOW)
+            else:
+                await chats.set_language(conn, chat_id, "en" if round_ % 2 else "id", NOW)
+
+    await asyncio.wait_for(asyncio.gather(*(chat(n) for n in range(60))), 30)
+    row = await fetch_one(conn, "SELECT COUNT(*) FROM chats")
+    assert row is not None and row[0] == 60
+    assert not conn.in_transaction
