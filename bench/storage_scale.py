@@ -11,21 +11,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
-import json
-import os
-import platform
 import random
 import sqlite3
-import statistics
 import sys
 import tempfile
 import time
-from importlib import metadata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.common import percentiles, write_report  # noqa: E402
 from bot.services import open_services  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.staff import export_csv  # noqa: E402
@@ -110,14 +106,6 @@ def generate(path: Path, count: int, seed: int) -> tuple[float, list[str]]:
     return seconds, tickets
 
 
-def percentiles(samples: list[float]) -> dict[str, float]:
-    ordered = sorted(samples)
-    return {
-        "p50_ms": round(statistics.median(ordered) * 1000, 3),
-        "p99_ms": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000, 3),
-    }
-
-
 async def measure(path: Path, tickets: list[str], seed: int) -> dict[str, object]:
     rng = random.Random(seed)
     conn = await connect(path)
@@ -172,7 +160,6 @@ def main() -> int:
     parser = argparse.ArgumentParser(description="storage scale benchmark")
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="lapor-bench-"))
     path = folder / "bench.db"
@@ -186,27 +173,13 @@ def main() -> int:
     seconds, tickets = generate(path, args.cases, args.seed)
     figures = asyncio.run(measure(path, tickets, args.seed))
     size = sum(p.stat().st_size for p in folder.glob("bench.db*"))
-    report = {
-        "benchmark": "storage_scale",
-        "machine": {
-            "platform": platform.platform(),
-            "cpus": os.cpu_count(),
-            "python": sys.version.split()[0],
-        },
-        "packages": {
-            name: metadata.version(name)
-            for name in ("aiosqlite", "python-telegram-bot", "pydantic")
-        },
-        "sqlite": sqlite3.sqlite_version,
-        "settings": {"cases": args.cases, "seed": args.seed},
-        "figures": {
-            "generate_seconds": round(seconds, 1),
-            "bytes_per_case": round(size / args.cases),
-            **figures,
-        },
+    figures = {
+        "generate_seconds": round(seconds, 1),
+        "bytes_per_case": round(size / args.cases),
+        **figures,
     }
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / f"storage_scale_{args.cases}.json").write_text(json.dumps(report, indent=2))
+    settings = {"cases": args.cases, "seed": args.seed}
+    written = write_report(f"storage_scale_{args.cases}", settings, figures)
     print(f"| measure ({args.cases:,} cases) | value |\n|---|---|")
     print(f"| generate | {seconds:.1f} s |")
     print(f"| file size per case | {size / args.cases:.0f} bytes |")
@@ -217,6 +190,7 @@ def main() -> int:
     export = figures["export"]
     assert isinstance(export, dict)
     print(f"| CSV export of {export['rows']:,} cases | {export['seconds']} s |")
+    print(f"\nJSON: {written.relative_to(ROOT)}")
     return 0
 
 

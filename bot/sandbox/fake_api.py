@@ -196,6 +196,11 @@ class FakeTelegram:
             self._runner = None
 
     @property
+    def polls_started(self) -> int:
+        """How many getUpdates calls have begun (a bot is up once it polls)."""
+        return self._poll_generation
+
+    @property
     def port(self) -> int:
         """The TCP port the server listens on."""
         assert self._site_port is not None, "server not started"

@@ -1,0 +1,29 @@
+"""The benchmarks still run: a few reports through the conversation benchmark and its baseline.
+
+Nothing here is timed; `make bench` measures. This keeps the load driver, the echo bot and the
+memory run working as the conversation changes.
+"""
+
+from __future__ import annotations
+
+from bench.conversation import memory_run, throughput_run
+
+
+async def test_the_conversation_benchmark_files_whole_reports() -> None:
+    run = await throughput_run("smoke", echo=False, reports=3, concurrency=3, warmup=1)
+    assert run.figures["failures"] == 0
+    assert run.figures["reports"] == 3 and run.figures["cases_in_database"] == 3
+    assert run.figures["updates"] == 3 * 15
+    assert run.figures["complete_reply_by_step"]["press -> ticket"]["p50_ms"] > 0
+
+
+async def test_the_echo_baseline_answers_the_same_updates() -> None:
+    run = await throughput_run("smoke", echo=True, reports=2, concurrency=2, warmup=1)
+    assert run.figures["failures"] == 0 and run.figures["updates"] == 2 * 15
+
+
+async def test_the_memory_run_leaves_reports_in_progress() -> None:
+    run = await memory_run(20, 10)
+    assert run.figures["failures"] == 0
+    assert run.figures["reports_in_progress"] == 20
+    assert run.figures["drafts_in_database"] == 22  # and the two warm-up reporters
