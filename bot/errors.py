@@ -8,8 +8,10 @@ from telegram import Update
 from telegram.error import Forbidden, NetworkError
 from telegram.ext import ContextTypes
 
-from conversations.messages import language_from_code
+from bot.services import SERVICES_KEY, Services
+from conversations.messages import Language, language_from_code
 from conversations.replies import Reply
+from storage import chats
 
 log = logging.getLogger(__name__)
 
@@ -30,8 +32,22 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     if chat is None or chat.type != "private":
         return
     user = update.effective_user
-    language = language_from_code(user.language_code if user else None)
+    language = await _chosen_language(context, chat.id) or language_from_code(
+        user.language_code if user else None
+    )
     try:
         await context.bot.send_message(chat.id, Reply("error_generic").text(language))
     except Exception as exc:
         log.warning("could not send the apology: %s", type(exc).__name__)
+
+
+async def _chosen_language(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> Language | None:
+    """The language the chat chose with /bahasa, when the database can still tell."""
+    svc = context.bot_data.get(SERVICES_KEY)
+    if not isinstance(svc, Services):
+        return None
+    try:
+        return await chats.get_language(svc.db, chat_id)
+    except Exception as exc:  # the failure being reported may be the database itself
+        log.warning("could not read the chat's language: %s", type(exc).__name__)
+        return None

@@ -326,3 +326,14 @@ async def test_tickets_cannot_be_enumerated(
     assert sum("Terlalu banyak pengecekan" in a for a in answers) == 80
     typo = await say(user, "/status LN-7K3M-Q9TX-W2H0", "salah ketik")  # checked before the limit
     assert typo
+
+
+async def test_the_apology_comes_in_the_language_the_chat_chose(
+    bot: AnyApplication, fake: FakeTelegram, people: Callable[..., FakeUser]
+) -> None:
+    user = people("id")  # Telegram says Indonesian; the reporter switches to English
+    await say(user, "/language", "Language changed to English.")
+    await say(user, "/report", "Step 1 of 9")
+    fake.inject("sendMessage", "5xx", status=502, times=4)  # every retry of the answer fails
+    user.send("hello")
+    await user.expect("Sorry, something went wrong on our side.", timeout=15)
