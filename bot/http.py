@@ -60,7 +60,6 @@ class AiohttpRequest(BaseRequest):
             self._session = aiohttp.ClientSession(
                 connector=connector,
                 headers={"User-Agent": self.USER_AGENT},
-                skip_auto_headers=("Accept-Encoding",),
             )
 
     async def shutdown(self) -> None:

@@ -31,6 +31,7 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
 
     def __init__(self, workers: int = 32, backlog: int = 65536) -> None:
         super().__init__(backlog)
+        self.workers = workers
         self._workers = asyncio.Semaphore(workers)
         self._chains: dict[object, asyncio.Lock] = {}
         self._waiting: Counter[object] = Counter()

@@ -98,8 +98,7 @@ async def transaction(conn: aiosqlite.Connection) -> AsyncIterator[aiosqlite.Con
     other tasks' statements wait until it ends.
     """
     turns = _TURNS.setdefault(conn, _Turns())
-    async with turns.transaction:
-        await _wait_turn(conn)
+    async with turns.transaction:  # the gate is open whenever no transaction holds this
         turns.open.clear()
         owner = _OWNER.set(conn)
         try:

@@ -10,6 +10,7 @@ from telegram.error import BadRequest, NetworkError, TimedOut
 
 from bot.application import build_application
 from bot.http import AiohttpRequest
+from bot.processor import ChatOrderedProcessor
 from bot.sandbox.fake_api import FakeTelegram
 from bot.sandbox.fake_users import FakeUser, buttons
 from bot.settings import Settings
@@ -96,7 +97,9 @@ def test_send_limiter_and_concurrency_come_from_settings(
     assert build().bot.rate_limiter is not None
     assert build(sends_per_second=0).bot.rate_limiter is None
     assert isinstance(build().bot.request, AiohttpRequest)
-    assert build(concurrent_chats=1).update_processor.max_concurrent_updates == 65536
+    processor = build(concurrent_chats=1).update_processor
+    assert isinstance(processor, ChatOrderedProcessor) and processor.workers == 1
+    assert getattr(build().update_processor, "workers", None) == 32
 
 
 async def test_proxies_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
