@@ -47,7 +47,7 @@ from PIL import Image  # noqa: E402
 
 from bench.common import percentiles, write_report  # noqa: E402
 from bot.sandbox.fake_api import JSON, FakeTelegram  # noqa: E402
-from bot.sandbox.fake_users import FakeUser, buttons  # noqa: E402
+from bot.sandbox.fake_users import FakeUser, asks_code, buttons  # noqa: E402
 
 TOKEN = "424242:bench-token"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -103,7 +103,7 @@ def asks(message: JSON, code: str) -> bool:
     """Whether a bot message is the answer a step waits for."""
     if code == "ticket":
         return "Nomor tiket: " in str(message.get("text") or "")
-    return any(data.startswith(code + ":") for _, data in buttons(message))
+    return asks_code(message, code)
 
 
 @dataclass
@@ -156,8 +156,6 @@ class Driver:
         matches: Callable[[JSON], bool] = (
             (lambda m: True) if self.echo else (lambda m: asks(m, step.waits_for))
         )
-        waiter = Waiter(matches, time.perf_counter(), loop.create_future())
-        self.waiting[chat_id] = waiter
         keyboard = self.keyboards.get(chat_id, {"message_id": 0})
         offered = [data for _, data in buttons(keyboard)]
         if step.kind == "text":
@@ -172,7 +170,9 @@ class Driver:
                 data = next((d for d in offered if d.startswith(data)), data + "0")
             user.press(keyboard, data, forge=True)
         self.updates += 1
-        waiter.queued_at = time.perf_counter()
+        # Registered right after queueing: the bot's answer can only come after an await.
+        waiter = Waiter(matches, time.perf_counter(), loop.create_future())
+        self.waiting[chat_id] = waiter
         try:
             answer = await asyncio.wait_for(waiter.done, timeout)
         except TimeoutError:

@@ -34,9 +34,8 @@ async def fetch_one(
     conn: aiosqlite.Connection, sql: str, parameters: Iterable[Any] = ()
 ) -> aiosqlite.Row | None:
     """The first row of a query, or None: one trip to the database thread (a cursor takes three)."""
-    await _wait_turn(conn)
-    rows = await conn.execute_fetchall(sql, parameters)
-    return next(iter(rows), None)
+    rows = await fetch_all(conn, sql, parameters)
+    return rows[0] if rows else None
 
 
 async def fetch_all(

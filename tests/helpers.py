@@ -11,7 +11,7 @@ import aiosqlite
 from PIL import Image
 
 from bot.sandbox.fake_api import JSON
-from bot.sandbox.fake_users import FakeUser, buttons
+from bot.sandbox.fake_users import FakeUser, asks_code, buttons
 
 
 def with_button(user: FakeUser, label: str) -> JSON:
@@ -78,7 +78,7 @@ def asks(code: str) -> Callable[[JSON], bool]:
     """A message that asks the question with this callback code (has one of its buttons)."""
 
     def check(message: JSON) -> bool:
-        return any(data.startswith(f"{code}:") for _, data in buttons(message))
+        return asks_code(message, code)
 
     return check
 

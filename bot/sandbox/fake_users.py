@@ -284,3 +284,8 @@ def buttons(message: JSON) -> list[tuple[str, str]]:
     """The (label, callback data) of every inline button of a message, row by row."""
     rows: list[list[Any]] = message.get("reply_markup", {}).get("inline_keyboard", [])
     return [(b.get("text", ""), b.get("callback_data", "")) for row in rows for b in row]
+
+
+def asks_code(message: JSON, code: str) -> bool:
+    """Whether a bot message asks the question with this callback code (has one of its buttons)."""
+    return any(data.startswith(f"{code}:") for _, data in buttons(message))
