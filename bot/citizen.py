@@ -49,6 +49,7 @@ from conversations.status import StatusView, status_reply, tickets_reply
 from conversations.tickets import RANDOM_BITS, make_ticket
 from storage import casequeries, cases, chats, drafts, lifecycle
 from storage import evidence as evidence_store
+from storage import staff as staff_store
 from storage.ratelimit import allow
 
 log = logging.getLogger(__name__)
@@ -251,7 +252,10 @@ async def _perform(
             await send_replies(
                 context.bot,
                 chat_id,
-                [Reply("already_filed"), filed_reply(filed.decision, filed.ticket, language)],
+                [
+                    Reply("already_filed"),
+                    filed_reply(filed.decision, filed.routing, filed.ticket, language),
+                ],
                 language,
             )
     elif isinstance(action, LookupStatus):
@@ -273,12 +277,15 @@ async def _file(
     """File the draft (once) and show the decision."""
     decision = svc.jurisdiction.decide(draft.facts(svc.today()))
     prefix = svc.settings.ticket_prefix
+    assert draft.province_code is not None
+    province, regency = draft.province_code, draft.regency_code
     filed = await cases.file_case(
         svc.db,
         draft=draft,
         chat_id=chat_id,
         language=language,
         decision=decision,
+        covered=lambda: staff_store.agencies_covering(svc.db, province, regency),
         cipher=svc.cipher,
         now=svc.now(),
         new_ticket=lambda: make_ticket(prefix, secrets.randbits(RANDOM_BITS)),
@@ -288,12 +295,13 @@ async def _file(
         kick(context.application)
     if filed.created:
         log.info(
-            "case filed: ticket %s, case %s, bodies %s",
+            "case filed: ticket %s, case %s, bodies %s, reached %s",
             filed.ticket,
             filed.case_id,
             ",".join(decision.bodies) or "none",
+            ",".join(o.agency for o in filed.routing.reached) or "none",
         )
-    replies = [filed_reply(filed.decision, filed.ticket, language)]
+    replies = [filed_reply(filed.decision, filed.routing, filed.ticket, language)]
     if not filed.created:
         replies.insert(0, Reply("already_filed"))
     await send_replies(context.bot, chat_id, replies, language)
@@ -364,7 +372,10 @@ async def _status(
         ticket=found.ticket,
         status=found.status,
         since=svc.local_date(found.status_changed_at),
-        offices=found.offices,
+        offices=[
+            svc.jurisdiction.office(agency, name)
+            for agency, name in sorted(found.offices, key=lambda o: svc.jurisdiction.rank(o[0]))
+        ],
         notes=[(svc.local_date(at), note) for at, note in found.public_notes],
     )
     await send_replies(context.bot, chat_id, [status_reply(view, language)], language)

@@ -22,6 +22,7 @@ from bot.logs import setup_logging
 from bot.settings import Settings, SettingsError, load_settings
 from conversations.jurisdiction.engine import build_jurisdiction
 from conversations.jurisdiction.errors import DataFileError
+from conversations.jurisdiction.ruleset import shipped_rules
 
 log = logging.getLogger("bot")
 
@@ -41,8 +42,15 @@ def parser() -> argparse.ArgumentParser:
     staff_sub = staff.add_subparsers(dest="staff_command", required=True)
     add = staff_sub.add_parser("add", help="add or change: USER_ID AGENCY [SCOPE]")
     add.add_argument("user_id", type=int)
-    add.add_argument("agency", choices=["ombudsman", "bawaslu", "inspektorat"])
-    add.add_argument("scope", nargs="?", default="", help="province (36) or regency (36.73)")
+    agencies = shipped_rules().staff_agencies()
+    add.add_argument("agency", help=f"one of: {', '.join(agencies)}")
+    add.add_argument(
+        "scope",
+        nargs="*",
+        default=[],
+        help="a province or regency/city, as a code (36, 36.73) or a name (banten, kota serang);"
+        " none: national",
+    )
     remove = staff_sub.add_parser("remove", help="remove: USER_ID")
     remove.add_argument("user_id", type=int)
     staff_sub.add_parser("list", help="list staff members")
@@ -167,7 +175,8 @@ async def _admin(settings: Settings, args: argparse.Namespace) -> int:
             else:
                 sys.stdout.write(data.decode("utf-8-sig"))
         elif args.staff_command == "add":
-            ok, answer = await add_staff(svc, args.user_id, args.agency, args.scope, None, "en")
+            scope = " ".join(args.scope)
+            ok, answer = await add_staff(svc, args.user_id, args.agency, scope, None, "en")
             print(answer, file=sys.stdout if ok else sys.stderr)
             return 0 if ok else 1
         elif args.staff_command == "remove":

@@ -135,6 +135,9 @@ async def queue_daily(svc: Services, member: StaffMember) -> bool:
                 )
             )
         lines.append(texts.render("daily_waiting", language, lines="\n".join(waiting_lines)))
+    if member.admin:
+        referred = await casequeries.count_referred(svc.db)
+        lines.append(texts.render("daily_referred", language, count=referred))
     since = svc.now() - dt.timedelta(days=14)
     counts = await casequeries.daily_counts(svc.db, member, kinds, since)
     chart_path = (
@@ -165,10 +168,13 @@ async def queue_daily(svc: Services, member: StaffMember) -> bool:
 
 
 async def daily_job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Job: the daily summary for every staff member."""
+    """Job: the daily summary for every staff member and administrator."""
     svc = services(context)
-    for member in await staff_store.all_staff(svc.db):
-        await queue_daily(svc, member)
+    staff_ids = {member.user_id for member in await staff_store.all_staff(svc.db)}
+    for user_id in sorted(staff_ids | set(svc.settings.admin_user_ids)):
+        member = await svc.staff_member(user_id)
+        if member is not None:
+            await queue_daily(svc, member)
     kick(context.application)
 
 

@@ -9,6 +9,7 @@ import re
 from conversations.jurisdiction.engine import Jurisdiction
 from conversations.jurisdiction.models import ReportFacts
 from conversations.jurisdiction.render import render_decision
+from conversations.jurisdiction.ruleset import shipped_rules
 from conversations.messages import Language
 from conversations.places import Region
 
@@ -20,9 +21,19 @@ class ExplainError(ValueError):
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """The options of `explain`."""
-    parser.add_argument("--category", required=True, help="e.g. service_conditioning")
-    parser.add_argument("--person", required=True, help="e.g. asn, village, private, unknown")
+    """The options of `explain` (the lists shown are the shipped rules file's; a RULES_FILE
+    of your own may add more)."""
+    rules = shipped_rules()
+    parser.add_argument(
+        "--category",
+        required=True,
+        help=f"one of: {', '.join(c.id for c in rules.categories)}",
+    )
+    parser.add_argument(
+        "--person",
+        required=True,
+        help=f"one of: {', '.join(k.id for k in rules.person_kinds)}",
+    )
     parser.add_argument("--public-service", default="no", choices=["yes", "no", "unsure"])
     parser.add_argument("--complained", choices=["yes", "no", "unknown"])
     parser.add_argument("--province", required=True, help="code (36) or name (Banten, jatim)")
@@ -34,7 +45,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--identity", default="anonymous", choices=["anonymous", "confidential", "open"]
     )
     parser.add_argument("--language", default="id", choices=["id", "en"])
-    parser.add_argument("--ticket", default="LN-CONTOH-0000", help="ticket shown in the text")
 
 
 def _province(jurisdiction: Jurisdiction, typed: str) -> Region:
@@ -89,7 +99,7 @@ def explain(jurisdiction: Jurisdiction, args: argparse.Namespace, today: dt.date
         raise ExplainError(str(exc).splitlines()[-1].strip()) from None
     decision = jurisdiction.decide(facts)
     language: Language = args.language
-    text = _TAG.sub("", render_decision(decision, args.ticket, language))
+    text = _TAG.sub("", render_decision(decision, None, language))
     text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
     footer = f"\n\n[rules applied: {', '.join(decision.rules_applied) or 'none'}"
     footer += f"; election stage: {decision.election or 'none'}; report date: {facts.report_date}]"

@@ -6,7 +6,7 @@ import asyncio
 import datetime as dt
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
 import aiosqlite
@@ -18,9 +18,11 @@ from conversations.casework import Casework, load_casework
 from conversations.jurisdiction.engine import Jurisdiction, build_jurisdiction
 from conversations.messages import Language, catalogue
 from conversations.questions import Context, Limits
+from storage import staff as staff_store
 from storage.crypto import DataCipher
 from storage.database import connect
 from storage.migrator import migrate
+from storage.staff import StaffMember
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +60,17 @@ class Services:
     def local_date(self, moment: dt.datetime) -> dt.date:
         """The date of a stored moment in the configured time zone."""
         return moment.astimezone(self.settings.zone).date()
+
+    async def staff_member(self, user_id: int) -> StaffMember | None:
+        """The staff member with this id, marked when they are an administrator; an
+        administrator who is no agency's staff member gets an agency-less record (they still
+        see every case no body received)."""
+        member = await staff_store.get(self.db, user_id)
+        if user_id not in self.settings.admin_user_ids:
+            return member
+        if member is None:
+            return StaffMember(user_id, "", "", self.settings.default_language, admin=True)
+        return replace(member, admin=True)
 
     def limits(self) -> Limits:
         """The input limits from the settings."""

@@ -38,12 +38,12 @@ from conversations.staffviews import (
 )
 from conversations.status import STATUSES, status_label
 from conversations.tickets import parse_ticket
-from storage import casequeries, outbox
+from storage import casequeries, chats, outbox
 from storage import evidence as evidence_store
 from storage import staff as staff_store
 from storage.casequeries import Filters
 from storage.database import execute, fetch_one, transaction
-from storage.staff import AGENCIES, StaffMember
+from storage.staff import StaffMember
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +96,7 @@ async def _caller(
     svc = services(context)
     user = update.effective_user
     user_id = user.id if user else 0
-    member = await staff_store.get(svc.db, user_id)
+    member = await svc.staff_member(user_id)
     language = await citizen.language_of(update, context)
     return svc, user_id, member, language
 
@@ -175,9 +175,8 @@ async def _manage_staff(
         )
         return
     if verb in {"tambah", "add", "ubah", "change"} and len(args) >= 3 and args[1].isdigit():
-        _, answer = await add_staff(
-            svc, int(args[1]), args[2].lower(), args[3] if len(args) > 3 else "", admin_id, language
-        )
+        scope = " ".join(args[3:])  # a code or a name: 36, banten, kota serang
+        _, answer = await add_staff(svc, int(args[1]), args[2].lower(), scope, admin_id, language)
         await _reply(context, admin_id, answer)
         return
     if verb in {"hapus", "remove", "delete"} and len(args) == 2 and args[1].isdigit():
@@ -186,7 +185,13 @@ async def _manage_staff(
         log.info("staff member %s by an admin", "removed" if removed else "not found")
         await _reply(context, admin_id, texts.render(key, language, user_id=args[1]))
         return
-    await _reply(context, admin_id, texts.render("staff_usage", language))
+    await _reply(
+        context,
+        admin_id,
+        texts.render(
+            "staff_usage", language, agencies="|".join(svc.jurisdiction.rules.staff_agencies())
+        ),
+    )
 
 
 async def add_staff(
@@ -195,10 +200,15 @@ async def add_staff(
     """Add or change a staff member; whether it worked and the answer to show (also used by
     the command line)."""
     texts = catalogue()
-    if agency not in AGENCIES:
-        return False, texts.render("staff_usage", language)
-    if scope and svc.jurisdiction.places.find(scope) is None:
-        return False, texts.render("staff_bad_scope", language, scope=scope)
+    if agency not in svc.jurisdiction.rules.staff_agencies():
+        return False, texts.render(
+            "staff_usage", language, agencies="|".join(svc.jurisdiction.rules.staff_agencies())
+        )
+    if scope:
+        region = svc.jurisdiction.places.resolve(scope)
+        if region is None:
+            return False, texts.render("staff_bad_scope", language, scope=scope)
+        scope = region.code
     added = await staff_store.upsert(svc.db, user_id, agency, scope, admin_id, svc.now())
     log.info(
         "staff member %s: %s, scope %s",
@@ -231,7 +241,7 @@ def parse_filters(args: list[str], svc: Services) -> tuple[Filters, int] | str:
             except ValueError:
                 return word
         elif (field == "status" and value not in STATUSES) or (
-            field == "agency" and value not in AGENCIES
+            field == "agency" and value not in svc.jurisdiction.rules.bodies
         ):
             return word
         else:
@@ -473,6 +483,8 @@ async def _case_for(svc: Services, member: StaffMember, case_id: int) -> Any:
         official=official,
         province_code=case.province_code,
         regency_code=case.regency_code,
+        status=case.status,
+        admin=member.admin,
     ):
         log.info("case action refused: out of scope")
         return None
@@ -584,7 +596,9 @@ async def change_status(
                 action="status", old=old_status, new=new, note=note, public=public,
             )  # fmt: skip
             if public:
-                reporter_language: Language = "en" if current.language == "en" else "id"
+                # the language the reporter reads now (/bahasa), else the one they filed in
+                chosen = await chats.get_language(svc.db, current.reporter_chat_id)
+                reporter_language: Language = chosen or ("en" if current.language == "en" else "id")
                 text, buttons = status_notification(case.ticket, new, note, reporter_language)
                 payload = {"type": "message", "text": text, "buttons": buttons}
                 await outbox.enqueue(svc.db, current.reporter_chat_id, "notification", payload, now)
@@ -612,17 +626,12 @@ async def _forward(
     agency: str,
     language: Language,
 ) -> None:
-    if agency not in {"bawaslu", "ombudsman"} or agency in case.bodies:
+    if agency not in svc.jurisdiction.rules.staff_agencies() or agency in case.bodies:
         return
     places = svc.jurisdiction.places
     province = places.get(case.province_code)
     regency = places.find(case.regency_code)
-    offices = svc.jurisdiction.offices
-    office = (
-        offices.bawaslu_office(province, regency)
-        if agency == "bawaslu"
-        else offices.ombudsman_office(province, regency)
-    )
+    office = svc.jurisdiction.offices.office_name(agency, province, regency)
     async with transaction(svc.db):
         await casequeries.add_body(svc.db, case.id, agency, office, svc.now())
         await casequeries.add_event(
@@ -657,7 +666,7 @@ async def on_staff_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     session = await _session(svc, user.id)
     if session is None:
         return
-    member = await staff_store.get(svc.db, user.id)
+    member = await svc.staff_member(user.id)
     if member is None:
         return
     language = await staff_language(svc, member)

@@ -15,6 +15,7 @@ from conversations.bilingual import Bilingual
 from conversations.jurisdiction.errors import DataFileError
 from conversations.places import normalize
 from conversations.status import STATUSES
+from conversations.workdays import WorkCalendar, indonesian_calendar
 
 FINAL_STATUSES = {"selesai", "ditolak"}
 
@@ -72,17 +73,6 @@ class Casework(BaseModel):
         return next((t for t in self.targets if t.status == status), None)
 
 
-def add_working_days(start: dt.date, days: int) -> dt.date:
-    """The date `days` working days (Monday to Friday) after `start`."""
-    current = start
-    remaining = days
-    while remaining > 0:
-        current += dt.timedelta(days=1)
-        if current.weekday() < 5:
-            remaining -= 1
-    return current
-
-
 @dataclass(frozen=True)
 class Clock:
     """Where a case stands against its service target."""
@@ -94,9 +84,16 @@ class Clock:
 
 
 def case_clock(
-    casework: Casework, status: str, since: dt.date, created: dt.date, today: dt.date
+    casework: Casework,
+    status: str,
+    since: dt.date,
+    created: dt.date,
+    today: dt.date,
+    calendar: WorkCalendar | None = None,
 ) -> Clock:
-    """The case's age and its service target in the current status."""
+    """The case's age and its service target in the current status, counted in working days
+    (Indonesian holidays and collective leave skipped, unless another calendar is given)."""
+    add_working_days = (calendar or indonesian_calendar()).add_working_days
     age = (today - created).days
     target = casework.target_for(status)
     if target is None or status in FINAL_STATUSES:

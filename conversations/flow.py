@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from conversations.draft import Draft
 from conversations.jurisdiction.models import Decision
 from conversations.jurisdiction.render import render_decision
+from conversations.jurisdiction.routing import Routing
 from conversations.menu import action_of, menu_buttons, other_language
 from conversations.messages import Language, Safe
 from conversations.questions import (
@@ -29,7 +30,7 @@ from conversations.questions import (
 )
 from conversations.replies import Button, Reply
 from conversations.session import Command, Event, Press, Text, Unsupported
-from conversations.tickets import parse_ticket
+from conversations.tickets import looks_like_ticket, parse_ticket
 
 
 @dataclass(frozen=True)
@@ -137,6 +138,10 @@ def handle(
     if isinstance(event, Press):
         return _press(draft, event, ctx, new_draft_id)
     language = ctx.language
+    if draft is None and isinstance(event, Text) and looks_like_ticket(event.text, ticket_prefix):
+        # typed after "Cek status" (or pasted from the filing message) without /status
+        typed = event.text
+        return _menu_action("status", typed, None, ctx, new_draft_id, first_name, ticket_prefix)
     if draft is None:
         key = (
             "hint_edited"
@@ -374,6 +379,7 @@ def _edit(draft: Draft, section: str, ctx: Context) -> Outcome:
     )
 
 
-def filed_reply(decision: Decision, ticket: str, language: Language) -> Reply:
-    """The last message of a report: ticket, handling offices, reasons, deadlines, next steps."""
-    return Reply(html=render_decision(decision, ticket, language), buttons=menu_buttons())
+def filed_reply(decision: Decision, routing: Routing, ticket: str, language: Language) -> Reply:
+    """The last message of a report: ticket, handling offices and how the report reaches them,
+    reasons, deadlines, next steps."""
+    return Reply(html=render_decision(decision, ticket, language, routing), buttons=menu_buttons())

@@ -155,6 +155,17 @@ class Places:
         """Every region."""
         return list(self._by_code.values())
 
+    def resolve(self, text: str) -> Region | None:
+        """A code, or a name that exactly names one province or one regency or city (no typo
+        guessing: for settings such as a staff member's area)."""
+        found = self.find(text.strip())
+        if found is not None:
+            return found
+        for match in (self.match_province(text), self.match_regency(text)):
+            if match.region is not None and match.exact:
+                return match.region
+        return None
+
     def match_province(self, text: str) -> PlaceMatch:
         """Match a typed province name."""
         return self._match(text, "province", None)

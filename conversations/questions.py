@@ -372,8 +372,12 @@ def _located(draft: Draft, event: Location, ctx: Context) -> Answer:
 
 
 def _regency_prompt(draft: Draft, ctx: Context) -> Reply:
-    province = ctx.jurisdiction.places.get(draft.province_code or "")
-    body = text_of("q_regency", ctx.language, province=province.name)
+    places = ctx.jurisdiction.places
+    province = places.get(draft.province_code or "")
+    regencies = places.regencies_of(province.code)
+    # the example is a place of the chosen province: its first city, else its first regency
+    example = next((r for r in regencies if r.level == "city"), regencies[0]).name
+    body = text_of("q_regency", ctx.language, province=province.name, example=example)
     unknown = Button(f"rg:{UNKNOWN}", "btn_unknown")
     if draft.choices:
         hint_text, rows = _place_choices("rg", draft, ctx)

@@ -12,6 +12,7 @@ from conversations.bilingual import long_date
 from conversations.caserecord import CaseRow
 from conversations.casework import Casework, Clock, case_clock, similarity
 from conversations.jurisdiction.engine import Jurisdiction
+from conversations.jurisdiction.routing import REFERRED
 from conversations.messages import Language, Safe, catalogue
 from conversations.messages import escape as esc
 from conversations.status import status_label
@@ -156,10 +157,13 @@ def digest_messages(
     return messages
 
 
-def reporter_text(case: CaseRow, language: Language) -> str:
-    """Who reported, as far as the identity mode allows staff to see."""
+def reporter_text(case: CaseRow, language: Language, handling: bool = True) -> str:
+    """Who reported, as far as the identity mode allows staff to see; only staff of a body
+    handling the case (`handling`) see a confidential reporter's name and phone."""
     if case.identity == "anonymous":
         return catalogue().raw("case_reporter_anonymous", language)
+    if not handling and case.identity == "confidential":
+        return catalogue().raw("case_reporter_hidden", language)
     parts = [p for p in (case.reporter_name, case.reporter_phone) if p]
     return esc(", ".join(parts)) if parts else catalogue().raw("case_reporter_hidden", language)
 
@@ -208,7 +212,8 @@ def case_detail(
     related = (
         t("case_related", language, tickets=", ".join(related_tickets)) if related_tickets else ""
     )
-    offices = "; ".join(case_offices(case)) or catalogue().raw("none_office", language)
+    offices = "; ".join(case_offices(case, jurisdiction))
+    offices = offices or catalogue().raw("none_office", language)
     text = t(
         "case_detail",
         language,
@@ -225,7 +230,7 @@ def case_detail(
         learned=learned,
         service=service,
         evidence=case.evidence_count,
-        reporter=Safe(reporter_text(case, language)),
+        reporter=Safe(reporter_text(case, language, handling=agency in case.bodies)),
         deadlines="; ".join(deadlines) or "—",
         description=case.description[:2500],
         related=Safe(related),
@@ -236,9 +241,10 @@ def case_detail(
             catalogue().raw("btn_status_to", language).format(status=status_label(new, language))
         )
         buttons.append([{"text": label, "data": f"sx:{case.id}:{new}"}])
-    for other in ("bawaslu", "ombudsman"):
-        if other not in case_agencies(case) and other != agency:
-            label = catalogue().raw("btn_forward_to", language).format(agency=other.capitalize())
+    for other in rules.staff_agencies():
+        if other not in case.bodies and other != agency:
+            name = rules.bodies[other].name.get(language)
+            label = catalogue().raw("btn_forward_to", language).format(agency=name)
             buttons.append([{"text": label, "data": f"fw:{case.id}:{other}"}])
     buttons.append(
         [{"text": catalogue().raw("btn_add_internal_note", language), "data": f"in:{case.id}"}]
@@ -246,14 +252,14 @@ def case_detail(
     return text, buttons
 
 
-def case_offices(case: CaseRow) -> list[str]:
-    """The offices handling the case."""
-    return list(case.bodies.values())
+def case_agencies(case: CaseRow, jurisdiction: Jurisdiction) -> list[str]:
+    """The agencies handling the case, in the order bodies are shown."""
+    return sorted(case.bodies, key=jurisdiction.rank)
 
 
-def case_agencies(case: CaseRow) -> list[str]:
-    """The agencies handling the case."""
-    return list(case.bodies)
+def case_offices(case: CaseRow, jurisdiction: Jurisdiction) -> list[str]:
+    """The offices handling the case, in the order bodies are shown."""
+    return [case.bodies[agency] for agency in case_agencies(case, jurisdiction)]
 
 
 def related_tickets(
@@ -276,8 +282,15 @@ def sees(
     official: bool,
     province_code: str,
     regency_code: str | None,
+    status: str = "",
+    admin: bool = False,
 ) -> bool:
-    """Whether a staff member of `agency` with `scope` may see a case (as storage's SQL does)."""
+    """Whether a staff member of `agency` with `scope` may see a case (as storage's SQL does);
+    administrators also see every case no body received."""
+    if admin and status == REFERRED:
+        return True
+    if not agency:
+        return False
     agency_ok = official if agency == "inspektorat" else agency in bodies
     return agency_ok and scope in {"", province_code, regency_code or ""}
 
@@ -362,8 +375,8 @@ def csv_row(case: CaseRow, jurisdiction: Jurisdiction) -> list[Any]:
         places.get(case.province_code).name,
         case.regency_code or "",
         regency.name if regency else "",
-        ";".join(case_agencies(case)),
-        ";".join(case_offices(case)),
+        ";".join(case_agencies(case, jurisdiction)),
+        ";".join(case_offices(case, jurisdiction)),
         case.status,
         case.status_changed_at.isoformat(timespec="seconds"),
         case.evidence_count,

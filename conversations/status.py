@@ -6,10 +6,21 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from conversations.bilingual import long_date
+from conversations.jurisdiction.models import Office
+from conversations.jurisdiction.render import channel_lines
+from conversations.jurisdiction.routing import REFERRED
 from conversations.messages import Language, Safe, catalogue, escape
 from conversations.replies import Button, Reply
 
-STATUSES = ("diterima", "diverifikasi", "diteruskan", "ditindaklanjuti", "selesai", "ditolak")
+STATUSES = (
+    REFERRED,
+    "diterima",
+    "diverifikasi",
+    "diteruskan",
+    "ditindaklanjuti",
+    "selesai",
+    "ditolak",
+)
 
 
 @dataclass(frozen=True)
@@ -19,7 +30,7 @@ class StatusView:
     ticket: str
     status: str
     since: dt.date
-    offices: list[str] = field(default_factory=list)
+    offices: list[Office] = field(default_factory=list)
     notes: list[tuple[dt.date, str]] = field(default_factory=list)
 
 
@@ -37,7 +48,10 @@ def status_reply(view: StatusView, language: Language) -> Reply:
         notes = "\n".join(lines)
     else:
         notes = texts.render("status_no_notes", language)
-    offices = "; ".join(view.offices) or texts.raw("none_office", language)
+    offices = "; ".join(o.name for o in view.offices) or texts.raw("none_office", language)
+    if view.status == REFERRED:
+        direct = tuple(office for office in view.offices if office.channel is not None)
+        notes = "\n".join([*channel_lines("decision_direct", direct, language)[1:], "", notes])
     text = texts.render(
         "status_result",
         language,

@@ -55,3 +55,14 @@ def parse_ticket(typed: str, prefix: str) -> ParsedTicket:
     if check_character(body) != check:
         return ParsedTicket("typo")
     return ParsedTicket("ok", f"{prefix}-{cleaned[0:4]}-{cleaned[4:8]}-{cleaned[8:12]}")
+
+
+def looks_like_ticket(typed: str, prefix: str) -> bool:
+    """Whether a message on its own is meant as a ticket: it starts with the prefix, or it is
+    the 12 characters of one (with a digit, so that a plain word is not taken for one)."""
+    compact = "".join(c for c in typed.upper() if c not in " -")
+    if not compact.isalnum():
+        return False
+    if compact.startswith(prefix) and len(compact) > len(prefix) + 4:
+        return True
+    return len(compact) == RANDOM_LENGTH + 1 and any(c.isdigit() for c in compact)

@@ -9,6 +9,7 @@ import aiosqlite
 
 from conversations.caserecord import CaseRow
 from conversations.jurisdiction.models import Decision
+from conversations.jurisdiction.routing import REFERRED
 from storage.crypto import DataCipher
 from storage.database import execute, fetch_all, fetch_one, now_iso
 from storage.staff import StaffMember, scope_clause
@@ -264,6 +265,12 @@ async def status_counts(
             params,
         )
     }
+
+
+async def count_referred(conn: aiosqlite.Connection) -> int:
+    """Cases no handling body received through the bot ('dirujuk'), everywhere."""
+    row = await fetch_one(conn, "SELECT COUNT(*) FROM cases WHERE status = ?", (REFERRED,))
+    return int(row[0]) if row else 0
 
 
 async def waiting_longest(

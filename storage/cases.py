@@ -12,6 +12,7 @@ import aiosqlite
 
 from conversations.draft import Draft
 from conversations.jurisdiction.models import Decision
+from conversations.jurisdiction.routing import Routing, route
 from conversations.messages import Language
 from storage.crypto import DataCipher
 from storage.database import execute, execute_many, fetch_all, fetch_one, now_iso, transaction
@@ -19,22 +20,31 @@ from storage.database import execute, execute_many, fetch_all, fetch_one, now_is
 
 @dataclass(frozen=True)
 class FiledCase:
-    """A filed case; `created` is False when the draft had been filed before."""
+    """A filed case and how it was routed; `created` is False when the draft had been filed
+    before."""
 
     case_id: int
     ticket: str
     decision: Decision
+    routing: Routing
     created: bool
 
 
 async def find_by_draft(conn: aiosqlite.Connection, draft_id: str) -> FiledCase | None:
     """The case filed from this draft, if any."""
     row = await fetch_one(
-        conn, "SELECT id, ticket, decision FROM cases WHERE draft_id = ?", (draft_id,)
+        conn,
+        "SELECT c.id, c.ticket, c.decision,"
+        " (SELECT json_group_array(b.agency) FROM case_bodies b"
+        "  WHERE b.case_id = c.id AND b.reached = 1)"
+        " FROM cases c WHERE c.draft_id = ?",
+        (draft_id,),
     )
     if row is None:
         return None
-    return FiledCase(int(row[0]), str(row[1]), Decision.model_validate_json(row[2]), False)
+    decision = Decision.model_validate_json(row[2])
+    reached = {str(agency) for agency in json.loads(row[3])}
+    return FiledCase(int(row[0]), str(row[1]), decision, route(decision, reached), False)
 
 
 async def file_case(
@@ -44,12 +54,16 @@ async def file_case(
     chat_id: int,
     language: Language,
     decision: Decision,
+    covered: Callable[[], Awaitable[set[str]]],
     cipher: DataCipher,
     now: dt.datetime,
     new_ticket: Callable[[], str],
     on_filed: Callable[[int], Awaitable[None]] | None = None,
 ) -> FiledCase:
     """Turn the draft into a case in one transaction: case, bodies, evidence, event, no draft.
+
+    `covered()` names the agencies whose staff cover the place (read inside the transaction):
+    the bodies it names are reached through the bot, the case is 'dirujuk' when none is.
 
     Filing the same draft again returns the first case: a double tap or a retry files once.
     `on_filed(case_id)` runs inside the transaction, for writes that belong with the filing.
@@ -66,6 +80,7 @@ async def file_case(
                 (chat_id, draft.draft_id),
             )
             return existing
+        routing = route(decision, await covered())
         identified = draft.identity != "anonymous"
         values = (
             draft.draft_id, chat_id, language, draft.category, draft.description, draft.person,
@@ -75,7 +90,7 @@ async def file_case(
             draft.service_name, draft.complained, draft.identity,
             cipher.encrypt_optional(draft.reporter_name if identified else None),
             cipher.encrypt_optional(draft.reporter_phone if identified else None),
-            decision.model_dump_json(), stamp, stamp, stamp,
+            decision.model_dump_json(), routing.status, stamp, stamp, stamp,
         )  # fmt: skip
         for _ in range(8):
             ticket = new_ticket()
@@ -86,8 +101,8 @@ async def file_case(
                     " description, person_kind, person_name, province_code, regency_code,"
                     " place_detail, latitude, longitude, event_date, learned_date, public_service,"
                     " service_name, complained, identity_mode, reporter_name_enc,"
-                    " reporter_phone_enc, decision, status_changed_at, created_at, updated_at)"
-                    f" VALUES ({', '.join('?' * 25)})",
+                    " reporter_phone_enc, decision, status, status_changed_at, created_at,"
+                    f" updated_at) VALUES ({', '.join('?' * 26)})",
                     (ticket, *values),
                 )
                 break
@@ -99,8 +114,12 @@ async def file_case(
         case_id = int(cursor.lastrowid or 0)
         await execute_many(
             conn,
-            "INSERT INTO case_bodies (case_id, agency, office, added_at) VALUES (?, ?, ?, ?)",
-            [(case_id, office.agency, office.name, stamp) for office in decision.offices],
+            "INSERT INTO case_bodies (case_id, agency, office, added_at, reached)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [
+                (case_id, office.agency, office.name, stamp, int(office in routing.reached))
+                for office in decision.offices
+            ],
         )
         await execute(
             conn,
@@ -118,15 +137,15 @@ async def file_case(
         await execute(
             conn,
             "INSERT INTO case_events (case_id, at, actor_kind, action, new_value, public)"
-            " VALUES (?, ?, 'reporter', 'filed', 'diterima', 0)",
-            (case_id, stamp),
+            " VALUES (?, ?, 'reporter', 'filed', ?, 0)",
+            (case_id, stamp, routing.status),
         )
         await execute(
             conn, "DELETE FROM drafts WHERE chat_id = ? AND draft_id = ?", (chat_id, draft.draft_id)
         )
         if on_filed is not None:
             await on_filed(case_id)  # e.g. urgent alerts, queued in this same transaction
-    return FiledCase(case_id, ticket, decision, True)
+    return FiledCase(case_id, ticket, decision, routing, True)
 
 
 @dataclass(frozen=True)
@@ -136,7 +155,7 @@ class CaseStatus:
     ticket: str
     status: str
     status_changed_at: dt.datetime
-    offices: list[str]
+    offices: list[tuple[str, str]]  # (agency, office)
     public_notes: list[tuple[dt.datetime, str]]
 
 
@@ -145,8 +164,8 @@ async def status_of(conn: aiosqlite.Connection, ticket: str) -> CaseStatus | Non
     row = await fetch_one(
         conn,
         "SELECT c.status, c.status_changed_at,"
-        " (SELECT json_group_array(office) FROM"
-        "   (SELECT office FROM case_bodies WHERE case_id = c.id ORDER BY agency)),"
+        " (SELECT json_group_array(json_array(agency, office)) FROM"
+        "   (SELECT agency, office FROM case_bodies WHERE case_id = c.id ORDER BY agency)),"
         " (SELECT json_group_array(json_array(at, note)) FROM"
         "   (SELECT at, note FROM case_events"
         "    WHERE case_id = c.id AND public = 1 AND note IS NOT NULL ORDER BY id))"
@@ -155,7 +174,7 @@ async def status_of(conn: aiosqlite.Connection, ticket: str) -> CaseStatus | Non
     )
     if row is None:
         return None
-    offices = [str(office) for office in json.loads(row[2])]
+    offices = [(str(agency), str(office)) for agency, office in json.loads(row[2])]
     notes = [(dt.datetime.fromisoformat(at), str(note)) for at, note in json.loads(row[3])]
     return CaseStatus(ticket, str(row[0]), dt.datetime.fromisoformat(row[1]), offices, notes)
 

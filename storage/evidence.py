@@ -25,6 +25,7 @@ class StoredEvidence:
     stored_path: str | None
     url: str | None
     metadata_removed: bool
+    received_at: dt.datetime | None = None  # when the bot received it (set when read back)
 
 
 async def add(
@@ -50,16 +51,34 @@ async def of_case(conn: aiosqlite.Connection, case_id: int) -> list[StoredEviden
     rows = await fetch_all(
         conn,
         "SELECT kind, telegram_file_id, file_unique_id, file_name, mime_type, size_bytes,"
-        " sha256_received, sha256_stored, stored_path, url, metadata_removed"
+        " sha256_received, sha256_stored, stored_path, url, metadata_removed, created_at"
         " FROM evidence WHERE case_id = ? ORDER BY id",
         (case_id,),
     )
     return [
         StoredEvidence(
-            str(r[0]), r[1], r[2], r[3], r[4], int(r[5] or 0), r[6], r[7], r[8], r[9], bool(r[10])
+            str(r[0]),
+            r[1],
+            r[2],
+            r[3],
+            r[4],
+            int(r[5] or 0),
+            r[6],
+            r[7],
+            r[8],
+            r[9],
+            bool(r[10]),
+            _moment(r[11]),
         )
         for r in rows
     ]
+
+
+def _moment(stamp: str | None) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(stamp) if stamp else None
+    except ValueError:
+        return None
 
 
 async def drop_for_draft(conn: aiosqlite.Connection, draft_id: str) -> list[str]:

@@ -9,10 +9,14 @@ from pathlib import Path
 
 import aiosqlite
 
+from conversations.jurisdiction.routing import REFERRED
 from storage.database import execute, fetch_all, now_iso, transaction
 
-OPEN_FOR_DELETION = ("diterima", "diverifikasi", "diteruskan")  # not yet being acted on
-CLOSED = ("selesai", "ditolak")
+# A reporter may delete a report no staff member has started on; once staff verify it, it stays.
+OPEN_FOR_DELETION = (REFERRED, "diterima")
+# Identity and files go after the retention period once a case is closed, or when it was
+# referred elsewhere and no staff member here ever took it over.
+PURGEABLE = ("selesai", "ditolak", REFERRED)
 
 
 async def backup(conn: aiosqlite.Connection, target: Path) -> None:
@@ -39,7 +43,8 @@ class Purge:
 async def purge_closed(
     conn: aiosqlite.Connection, older_than: dt.datetime, now: dt.datetime, *, dry_run: bool
 ) -> Purge:
-    """Remove the reporter's identity and the evidence files of cases closed before the moment.
+    """Remove the reporter's identity and the evidence files of cases closed (or referred and
+    never taken over) before the moment.
 
     The case itself (what happened, where, the decision, its history and the files' hashes)
     stays for statistics and accountability.
@@ -48,9 +53,9 @@ async def purge_closed(
         int(r[0])
         for r in await fetch_all(
             conn,
-            "SELECT id FROM cases WHERE status IN ('selesai', 'ditolak') AND status_changed_at < ?"
+            "SELECT id FROM cases WHERE status IN (?, ?, ?) AND status_changed_at < ?"
             " AND anonymised_at IS NULL",
-            (now_iso(older_than),),
+            (*PURGEABLE, now_iso(older_than)),
         )
     ]
     files: list[str] = []
@@ -109,7 +114,7 @@ async def delete_reporter_data(
             (int(r[0]), str(r[1]))
             for r in await fetch_all(
                 conn,
-                "SELECT id, ticket FROM cases WHERE reporter_chat_id = ? AND status IN (?, ?, ?)",
+                "SELECT id, ticket FROM cases WHERE reporter_chat_id = ? AND status IN (?, ?)",
                 (chat_id, *OPEN_FOR_DELETION),
             )
         ]

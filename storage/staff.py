@@ -7,9 +7,8 @@ from dataclasses import dataclass
 
 import aiosqlite
 
+from conversations.jurisdiction.routing import REFERRED
 from storage.database import execute, fetch_all, fetch_one, now_iso
-
-AGENCIES = ("ombudsman", "bawaslu", "inspektorat")
 
 
 @dataclass(frozen=True)
@@ -17,10 +16,11 @@ class StaffMember:
     """A complaint handler: an agency and a scope ('' national, a province or regency code)."""
 
     user_id: int
-    agency: str
+    agency: str  # '' for an administrator who is not a staff member of any agency
     scope: str
     language: str
     blocked: bool = False
+    admin: bool = False  # administrators also see every case no body received ('dirujuk')
 
 
 def _member(row: aiosqlite.Row) -> StaffMember:
@@ -58,9 +58,8 @@ async def upsert(
     now: dt.datetime,
     language: str = "id",
 ) -> bool:
-    """Add a staff member or change their agency and scope; True when newly added."""
-    if agency not in AGENCIES:
-        raise ValueError(f"unknown agency {agency!r}")
+    """Add a staff member or change their agency and scope; True when newly added (the caller
+    checks the agency against the rules file's staff bodies)."""
     existing = await get(conn, user_id)
     stamp = now_iso(now)
     await execute(
@@ -90,15 +89,39 @@ async def mark_blocked(conn: aiosqlite.Connection, user_id: int, now: dt.datetim
     )
 
 
+async def agencies_covering(
+    conn: aiosqlite.Connection, province_code: str, regency_code: str | None
+) -> set[str]:
+    """Agencies with at least one staff member (not blocked) whose scope covers the place."""
+    rows = await fetch_all(
+        conn,
+        "SELECT DISTINCT agency FROM staff WHERE blocked_at IS NULL AND scope_code IN ('', ?, ?)",
+        (province_code, regency_code or province_code),
+    )
+    return {str(row[0]) for row in rows}
+
+
 def scope_clause(
     member: StaffMember, official_kinds: list[str], alias: str = "c"
 ) -> tuple[str, list[object]]:
     """SQL condition (and its parameters) for the cases this member may see.
 
     A member sees a case when their agency handles it (inspectorates: when the reported person
-    is an official) and the place is within their scope.
+    is an official) and the place is within their scope; administrators also see every case
+    no body received (status 'dirujuk').
     """
+    sql, params = _agency_scope(member, official_kinds, alias)
+    if member.admin:
+        return f"(({sql}) OR {alias}.status = '{REFERRED}')", params
+    return sql, params
+
+
+def _agency_scope(
+    member: StaffMember, official_kinds: list[str], alias: str
+) -> tuple[str, list[object]]:
     params: list[object] = []
+    if not member.agency:
+        return "0", params
     if member.agency == "inspektorat":
         marks = ", ".join("?" for _ in official_kinds) or "''"
         agency_sql = f"{alias}.person_kind IN ({marks})"

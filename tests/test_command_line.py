@@ -212,5 +212,11 @@ def test_an_added_election_window_changes_the_decision(tmp_path: Path) -> None:
     )
     _, without, _ = run_cli(tmp_path, *args)
     _, with_window, _ = run_cli(tmp_path, *args, ELECTIONS_FILE=str(extra))
-    assert "Lembaga berwenang: tidak ada" in without
-    assert "Lembaga berwenang: Bawaslu Provinsi Banten" in with_window
+    assert "Lembaga berwenang: Badan Kepegawaian Negara (BKN)\n" in without
+    assert "Bawaslu tidak dapat menanganinya" in without
+    assert (
+        "Lembaga berwenang: Bawaslu Provinsi Banten; Badan Kepegawaian Negara (BKN)" in with_window
+    )
+    for text in (without, with_window):
+        assert "Pratinjau keputusan" in text and "sudah tercatat" not in text
+        assert "Nomor tiket" not in text

@@ -136,6 +136,7 @@ def test_a_full_report_in_pure_calls() -> None:
     assert [o.name for o in decision.offices] == [
         "Bawaslu Kabupaten Malang",
         "Ombudsman RI Perwakilan Jawa Timur",
+        "Inspektorat Kabupaten Malang",
     ]
 
 

@@ -63,13 +63,16 @@ def test_scenario(row: dict[str, Any]) -> None:
     else:
         assert (decision.warnings == []) == (decision.dropped == [])
     if "expect_referral" in row:
-        assert any(row["expect_referral"] in r.id for r in decision.referrals), decision.referrals
+        sent_to = [r.id for r in decision.referrals] + [o.name for o in decision.offices]
+        assert any(row["expect_referral"] in text for text in sent_to), sent_to
     if "expect_reason" in row:
         assert any(row["expect_reason"] in r.id for r in decision.reasons)
     if "expect_no_step" in row:
         assert not any(row["expect_no_step"] in s.id for s in decision.next_steps)
     for agency, day in row.get("expect_deadline", {}).items():
         assert [d.date for d in decision.deadlines if d.agency == agency] == [day]
+    for agency, day in row.get("expect_latest", {}).items():
+        assert [d.latest for d in decision.deadlines if d.agency == agency] == [day]
     if "urgent" in row:
         assert decision.urgent is row["urgent"]
     assert decision.offices or decision.referrals
@@ -81,9 +84,10 @@ def test_rendered_decision_has_the_fixed_line_openings() -> None:
     text_id = render_decision(decision, "LN-ABCD-EFGH-JKM", "id")
     text_en = render_decision(decision, "LN-ABCD-EFGH-JKM", "en")
     assert "\nNomor tiket: <code>LN-ABCD-EFGH-JKM</code>\n" in text_id
-    assert "\nLembaga berwenang: Bawaslu Kota Serang; Ombudsman RI Perwakilan Banten\n" in text_id
+    offices = "Bawaslu Kota Serang; Ombudsman RI Perwakilan Banten; Badan Kepegawaian Negara (BKN)"
+    assert f"\nLembaga berwenang: {offices}\n" in text_id
     assert "\nTicket number: <code>LN-ABCD-EFGH-JKM</code>\n" in text_en
-    assert "\nHandled by: Bawaslu Kota Serang; Ombudsman RI Perwakilan Banten\n" in text_en
+    assert f"\nHandled by: {offices}\n" in text_en
     assert "17 Februari 2024" in text_id and "17 February 2024" in text_en
 
 
@@ -156,9 +160,13 @@ def test_rendering_fits_and_is_complete(facts: ReportFacts, language: str) -> No
             'category = ["political_expresion", "campaign_role"]',
             "rules 'R1': unknown category 'political_expresion'",
         ),
-        ('bodies = ["bawaslu"]\nreason', 'bodies = ["kpu"]\nreason', "rules[0] (R1).bodies"),
         (
-            'referrals = ["asn_ppk", "asn_bkn"]',
+            'bodies = ["bawaslu"]\nreason',
+            'bodies = ["kpu"]\nreason',
+            "rules 'R1': unknown body 'kpu'",
+        ),
+        (
+            'referrals = ["asn_ppk"]',
             'referrals = ["asn_ppk", "nowhere"]',
             "person_kinds 'asn': unknown referral 'nowhere'",
         ),
@@ -188,7 +196,7 @@ def test_engine_is_generic_over_the_rules_file() -> None:
         'hint = { id = "Bagi uang", en = "Money" }\nurgent = true\n\n[[categories]]\nid = "other"',
     ).replace(
         '[[rules]]\nid = "R13"',
-        '[[rules]]\nid = "R14"\n'
+        '[[rules]]\nid = "R99"\n'
         'when = { person = ["official"], category = ["vote_buying_by_asn"] }\n'
         'bodies = ["bawaslu", "ombudsman"]\nreason = { id = "Politik uang", en = "Vote buying" }\n'
         'basis = "UU 7/2017 Pasal 523"\n\n[[rules]]\nid = "R13"',
@@ -204,8 +212,8 @@ def test_engine_is_generic_over_the_rules_file() -> None:
             report_date=dt.date(2024, 2, 2),
         )
     )
-    assert decision.bodies == ["bawaslu", "ombudsman"]
-    assert decision.urgent and "R14" in decision.rules_applied
+    assert decision.bodies == ["bawaslu", "ombudsman", "bkn"]
+    assert decision.urgent and "R99" in decision.rules_applied
 
 
 def test_elections_file_errors_and_override() -> None:
@@ -227,9 +235,9 @@ def test_elections_file_errors_and_override() -> None:
         "event_date": dt.date(2025, 4, 10),
         "report_date": dt.date(2025, 4, 12),
     }
-    assert engine.decide(ReportFacts(**base, regency_code="36.04")).bodies == ["bawaslu"]  # type: ignore[arg-type]
+    assert engine.decide(ReportFacts(**base, regency_code="36.04")).bodies == ["bawaslu", "bkn"]  # type: ignore[arg-type]
     elsewhere = engine.decide(ReportFacts(**base, regency_code="36.73"))  # type: ignore[arg-type]
-    assert elsewhere.bodies == [] and elsewhere.dropped == ["bawaslu"]
+    assert elsewhere.bodies == ["bkn"] and elsewhere.dropped == ["bawaslu"]
 
 
 def test_facts_are_checked() -> None:

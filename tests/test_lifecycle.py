@@ -51,7 +51,7 @@ async def test_backup_while_running_and_restore(
     restored = settings.model_copy(update={"database_path": backup})
     async with running(make_app(restored, fake, clock), restored):
         status = await say(user, f"/status {ticket}", "Status laporan")
-        assert "Diterima" in str(status["text"])
+        assert "Dirujuk" in str(status["text"])
 
 
 async def test_retention_anonymises_old_closed_cases(
@@ -81,6 +81,8 @@ async def test_retention_anonymises_old_closed_cases(
         name="Ketut Terbuka",
     )
     await svc.db.execute("UPDATE cases SET status = 'selesai' WHERE ticket = ?", (closed,))
+    # taken over by staff and still being handled: kept whole, however old
+    await svc.db.execute("UPDATE cases SET status = 'diverifikasi' WHERE ticket = ?", (still_open,))
     await svc.db.execute(
         "INSERT INTO evidence (case_id, chat_id, kind, stored_path, created_at) SELECT id, 1, 'photo', ?, 'x' FROM cases WHERE ticket = ?",
         (str(settings.evidence_path / "old.jpg"), closed),
@@ -112,13 +114,17 @@ async def test_a_reporter_deletes_their_data(
     acted = await file_report(
         user, category="other", person="asn", province="bali", regency="denpasar"
     )
-    await svc.db.execute("UPDATE cases SET status = 'ditindaklanjuti' WHERE ticket = ?", (acted,))
+    await svc.db.execute("UPDATE cases SET status = 'diverifikasi' WHERE ticket = ?", (acted,))
     other = await file_report(
         people("id"), category="other", person="asn", province="bali", regency="denpasar"
     )
     await answer(user, "/lapor", "c")  # a draft in progress too
     confirm = await say(user, "/hapus", "Hapus data Anda?")
     assert first in str(confirm["text"]) and acted in str(confirm["text"])
+    # a report staff are verifying is not offered for deletion, and the reporter is told why
+    deletable, kept = str(confirm["text"]).split("tidak dihapus")
+    assert first in deletable and acted not in deletable and acted in kept
+    assert "agar penanganannya tidak terputus" in kept
     await tap(user, "↩️ Tidak", "Dibatalkan")
     await say(user, "/hapus", "Hapus data Anda?")
     await tap(user, "🗑 Ya, hapus data saya", "Data Anda sudah dihapus (1 laporan)")

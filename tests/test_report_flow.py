@@ -73,8 +73,12 @@ async def test_dukcapil_refusal_in_serang_in_indonesian(
     assert "Lembaga berwenang: Bawaslu Kota Serang; Ombudsman RI Perwakilan Banten" in text
     assert "17 Februari 2024" in text  # Bawaslu's 7 days
     assert "mengadu dulu" in text  # Ombudsman wants a complaint to the agency first
+    # No staff member of any body covers Banten here: nothing reaches anyone through the bot,
+    # so the reporter is told where to go, and the case is "referred", not "received".
+    assert "Status: Dirujuk" in text and "Laporkan sendiri ke" in text
+    assert "telepon 137" in text and "bkn.go.id" in text
     ticket = ticket_of(filed)
-    await check_status(user, ticket, "Diterima")
+    await check_status(user, ticket, "Dirujuk")
     stored = await rows(
         settings.database_path,
         "SELECT description, regency_code, public_service, identity_mode, reporter_name_enc FROM cases",
@@ -124,7 +128,7 @@ async def test_official_car_in_bekasi_in_english_with_confidential_identity(
     assert "Andi Pratama, +6281298765432" in review["text"]
     filed = await tap(user, "📨 Send report", "Ticket number:")
     assert "Handled by: Bawaslu Kota Bekasi; Ombudsman RI Perwakilan Jakarta Raya" in filed["text"]
-    await check_status(user, ticket_of(filed), "Received")
+    await check_status(user, ticket_of(filed), "Referred")
     raw = b"".join(p.read_bytes() for p in settings.database_path.parent.glob("lapor.db*"))
     for secret in (b"Andi Pratama", b"6281298765432", b"81298765432"):
         assert secret not in raw  # name and phone are encrypted at rest
@@ -211,9 +215,12 @@ async def test_outside_every_election_stage_in_indonesian(
     await tap(user, "🙈 Anonim", "Periksa")
     filed = await tap(user, "📨 Kirim laporan", "Nomor tiket:")
     text = filed["text"]
-    assert "Lembaga berwenang: tidak ada (lihat saran di bawah)" in text
-    assert "tidak ada tahapan pemilu" in text
-    assert "Pejabat Pembina Kepegawaian" in text
+    # Between elections Bawaslu cannot act, but BKN can: it is named first, then why, then
+    # what does not apply; nothing says "no body" or contradicts it.
+    assert "Lembaga berwenang: Badan Kepegawaian Negara (BKN)\n" in text
+    assert text.index("BKN mengawasi netralitas") < text.index("Bawaslu tidak dapat menanganinya")
+    assert "ranah Bawaslu" not in text and "tidak ada (lihat" not in text
+    assert "Pejabat Pembina Kepegawaian" in text and "bkn.go.id" in text
 
 
 async def test_soldier_in_jayapura_with_open_identity_and_typed_phone(
@@ -241,7 +248,7 @@ async def test_soldier_in_jayapura_with_open_identity_and_typed_phone(
     filed = await tap(user, "📨 Send report", "Ticket number:")
     assert "Handled by: Bawaslu Kota Jayapura" in filed["text"]
     assert "Military Police" in filed["text"]
-    await check_status(user, ticket_of(filed), "Received")
+    await check_status(user, ticket_of(filed), "Referred")
 
 
 async def test_evidence_photo_and_document_are_hashed_and_cleaned(

@@ -250,9 +250,10 @@ async def test_status_lookups(
     ticket = str(filed["text"]).split("Nomor tiket: ")[1].split("\n")[0]
     mine = await tap(user, "🔎 Cek status", "Laporan dari chat ini")
     assert any(ticket in label for label, _ in buttons(mine))
-    status = await tap(user, f"{ticket} · Diterima", "Status laporan")
+    status = await tap(user, f"{ticket} · Dirujuk", "Status laporan")
     assert (
-        "Lembaga berwenang: Bawaslu Kota Denpasar; Ombudsman RI Perwakilan Bali" in status["text"]
+        "Lembaga berwenang: Bawaslu Kota Denpasar; Ombudsman RI Perwakilan Bali;"
+        " Badan Kepegawaian Negara (BKN)" in status["text"]
     )
     assert "Pak Camat" not in status["text"]  # never the case's details or the reporter's identity
 

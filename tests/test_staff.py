@@ -268,7 +268,7 @@ async def test_forwarding_adds_the_other_body(
     await say(ombudsman, f"/kasus {ticket}", "tidak ditemukan")
     await say(bawaslu, f"/kasus {ticket}", "Kategori:")
     ombudsman.mark()
-    await tap(bawaslu, "↪️ Teruskan ke Ombudsman", "diteruskan ke Ombudsman RI Perwakilan Banten")
+    await tap(bawaslu, "↪️ Teruskan ke Ombudsman RI", "diteruskan ke Ombudsman RI Perwakilan Banten")
     await ombudsman.expect(ticket)
     await say(
         ombudsman,
@@ -364,7 +364,8 @@ async def test_export_matches_the_cases_in_scope(
     )
     row = by_ticket[cases["banten_both"]]
     assert row["province_name"] == "Banten" and row["regency_code"] == "36.73"
-    assert row["handling_bodies"] == "bawaslu;ombudsman" and row["status"] == "diterima"
+    # filed before any staff member covered Banten: referred, and seen once staff are added
+    assert row["handling_bodies"] == "bawaslu;ombudsman;bkn" and row["status"] == "dirujuk"
     assert row["created_at"].startswith("2024-11-20")
     detail = await say(staff, f"/kasus {secret_ticket}", "Kategori:")
     assert "Sri Rahasia, +6281355556666" in str(detail["text"])  # the handling office sees it
@@ -382,7 +383,7 @@ async def test_daily_summary_has_a_png_chart(
     assert not await queue_daily(svc, member)  # once a day
     await deliver_due(bot.bot, svc)
     summary = await staff.expect("Ringkasan harian")
-    assert "Per status:" in str(summary["text"]) and "Diterima 3" in str(summary["text"])
+    assert "Per status:" in str(summary["text"]) and "Dirujuk 3" in str(summary["text"])
     photo = await staff.expect(lambda m: "photo" in m)
     png = fake.files[photo["photo"][0]["file_id"]].data
     assert png.startswith(b"\x89PNG\r\n\x1a\n")

@@ -6,10 +6,11 @@ import datetime as dt
 
 from bot.sandbox.html_check import visible_text
 from conversations.caserecord import CaseRow
-from conversations.casework import add_working_days, shipped_casework, similarity
+from conversations.casework import case_clock, shipped_casework, similarity
 from conversations.jurisdiction.engine import default_jurisdiction
 from conversations.jurisdiction.models import Decision
 from conversations.staffviews import TELEGRAM_LIMIT, csv_row, digest_messages, sees
+from conversations.workdays import WEEKDAYS_ONLY, indonesian_calendar
 
 J = default_jurisdiction()
 
@@ -77,9 +78,24 @@ def test_csv_identity_only_for_open_reports() -> None:
 
 
 def test_working_days_and_similarity() -> None:
+    calendar = indonesian_calendar()
     friday = dt.date(2024, 11, 22)
-    assert add_working_days(friday, 1) == dt.date(2024, 11, 25)
-    assert add_working_days(friday, 2) == dt.date(2024, 11, 26)
+    assert calendar.add_working_days(friday, 1) == dt.date(2024, 11, 25)
+    assert calendar.add_working_days(friday, 2) == dt.date(2024, 11, 26)
+    # 27 November 2024 was the Pilkada voting day, a national holiday
+    assert calendar.add_working_days(friday, 3) == dt.date(2024, 11, 28)
+    assert WEEKDAYS_ONLY.add_working_days(friday, 3) == dt.date(2024, 11, 27)
+    # Idul Fitri 2024: 10-11 April, collective leave 8, 9, 12 and 15 April
+    assert calendar.add_working_days(dt.date(2024, 4, 5), 1) == dt.date(2024, 4, 16)
+    # the service clock counts the same way: 2 working days in "diterima" from 5 April 2024
+    clock = case_clock(
+        shipped_casework(),
+        "diterima",
+        dt.date(2024, 4, 5),
+        dt.date(2024, 4, 5),
+        dt.date(2024, 4, 16),
+    )
+    assert clock.due == dt.date(2024, 4, 17) and clock.state == "near"
     assert similarity("Budi Santoso, Camat Serang", "camat serang budi") == 1.0
     assert similarity("Kepala Dinas Pendidikan", "Camat Serang") == 0.0
     assert similarity(None, "x") == 0.0

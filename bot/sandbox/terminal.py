@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import re
+import datetime as dt
 import sys
 import threading
 from pathlib import Path
@@ -21,28 +21,55 @@ CITIZEN_ID = 10001
 STAFF_ID = 90001  # Ombudsman RI, national, and an administrator
 BAWASLU_ID = 90002  # Bawaslu, national
 
-HELP = """Sandbox chat. Type as you would in Telegram; a number presses that button.
+HELP = """Sandbox chat. Type as you would in Telegram; a number (1-99) presses that button.
   /as citizen | /as staff | /as bawaslu   switch who you are (staff: Ombudsman RI, admin)
   then as staff: /kasus, /digest, /ekspor, /petugas for the staff commands
   /photo PATH | /file PATH   send a picture or a file as evidence
   /location LAT LON         share a location
   /contact                  share your phone number
+  /date YYYY-MM-DD          make the bot believe today is that day (e.g. 2024-02-10, during
+                            the Pemilu 2024 stages); /date alone goes back to the real date
   /quit                     leave (Ctrl-C works too)"""
 
-_TAG = re.compile(r"<[^>]+>")
+WHO = {
+    "citizen": "a citizen",
+    "staff": "an Ombudsman RI handler (national) and administrator",
+    "bawaslu": "a Bawaslu handler (national)",
+}
 
 
-def plain(html_text: str) -> str:
-    """Telegram HTML as terminal text."""
-    return _TAG.sub("", html_text)
+class SandboxClock:
+    """The bot's clock: the real time, moved to another day with /date."""
+
+    def __init__(self) -> None:
+        self.offset = dt.timedelta()
+
+    def __call__(self) -> dt.datetime:
+        return dt.datetime.now(dt.UTC) + self.offset
+
+    def set_day(self, day: dt.date | None, zone: dt.tzinfo) -> None:
+        """Make today `day` in `zone` at the current time of day (None: the real date)."""
+        if day is None:
+            self.offset = dt.timedelta()
+            return
+        now = dt.datetime.now(zone)
+        self.offset = dt.datetime.combine(day, now.timetz()) - now
 
 
 class TerminalChat:
     """Prints what the bot says to the current user and turns typed lines into user actions."""
 
-    def __init__(self, server: FakeTelegram, out: TextIO) -> None:
+    def __init__(
+        self,
+        server: FakeTelegram,
+        out: TextIO,
+        clock: SandboxClock | None = None,
+        zone: dt.tzinfo = dt.UTC,
+    ) -> None:
         self.server = server
         self.out = out
+        self.clock = clock or SandboxClock()
+        self.zone = zone
         language = "id"
         self.users = {
             "citizen": FakeUser(server, CITIZEN_ID, "Warga", language),
@@ -69,7 +96,9 @@ class TerminalChat:
         who = "" if chat_id == self.user.chat_id else f"[to {self._name(chat_id)}] "
         if "photo" in message or "document" in message:
             text = f"[file] {text}"
-        self.out.write(f"\n{who}🤖 {plain(text)}\n")
+        # The server keeps what Telegram shows: the text after its HTML was parsed, so what a
+        # person typed appears exactly as typed.
+        self.out.write(f"\n{who}🤖 {text}\n")
         for number, (label, _) in enumerate(buttons(message), start=1):
             self.out.write(f"   [{number}] {label}\n")
         self.out.flush()
@@ -93,10 +122,12 @@ class TerminalChat:
             who = line.split(maxsplit=1)[1].strip()
             if who in self.users:
                 self.current = who
-                self.out.write(f"(you are now the {who})\n")
+                self.out.write(f"(you are now {WHO[who]})\n")
             else:
                 self.out.write("(use /as citizen, /as staff or /as bawaslu)\n")
-        elif line.isdigit():
+        elif line == "/date" or line.startswith("/date "):
+            self._set_date(line.removeprefix("/date").strip())
+        elif line.isdigit() and len(line) <= 2:  # longer numbers (a phone number) are typed text
             self._press(int(line))
         elif line.startswith(("/photo ", "/file ")):
             self._upload(line)
@@ -112,6 +143,16 @@ class TerminalChat:
             self.user.send(line)
         self.out.flush()
         return True
+
+    def _set_date(self, value: str) -> None:
+        try:
+            day = dt.date.fromisoformat(value) if value else None
+        except ValueError:
+            self.out.write("(use /date 2024-02-10, or /date alone for today)\n")
+            return
+        self.clock.set_day(day, self.zone)
+        shown = (day or dt.datetime.now(self.zone).date()).isoformat()
+        self.out.write(f"(the bot's date is now {shown})\n")
 
     def _press(self, number: int) -> None:
         for message in reversed(self.user.bot_messages()):
@@ -171,10 +212,15 @@ async def run_sandbox(
     settings = settings.model_copy(
         update={"admin_user_ids": sorted({*settings.admin_user_ids, STAFF_ID})}
     )
+    clock = SandboxClock()
     application = build_application(
-        settings, token=SANDBOX_TOKEN, base_url=server.base_url, file_url=server.file_url
+        settings,
+        token=SANDBOX_TOKEN,
+        base_url=server.base_url,
+        file_url=server.file_url,
+        clock=clock,
     )
-    chat = TerminalChat(server, out)
+    chat = TerminalChat(server, out, clock, settings.zone)
     out.write(
         f"Lapor Netral sandbox: fake Bot API on {server.base_url},"
         f" database {settings.database_path}\n"

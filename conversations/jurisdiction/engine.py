@@ -13,14 +13,14 @@ from conversations.jurisdiction.models import Agency, Deadline, Decision, Office
 from conversations.jurisdiction.offices import Offices, shipped_offices
 from conversations.jurisdiction.ruleset import (
     OFFICIAL,
+    Limit,
     PersonKind,
     Rule,
     RuleSet,
     load_rules,
 )
 from conversations.places import Places, places
-
-AGENCY_ORDER: tuple[Agency, ...] = ("bawaslu", "ombudsman")
+from conversations.workdays import WorkCalendar, indonesian_calendar
 
 
 def add_years(day: dt.date, years: int) -> dt.date:
@@ -31,11 +31,22 @@ def add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
+def cite(bases: list[str]) -> list[str]:
+    """Each legal basis once: `A; B` strings split, repeats dropped, and a bare act left out
+    when a more precise citation of it is there (`UU 37/2008` beside `UU 37/2008 Pasal 24`)."""
+    items: list[str] = []
+    for basis in bases:
+        for item in (part.strip() for part in basis.split(";")):
+            if item and item not in items:
+                items.append(item)
+    return [a for a in items if not any(b != a and b.startswith(f"{a} ") for b in items)]
+
+
 @dataclass
 class _Draft:
     bodies: list[Agency] = field(default_factory=list)
-    reasons: list[Bilingual] = field(default_factory=list)
-    bases: list[str] = field(default_factory=list)
+    reasons: list[tuple[Rule | None, Bilingual]] = field(default_factory=list)
+    bases: list[tuple[Rule | None, str]] = field(default_factory=list)
     referrals: list[str] = field(default_factory=list)
     rules: list[str] = field(default_factory=list)
     warnings: list[Bilingual] = field(default_factory=list)
@@ -55,6 +66,7 @@ class Jurisdiction:
     places: Places
     offices: Offices
     elections: Elections
+    calendar: WorkCalendar = field(default_factory=indonesian_calendar)
 
     def decide(self, facts: ReportFacts) -> Decision:
         """Who can act on this report, through which office, why, and by when."""
@@ -65,14 +77,14 @@ class Jurisdiction:
         nexus = facts.public_service == "yes" or category.service_nexus
         draft = _Draft()
         if kind.note is not None:
-            draft.reasons.append(kind.note)
+            draft.reasons.append((None, kind.note))
         for rule in self.rules.rules:
             if self._applies(rule, facts, kind, nexus):
                 for body in rule.bodies:
                     if body not in draft.bodies:
                         draft.bodies.append(body)
-                draft.reasons.append(rule.reason)
-                draft.add(draft.bases, rule.basis)
+                draft.reasons.append((rule, rule.reason))
+                draft.bases.append((rule, rule.basis))
                 draft.add(draft.rules, rule.id)
                 for ref in rule.referrals:
                     draft.add(draft.referrals, ref)
@@ -80,26 +92,24 @@ class Jurisdiction:
             draft.add(draft.referrals, ref)
         election = self.elections.running(facts.report_date, province.code, facts.regency_code)
         for body in list(draft.bodies):
-            self._apply_limit(body, facts, draft, election is not None)
-        bodies = [b for b in AGENCY_ORDER if b in draft.bodies]
+            self._apply_limit(body, facts, draft, election.kind if election else None)
+        bodies = self.rules.body_order(draft.bodies)
         offices = [
             Office(
-                agency=b,
-                name=self.offices.bawaslu_office(province, regency)
-                if b == "bawaslu"
-                else self.offices.ombudsman_office(province, regency),
+                agency=body,
+                name=self.offices.office_name(body, province, regency),
+                staff=self.rules.bodies[body].staff_role,
+                channel=self.rules.bodies[body].channel,
             )
-            for b in bodies
+            for body in bodies
         ]
+
+        def still_applies(rule: Rule | None) -> bool:
+            # A reason or basis whose bodies were all dropped by a time limit would contradict
+            # the warning that says so: it is left out.
+            return rule is None or not rule.bodies or any(b in bodies for b in rule.bodies)
+
         referrals = [self._referral_text(ref) for ref in draft.referrals]
-        inspectorate = self.offices.inspectorate_office(province)
-        if inspectorate and kind.official:
-            referrals.append(
-                Bilingual(
-                    id=f"{inspectorate} juga menerima laporan ini.",
-                    en=f"{inspectorate} also receives this report.",
-                )
-            )
         next_steps = [
             step.text
             for body in bodies
@@ -111,8 +121,8 @@ class Jurisdiction:
         return Decision(
             bodies=bodies,
             offices=offices,
-            reasons=draft.reasons,
-            legal_bases=draft.bases,
+            reasons=[text for rule, text in draft.reasons if still_applies(rule)],
+            legal_bases=cite([basis for rule, basis in draft.bases if still_applies(rule)]),
             deadlines=[d for d in draft.deadlines if d.agency in bodies],
             warnings=draft.warnings,
             referrals=referrals,
@@ -122,6 +132,18 @@ class Jurisdiction:
             urgent=category.urgent,
             election=election.name if election else None,
         )
+
+    def office(self, agency: Agency, name: str) -> Office:
+        """A stored office (agency and name) with its body's role and channel from the rules."""
+        info = self.rules.bodies.get(agency)
+        if info is None:  # a body since removed from the rules file
+            return Office(agency=agency, name=name, staff=False)
+        return Office(agency=agency, name=name, staff=info.staff_role, channel=info.channel)
+
+    def rank(self, agency: Agency) -> int:
+        """Where a body stands in the order bodies are shown (the rules file's order)."""
+        order = list(self.rules.bodies)
+        return order.index(agency) if agency in order else len(order)
 
     def _applies(self, rule: Rule, facts: ReportFacts, kind: PersonKind, nexus: bool) -> bool:
         when = rule.when
@@ -141,55 +163,75 @@ class Jurisdiction:
             return False
         return when.public_service is None or facts.public_service in when.public_service
 
-    def _apply_limit(self, body: Agency, facts: ReportFacts, draft: _Draft, stage: bool) -> None:
+    def _apply_limit(
+        self, body: Agency, facts: ReportFacts, draft: _Draft, election_kind: str | None
+    ) -> None:
         limit = self.rules.limits.get(body)
         if limit is None:
             return
         warning: Bilingual | None = None
-        last_day: dt.date | None = None
-        if limit.needs_election_stage and not stage:
+        deadline: Deadline | None = None
+        if limit.needs_election_stage and election_kind is None:
             warning = limit.no_stage_warning
         elif limit.days_from_learning is not None:
-            last_day = facts.known_since + dt.timedelta(days=limit.days_from_learning)
-            if facts.report_date > last_day:
+            safe, latest = self._last_days(limit, facts.known_since, election_kind)
+            if facts.report_date > latest:
                 assert limit.late_warning is not None
-                dates = both_dates(facts.known_since)
                 warning = Bilingual(
-                    id=limit.late_warning.id.format(learned=dates.id),
-                    en=limit.late_warning.en.format(learned=dates.en),
+                    id=limit.late_warning.id.format(learned=both_dates(facts.known_since).id),
+                    en=limit.late_warning.en.format(learned=both_dates(facts.known_since).en),
                 )
+            else:
+                deadline = self._deadline(body, safe, latest, facts.report_date)
         if warning is None and limit.max_event_age_years is not None:
             last_day = add_years(facts.event_date, limit.max_event_age_years)
             if facts.report_date > last_day:
                 warning = limit.too_old_warning
+            elif deadline is None:
+                deadline = self._deadline(body, last_day, last_day, facts.report_date)
         if warning is not None:
             draft.bodies.remove(body)
             draft.dropped.append(body)
             draft.warnings.append(warning)
-            draft.add(draft.bases, limit.basis)
+            draft.bases.append((None, limit.basis))
             draft.add(draft.rules, limit.rule)
-            return
-        if last_day is not None:
-            template = self.rules.bodies[body].deadline
-            dates = both_dates(last_day)
-            draft.deadlines.append(
-                Deadline(
-                    agency=body,
-                    date=last_day,
-                    text=Bilingual(
-                        id=template.id.format(deadline=dates.id),
-                        en=template.en.format(deadline=dates.en),
-                    ),
-                )
-            )
+        elif deadline is not None:
+            draft.deadlines.append(deadline)
+
+    def _last_days(
+        self, limit: Limit, known_since: dt.date, election_kind: str | None
+    ) -> tuple[dt.date, dt.date]:
+        """The last safe day and the last day on the most generous reading of the limit."""
+        assert limit.days_from_learning is not None
+        units = next((c.units for c in limit.counting if c.kind == election_kind), ["calendar"])
+        days = limit.days_from_learning
+        last = [
+            known_since + dt.timedelta(days=days)
+            if unit == "calendar"
+            else self.calendar.add_working_days(known_since, days)
+            for unit in units
+        ]
+        return min(last), max(last)
+
+    def _deadline(
+        self, body: Agency, safe: dt.date, latest: dt.date, report_date: dt.date
+    ) -> Deadline:
+        info = self.rules.bodies[body]
+        template = info.deadline_late if report_date > safe else info.deadline
+        assert template is not None and info.deadline is not None
+        safe_text, latest_text = both_dates(safe), both_dates(latest)
+        return Deadline(
+            agency=body,
+            date=safe,
+            latest=latest,
+            text=Bilingual(
+                id=template.id.format(deadline=safe_text.id, latest=latest_text.id),
+                en=template.en.format(deadline=safe_text.en, latest=latest_text.en),
+            ),
+        )
 
     def _referral_text(self, ref: str) -> Bilingual:
-        sanctioning = self.offices.sanctioning_body.name
-        text = self.rules.referrals[ref].text
-        return Bilingual(
-            id=text.id.format(sanctioning_body=sanctioning.id),
-            en=text.en.format(sanctioning_body=sanctioning.en),
-        )
+        return self.rules.referrals[ref].text
 
 
 def build_jurisdiction(
@@ -202,7 +244,7 @@ def build_jurisdiction(
         offices=shipped_offices(),
         elections=load_elections(elections_file),
     )
-    jurisdiction.offices.check(jurisdiction.places)
+    jurisdiction.offices.check(jurisdiction.places, list(jurisdiction.rules.bodies))
     return jurisdiction
 
 

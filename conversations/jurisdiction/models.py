@@ -12,7 +12,8 @@ from conversations.bilingual import Bilingual
 PublicService = Literal["yes", "no", "unsure"]
 Complained = Literal["yes", "no", "unknown"]
 Identity = Literal["anonymous", "confidential", "open"]
-Agency = Literal["ombudsman", "bawaslu"]
+# A handling body's id as the rules file names it under [bodies] ("bawaslu", "bkn", ...).
+Agency = str
 
 
 class ReportFacts(BaseModel):
@@ -49,22 +50,30 @@ class ReportFacts(BaseModel):
 
 
 class Office(BaseModel):
-    """A handling office, e.g. `Bawaslu Kota Serang`."""
+    """A handling office, e.g. `Bawaslu Kota Serang`.
+
+    `staff` is True when the body can have staff in this bot (the report may reach them here);
+    `channel` says where and how to file with the body directly.
+    """
 
     model_config = ConfigDict(frozen=True)
 
     agency: Agency
     name: str
+    staff: bool = True
+    channel: Bilingual | None = None
 
 
 class Deadline(BaseModel):
-    """The last day to file with a body, and how to say it."""
+    """The last safe day to file with a body (`date`), the last day any reading of the law
+    allows (`latest`, the same day when the law is read one way only), and how to say it."""
 
     model_config = ConfigDict(frozen=True)
 
     agency: Agency
     date: dt.date
     text: Bilingual
+    latest: dt.date | None = None
 
 
 class Decision(BaseModel):

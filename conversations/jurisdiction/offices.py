@@ -6,9 +6,8 @@ import tomllib
 from functools import cache
 from importlib import resources
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from conversations.bilingual import Bilingual
 from conversations.jurisdiction.errors import DataFileError
 from conversations.places import Places, Region
 
@@ -21,12 +20,6 @@ class _Strict(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class SanctioningBody(_Strict):
-    """The national body supervising civil-servant neutrality (configurable)."""
-
-    name: Bilingual
-
-
 class OmbudsmanOffices(_Strict):
     """Ombudsman representative offices: one per province, with exceptions."""
 
@@ -35,30 +28,38 @@ class OmbudsmanOffices(_Strict):
     exceptions: dict[str, str] = Field(default_factory=dict)
 
 
-class BawasluOffices(_Strict):
-    """How Bawaslu offices are named."""
+class OfficeNames(_Strict):
+    """How a body's office at a place is named: the first pattern that applies is used
+    (`regency` when the regency is known, then `province`, then `national`)."""
 
-    regency_office: str
-    province_office: str
+    regency: str | None = None
+    province: str | None = None
+    national: str | None = None
 
+    @model_validator(mode="after")
+    def _has_a_name(self) -> OfficeNames:
+        if self.province is None and self.national is None:
+            raise ValueError("needs `province` or `national` (a regency may be unknown)")
+        return self
 
-class Inspectorates(_Strict):
-    """Provinces whose inspectorates take reports through the bot."""
-
-    provinces: list[str] = Field(default_factory=list)
-    office: str
+    def name(self, province: Region, regency: Region | None) -> str:
+        """The office's name for this place."""
+        if regency is not None and self.regency is not None:
+            return self.regency.format(regency=regency.name, province=province.name)
+        if self.province is not None:
+            return self.province.format(province=province.name)
+        assert self.national is not None
+        return self.national
 
 
 class Offices(_Strict):
     """The whole offices file."""
 
-    sanctioning_body: SanctioningBody
     ombudsman: OmbudsmanOffices
-    bawaslu: BawasluOffices
-    inspectorates: Inspectorates
+    offices: dict[str, OfficeNames] = Field(default_factory=dict)
 
-    def check(self, places: Places) -> None:
-        """Every province has an Ombudsman office; every code named exists."""
+    def check(self, places: Places, bodies: list[str]) -> None:
+        """Every province has an Ombudsman office; every body has names; every code exists."""
         for province in places.provinces():
             covering = self.ombudsman.exceptions.get(province.code, province.code)
             if covering not in self.ombudsman.province_names:
@@ -70,9 +71,15 @@ class Offices(_Strict):
                 raise OfficesError(
                     f"offices.toml: ombudsman.exceptions names unknown code {code!r}"
                 )
-        for code in self.inspectorates.provinces:
-            if places.find(code) is None:
-                raise OfficesError(f"offices.toml: inspectorates names unknown code {code!r}")
+        for body in bodies:
+            if body != "ombudsman" and body not in self.offices:
+                raise OfficesError(f"offices.toml: no [offices.{body}] for body {body!r}")
+
+    def office_name(self, body: str, province: Region, regency: Region | None) -> str:
+        """The name of `body`'s office handling this place, e.g. `Bawaslu Kota Serang`."""
+        if body == "ombudsman":
+            return self.ombudsman_office(province, regency)
+        return self.offices[body].name(province, regency)
 
     def ombudsman_office(self, province: Region, regency: Region | None) -> str:
         """`Ombudsman RI Perwakilan <province>`, following the exceptions."""
@@ -82,18 +89,6 @@ class Offices(_Strict):
         elif province.code in self.ombudsman.exceptions:
             covering = self.ombudsman.exceptions[province.code]
         return f"{self.ombudsman.office_prefix} {self.ombudsman.province_names[covering]}"
-
-    def bawaslu_office(self, province: Region, regency: Region | None) -> str:
-        """`Bawaslu Kota Serang`, or `Bawaslu Provinsi Banten` when the regency is unknown."""
-        if regency is not None:
-            return self.bawaslu.regency_office.format(regency=regency.name)
-        return self.bawaslu.province_office.format(province=province.name)
-
-    def inspectorate_office(self, province: Region) -> str | None:
-        """The inspectorate taking reports in this province, if it has joined."""
-        if province.code in self.inspectorates.provinces:
-            return self.inspectorates.office.format(province=province.name)
-        return None
 
 
 def parse_offices(text: str) -> Offices:

@@ -6,6 +6,7 @@ import tomllib
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -72,6 +73,19 @@ class Rule(_Strict):
     referrals: list[str] = Field(default_factory=list)
 
 
+DayUnit = Literal["calendar", "working"]
+
+
+class Counting(_Strict):
+    """How the days of a limit are counted for one kind of election. When the law can be read
+    two ways, `units` lists both: the earlier last day is shown as the safe one, and the body
+    is dropped only once the later one has passed too."""
+
+    kind: str
+    units: list[DayUnit] = Field(min_length=1)
+    basis: str
+
+
 class Limit(_Strict):
     """A time limit on one body's handling."""
 
@@ -79,6 +93,7 @@ class Limit(_Strict):
     basis: str
     needs_election_stage: bool = False
     days_from_learning: int | None = None
+    counting: list[Counting] = Field(default_factory=list)
     max_event_age_years: int | None = None
     no_stage_warning: Bilingual | None = None
     late_warning: Bilingual | None = None
@@ -110,10 +125,15 @@ class Step(_Strict):
 
 
 class BodyInfo(_Strict):
-    """How a body is named and what the reporter should do next with it."""
+    """A body a rule can name: how it is called, whether it can have staff in this bot, where
+    to file with it directly, its deadline sentences and the next steps shown with it."""
 
     name: Bilingual
-    deadline: Bilingual
+    staff_role: bool = False
+    channel: Bilingual
+    packet: bool = False
+    deadline: Bilingual | None = None
+    deadline_late: Bilingual | None = None
     next_steps: list[Step] = Field(default_factory=list)
 
 
@@ -163,10 +183,27 @@ class RuleSet(_Strict):
             for ref in rule.referrals:
                 if ref not in self.referrals:
                     raise ValueError(f"rules {rule.id!r}: unknown referral {ref!r}")
-        for agency in ("ombudsman", "bawaslu"):
-            if agency not in self.bodies:
-                raise ValueError(f"bodies: {agency!r} is missing")
+            for body in rule.bodies:
+                if body not in self.bodies:
+                    raise ValueError(f"rules {rule.id!r}: unknown body {body!r}")
+        for body, limit in self.limits.items():
+            if body not in self.bodies:
+                raise ValueError(f"limits: unknown body {body!r}")
+            if limit.days_from_learning is not None and self.bodies[body].deadline is None:
+                raise ValueError(f"bodies {body!r}: a body with a time limit needs `deadline`")
+            if len({u for c in limit.counting for u in c.units}) > 1 and (
+                self.bodies[body].deadline_late is None
+            ):
+                raise ValueError(f"bodies {body!r}: two ways of counting need `deadline_late`")
         return self
+
+    def staff_agencies(self) -> list[str]:
+        """Bodies whose staff can work cases in this bot, in the file's order."""
+        return [body for body, info in self.bodies.items() if info.staff_role]
+
+    def body_order(self, bodies: list[str]) -> list[str]:
+        """`bodies` in the order of the file's [bodies] section."""
+        return [body for body in self.bodies if body in bodies]
 
     def category(self, category_id: str) -> Category:
         """The category with this id (KeyError when unknown)."""
