@@ -377,6 +377,7 @@ async def _status(
             for agency, name in sorted(found.offices, key=lambda o: svc.jurisdiction.rank(o[0]))
         ],
         notes=[(svc.local_date(at), note) for at, note in found.public_notes],
+        own=found.reporter_chat_id == chat_id,
     )
     await send_replies(context.bot, chat_id, [status_reply(view, language)], language)
 

@@ -14,13 +14,14 @@ from telegram.ext import (
     filters,
 )
 
-from bot import addinfo, citizen, staff
+from bot import addinfo, citizen, packet, staff
 from bot.errors import on_error
 
 # Handler groups run in order, one handler per group; a handler may stop the later groups
 # with ApplicationHandlerStop.
-FLOOD = -3  # too many messages from one chat: one polite reply, then nothing for a while
-STAFF_NOTE = -2  # a staff member's note, when one is awaited
+FLOOD = -4  # too many messages from one chat: one polite reply, then nothing for a while
+STAFF_NOTE = -3  # a staff member's note, when one is awaited
+PACKET = -2  # a reporter's answer to the filing packet's questions, while they are open
 ADDITION = -1  # a reporter's addition to a filed case, while adding
 
 
@@ -30,6 +31,9 @@ def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) ->
     application.add_handler(TypeHandler(Update, citizen.flood_guard), FLOOD)
     application.add_handler(
         MessageHandler(private & filters.TEXT & ~filters.COMMAND, staff.on_staff_text), STAFF_NOTE
+    )
+    application.add_handler(
+        MessageHandler(private & filters.UpdateType.MESSAGE, packet.on_packet_text), PACKET
     )
     application.add_handler(
         MessageHandler(private & filters.UpdateType.MESSAGE, addinfo.on_reporter_addition),
@@ -43,6 +47,7 @@ def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) ->
         CallbackQueryHandler(staff.on_staff_button, pattern=r"^(ks|sx|fw|in|sn|kp):")
     )
     application.add_handler(CallbackQueryHandler(addinfo.on_add_info_button, pattern=r"^(ai|ad):"))
+    application.add_handler(CallbackQueryHandler(packet.on_packet_button, pattern=r"^(pk|pq|pf):"))
     application.add_handler(MessageHandler(private, citizen.on_private_update))
     application.add_handler(
         MessageHandler(filters.UpdateType.EDITED_MESSAGE & private, citizen.on_private_update)

@@ -17,6 +17,7 @@ from bot.settings import Settings
 from conversations.casework import Casework, load_casework
 from conversations.jurisdiction.engine import Jurisdiction, build_jurisdiction
 from conversations.messages import Language, catalogue
+from conversations.packet import shipped_packets
 from conversations.questions import Context, Limits
 from storage import staff as staff_store
 from storage.crypto import DataCipher
@@ -96,6 +97,8 @@ async def open_services(
     """Load the data files (a bad one raises DataFileError), open and migrate the database."""
     catalogue()
     jurisdiction = build_jurisdiction(settings.rules_file, settings.elections_file)
+    rules = jurisdiction.rules
+    shipped_packets().check([body for body, info in rules.bodies.items() if info.packet])
     casework = load_casework(settings.service_targets_file)
     assert settings.data_key is not None, "the CLI provides a DATA_KEY (generated in the sandbox)"
     cipher = DataCipher(settings.data_key.get_secret_value())

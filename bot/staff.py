@@ -26,6 +26,7 @@ from bot.outbox import kick
 from bot.render import inline_markup
 from bot.services import Services, services
 from conversations.messages import Language, catalogue, escape
+from conversations.packet import packet_bodies, shipped_packets
 from conversations.staffviews import (
     CSV_HEADER,
     case_detail,
@@ -317,7 +318,7 @@ async def show_case(
     text, buttons = case_detail(
         case, svc.jurisdiction, svc.casework, svc.today(), language, deadlines=deadlines,
         related_tickets=related_tickets(case, others, svc.casework), agency=member.agency,
-        zone=svc.settings.zone,
+        zone=svc.settings.zone, packets=packet_bodies(case, svc.jurisdiction, shipped_packets()),
     )  # fmt: skip
     history = await casequeries.events(svc.db, case.id)
     texts = catalogue()

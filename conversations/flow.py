@@ -379,7 +379,16 @@ def _edit(draft: Draft, section: str, ctx: Context) -> Outcome:
     )
 
 
+def packet_button(ticket: str) -> tuple[Button, ...]:
+    """The button that makes the filing packet of one's own case."""
+    return (Button(f"pk:{ticket}", "btn_packet"),)
+
+
 def filed_reply(decision: Decision, routing: Routing, ticket: str, language: Language) -> Reply:
     """The last message of a report: ticket, handling offices and how the report reaches them,
-    reasons, deadlines, next steps."""
-    return Reply(html=render_decision(decision, ticket, language, routing), buttons=menu_buttons())
+    reasons, deadlines, next steps; the filing packet button when a body takes a formal form."""
+    packet = (packet_button(ticket),) if any(o.packet for o in decision.offices) else ()
+    return Reply(
+        html=render_decision(decision, ticket, language, routing),
+        buttons=(*packet, *menu_buttons()),
+    )

@@ -179,8 +179,10 @@ def case_detail(
     related_tickets: list[str],
     agency: str,
     zone: dt.tzinfo = dt.UTC,
+    packets: Sequence[str] = (),
 ) -> tuple[str, list[list[ButtonSpec]]]:
-    """A case in full for handling staff, with the actions they may take."""
+    """A case in full for handling staff, with the actions they may take (and the filing
+    packets of `packets`, the bodies with a form)."""
     rules = jurisdiction.rules
     since = case.status_changed_at.astimezone(zone).date()
     clock = case_clock(casework, case.status, since, case.created_at.astimezone(zone).date(), today)
@@ -249,6 +251,10 @@ def case_detail(
     buttons.append(
         [{"text": catalogue().raw("btn_add_internal_note", language), "data": f"in:{case.id}"}]
     )
+    for body in packets:
+        name = rules.bodies[body].name.get(language)
+        label = catalogue().raw("btn_staff_packet", language).format(body=name)
+        buttons.append([{"text": label, "data": f"pf:{case.id}:{body}"}])
     return text, buttons
 
 

@@ -32,6 +32,7 @@ class StatusView:
     since: dt.date
     offices: list[Office] = field(default_factory=list)
     notes: list[tuple[dt.date, str]] = field(default_factory=list)
+    own: bool = False  # the chat asking is the reporter
 
 
 def status_label(status: str, language: Language) -> str:
@@ -61,7 +62,9 @@ def status_reply(view: StatusView, language: Language) -> Reply:
         offices=offices,
         notes=Safe(notes),
     )
-    return Reply(html=Safe(text))
+    packet = view.own and any(office.packet for office in view.offices)
+    buttons = ((Button(f"pk:{view.ticket}", "btn_packet"),),) if packet else ()
+    return Reply(html=Safe(text), buttons=buttons)
 
 
 def tickets_reply(tickets: list[tuple[str, str]], language: Language) -> Reply:

@@ -146,6 +146,17 @@ async def by_ticket(
     return _row(row, cipher) if row else None
 
 
+async def may_see(
+    conn: aiosqlite.Connection, member: StaffMember, official_kinds: list[str], case_id: int
+) -> bool:
+    """Whether the member may see the case with this id (the SQL scope rule)."""
+    scope_sql, params = scope_clause(member, official_kinds)
+    row = await fetch_one(
+        conn, f"SELECT 1 FROM cases c WHERE c.id = ? AND {scope_sql}", [case_id, *params]
+    )
+    return row is not None
+
+
 async def by_id(
     conn: aiosqlite.Connection, case_id: int, cipher: DataCipher | None = None
 ) -> CaseRow | None:

@@ -157,6 +157,7 @@ class CaseStatus:
     status_changed_at: dt.datetime
     offices: list[tuple[str, str]]  # (agency, office)
     public_notes: list[tuple[dt.datetime, str]]
+    reporter_chat_id: int
 
 
 async def status_of(conn: aiosqlite.Connection, ticket: str) -> CaseStatus | None:
@@ -168,7 +169,8 @@ async def status_of(conn: aiosqlite.Connection, ticket: str) -> CaseStatus | Non
         "   (SELECT agency, office FROM case_bodies WHERE case_id = c.id ORDER BY agency)),"
         " (SELECT json_group_array(json_array(at, note)) FROM"
         "   (SELECT at, note FROM case_events"
-        "    WHERE case_id = c.id AND public = 1 AND note IS NOT NULL ORDER BY id))"
+        "    WHERE case_id = c.id AND public = 1 AND note IS NOT NULL ORDER BY id)),"
+        " c.reporter_chat_id"
         " FROM cases c WHERE c.ticket = ?",
         (ticket,),
     )
@@ -176,7 +178,9 @@ async def status_of(conn: aiosqlite.Connection, ticket: str) -> CaseStatus | Non
         return None
     offices = [(str(agency), str(office)) for agency, office in json.loads(row[2])]
     notes = [(dt.datetime.fromisoformat(at), str(note)) for at, note in json.loads(row[3])]
-    return CaseStatus(ticket, str(row[0]), dt.datetime.fromisoformat(row[1]), offices, notes)
+    return CaseStatus(
+        ticket, str(row[0]), dt.datetime.fromisoformat(row[1]), offices, notes, int(row[4])
+    )
 
 
 async def tickets_of_chat(

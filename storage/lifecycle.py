@@ -75,7 +75,7 @@ async def purge_closed(
         await execute(
             conn,
             f"UPDATE cases SET reporter_name_enc = NULL, reporter_phone_enc = NULL,"
-            f" anonymised_at = ? WHERE id IN ({marks})",
+            f" packet_answers_enc = NULL, anonymised_at = ? WHERE id IN ({marks})",
             [now_iso(now), *ids],
         )
         await execute(
@@ -147,5 +147,6 @@ async def delete_reporter_data(
         )
         await execute(conn, "DELETE FROM drafts WHERE chat_id = ?", (chat_id,))
         await execute(conn, "DELETE FROM reporter_sessions WHERE chat_id = ?", (chat_id,))
+        await execute(conn, "DELETE FROM packet_sessions WHERE chat_id = ?", (chat_id,))
         await execute(conn, "DELETE FROM rate_events WHERE chat_id = ?", (chat_id,))
     return [ticket for _, ticket in found], files

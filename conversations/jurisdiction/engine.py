@@ -100,6 +100,7 @@ class Jurisdiction:
                 name=self.offices.office_name(body, province, regency),
                 staff=self.rules.bodies[body].staff_role,
                 channel=self.rules.bodies[body].channel,
+                packet=self.rules.bodies[body].packet,
             )
             for body in bodies
         ]
@@ -138,7 +139,13 @@ class Jurisdiction:
         info = self.rules.bodies.get(agency)
         if info is None:  # a body since removed from the rules file
             return Office(agency=agency, name=name, staff=False)
-        return Office(agency=agency, name=name, staff=info.staff_role, channel=info.channel)
+        return Office(
+            agency=agency,
+            name=name,
+            staff=info.staff_role,
+            channel=info.channel,
+            packet=info.packet,
+        )
 
     def rank(self, agency: Agency) -> int:
         """Where a body stands in the order bodies are shown (the rules file's order)."""

@@ -53,7 +53,8 @@ class Office(BaseModel):
     """A handling office, e.g. `Bawaslu Kota Serang`.
 
     `staff` is True when the body can have staff in this bot (the report may reach them here);
-    `channel` says where and how to file with the body directly.
+    `channel` says where and how to file with the body directly; `packet` that the bot can fill
+    in the body's report form.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -62,6 +63,7 @@ class Office(BaseModel):
     name: str
     staff: bool = True
     channel: Bilingual | None = None
+    packet: bool = False
 
 
 class Deadline(BaseModel):

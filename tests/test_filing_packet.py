@@ -1,0 +1,234 @@
+"""The filing packet over HTTP: a full report with evidence, the questions the forms need, one
+PDF per body read back field by field, the staff copy without identity, a page as an image."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+import pypdfium2
+from PIL import Image
+from pypdf import PdfReader
+
+from bot.application import AnyApplication
+from bot.sandbox.fake_api import JSON, FakeTelegram
+from bot.sandbox.fake_users import FakeUser, buttons
+from bot.settings import Settings
+from tests.helpers import answer, asks, jpeg_with_gps, plain_jpeg, rows, say, tap
+from tests.test_staff import add
+
+BANTEN_OMBUDSMAN = 8301
+
+
+def pdf_text(data: bytes) -> str:
+    """All the text of a PDF, with line breaks and runs of spaces made single spaces."""
+    reader = PdfReader(io.BytesIO(data))
+    text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    return " ".join(text.split())
+
+
+def documents(user: FakeUser, fake: FakeTelegram) -> dict[str, bytes]:
+    """The PDFs the bot sent to this user, by file name."""
+    found = {}
+    for message in user.bot_messages():
+        document = message.get("document")
+        if document and str(document.get("file_name", "")).endswith(".pdf"):
+            found[str(document["file_name"])] = fake.files[document["file_id"]].data
+    return found
+
+
+async def wait_documents(user: FakeUser, fake: FakeTelegram, count: int) -> dict[str, bytes]:
+    """Wait until the bot has sent this user `count` PDFs."""
+    for _ in range(400):
+        found = documents(user, fake)
+        if len(found) >= count:
+            return found
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"{len(documents(user, fake))} of {count} PDFs arrived")
+
+
+async def file_full_report(user: FakeUser) -> JSON:
+    """A Dukcapil officer in Kota Serang holds back ID cards; the reporter is open, with a
+    compressed photo and a phone photo sent as a file (GPS in it), during the Pilkada stages."""
+    await answer(user, "/lapor", "c")
+    await answer(user, "!c:yes", "k")
+    await answer(user, "!k:service_conditioning", "d")
+    await answer(
+        user,
+        "Petugas loket Disdukcapil menahan KTP warga yang memasang stiker paslon nomor 2."
+        " Warga diminta mencabut stiker dulu baru KTP diberikan.",
+        "p",
+    )
+    await answer(user, "!p:asn", "pd")
+    await answer(user, "Pak Rudi, petugas loket, Disdukcapil Kota Serang", "pv")
+    await answer(user, "banten", "rg")
+    await answer(user, "kota serang", "pl")
+    await answer(user, "Kantor Disdukcapil, Jl. Jenderal Sudirman", "ed")
+    await answer(user, "!ed:yesterday", "ps")
+    await answer(user, "!ps:yes", "sn")
+    await answer(user, "pembuatan KTP", "cp")
+    await answer(user, "!cp:yes", "ev")
+    user.send_photo(plain_jpeg())
+    await user.expect("Bukti 1 diterima")
+    user.send_document(jpeg_with_gps(), "IMG_2024.jpg", "image/jpeg")
+    await user.expect("Bukti 2 diterima")
+    await answer(user, "!ev:done", "id")
+    user.press(user.bot_messages()[-1], "id:open")
+    await user.expect("Nama lengkap")
+    await say(user, "Siti Aminah", "HP")
+    user.send("081311112222")
+    review = await user.expect(asks("rv"))
+    send = next(data for _, data in buttons(review) if data.startswith("rv:send:"))
+    user.press(review, send)
+    return await user.expect("Nomor tiket: ")
+
+
+async def test_the_packet_for_bawaslu_ombudsman_and_bkn(
+    bot: AnyApplication,
+    fake: FakeTelegram,
+    people: Callable[..., FakeUser],
+    settings: Settings,
+    tmp_path: Path,
+) -> None:
+    await add(bot, BANTEN_OMBUDSMAN, "ombudsman", "36")
+    reporter = people("id")
+    filed = await file_full_report(reporter)
+    ticket = str(filed["text"]).split("Nomor tiket: ")[1].split("\n")[0]
+    assert ("📄 Berkas laporan resmi", f"pk:{ticket}") in buttons(filed)
+
+    await tap(reporter, "📄 Berkas laporan resmi", "Siapa saksinya?")
+    await say(reporter, "Budi Santoso, Jl. Melati 3 Serang, 0812 0000 1111", "Penyelesaian apa")
+    await say(reporter, "KTP saya diterbitkan tanpa syarat dan petugas ditegur.", "Menyiapkan")
+    pdfs = await wait_documents(reporter, fake, 3)
+    assert sorted(pdfs) == [f"{ticket}-{body}.pdf" for body in ("bawaslu", "bkn", "ombudsman")]
+
+    hashes = await rows(
+        settings.database_path,
+        "SELECT sha256_stored, sha256_received FROM evidence WHERE case_id IS NOT NULL ORDER BY id",
+    )
+    bawaslu = pdf_text(pdfs[f"{ticket}-bawaslu.pdf"])
+    for expected in (
+        "Model B.1",
+        "Perbawaslu 7/2022",
+        "Bawaslu Kota Serang",
+        ticket,
+        "Siti Aminah",  # the reporter's own copy: identity as given
+        "+6281311112222",
+        "Pak Rudi, petugas loket, Disdukcapil Kota Serang",
+        "ASN (PNS atau PPPK)",
+        "Layanan dikaitkan pilihan",
+        "Kantor Disdukcapil, Jl. Jenderal Sudirman, Kota Serang, Banten",
+        "19 November 2024",  # the event (yesterday)
+        "26 November 2024",  # Bawaslu's last safe day
+        "Budi Santoso, Jl. Melati 3 Serang, 0812 0000 1111",
+        "Petugas loket Disdukcapil menahan KTP",
+        "Tempat/tanggal lahir",  # asked on the form, never in the chat: a blank line
+        "certutil -hashfile",
+    ):
+        assert expected in bawaslu, expected
+    for stored, _ in hashes:
+        assert stored in bawaslu.replace(" ", "")
+    # the phone photo lost its metadata: both its stored and its original hash are listed
+    assert any(stored != received for stored, received in hashes)
+    assert all(received in bawaslu.replace(" ", "") for _, received in hashes)
+
+    ombudsman = pdf_text(pdfs[f"{ticket}-ombudsman.pdf"])
+    for expected in (
+        "Ombudsman RI Perwakilan Banten",
+        "UU 37/2008",
+        "pembuatan KTP",
+        "Sudah",  # complained to the agency first
+        "KTP saya diterbitkan tanpa syarat dan petugas ditegur.",
+        "Siti Aminah",
+        "Tanggapan instansi",  # to fill in by hand
+    ):
+        assert expected in ombudsman, expected
+    assert "Budi Santoso" not in ombudsman  # witnesses belong to Bawaslu's form
+
+    bkn = pdf_text(pdfs[f"{ticket}-bkn.pdf"])
+    for expected in ("Badan Kepegawaian Negara (BKN)", "NIP", "Pak Rudi", "Siti Aminah", ticket):
+        assert expected in bkn, expected
+
+    for data in pdfs.values():
+        reader = PdfReader(io.BytesIO(data))
+        box = reader.pages[0].mediabox
+        assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4
+        fonts = {
+            str(font["/BaseFont"])
+            for page in reader.pages
+            for font in page["/Resources"]["/Font"].values()  # type: ignore[index,union-attr]
+        }
+        assert fonts and all("DejaVu" in name for name in fonts)  # embedded, not a base font
+
+    # A page rendered as an image, as a person would look at it.
+    page = pypdfium2.PdfDocument(pdfs[f"{ticket}-bawaslu.pdf"])[0]
+    image = page.render(scale=1).to_pil()
+    image.save(tmp_path / "bawaslu-page-1.png")
+    with Image.open(tmp_path / "bawaslu-page-1.png") as png:
+        assert abs(png.size[0] - 595) <= 1 and abs(png.size[1] - 842) <= 1  # A4 at 72 dpi
+        assert png.convert("L").getextrema()[0] < 50  # there is dark text on the page
+
+    # Asked again: the answers are kept, the same packet comes at once.
+    reporter.mark()
+    await tap(reporter, "📄 Berkas laporan resmi", "Menyiapkan")
+    assert await rows(settings.database_path, "SELECT COUNT(*) FROM packet_sessions") == [(0,)]
+    stored = await rows(settings.database_path, "SELECT packet_answers_enc FROM cases")
+    assert b"Budi Santoso" not in stored[0][0]  # encrypted at rest
+
+    # Staff who may see the case get the same form without the reporter's identity.
+    staff = FakeUser(fake, BANTEN_OMBUDSMAN, "Ombudsman Banten", "id")
+    await say(staff, f"/kasus {ticket}", "Kategori:")
+    await tap(staff, "📄 Berkas Ombudsman RI", "Menyiapkan")
+    copy = pdf_text((await wait_documents(staff, fake, 1))[f"{ticket}-ombudsman.pdf"])
+    assert "Salinan petugas" in copy and "KTP saya diterbitkan" in copy
+    assert "Siti Aminah" not in copy and "6281311112222" not in copy
+
+
+async def test_packet_questions_are_skippable_and_only_for_ones_own_case(
+    bot: AnyApplication, fake: FakeTelegram, people: Callable[..., FakeUser]
+) -> None:
+    reporter = people("en")
+    filed = await file_full_report_en(reporter)
+    ticket = str(filed["text"]).split("Ticket number: ")[1].split("\n")[0]
+    await tap(reporter, "📄 Official report file", "Who are the witnesses?")
+    await tap(reporter, "⏭ Skip", "What remedy do you ask for?")
+    reporter.mark()
+    await tap(reporter, "⏭ Skip", "Preparing the files")
+    pdfs = await wait_documents(reporter, fake, 2)
+    text = pdf_text(pdfs[f"{ticket}-bawaslu.pdf"])
+    assert "Saksi-saksi / Witnesses" in text  # English glosses for an English reader
+    assert "Budi" not in text and "Anonymous" not in text
+    assert "Pelapor, / Reporter," in text
+    # someone else pressing a forged packet button for that ticket gets nothing
+    stranger = people("id")
+    welcome = await say(stranger, "/start", "Selamat datang")
+    stranger.press(welcome, f"pk:{ticket}", forge=True)
+    await stranger.expect("Tombol itu sudah tidak berlaku")
+    assert documents(stranger, fake) == {}
+    # the status of one's own ticket offers the packet; someone else's does not
+    own = await say(reporter, f"/status {ticket}", "Report status")
+    assert any(data == f"pk:{ticket}" for _, data in buttons(own))
+    other = await say(stranger, f"/status {ticket}", "Status laporan")
+    assert not any(data.startswith("pk:") for _, data in buttons(other))
+
+
+async def file_full_report_en(user: FakeUser) -> JSON:
+    """A short English report that names Bawaslu and Ombudsman (so both questions are asked)."""
+    await answer(user, "/report", "c")
+    await answer(user, "!c:yes", "k")
+    await answer(user, "!k:state_facilities", "d")
+    await answer(user, "The office car of the sub-district was used to carry banners.", "p")
+    await answer(user, "!p:asn", "pd")
+    await answer(user, "!pd:^skip", "pv")
+    await answer(user, "bali", "rg")
+    await answer(user, "denpasar", "pl")
+    await answer(user, "!pl:^skip", "ed")
+    await answer(user, "!ed:today", "ps")
+    await answer(user, "!ps:no", "ev")
+    await answer(user, "!ev:none", "id")
+    review = await answer(user, "!id:anonymous", "rv")
+    send = next(data for _, data in buttons(review) if data.startswith("rv:send:"))
+    user.press(review, send)
+    return await user.expect("Ticket number: ")
