@@ -11,7 +11,8 @@ from conversations.jurisdiction.models import ReportFacts
 from conversations.jurisdiction.render import render_decision
 from conversations.jurisdiction.ruleset import shipped_rules
 from conversations.messages import Language
-from conversations.places import Region
+from conversations.places import PlaceAnswer, Region, province_answer, regency_answer
+from conversations.questions import place_label
 
 _TAG = re.compile(r"<[^>]+>")
 
@@ -36,8 +37,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--public-service", default="no", choices=["yes", "no", "unsure"])
     parser.add_argument("--complained", choices=["yes", "no", "unknown"])
-    parser.add_argument("--province", required=True, help="code (36) or name (Banten, jatim)")
-    parser.add_argument("--regency", help="code (36.73) or name (Kota Serang)")
+    parser.add_argument(
+        "--province",
+        required=True,
+        help="code (36) or name as people type it (Banten, jatim, DI Yogyakarta); a regency or"
+        " city named here (lebak, Tangsel) gives its province too",
+    )
+    parser.add_argument("--regency", help="code (36.73) or name (Kota Serang, kab. lebak, KBB)")
     parser.add_argument("--event-date", required=True, type=dt.date.fromisoformat)
     parser.add_argument("--learned-date", type=dt.date.fromisoformat)
     parser.add_argument("--report-date", type=dt.date.fromisoformat, help="default: today")
@@ -47,28 +53,44 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--language", default="id", choices=["id", "en"])
 
 
-def _province(jurisdiction: Jurisdiction, typed: str) -> Region:
-    found = jurisdiction.places.find(typed)
-    if found is not None and found.is_province:
-        return found
-    match = jurisdiction.places.match_province(typed)
-    if match.region is None:
-        names = ", ".join(r.name for r in match.candidates) or "none"
-        raise ExplainError(f"--province {typed!r} is not a province (close: {names})")
-    return match.region
+def _names(regions: tuple[Region, ...], province_code: str | None = None) -> str:
+    labels = (f"{place_label(r, r.province_code != province_code)} ({r.code})" for r in regions)
+    return ", ".join(labels) or "none"
 
 
-def _regency(jurisdiction: Jurisdiction, typed: str, province: Region) -> Region:
-    found = jurisdiction.places.find(typed)
-    if found is not None and found.province_code == province.code and not found.is_province:
-        return found
-    match = jurisdiction.places.match_regency(typed, province.code)
-    if match.region is None:
-        names = ", ".join(f"{r.name} ({r.code})" for r in match.candidates) or "none"
+def _place(
+    jurisdiction: Jurisdiction, province: str, regency: str | None
+) -> tuple[Region, Region | None]:
+    """The province and regency given, read as the report's questions read them: a regency
+    named as the province gives both; a typo or a shared name is refused with the choices."""
+    places = jurisdiction.places
+    found = places.find(province)
+    answer = PlaceAnswer(sure=found) if found is not None else province_answer(places, province)
+    if answer.sure is None:
+        if len(answer.offer) == 1 and not answer.guessed and regency is None:
+            return places.get(answer.offer[0].province_code), answer.offer[0]
+        close = "did you mean" if answer.guessed else "choose one of"
         raise ExplainError(
-            f"--regency {typed!r} is not one place in {province.name} (close: {names})"
+            f"--province {province!r} is not one place ({close}: {_names(answer.offer)})"
         )
-    return match.region
+    chosen = answer.sure
+    if not chosen.is_province:
+        if regency is None:
+            return places.get(chosen.province_code), chosen
+        chosen = places.get(chosen.province_code)
+    if regency is None:
+        return chosen, None
+    found = places.find(regency)
+    if found is not None and not found.is_province:
+        return places.get(found.province_code), found
+    place = regency_answer(places, regency, chosen.code)
+    if place.sure is None:
+        close = "did you mean" if place.guessed else "choose one of"
+        names = _names(place.offer, chosen.code)
+        raise ExplainError(
+            f"--regency {regency!r} is not one place in {chosen.name} ({close}: {names})"
+        )
+    return places.get(place.sure.province_code), place.sure
 
 
 def explain(jurisdiction: Jurisdiction, args: argparse.Namespace, today: dt.date) -> str:
@@ -80,8 +102,7 @@ def explain(jurisdiction: Jurisdiction, args: argparse.Namespace, today: dt.date
         raise ExplainError(f"--category must be one of: {', '.join(categories)}")
     if args.person not in kinds:
         raise ExplainError(f"--person must be one of: {', '.join(kinds)}")
-    province = _province(jurisdiction, args.province)
-    regency = _regency(jurisdiction, args.regency, province) if args.regency else None
+    province, regency = _place(jurisdiction, args.province, args.regency)
     try:
         facts = ReportFacts(
             category=args.category,

@@ -49,6 +49,17 @@ def long_date(day: dt.date, language: Language) -> str:
     return f"{day.day} {MONTHS[language][day.month - 1]} {day.year}"
 
 
+WEEKDAYS: dict[Language, tuple[str, ...]] = {
+    "id": ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"),
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+}
+
+
+def weekday_date(day: dt.date, language: Language) -> str:
+    """`Senin, 5 Februari 2024` / `Monday, 5 February 2024`."""
+    return f"{WEEKDAYS[language][day.weekday()]}, {long_date(day, language)}"
+
+
 def both_dates(day: dt.date) -> Bilingual:
     """A date written in both languages."""
     return Bilingual(id=long_date(day, "id"), en=long_date(day, "en"))

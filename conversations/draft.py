@@ -45,7 +45,11 @@ class Draft(BaseModel):
     latitude: float | None = None
     longitude: float | None = None
     event_date: dt.date | None = None
+    event_date_approx: str | None = None  # "week", "month" or "earlier": not remembered exactly
     learned_date: dt.date | None = None
+    learned_unknown: bool = False  # the reporter does not remember when they learned of it
+    date_options: list[dt.date] = Field(default_factory=list)  # days offered for an unclear date
+    date_range: bool = False  # asking for a rough time after "I don't remember"
     public_service: PublicService | None = None
     service_name: str | None = None
     complained: Complained | None = None
@@ -55,6 +59,8 @@ class Draft(BaseModel):
     reporter_name: str | None = None
     reporter_phone: str | None = None
     choices: list[str] = Field(default_factory=list)  # place codes offered as buttons
+    guessed: bool = False  # the choices come from a typo: asked as "Did you mean ...?"
+    regency_preset: bool = False  # the regency was given at the province question
 
     def facts(self, report_date: dt.date) -> ReportFacts:
         """The facts the jurisdiction rules need (the draft must be complete)."""
@@ -72,4 +78,5 @@ class Draft(BaseModel):
             learned_date=self.learned_date,
             identity=self.identity or "anonymous",
             report_date=report_date,
+            date_approximate=self.event_date_approx is not None or self.learned_unknown,
         )

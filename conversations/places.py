@@ -1,7 +1,12 @@
 """Indonesia's provinces and regencies/cities, and a forgiving matcher for typed place names.
 
-The list is `data/regions.csv` (Kemendagri codes; source in `data/REGIONS.md`); short forms
-and other names are in `data/place_aliases.toml`.
+The list is `data/regions.csv` (Kemendagri codes; source in `data/REGIONS.md`); other names
+people use are in `data/place_aliases.toml`. Before matching, a name is normalised: case,
+accents, punctuation and dots in acronyms (`D.I.`, `N.T.B.`), hyphens, abbreviated words
+(`Kep.`), numbers written as digits (`50 Kota`), and administrative words anywhere (`Provinsi`,
+`Kab.`, `Kota`, `Daerah Istimewa`, `DKI`, ...) are dealt with; joined and split words match
+each other (`Tanjungpinang` / `Tanjung Pinang`). A typo finds the place but says so, so that
+the reporter is asked ("Maksud Anda ...?"), never answered for.
 """
 
 from __future__ import annotations
@@ -17,22 +22,45 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-# Words that may stand before a name and do not identify it; the value says which level it hints.
-_PREFIXES: tuple[tuple[str, str | None], ...] = (
-    ("kabupaten administrasi", "regency"),
-    ("kota administrasi", "city"),
-    ("kab adm", "regency"),
-    ("kota adm", "city"),
-    ("kotamadya", "city"),
-    ("kabupaten", "regency"),
-    ("provinsi", None),
-    ("kodya", "city"),
-    ("prov", None),
-    ("kota", "city"),
-    ("kab", "regency"),
-    ("daerah khusus ibukota", None),
-    ("daerah istimewa", None),
+from conversations.jurisdiction.errors import DataFileError
+
+# Administrative words that do not identify a place, wherever they stand; the value says which
+# level (a Kota or a Kabupaten) the word points to. Multi-word ones are matched first.
+_ADMIN_PHRASES: tuple[tuple[tuple[str, ...], str | None], ...] = (
+    (("daerah", "khusus", "ibu", "kota"), None),
+    (("daerah", "khusus", "ibukota"), None),
+    (("daerah", "khusus"), None),
+    (("daerah", "istimewa"), None),
+    (("special", "capital", "region", "of"), None),
+    (("special", "region", "of"), None),
+    (("special", "region"), None),
+    (("province", "of"), None),
+    (("regency", "of"), None),
+    (("city", "of"), None),
 )
+_ADMIN_WORDS: dict[str, str | None] = {
+    "provinsi": None,
+    "propinsi": None,
+    "prov": None,
+    "province": None,
+    "kabupaten": "regency",
+    "regency": "regency",
+    "kota": "city",
+    "kotamadya": "city",
+    "kodya": "city",
+    "city": "city",
+    "administrasi": None,
+    "adm": None,
+    "dki": None,
+    "dkj": None,
+    "di": None,  # "D.I. Yogyakarta", and the preposition: "di kota serang"
+}
+_ONES = ("", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan")
+_ACRONYM = re.compile(r"\b(?:[a-z]\.){2,}|\b(?:[a-z]\.)+[a-z]\b")
+
+
+class PlacesError(DataFileError):
+    """The region list or the alias file is malformed."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +81,10 @@ class Region:
 
 @dataclass(frozen=True, slots=True)
 class PlaceMatch:
-    """What a typed name matched: one sure region, or candidates to offer the reporter."""
+    """What a typed name matched: one sure region, or candidates to offer the reporter.
+
+    `exact` is False for a guess from a typo: it must be confirmed, never taken silently.
+    """
 
     region: Region | None
     candidates: tuple[Region, ...] = ()
@@ -61,21 +92,49 @@ class PlaceMatch:
 
 
 def normalize(text: str) -> str:
-    """Lower case, no accents, punctuation as spaces, single spaces."""
+    """Lower case, no accents, dots in acronyms dropped, punctuation as spaces, single spaces."""
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = _ACRONYM.sub(lambda m: m.group(0).replace(".", ""), text)
     text = re.sub(r"[^a-z0-9]+", " ", text)
     return " ".join(text.split())
 
 
-def strip_prefix(name: str) -> tuple[str, str | None]:
-    """Remove a leading Kabupaten/Kota/Provinsi word; return the rest and the level it hints."""
-    for prefix, level in _PREFIXES:
-        if name == prefix:
-            return name, None
-        if name.startswith(prefix + " "):
-            return name[len(prefix) + 1 :], level
-    return name, None
+def number_words(number: int) -> str:
+    """An Indonesian number in words, 1 to 99 ("50" -> "lima puluh")."""
+    tens, ones = divmod(number, 10)
+    if number < 10:
+        return _ONES[number]
+    if number == 10:
+        return "sepuluh"
+    if number == 11:
+        return "sebelas"
+    if tens == 1:
+        return f"{_ONES[ones]} belas"
+    head = f"{_ONES[tens]} puluh"
+    return f"{head} {_ONES[ones]}" if ones else head
+
+
+def strip_admin(tokens: list[str]) -> tuple[list[str], str | None]:
+    """The words that name the place, without administrative words; and the level those hint
+    at (None when none does). A name made only of such words is kept as it is."""
+    kept: list[str] = []
+    level: str | None = None
+    i = 0
+    while i < len(tokens):
+        for phrase, hint in _ADMIN_PHRASES:
+            if tuple(tokens[i : i + len(phrase)]) == phrase:
+                i += len(phrase)
+                level = level or hint
+                break
+        else:
+            word = tokens[i]
+            if word in _ADMIN_WORDS:
+                level = level or _ADMIN_WORDS[word]
+            else:
+                kept.append(word)
+            i += 1
+    return (kept, level) if kept else (tokens, None)
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
@@ -101,32 +160,60 @@ def _allowed_typos(length: int) -> int:
     return 0 if length <= 3 else 1 if length <= 6 else 2
 
 
+@dataclass(frozen=True, slots=True)
+class _Typed:
+    """A typed name as the matcher sees it: keys to look up, in order, and the level hint."""
+
+    keys: tuple[str, ...]
+    level: str | None
+
+
 class Places:
     """The region list with lookups by code and a forgiving name matcher."""
 
-    def __init__(self, regions: Iterable[Region], aliases: dict[str, dict[str, Any]]) -> None:
+    def __init__(self, regions: Iterable[Region], aliases: dict[str, Any]) -> None:
         self._words: dict[str, str] = {
             normalize(k): normalize(v) for k, v in aliases.get("words", {}).items()
         }
         self._by_code = {r.code: r for r in regions}
         self._provinces = [r for r in self._by_code.values() if r.is_province]
         self._keys: dict[str, dict[str, set[str]]] = {"province": {}, "regency": {}}
+        self.official_keys: dict[str, dict[str, set[str]]] = {"province": {}, "regency": {}}
+        by_name = {normalize(r.name): r.code for r in self._by_code.values()}
         for region in self._by_code.values():
             group = "province" if region.is_province else "regency"
-            full = self._key(region.name)
-            base, _ = strip_prefix(full)
-            for key in {full, base}:
+            for key in self._typed(region.name).keys:
                 self._keys[group].setdefault(key, set()).add(region.code)
+                self.official_keys[group].setdefault(key, set()).add(region.code)
+        self.aliases: dict[str, dict[str, set[str]]] = {"province": {}, "regency": {}}
         for group, table in (("province", "provinces"), ("regency", "regencies")):
-            for alias, codes in aliases.get(table, {}).items():
-                unknown = [c for c in codes if c not in self._by_code]
-                if unknown:
-                    raise ValueError(f"place alias {alias!r} names unknown codes {unknown}")
-                self._keys[group].setdefault(self._key(alias), set()).update(codes)
+            for alias, targets in aliases.get(table, {}).items():
+                names = [targets] if isinstance(targets, str) else list(targets)
+                codes = set()
+                for name in names:
+                    code = name if name in self._by_code else by_name.get(normalize(name))
+                    if code is None:
+                        raise PlacesError(f"place_aliases.toml: {alias!r} names unknown {name!r}")
+                    codes.add(code)
+                self.aliases[group][alias] = codes
+                for key in self._typed(alias).keys:
+                    official = self.official_keys[group].get(key, codes)
+                    if official <= codes:  # never hide another place's official name
+                        self._keys[group].setdefault(key, set()).update(codes)
 
-    def _key(self, text: str) -> str:
-        """Normalized text with abbreviated words written out."""
-        return " ".join(self._words.get(word, word) for word in normalize(text).split())
+    def _typed(self, text: str) -> _Typed:
+        """The keys of a name: as typed (administrative words too: "Kabupaten Pontianak" is a
+        former name), then without administrative words; each with spaces and joined up."""
+        tokens = [self._words.get(word, word) for word in normalize(text).split()]
+        tokens = [number_words(int(w)) if w.isdigit() and 0 < int(w) < 100 else w for w in tokens]
+        tokens = " ".join(tokens).split()
+        named, level = strip_admin(tokens)
+        keys: list[str] = []
+        for words in (tokens, named):
+            for key in (" ".join(words), "".join(words)):
+                if key and key not in keys:
+                    keys.append(key)
+        return _Typed(tuple(keys), level)
 
     def get(self, code: str) -> Region:
         """The region with this code (KeyError when there is none)."""
@@ -175,30 +262,32 @@ class Places:
         return self._match(text, "regency", province_code)
 
     def _match(self, text: str, group: str, province_code: str | None) -> PlaceMatch:
-        query = self._key(text)
-        if not query:
+        typed = self._typed(text)
+        if not typed.keys:
             return PlaceMatch(None)
-        base, level = strip_prefix(query)
         keys = self._keys[group]
 
         def usable(codes: Iterable[str]) -> list[Region]:
             found = [self._by_code[c] for c in codes]
             if province_code and group == "regency":
                 found = [r for r in found if r.province_code == province_code]
-            if level and group == "regency":
-                narrowed = [r for r in found if r.level == level]
+            if typed.level and group == "regency":
+                narrowed = [r for r in found if r.level == typed.level]
                 found = narrowed or found
             return sorted(found, key=lambda r: r.code)
 
-        for key in (query, base):
+        for key in typed.keys:
             exact = usable(keys.get(key, ()))
             if exact:
                 return PlaceMatch(exact[0] if len(exact) == 1 else None, tuple(exact))
-        limit = _allowed_typos(len(base))
+        base = typed.keys[0]
+        limit = _allowed_typos(len(base.replace(" ", "")))
         best = limit + 1
         near: set[str] = set()
         for key, codes in keys.items():
-            distance = min(edit_distance(base, key, limit), edit_distance(query, key, limit))
+            if province_code and group == "regency" and not usable(codes):
+                continue
+            distance = min(edit_distance(typed_key, key, limit) for typed_key in typed.keys)
             if distance < best:
                 best, near = distance, set(codes)
             elif distance == best:
@@ -209,6 +298,56 @@ class Places:
         if len(candidates) == 1:
             return PlaceMatch(candidates[0], tuple(candidates), exact=False)
         return PlaceMatch(None, tuple(candidates[:8]), exact=False)
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceAnswer:
+    """What a place typed at a question means: one place to take (`sure`), or places to offer
+    (one to confirm, several to choose from; `guessed` when they come from a typo). `moved`:
+    the place lies in another province than the one given before."""
+
+    sure: Region | None = None
+    offer: tuple[Region, ...] = ()
+    guessed: bool = False
+    moved: bool = False
+
+
+def province_answer(places: Places, text: str) -> PlaceAnswer:
+    """A place typed at the province question: a province is taken; a regency or city is
+    offered with its province ("Kabupaten Lebak, Banten — benar?"); a typo is offered as a
+    guess; a name two places share is asked."""
+    match = places.match_province(text)
+    if match.region is not None and match.exact:
+        return PlaceAnswer(sure=match.region)
+    if match.candidates and match.exact:
+        return PlaceAnswer(offer=match.candidates)
+    regency = places.match_regency(text)
+    if regency.candidates and regency.exact:
+        return PlaceAnswer(offer=regency.candidates)
+    if match.candidates:
+        return PlaceAnswer(offer=match.candidates, guessed=True)
+    if regency.region is not None:
+        return PlaceAnswer(offer=regency.candidates, guessed=True)
+    return PlaceAnswer()
+
+
+def regency_answer(places: Places, text: str, province_code: str) -> PlaceAnswer:
+    """A place typed at the regency question of a province. A place of another province (the
+    wrong one, or a former one: Papua 2022, Kalimantan Utara 2012) is taken with the province
+    it is in now; a name two places share is asked; a typo is offered as a guess."""
+    match = places.match_regency(text, province_code)
+    if match.region is not None and match.exact:
+        return PlaceAnswer(sure=match.region)
+    if match.candidates and match.exact:
+        return PlaceAnswer(offer=match.candidates)
+    elsewhere = places.match_regency(text)
+    if elsewhere.region is not None and elsewhere.exact:
+        return PlaceAnswer(sure=elsewhere.region, moved=True)
+    if elsewhere.candidates and elsewhere.exact:
+        return PlaceAnswer(offer=elsewhere.candidates, moved=True)
+    if match.candidates:
+        return PlaceAnswer(offer=match.candidates, guessed=True)
+    return PlaceAnswer()
 
 
 def _read_regions(text: str) -> list[Region]:
@@ -232,5 +371,8 @@ def places() -> Places:
     """The shipped region list, loaded once."""
     data = resources.files("conversations").joinpath("data")
     regions = _read_regions(data.joinpath("regions.csv").read_text("utf-8"))
-    aliases = tomllib.loads(data.joinpath("place_aliases.toml").read_text("utf-8"))
+    try:
+        aliases = tomllib.loads(data.joinpath("place_aliases.toml").read_text("utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise PlacesError(f"place_aliases.toml: not valid TOML: {exc}") from None
     return Places(regions, aliases)

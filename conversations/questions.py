@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from conversations.dates import parse_date
+from conversations.bilingual import long_date, weekday_date
+from conversations.dates import DateReading, read_date
 from conversations.draft import Draft, EvidenceItem
 from conversations.jurisdiction.engine import Jurisdiction
 from conversations.messages import Language, Safe, catalogue, escape
 from conversations.phones import normalize_phone
-from conversations.places import Region, normalize
+from conversations.places import Region, normalize, province_answer, regency_answer
 from conversations.replies import Button, Reply
 from conversations.session import (
     Attachment,
@@ -313,16 +314,35 @@ def _person_details_prompt(draft: Draft, ctx: Context) -> Reply:
 
 
 # ------------------------------------------------------------------ where
-def _choice_buttons(code: str, regions: list[Region], per_row: int) -> list[tuple[Button, ...]]:
-    return _rows([Button(f"{code}:{r.code}", text=r.name) for r in regions], per_row)
+NO = "^no"
+
+
+def place_label(region: Region, with_province: bool) -> str:
+    """`Kota Serang`, or `Kota Serang, Banten` where the province is not known yet."""
+    if with_province and not region.is_province:
+        return f"{region.name}, {region.province_name}"
+    return region.name
 
 
 def _place_choices(code: str, draft: Draft, ctx: Context) -> tuple[str, list[tuple[Button, ...]]]:
-    """The places offered as buttons (a short list of matches, or a whole list)."""
+    """The places offered as buttons: one to confirm, a short list of matches, or a whole list.
+    A guess from a typo is asked as "Did you mean ...?", never taken silently."""
     regions = [ctx.jurisdiction.places.get(c) for c in draft.choices]
+    with_province = any(r.province_code != draft.province_code for r in regions)
+    if len(regions) == 1:
+        key = "place_did_you_mean" if draft.guessed else "place_confirm"
+        text = text_of(key, ctx.language, place=place_label(regions[0], with_province))
+        yes = Button(f"{code}:{regions[0].code}", "btn_place_yes")
+        return text, [(yes, Button(f"{code}:{NO}", "btn_place_no"))]
     long_list = len(regions) > 8
     key = "place_choose_list" if long_list else "place_choose"
-    return text_of(key, ctx.language), _choice_buttons(code, regions, 2 if long_list else 1)
+    buttons = [Button(f"{code}:{r.code}", text=place_label(r, with_province)) for r in regions]
+    return text_of(key, ctx.language), _rows(buttons, 2 if long_list else 1)
+
+
+def _offer(draft: Draft, regions: Iterable[Region], guessed: bool) -> Answer:
+    codes = [region.code for region in regions]
+    return Answer(draft.model_copy(update={"choices": codes, "guessed": guessed}))
 
 
 def _province_prompt(draft: Draft, ctx: Context) -> Reply:
@@ -337,38 +357,59 @@ def _province(draft: Draft, event: Event, ctx: Context) -> Answer:
     places = ctx.jurisdiction.places
     value = _press_value(event, "pv")
     if value == LIST:
-        codes = [r.code for r in places.provinces()]
-        return Answer(draft.model_copy(update={"choices": codes}))
+        return _offer(draft, places.provinces(), guessed=False)
+    if value == NO:
+        retyped = draft.model_copy(update={"choices": [], "guessed": False})
+        return Answer(retyped, replies=(hint("place_retype", ctx.language),))
     if value is not None:
         region = places.find(value)
-        if region is None or not region.is_province:
+        if region is None or (not region.is_province and value not in draft.choices):
             return Answer(draft, replies=(hint("hint_use_buttons", ctx.language),))
-        return Answer(_set_province(draft, region), advance=True)
+        if region.is_province:
+            return Answer(_set_province(draft, region), advance=True)
+        return Answer(_set_regency_first(draft, region, ctx), advance=True)
     if isinstance(event, Location):
         return _located(draft, event, ctx)
     if not isinstance(event, Text):
         return Answer(draft, replies=(hint("hint_text_expected", ctx.language),))
-    match = places.match_province(event.text)
-    if match.region is not None and match.exact:
-        return Answer(_set_province(draft, match.region), advance=True)
-    if match.candidates:
-        return Answer(draft.model_copy(update={"choices": [r.code for r in match.candidates]}))
+    answer = province_answer(places, event.text)
+    if answer.sure is not None:
+        return Answer(_set_province(draft, answer.sure), advance=True)
+    if answer.offer:
+        return _offer(draft, answer.offer, guessed=answer.guessed)
     return Answer(
-        draft.model_copy(update={"choices": []}),
+        draft.model_copy(update={"choices": [], "guessed": False}),
         replies=(hint("hint_province", ctx.language, typed=event.text.strip()[:60]),),
     )
 
 
 def _set_province(draft: Draft, region: Region) -> Draft:
-    update: dict[str, object] = {"province_code": region.code, "choices": []}
+    update: dict[str, object] = {
+        "province_code": region.code,
+        "choices": [],
+        "guessed": False,
+        "regency_preset": False,
+    }
     if draft.province_code != region.code:
         update.update(regency_code=None, regency_unknown=False)
     return draft.model_copy(update=update)
 
 
+def _set_regency_first(draft: Draft, region: Region, ctx: Context) -> Draft:
+    """The regency (and so its province) given at the province question."""
+    province = ctx.jurisdiction.places.get(region.province_code)
+    return _set_regency(_set_province(draft, province), region).model_copy(
+        update={"regency_preset": True}
+    )
+
+
 def _located(draft: Draft, event: Location, ctx: Context) -> Answer:
     updated = draft.model_copy(update={"latitude": event.latitude, "longitude": event.longitude})
     return Answer(updated, replies=(hint("location_saved", ctx.language),))
+
+
+def _regency_asked(draft: Draft, ctx: Context) -> bool:
+    return not draft.regency_preset
 
 
 def _regency_prompt(draft: Draft, ctx: Context) -> Reply:
@@ -390,32 +431,43 @@ def _regency(draft: Draft, event: Event, ctx: Context) -> Answer:
     province = places.get(draft.province_code or "")
     value = _press_value(event, "rg")
     if value == LIST:
-        return Answer(
-            draft.model_copy(
-                update={"choices": [r.code for r in places.regencies_of(province.code)]}
-            )
-        )
+        return _offer(draft, places.regencies_of(province.code), guessed=False)
+    if value == NO:
+        retyped = draft.model_copy(update={"choices": [], "guessed": False})
+        return Answer(retyped, replies=(hint("place_retype", ctx.language),))
     if value == UNKNOWN or (isinstance(event, Text) and is_word(event.text, _UNSURE)):
         return Answer(
-            draft.model_copy(update={"regency_code": None, "regency_unknown": True, "choices": []}),
+            draft.model_copy(
+                update={
+                    "regency_code": None,
+                    "regency_unknown": True,
+                    "choices": [],
+                    "guessed": False,
+                }
+            ),
             advance=True,
         )
     if value is not None:
         region = places.find(value)
-        if region is None or region.is_province or region.province_code != province.code:
+        offered = value in draft.choices
+        if (
+            region is None
+            or region.is_province
+            or (region.province_code != province.code and not offered)
+        ):
             return Answer(draft, replies=(hint("hint_use_buttons", ctx.language),))
-        return Answer(_set_regency(draft, region), advance=True)
+        return _regency_chosen(draft, region, ctx)
     if isinstance(event, Location):
         return _located(draft, event, ctx)
     if not isinstance(event, Text):
         return Answer(draft, replies=(hint("hint_text_expected", ctx.language),))
-    match = places.match_regency(event.text, province.code)
-    if match.region is not None and match.exact:
-        return Answer(_set_regency(draft, match.region), advance=True)
-    if match.candidates:
-        return Answer(draft.model_copy(update={"choices": [r.code for r in match.candidates]}))
+    answer = regency_answer(places, event.text, province.code)
+    if answer.sure is not None:
+        return _regency_chosen(draft, answer.sure, ctx)
+    if answer.offer:
+        return _offer(draft, answer.offer, guessed=answer.guessed)
     return Answer(
-        draft.model_copy(update={"choices": []}),
+        draft.model_copy(update={"choices": [], "guessed": False}),
         replies=(
             hint(
                 "hint_regency", ctx.language, typed=event.text.strip()[:60], province=province.name
@@ -424,9 +476,25 @@ def _regency(draft: Draft, event: Event, ctx: Context) -> Answer:
     )
 
 
+def _regency_chosen(draft: Draft, region: Region, ctx: Context) -> Answer:
+    """A regency chosen at the regency question; in another province, that province is taken
+    and the reporter told in one line."""
+    if region.province_code == draft.province_code:
+        return Answer(_set_regency(draft, region), advance=True)
+    province = ctx.jurisdiction.places.get(region.province_code)
+    moved = _set_regency(_set_province(draft, province), region)
+    note = hint("place_moved", ctx.language, regency=region.name, province=province.name)
+    return Answer(moved, replies=(note,), advance=True)
+
+
 def _set_regency(draft: Draft, region: Region) -> Draft:
     return draft.model_copy(
-        update={"regency_code": region.code, "regency_unknown": False, "choices": []}
+        update={
+            "regency_code": region.code,
+            "regency_unknown": False,
+            "choices": [],
+            "guessed": False,
+        }
     )
 
 
@@ -442,45 +510,119 @@ def _place_detail(draft: Draft, event: Event, ctx: Context) -> Answer:
 
 
 # ------------------------------------------------------------------ when
-def _date_answer(event: Event, code: str, draft: Draft, ctx: Context) -> dt.date | Reply:
-    value = _press_value(event, code)
-    if value == "today":
-        return ctx.today
-    if value == "yesterday":
-        return ctx.today - dt.timedelta(days=1)
-    if value == "same" and draft.event_date is not None:
-        return draft.event_date
-    if not isinstance(event, Text):
-        return hint("hint_date", ctx.language)
-    day = parse_date(event.text, ctx.today)
-    if day is None:
-        return hint("hint_date", ctx.language)
+APPROXIMATE_DAYS_BACK = {"week": 3, "month": 15, "earlier": 60}
+_DATE_RANGES = ("week", "month", "earlier")
+
+
+def _valid_day(day: dt.date, ctx: Context) -> Reply | None:
     if day > ctx.today:
         return hint("hint_date_future", ctx.language)
     if day < EARLIEST_DATE:
         return hint("hint_date_too_old", ctx.language)
-    return day
+    return None
+
+
+def _read_day(event: Event, code: str, draft: Draft, ctx: Context) -> DateReading | Reply:
+    """A button or a typed date at a date question, as a reading (or a hint when unreadable)."""
+    value = _press_value(event, code)
+    if value == "today":
+        return DateReading(ctx.today)
+    if value == "yesterday":
+        return DateReading(ctx.today - dt.timedelta(days=1))
+    if value == "same" and draft.event_date is not None:
+        return DateReading(draft.event_date)
+    if value == UNKNOWN:
+        return DateReading(unknown=True)
+    if value is not None:
+        try:
+            chosen = dt.date.fromisoformat(value)
+        except ValueError:
+            return hint("hint_use_buttons", ctx.language)
+        if chosen not in draft.date_options:
+            return hint("hint_use_buttons", ctx.language)
+        return DateReading(chosen)
+    if not isinstance(event, Text):
+        return hint("hint_date", ctx.language)
+    reading = read_date(event.text, ctx.today, day_first=ctx.language == "id")
+    if reading.date is None and not reading.options and not reading.unknown:
+        return hint("hint_date", ctx.language)
+    return reading
+
+
+def _echo(event: Event, day: dt.date, ctx: Context) -> tuple[Reply, ...]:
+    """A typed date is said back in full ("Senin, 5 Februari 2024") so a misreading shows."""
+    if isinstance(event, Text):
+        return (hint("date_echo", ctx.language, date=weekday_date(day, ctx.language)),)
+    return ()
+
+
+def _date_prompt(
+    question: str, draft: Draft, ctx: Context, body: str, rows: Sequence[tuple[Button, ...]]
+) -> Reply:
+    code = QUESTIONS[question].code
+    if draft.date_range:
+        text = f"{body}\n\n{text_of('date_range_ask', ctx.language)}"
+        ranges = [Button(f"{code}:^{r}", f"btn_date_{r}") for r in _DATE_RANGES]
+        return ask(question, draft, ctx, text, [tuple(ranges)])
+    if draft.date_options:
+        text = f"{body}\n\n{text_of('date_which_day', ctx.language)}"
+        days = [
+            Button(f"{code}:{day.isoformat()}", text=weekday_date(day, ctx.language))
+            for day in draft.date_options
+        ]
+        return ask(question, draft, ctx, text, _rows(days, 2))
+    return ask(question, draft, ctx, body, rows)
 
 
 def _event_date_prompt(draft: Draft, ctx: Context) -> Reply:
-    rows = [(Button("ed:today", "btn_today"), Button("ed:yesterday", "btn_yesterday"))]
-    return ask("event_date", draft, ctx, text_of("q_event_date", ctx.language), rows)
+    rows = [
+        (Button("ed:today", "btn_today"), Button("ed:yesterday", "btn_yesterday")),
+        (Button(f"ed:{UNKNOWN}", "btn_date_unknown"),),
+    ]
+    return _date_prompt("event_date", draft, ctx, text_of("q_event_date", ctx.language), rows)
 
 
 def _event_date(draft: Draft, event: Event, ctx: Context) -> Answer:
-    day = _date_answer(event, "ed", draft, ctx)
-    if isinstance(day, Reply):
-        return Answer(draft, replies=(day,))
+    value = _press_value(event, "ed")
+    if draft.date_range and value in {f"^{r}" for r in _DATE_RANGES}:
+        rough = value[1:]
+        day = ctx.today - dt.timedelta(days=APPROXIMATE_DAYS_BACK[rough])
+        update = {
+            "event_date": day, "event_date_approx": rough, "learned_date": None,
+            "learned_unknown": False, "date_range": False, "date_options": [],
+        }  # fmt: skip
+        return Answer(draft.model_copy(update=update), advance=True)
+    reading = _read_day(event, "ed", draft, ctx)
+    if isinstance(reading, Reply):
+        return Answer(draft, replies=(reading,))
+    if reading.unknown:
+        return Answer(draft.model_copy(update={"date_range": True, "date_options": []}))
+    if reading.options:
+        valid = [d for d in reading.options if _valid_day(d, ctx) is None]
+        if len(valid) > 1:
+            return Answer(draft.model_copy(update={"date_options": valid, "date_range": False}))
+        if not valid:
+            return Answer(draft, replies=(hint("hint_date_future", ctx.language),))
+        reading = DateReading(valid[0])
+    assert reading.date is not None
+    day = reading.date
+    problem = _valid_day(day, ctx)
+    if problem is not None:
+        return Answer(draft, replies=(problem,))
     learned = draft.learned_date if draft.learned_date and draft.learned_date >= day else None
-    return Answer(
-        draft.model_copy(update={"event_date": day, "learned_date": learned}), advance=True
-    )
+    update = {
+        "event_date": day, "learned_date": learned, "event_date_approx": None,
+        "date_range": False, "date_options": [],
+    }  # fmt: skip
+    return Answer(draft.model_copy(update=update), replies=_echo(event, day, ctx), advance=True)
 
 
 def needs_learned_date(draft: Draft, ctx: Context) -> bool:
-    """The learned date is asked only when the event is more than 3 days old."""
+    """The learned date is asked only when the event is more than 3 days old (and its date is
+    known: after "I don't remember" the limits are not counted)."""
     return (
         draft.event_date is not None
+        and draft.event_date_approx is None
         and (ctx.today - draft.event_date).days > LEARNED_ASKED_AFTER_DAYS
     )
 
@@ -488,19 +630,33 @@ def needs_learned_date(draft: Draft, ctx: Context) -> bool:
 def _learned_date_prompt(draft: Draft, ctx: Context) -> Reply:
     rows = [
         (Button("ld:today", "btn_today"), Button("ld:yesterday", "btn_yesterday")),
-        (Button("ld:same", "btn_same_day"),),
+        (Button("ld:same", "btn_same_day"), Button(f"ld:{UNKNOWN}", "btn_date_unknown")),
     ]
-    return ask("learned_date", draft, ctx, text_of("q_learned_date", ctx.language), rows)
+    return _date_prompt("learned_date", draft, ctx, text_of("q_learned_date", ctx.language), rows)
 
 
 def _learned_date(draft: Draft, event: Event, ctx: Context) -> Answer:
-    day = _date_answer(event, "ld", draft, ctx)
-    if isinstance(day, Reply):
-        return Answer(draft, replies=(day,))
+    reading = _read_day(event, "ld", draft, ctx)
+    if isinstance(reading, Reply):
+        return Answer(draft, replies=(reading,))
+    if reading.unknown:
+        unknown: dict[str, object] = {
+            "learned_date": None,
+            "learned_unknown": True,
+            "date_options": [],
+        }
+        return Answer(draft.model_copy(update=unknown), advance=True)
     assert draft.event_date is not None
+    options = [d for d in reading.options if _valid_day(d, ctx) is None and d >= draft.event_date]
+    if len(options) > 1:
+        return Answer(draft.model_copy(update={"date_options": options}))
+    day = options[0] if options else reading.date
+    if day is None:
+        return Answer(draft, replies=(hint("hint_date", ctx.language),))
+    problem = _valid_day(day, ctx)
+    if problem is not None:
+        return Answer(draft, replies=(problem,))
     if day < draft.event_date:
-        from conversations.bilingual import long_date
-
         return Answer(
             draft,
             replies=(
@@ -511,7 +667,8 @@ def _learned_date(draft: Draft, event: Event, ctx: Context) -> Answer:
                 ),
             ),
         )
-    return Answer(draft.model_copy(update={"learned_date": day}), advance=True)
+    known: dict[str, object] = {"learned_date": day, "learned_unknown": False, "date_options": []}
+    return Answer(draft.model_copy(update=known), replies=_echo(event, day, ctx), advance=True)
 
 
 # ------------------------------------------------------------------ public service
@@ -768,7 +925,7 @@ QUESTIONS: dict[str, Question] = {
             skippable=True,
         ),
         Question("province", "pv", 4, "where", _province_prompt, _province),
-        Question("regency", "rg", 4, "where", _regency_prompt, _regency),
+        Question("regency", "rg", 4, "where", _regency_prompt, _regency, applies=_regency_asked),
         Question(
             "place_detail", "pl", 4, "where", _place_detail_prompt, _place_detail, skippable=True
         ),

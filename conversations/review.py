@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from conversations.bilingual import long_date
+from conversations.bilingual import weekday_date
 from conversations.draft import Draft
 from conversations.messages import Language, Safe, catalogue
 from conversations.messages import escape as esc
@@ -51,10 +51,14 @@ def summary(draft: Draft, ctx: Context) -> Safe:
     if draft.latitude is not None and draft.longitude is not None:
         where += f" (📍 {draft.latitude:.5f}, {draft.longitude:.5f})"
     lines.append(_line("label_where", where, language))
-    if draft.event_date:
-        lines.append(_line("label_when", long_date(draft.event_date, language), language))
+    if draft.event_date and draft.event_date_approx:
+        rough = catalogue().raw(f"btn_date_{draft.event_date_approx}", language)
+        lines.append(_line("label_when", catalogue().raw("value_rough_date", language).format(
+            rough=rough.lower()), language))  # fmt: skip
+    elif draft.event_date:
+        lines.append(_line("label_when", weekday_date(draft.event_date, language), language))
     if draft.learned_date:
-        lines.append(_line("label_learned", long_date(draft.learned_date, language), language))
+        lines.append(_line("label_learned", weekday_date(draft.learned_date, language), language))
     service = {"yes": "btn_yes", "no": "btn_no", "unsure": "btn_unsure"}.get(
         draft.public_service or ""
     )

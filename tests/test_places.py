@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+import tomllib
+from pathlib import Path
+
 import pytest
 
-from conversations.places import edit_distance, normalize, places
+from conversations.places import (
+    PlaceAnswer,
+    Places,
+    PlacesError,
+    edit_distance,
+    normalize,
+    number_words,
+    places,
+    province_answer,
+    regency_answer,
+)
 
 PLACES = places()
 
@@ -138,3 +151,85 @@ def test_helpers() -> None:
     assert edit_distance("surabaya", "surabaja", 2) == 1
     assert edit_distance("ab", "ba", 1) == 1
     assert edit_distance("abc", "xyzabc", 1) == 2
+
+
+# ------------------------------------------------------------------ places as people type them
+PHRASINGS = tomllib.loads((Path(__file__).parent / "data" / "place_phrasings.toml").read_text())
+
+
+def describe(answer: PlaceAnswer) -> str:
+    """An answer in the table's words."""
+    if answer.sure is not None:
+        return ("moved:" if answer.moved else "") + answer.sure.code
+    codes = ",".join(r.code for r in answer.offer)
+    if not answer.offer:
+        return "none"
+    if answer.guessed:
+        return f"guess:{codes}"
+    return f"confirm:{codes}" if len(answer.offer) == 1 else f"ask:{codes}"
+
+
+def test_the_phrasing_table_is_broad() -> None:
+    assert len(PHRASINGS["province"]) + len(PHRASINGS["regency"]) >= 400
+    provinces = {want for _, want in PHRASINGS["province"] if want.isdigit()}
+    assert provinces == {r.code for r in PLACES.provinces()}  # every province, some way
+
+
+@pytest.mark.parametrize(("typed", "want"), PHRASINGS["province"], ids=lambda v: str(v))
+def test_at_the_province_question(typed: str, want: str) -> None:
+    assert describe(province_answer(PLACES, typed)) == want
+
+
+@pytest.mark.parametrize(("province", "typed", "want"), PHRASINGS["regency"], ids=str)
+def test_at_the_regency_question(province: str, typed: str, want: str) -> None:
+    assert describe(regency_answer(PLACES, typed, province)) == want
+
+
+def test_twins_are_always_asked() -> None:
+    """Every name a Kota and a Kabupaten share is asked, never guessed, wherever it is typed."""
+    twins = 0
+    for province in PLACES.provinces():
+        regencies = PLACES.regencies_of(province.code)
+        bases = {}
+        for region in regencies:
+            bases.setdefault(region.name.split(" ", 1)[1], []).append(region.code)
+        for base, codes in bases.items():
+            if len(codes) == 2:
+                twins += 1
+                answer = regency_answer(PLACES, base, province.code)
+                assert answer.sure is None and sorted(r.code for r in answer.offer) == codes
+                assert not answer.guessed
+    assert twins >= 20
+
+
+def test_aliases_have_one_meaning_per_province_and_hide_no_official_name() -> None:
+    count = 0
+    for group in ("province", "regency"):
+        for alias, codes in PLACES.aliases[group].items():
+            count += 1
+            regions = [PLACES.get(code) for code in codes]
+            by_province: dict[str, set[str]] = {}
+            for region in regions:
+                base = region.name.split(" ", 1)[-1] if not region.is_province else region.name
+                by_province.setdefault(region.province_code, set()).add(base)
+            # several places in one province only when they are a Kota/Kabupaten pair
+            assert all(len(bases) == 1 for bases in by_province.values()), alias
+            for key in normalize(alias), normalize(alias).replace(" ", ""):
+                official = PLACES.official_keys[group].get(key)
+                assert official is None or official <= codes, (alias, official)
+    assert count >= 300
+
+
+def test_a_bad_alias_stops_start_up_with_one_line() -> None:
+    with pytest.raises(
+        PlacesError, match=r"place_aliases.toml: 'xx' names unknown 'Kota Atlantis'"
+    ):
+        Places(PLACES.all(), {"regencies": {"xx": "Kota Atlantis"}})
+
+
+def test_normalisation_of_what_people_type() -> None:
+    assert normalize("D.I. Yogyakarta") == "di yogyakarta"
+    assert normalize("N.T.B.") == "ntb"
+    assert normalize("Kab. TTS") == "kab tts"
+    assert number_words(50) == "lima puluh" and number_words(4) == "empat"
+    assert number_words(12) == "dua belas" and number_words(11) == "sebelas"

@@ -175,8 +175,8 @@ async def test_village_head_mobilisation_with_learned_date_in_english(
     await tap(user, "Village head / village official / BPD", "name, position")
     await say(user, "Kades Sukamaju", "In which province?")
     await say(user, "Jawa Timur", "regency or city")
-    await say(user, "Surabya", "Which one do you mean?")  # a typo: confirm the match
-    await tap(user, "Kota Surabaya", "The exact place")
+    await say(user, "Surabya", "Did you mean Kota Surabaya?")  # a typo: asked, not taken
+    await tap(user, "✅ Yes", "The exact place")
     await tap(user, "⏭ Skip", "When did it happen?")
     await say(user, "14 Nov 2024", "When did you learn of it?")
     await say(user, "13 Nov 2024", "before it happened")

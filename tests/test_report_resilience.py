@@ -116,7 +116,9 @@ async def test_every_step_validates_and_goes_back(
     await tap(user, "⏭ Lewati", "Langkah 4 dari 9")
     await say(user, "atlantis", 'Provinsi "atlantis" tidak saya temukan')
     await say(user, "Jawa Tengah", "di Jawa Tengah")
-    await say(user, "bandung", '"bandung" tidak saya temukan di Jawa Tengah')
+    offer = await say(user, "bandung", "Maksud Anda yang mana?")  # not here, but in Jawa Barat
+    assert "Kota Bandung, Jawa Barat" in str(offer["reply_markup"])
+    await say(user, "zzkqx", '"zzkqx" tidak saya temukan di Jawa Tengah')
     await tap(user, "⬅️ Kembali", "Di provinsi mana?")
     await say(user, "jateng", "di Jawa Tengah")
     await say(user, "semarang", "Maksud Anda yang mana?")

@@ -51,6 +51,7 @@ class _Draft:
     rules: list[str] = field(default_factory=list)
     warnings: list[Bilingual] = field(default_factory=list)
     deadlines: list[Deadline] = field(default_factory=list)
+    deadline_notes: list[Bilingual] = field(default_factory=list)
     dropped: list[Agency] = field(default_factory=list)
 
     def add(self, items: list[str], value: str) -> None:
@@ -125,6 +126,7 @@ class Jurisdiction:
             reasons=[text for rule, text in draft.reasons if still_applies(rule)],
             legal_bases=cite([basis for rule, basis in draft.bases if still_applies(rule)]),
             deadlines=[d for d in draft.deadlines if d.agency in bodies],
+            deadline_notes=draft.deadline_notes,
             warnings=draft.warnings,
             referrals=referrals,
             next_steps=next_steps,
@@ -180,6 +182,11 @@ class Jurisdiction:
         deadline: Deadline | None = None
         if limit.needs_election_stage and election_kind is None:
             warning = limit.no_stage_warning
+        elif facts.date_approximate:
+            # without a date the days cannot be counted: say so, drop nothing
+            if limit.unknown_date_note is not None:
+                draft.deadline_notes.append(limit.unknown_date_note)
+            return
         elif limit.days_from_learning is not None:
             safe, latest = self._last_days(limit, facts.known_since, election_kind)
             if facts.report_date > latest:

@@ -32,6 +32,9 @@ class ReportFacts(BaseModel):
     learned_date: dt.date | None = None
     identity: Identity = "anonymous"
     report_date: dt.date
+    # The reporter did not remember the date (an approximate one was given): time limits that
+    # count from it cannot be checked.
+    date_approximate: bool = False
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> ReportFacts:
@@ -88,6 +91,7 @@ class Decision(BaseModel):
     reasons: list[Bilingual] = Field(default_factory=list)
     legal_bases: list[str] = Field(default_factory=list)
     deadlines: list[Deadline] = Field(default_factory=list)
+    deadline_notes: list[Bilingual] = Field(default_factory=list)  # limits not checked
     warnings: list[Bilingual] = Field(default_factory=list)
     referrals: list[Bilingual] = Field(default_factory=list)
     next_steps: list[Bilingual] = Field(default_factory=list)

@@ -65,7 +65,8 @@ def render_decision(
         lines.append(texts.render("decision_handled_by_none", language))
     lines += routing_lines(routing, tuple(decision.offices), language)
     lines += _section("decision_reasons", decision.reasons, language)
-    lines += _section("decision_deadlines", [d.text for d in decision.deadlines], language)
+    deadlines = [d.text for d in decision.deadlines] + decision.deadline_notes
+    lines += _section("decision_deadlines", deadlines, language)
     lines += _section("decision_warnings", decision.warnings, language)
     lines += _section("decision_next_steps", decision.next_steps, language)
     lines += _section("decision_referrals", decision.referrals, language)

@@ -98,6 +98,7 @@ class Limit(_Strict):
     no_stage_warning: Bilingual | None = None
     late_warning: Bilingual | None = None
     too_old_warning: Bilingual | None = None
+    unknown_date_note: Bilingual | None = None  # shown when the date was only approximate
 
     @model_validator(mode="after")
     def _warnings_present(self) -> Limit:
