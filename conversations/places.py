@@ -195,11 +195,34 @@ class Places:
                     if code is None:
                         raise PlacesError(f"place_aliases.toml: {alias!r} names unknown {name!r}")
                     codes.add(code)
+                self._check_alias(group, alias, codes)
                 self.aliases[group][alias] = codes
                 for key in self._typed(alias).keys:
                     official = self.official_keys[group].get(key, codes)
                     if official <= codes:  # never hide another place's official name
                         self._keys[group].setdefault(key, set()).update(codes)
+
+    def _check_alias(self, group: str, alias: str, codes: set[str]) -> None:
+        """One meaning per province (a Kota/Kabupaten pair counts as one), and no official
+        name of another place hidden."""
+        bases: dict[str, set[str]] = {}
+        for code in codes:
+            region = self._by_code[code]
+            base = region.name if region.is_province else region.name.split(" ", 1)[-1]
+            bases.setdefault(region.province_code, set()).add(base)
+        for province, names in bases.items():
+            if len(names) > 1:
+                count = len(names)
+                raise PlacesError(
+                    f"place_aliases.toml: {alias!r} means {count} places in province {province}"
+                )
+        key = normalize(alias)
+        for form in (key, key.replace(" ", "")):
+            hidden = self.official_keys[group].get(form, set()) - codes
+            if hidden:
+                raise PlacesError(
+                    f"place_aliases.toml: {alias!r} hides the official name of {sorted(hidden)}"
+                )
 
     def _typed(self, text: str) -> _Typed:
         """The keys of a name: as typed (administrative words too: "Kabupaten Pontianak" is a

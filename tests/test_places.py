@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 
@@ -220,11 +221,18 @@ def test_aliases_have_one_meaning_per_province_and_hide_no_official_name() -> No
     assert count >= 300
 
 
-def test_a_bad_alias_stops_start_up_with_one_line() -> None:
-    with pytest.raises(
-        PlacesError, match=r"place_aliases.toml: 'xx' names unknown 'Kota Atlantis'"
-    ):
-        Places(PLACES.all(), {"regencies": {"xx": "Kota Atlantis"}})
+@pytest.mark.parametrize(
+    ("aliases", "message"),
+    [
+        ({"xx": "Kota Atlantis"}, "'xx' names unknown 'Kota Atlantis'"),
+        ({"toraja": ["Kabupaten Tana Toraja", "Kabupaten Toraja Utara"]}, "means 2 places"),
+        ({"serang": "Kota Serang"}, "'serang' hides the official name of ['36.04']"),
+    ],
+)
+def test_a_bad_alias_stops_start_up_with_one_line(aliases: dict[str, object], message: str) -> None:
+    with pytest.raises(PlacesError, match=re.escape(message)) as caught:
+        Places(PLACES.all(), {"regencies": aliases})
+    assert "\n" not in str(caught.value)
 
 
 def test_normalisation_of_what_people_type() -> None:
