@@ -15,6 +15,7 @@ from typing import Any
 
 from cryptography.fernet import Fernet
 from pydantic import SecretStr
+from telegram.error import InvalidToken
 
 from bot.explain import ExplainError, explain
 from bot.explain import add_arguments as add_explain_arguments
@@ -213,7 +214,17 @@ async def _telegram(settings: Settings, stop: asyncio.Event) -> int:
     )
     mode = "webhook" if settings.webhook_url else "long polling"
     log.info("starting against %s (%s)", _host(settings.telegram_api_base_url), mode)
-    await serve_until(application, stop, settings)
+    try:
+        await serve_until(application, stop, settings)
+    except InvalidToken:
+        # PTB's message quotes the token: say it in our words instead
+        host = _host(settings.telegram_api_base_url)
+        print(
+            f"lapor-netral: the Bot API server at {host} refused the bot token; check"
+            " TELEGRAM_BOT_TOKEN (and TELEGRAM_API_BASE_URL)",
+            file=sys.stderr,
+        )
+        return 2
     log.info("stopped cleanly")
     return 0
 

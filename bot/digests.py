@@ -64,7 +64,8 @@ async def queue_digest(svc: Services, member: StaffMember) -> int:
     window = svc.casework.related.window_days
     related_ids = set()
     for case in cases[:30]:
-        if related_tickets(case, await casequeries.related(svc.db, case, window), svc.casework):
+        others = await casequeries.related(svc.db, case, window, member, official_kinds(svc))
+        if related_tickets(case, others, svc.casework):
             related_ids.add(case.id)
     messages = digest_messages(
         cases, svc.jurisdiction, svc.casework, svc.today(), language, member.scope,

@@ -313,7 +313,9 @@ async def show_case(
             context, member.user_id, catalogue().render("case_not_found", language, ticket=ticket)
         )
         return
-    others = await casequeries.related(svc.db, case, svc.casework.related.window_days)
+    others = await casequeries.related(
+        svc.db, case, svc.casework.related.window_days, member, official_kinds(svc)
+    )
     deadlines = [d.text.get(language) for d in case.decision.deadlines]
     text, buttons = case_detail(
         case, svc.jurisdiction, svc.casework, svc.today(), language, deadlines=deadlines,

@@ -365,6 +365,15 @@ CSV_HEADER = [
 ]  # fmt: skip
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: str) -> str:
+    """A text cell a spreadsheet will not run as a formula (OWASP "CSV injection"): a value
+    starting with = + - @ tab or carriage return is prefixed with a single quote."""
+    return f"'{value}" if value.startswith(_FORMULA_START) else value
+
+
 def csv_row(case: CaseRow, jurisdiction: Jurisdiction) -> list[Any]:
     """One CSV row; the reporter's identity only for reports filed with open identity."""
     places = jurisdiction.places
@@ -388,6 +397,6 @@ def csv_row(case: CaseRow, jurisdiction: Jurisdiction) -> list[Any]:
         case.evidence_count,
         case.public_service,
         case.identity,
-        (case.reporter_name or "") if open_identity else "",
-        (case.reporter_phone or "") if open_identity else "",
+        csv_cell(case.reporter_name or "") if open_identity else "",
+        csv_cell(case.reporter_phone or "") if open_identity else "",
     ]

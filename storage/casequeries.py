@@ -166,20 +166,26 @@ async def by_id(
 
 
 async def related(
-    conn: aiosqlite.Connection, case: CaseRow, window_days: int
+    conn: aiosqlite.Connection,
+    case: CaseRow,
+    window_days: int,
+    member: StaffMember,
+    official_kinds: list[str],
 ) -> list[tuple[str, str | None]]:
-    """(ticket, person details) of other cases in the same regency filed within the window."""
+    """(ticket, person details) of other cases in the same regency filed within the window
+    that the member may open (a ticket of a case out of their scope is never shown)."""
     if case.regency_code is None:
         return []
     low = now_iso(case.created_at - dt.timedelta(days=window_days))
     high = now_iso(case.created_at + dt.timedelta(days=window_days))
+    scope_sql, params = scope_clause(member, official_kinds)
     return [
         (str(r[0]), r[1])
         for r in await fetch_all(
             conn,
-            "SELECT ticket, person_name FROM cases WHERE regency_code = ? AND id != ?"
-            " AND created_at BETWEEN ? AND ? ORDER BY id DESC LIMIT 200",
-            (case.regency_code, case.id, low, high),
+            "SELECT c.ticket, c.person_name FROM cases c WHERE c.regency_code = ? AND c.id != ?"
+            f" AND c.created_at BETWEEN ? AND ? AND {scope_sql} ORDER BY c.id DESC LIMIT 200",
+            [case.regency_code, case.id, low, high, *params],
         )
     ]
 

