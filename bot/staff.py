@@ -324,13 +324,23 @@ async def show_case(
     )  # fmt: skip
     history = await casequeries.events(svc.db, case.id)
     texts = catalogue()
-    notes = [
-        f"• {svc.local_date(at).isoformat()} {texts.raw(f'event_{action}', language)}"
-        f"{' → ' + status_label(new, language) if new and action != 'forward' else ''}"
-        f"{' → ' + new if new and action == 'forward' else ''}"
-        f"{': ' + note if note else ''}{'' if public else ' 🔒'}"
-        for at, action, _, new, note, public in history
-    ]
+    notes = []
+    for event in history:
+        new, action = event.new, event.action
+        # an internal note is read only by the agency that wrote it (and administrators)
+        readable = (
+            event.public
+            or member.admin
+            or event.actor_kind != "staff"
+            or event.actor_agency == (member.agency or "admin")
+        )
+        note = event.note if readable else texts.raw("note_other_agency", language)
+        notes.append(
+            f"• {svc.local_date(event.at).isoformat()} {texts.raw(f'event_{action}', language)}"
+            f"{' → ' + status_label(new, language) if new and action != 'forward' else ''}"
+            f"{' → ' + new if new and action == 'forward' else ''}"
+            f"{': ' + note if note else ''}{'' if event.public else ' 🔒'}"
+        )
     if notes:
         escaped = escape("\n".join(notes))
         text += "\n\n" + catalogue().render("case_events_title", language) + "\n" + escaped
@@ -597,6 +607,7 @@ async def change_status(
             await casequeries.add_event(
                 svc.db, case.id, now, actor_kind="staff", actor_id=member.user_id,
                 action="status", old=old_status, new=new, note=note, public=public,
+                actor_agency=member.agency or "admin",
             )  # fmt: skip
             if public:
                 # the language the reporter reads now (/bahasa), else the one they filed in
@@ -646,6 +657,7 @@ async def _forward(
             action="forward",
             new=agency,
             note=office,
+            actor_agency=member.agency or "admin",
         )
         forwarded = await casequeries.by_id(svc.db, case.id)
         assert forwarded is not None
@@ -698,6 +710,7 @@ async def on_staff_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
                     actor_id=member.user_id,
                     action="note",
                     note=note,
+                    actor_agency=member.agency or "admin",
                 )
                 await execute(
                     svc.db, "DELETE FROM staff_sessions WHERE user_id = ?", (member.user_id,)

@@ -202,14 +202,18 @@ async def add_event(
     new: str | None = None,
     note: str | None = None,
     public: bool = False,
+    actor_agency: str | None = None,
 ) -> None:
     """Append to the case's history (call inside the transaction of the change)."""
     await execute(
         conn,
         "INSERT INTO case_events (case_id, at, actor_kind, actor_id, action, old_value, new_value,"
-        " note, public) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (case_id, now_iso(now), actor_kind, actor_id, action, old, new, note, int(public)),
-    )
+        " note, public, actor_agency) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            case_id, now_iso(now), actor_kind, actor_id, action, old, new, note, int(public),
+            actor_agency,
+        ),
+    )  # fmt: skip
 
 
 async def set_status(
@@ -236,18 +240,40 @@ async def add_body(
     return cursor.rowcount == 1
 
 
-async def events(
-    conn: aiosqlite.Connection, case_id: int, limit: int = 10
-) -> list[tuple[dt.datetime, str, str | None, str | None, str | None, bool]]:
-    """The newest events of a case: (at, action, old, new, note, public)."""
+@dataclass(frozen=True)
+class CaseEvent:
+    """One entry of a case's history."""
+
+    at: dt.datetime
+    action: str
+    old: str | None
+    new: str | None
+    note: str | None
+    public: bool
+    actor_kind: str
+    actor_agency: str | None
+
+
+async def events(conn: aiosqlite.Connection, case_id: int, limit: int = 10) -> list[CaseEvent]:
+    """The newest events of a case, oldest first."""
     rows = await fetch_all(
         conn,
-        "SELECT at, action, old_value, new_value, note, public FROM case_events WHERE case_id = ?"
-        " ORDER BY id DESC LIMIT ?",
+        "SELECT at, action, old_value, new_value, note, public, actor_kind, actor_agency"
+        " FROM case_events"
+        " WHERE case_id = ? ORDER BY id DESC LIMIT ?",
         (case_id, limit),
     )
     return [
-        (dt.datetime.fromisoformat(r[0]), str(r[1]), r[2], r[3], r[4], bool(r[5]))
+        CaseEvent(
+            at=dt.datetime.fromisoformat(r[0]),
+            action=str(r[1]),
+            old=r[2],
+            new=r[3],
+            note=r[4],
+            public=bool(r[5]),
+            actor_kind=str(r[6]),
+            actor_agency=r[7],
+        )
         for r in reversed(list(rows))
     ]
 

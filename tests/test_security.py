@@ -14,10 +14,11 @@ from cryptography.fernet import Fernet
 from bot.application import AnyApplication
 from bot.sandbox.fake_api import FakeTelegram
 from bot.sandbox.fake_users import FakeUser
-from tests.helpers import file_report, say
+from tests.conftest import ADMIN_ID
+from tests.helpers import file_report, say, tap
 from tests.test_staff import add
 
-BALI_OMBUDSMAN, BALI_BAWASLU = 8401, 8402
+BALI_OMBUDSMAN, BALI_BAWASLU, BALI_INSPEKTORAT = 8401, 8402, 8403
 
 
 async def test_a_rejected_token_is_never_printed(tmp_path: Path, fake: FakeTelegram) -> None:
@@ -62,3 +63,47 @@ async def test_related_cases_show_only_what_the_viewer_may_open(
     ombudsman = FakeUser(fake, BALI_OMBUDSMAN, "Ombudsman Bali", "id")
     seen_by_ombudsman = await say(ombudsman, f"/kasus {both}", "Kategori:")
     assert bawaslu_only not in str(seen_by_ombudsman["text"])  # not a case Ombudsman may open
+
+
+async def test_internal_notes_stay_with_the_agency_that_wrote_them(
+    bot: AnyApplication, fake: FakeTelegram, people: Callable[..., FakeUser]
+) -> None:
+    await add(bot, BALI_OMBUDSMAN, "ombudsman", "51")
+    await add(bot, BALI_BAWASLU, "bawaslu", "51")
+    ticket = await file_report(
+        people("id"), category="political_expression", person="asn", province="bali",
+        regency="denpasar",
+    )  # fmt: skip
+    bawaslu = FakeUser(fake, BALI_BAWASLU, "Bawaslu Bali", "id")
+    await say(bawaslu, f"/kasus {ticket}", "Kategori:")
+    await tap(bawaslu, "📝 Catatan internal", "catatan internal")
+    await say(bawaslu, "Terlapor ipar ketua tim sukses", "Catatan internal disimpan")
+    own = await say(bawaslu, f"/kasus {ticket}", "Kategori:")
+    assert "Terlapor ipar ketua tim sukses" in str(own["text"])
+    await tap(bawaslu, "↪️ Teruskan ke Ombudsman RI", "diteruskan ke Ombudsman RI Perwakilan Bali")
+    ombudsman = FakeUser(fake, BALI_OMBUDSMAN, "Ombudsman Bali", "id")
+    forwarded = await say(ombudsman, f"/kasus {ticket}", "Kategori:")
+    assert "Terlapor ipar" not in str(forwarded["text"])
+    assert "(catatan internal lembaga lain)" in str(forwarded["text"])
+    admin = FakeUser(fake, ADMIN_ID, "Admin", "id")
+    await add(bot, ADMIN_ID, "ombudsman", "")  # an administrator who also works for Ombudsman
+    seen_by_admin = await say(admin, f"/kasus {ticket}", "Kategori:")
+    assert "Terlapor ipar ketua tim sukses" in str(seen_by_admin["text"])
+
+
+async def test_identity_goes_only_to_bodies_handling_the_case(
+    bot: AnyApplication, fake: FakeTelegram, people: Callable[..., FakeUser]
+) -> None:
+    await add(bot, BALI_BAWASLU, "bawaslu", "51")
+    await add(bot, BALI_INSPEKTORAT, "inspektorat", "51")
+    ticket = await file_report(
+        people("id"), category="political_expression", person="asn", province="bali",
+        regency="denpasar", identity="confidential", name="Ni Luh Rahasia", phone="081355550000",
+    )  # fmt: skip
+    bawaslu = FakeUser(fake, BALI_BAWASLU, "Bawaslu Bali", "id")
+    handling = await say(bawaslu, f"/kasus {ticket}", "Kategori:")
+    assert "Ni Luh Rahasia" in str(handling["text"])
+    inspectorate = FakeUser(fake, BALI_INSPEKTORAT, "Inspektorat Bali", "id")
+    overseeing = await say(inspectorate, f"/kasus {ticket}", "Kategori:")  # sees the case ...
+    assert "Ni Luh Rahasia" not in str(overseeing["text"])  # ... but not who reported it
+    assert "6281355550000" not in str(overseeing["text"])
