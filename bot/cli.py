@@ -57,6 +57,13 @@ def parser() -> argparse.ArgumentParser:
     staff_sub.add_parser("list", help="list staff members")
     backup = sub.add_parser("backup", help="write a consistent copy of the database (bot may run)")
     backup.add_argument("path", type=Path)
+    sub.add_parser(
+        "rotate-key",
+        help="re-encrypt all data with a new DATA_KEY",
+        description="Change the data key: set DATA_KEY to the new key, a comma, and the old key"
+        " (DATA_KEY=NEW,OLD), run this once (the bot may keep running with DATA_KEY=NEW,OLD),"
+        " then set DATA_KEY to the new key alone and restart.",
+    )
     purge = sub.add_parser("purge", help="remove identity and evidence of old closed cases")
     purge.add_argument("--dry-run", action="store_true", help="only count what would be removed")
     export = sub.add_parser("export", help="write a CSV of cases (no identity unless open)")
@@ -99,7 +106,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if command == "migrate":
         return _run_async(lambda stop: _migrate(settings))
-    if command in {"staff", "export", "backup", "purge"}:
+    if command in {"staff", "export", "backup", "purge", "rotate-key"} or not sandbox:
+        if settings.data_key is None:
+            print("lapor-netral: DATA_KEY is not set (python -m bot genkey)", file=sys.stderr)
+            return 2
+        checked = _run_async(lambda stop: _check_key(settings, args.command == "rotate-key"))
+        if checked != 0:
+            return checked
+    if command in {"staff", "export", "backup", "purge", "rotate-key"}:
         return _run_async(lambda stop: _admin(settings, args))
     if sandbox:
         settings = with_sandbox_key(settings)
@@ -150,6 +164,31 @@ async def _migrate(settings: Settings) -> int:
     return 0
 
 
+async def _check_key(settings: Settings, rotating: bool) -> int:
+    """Before anything reads encrypted data: does DATA_KEY fit this database?"""
+    from storage.crypto import DataCipher
+    from storage.database import connect
+    from storage.keys import WrongKeyError, check_key
+    from storage.migrator import migrate
+
+    assert settings.data_key is not None
+    cipher = DataCipher(settings.data_key.get_secret_value())
+    db = await connect(settings.database_path)
+    try:
+        await migrate(db)
+        await check_key(db, cipher, dt.datetime.now(dt.UTC))
+    except WrongKeyError as error:
+        print(f"lapor-netral: {error}", file=sys.stderr)
+        return 2
+    finally:
+        await db.close()
+    if cipher.key_count > 1 and not rotating:
+        log.warning(
+            "DATA_KEY holds %s keys: run `rotate-key`, then keep only the first", cipher.key_count
+        )
+    return 0
+
+
 async def _admin(settings: Settings, args: argparse.Namespace) -> int:
     from bot.jobs import purge_old_cases
     from bot.services import open_services
@@ -157,6 +196,7 @@ async def _admin(settings: Settings, args: argparse.Namespace) -> int:
     from storage import lifecycle
     from storage import staff as staff_store
     from storage.casequeries import Filters
+    from storage.keys import rotate_keys
 
     svc = await open_services(with_sandbox_key(settings) if settings.sandbox else settings)
     try:
@@ -168,6 +208,12 @@ async def _admin(settings: Settings, args: argparse.Namespace) -> int:
             verb = "would be" if args.dry_run else "were"
             files = len(result.evidence_files)
             print(f"{result.cases} closed cases {verb} anonymised, {files} evidence files removed")
+        elif args.command == "rotate-key":
+            rewritten = await rotate_keys(svc.db, svc.cipher, svc.now())
+            print(
+                f"{rewritten} encrypted values now use the first key of DATA_KEY;"
+                " set DATA_KEY to that key alone and restart the bot"
+            )
         elif args.command == "export":
             data, count = await export_csv(svc, None, Filters(since=args.since, until=args.until))
             if args.out:

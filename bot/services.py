@@ -22,6 +22,7 @@ from conversations.questions import Context, Limits
 from storage import staff as staff_store
 from storage.crypto import DataCipher
 from storage.database import connect
+from storage.keys import check_key
 from storage.migrator import migrate
 from storage.staff import StaffMember
 
@@ -103,7 +104,12 @@ async def open_services(
     assert settings.data_key is not None, "the CLI provides a DATA_KEY (generated in the sandbox)"
     cipher = DataCipher(settings.data_key.get_secret_value())
     db = await connect(settings.database_path)
-    applied = await migrate(db)
+    try:
+        applied = await migrate(db)
+        await check_key(db, cipher, clock())
+    except BaseException:
+        await db.close()
+        raise
     if applied:
         log.info("database migrated to version %s", applied[-1])
     return Services(

@@ -164,14 +164,19 @@ class Settings(BaseSettings):
         return ZoneInfo(self.timezone)
 
 
-def check_data_key(key: str) -> None:
-    """Raise ValueError unless `key` is url-safe base64 of exactly 32 bytes (a Fernet key)."""
-    try:
-        raw = base64.urlsafe_b64decode(key.encode("ascii"))
-    except (binascii.Error, UnicodeEncodeError, ValueError):
-        raise ValueError("must be url-safe base64 of 32 bytes (python -m bot genkey)") from None
-    if len(raw) != 32:
-        raise ValueError("must be url-safe base64 of 32 bytes (python -m bot genkey)")
+def check_data_key(keys: str) -> None:
+    """Raise ValueError unless every comma-separated key is url-safe base64 of exactly 32 bytes
+    (a Fernet key; several while rotating: the new one first)."""
+    for key in keys.split(","):
+        try:
+            raw = base64.urlsafe_b64decode(key.strip().encode("ascii"))
+        except (binascii.Error, UnicodeEncodeError, ValueError):
+            raw = b""
+        if len(raw) != 32:
+            raise ValueError(
+                "must be url-safe base64 of 32 bytes (python -m bot genkey); while rotating,"
+                " the new key and the old one separated by a comma"
+            )
 
 
 def describe_error(error: ValidationError) -> str:

@@ -12,10 +12,14 @@ from pathlib import Path
 from cryptography.fernet import Fernet
 
 from bot.application import AnyApplication
+from bot.runtime import running
 from bot.sandbox.fake_api import FakeTelegram
 from bot.sandbox.fake_users import FakeUser
-from tests.conftest import ADMIN_ID
-from tests.helpers import file_report, say, tap
+from bot.settings import Settings
+from storage.crypto import DataCipher
+from storage.keys import ENCRYPTED
+from tests.conftest import ADMIN_ID, TOKEN, Clock, make_app
+from tests.helpers import answer, file_report, rows, say, tap
 from tests.test_staff import add
 
 BALI_OMBUDSMAN, BALI_BAWASLU, BALI_INSPEKTORAT = 8401, 8402, 8403
@@ -107,3 +111,50 @@ async def test_identity_goes_only_to_bodies_handling_the_case(
     overseeing = await say(inspectorate, f"/kasus {ticket}", "Kategori:")  # sees the case ...
     assert "Ni Luh Rahasia" not in str(overseeing["text"])  # ... but not who reported it
     assert "6281355550000" not in str(overseeing["text"])
+
+
+async def run_cli(tmp_path: Path, *args: str, **env: str) -> tuple[int, str]:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", *args, cwd=tmp_path, env={**os.environ, **env},
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    out, err = await asyncio.wait_for(process.communicate(), 90)
+    assert process.returncode is not None
+    return process.returncode, (out + err).decode()
+
+
+async def test_a_wrong_data_key_is_refused_at_start_and_keys_rotate(
+    settings: Settings, fake: FakeTelegram, clock: Clock, people: Callable[..., FakeUser],
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    old_key = settings.data_key.get_secret_value()  # type: ignore[union-attr]
+    new_key = Fernet.generate_key().decode()
+    async with running(make_app(settings, fake, clock), settings):
+        await file_report(
+            people("id"), category="other", person="asn", province="bali", regency="denpasar",
+            identity="open", name="Joko Terbuka", phone="081377778888",
+        )  # fmt: skip
+        await answer(people("id"), "/lapor", "c")  # a draft in progress, encrypted whole
+    db = {"DATABASE_PATH": str(settings.database_path)}
+    code, printed = await run_cli(tmp_path, "staff", "list", DATA_KEY=new_key, **db)
+    assert code == 2 and printed.count("\n") == 1
+    assert "DATA_KEY does not fit this database" in printed and new_key not in printed
+    code, printed = await run_cli(
+        tmp_path, DATA_KEY=new_key, TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_API_BASE_URL=fake.base_url, **db,
+    )  # fmt: skip
+    assert code == 2 and "DATA_KEY does not fit" in printed and "Traceback" not in printed
+    code, printed = await run_cli(tmp_path, "rotate-key", DATA_KEY=f"{new_key},{old_key}", **db)
+    assert code == 0, printed
+    assert "encrypted values now use the first key" in printed
+    only_new = DataCipher(new_key)
+    for table, key, column in ENCRYPTED:
+        for _, value in await rows(
+            settings.database_path,
+            f"SELECT {key}, {column} FROM {table} WHERE {column} IS NOT NULL",
+        ):
+            only_new.decrypt(value)  # every value now opens with the new key alone
+    code, printed = await run_cli(tmp_path, "export", DATA_KEY=new_key, **db)
+    assert code == 0 and "Joko Terbuka" in printed
+    code, printed = await run_cli(tmp_path, "staff", "list", DATA_KEY=old_key, **db)
+    assert code == 2  # and the old key alone no longer fits
