@@ -96,6 +96,10 @@ async def on_reporter_addition(update: Update, context: ContextTypes.DEFAULT_TYP
     language = await citizen.language_of(update, context)
     if case is None:
         return
+    if case.status in FINAL_STATUSES:  # closed since the reporter pressed "Tambah informasi"
+        await execute(svc.db, "DELETE FROM reporter_sessions WHERE chat_id = ?", (chat.id,))
+        await _reply(context, chat.id, "add_info_closed", language)
+        raise ApplicationHandlerStop
     if isinstance(event, Text):
         note = event.text[:3000]
         async with transaction(svc.db):

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
+
+from storage.files import write_private
 
 COLOURS = {"bawaslu": (214, 69, 65), "ombudsman": (41, 98, 166), "inspektorat": (90, 150, 70)}
 WIDTH, HEIGHT, MARGIN = 720, 360, 40
@@ -49,6 +52,7 @@ def reports_chart(
         x = WIDTH - MARGIN - 110 * (len(agencies) - j)
         draw.rectangle([x, 10, x + 10, 20], fill=COLOURS.get(agency, (120, 120, 120)))
         draw.text((x + 14, 9), agency.capitalize(), fill="black", font=font)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    image.save(path, format="PNG")
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    write_private(path, out.getvalue())
     return path

@@ -180,12 +180,16 @@ async def run_event(
 ) -> None:
     """Pass one event through the flow, save the draft first, then carry out the actions."""
     svc = services(context)
-    if draft is None and action_of(event) == "report" and await _too_many_reports(svc, chat_id):
-        limit = svc.settings.reports_per_day
-        await send_replies(
-            context.bot, chat_id, [Reply("reports_limited", {"limit": limit})], language
-        )
-        return
+    if draft is None and action_of(event) == "report":
+        if await _too_many_reports(svc, chat_id):
+            limit = svc.settings.reports_per_day
+            await send_replies(
+                context.bot, chat_id, [Reply("reports_limited", {"limit": limit})], language
+            )
+            return
+        if not await _room_for_a_draft(svc):
+            await send_replies(context.bot, chat_id, [Reply("reports_busy")], language)
+            return
     outcome = handle(
         draft,
         event,
@@ -206,6 +210,18 @@ async def run_event(
         await _perform(
             context, svc, chat_id, user_id, first_name, outcome.draft, action, outcome.language
         )
+
+
+async def _room_for_a_draft(svc: Services) -> bool:
+    """Whether the bot can take one more report in progress now (a crowd of new chats, or a
+    script, must not fill the database: it is asked to come back in a few minutes)."""
+    if await drafts.count(svc.db) >= svc.settings.max_drafts:
+        log.warning("new report refused: %s reports in progress", svc.settings.max_drafts)
+        return False
+    if not svc.draft_budget.allow(time.monotonic()):
+        log.warning("new report refused: more than %s a minute", svc.draft_budget.per_minute)
+        return False
+    return True
 
 
 async def _too_many_reports(svc: Services, chat_id: int) -> bool:

@@ -106,14 +106,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if command == "migrate":
         return _run_async(lambda stop: _migrate(settings))
-    if command in {"staff", "export", "backup", "purge", "rotate-key"} or not sandbox:
+    admin = command in {"staff", "export", "backup", "purge", "rotate-key"}
+    if admin and settings.sandbox:
+        settings = with_sandbox_key(settings)  # the sandbox's own database and key
+    if admin or not sandbox:
         if settings.data_key is None:
             print("lapor-netral: DATA_KEY is not set (python -m bot genkey)", file=sys.stderr)
             return 2
         checked = _run_async(lambda stop: _check_key(settings, args.command == "rotate-key"))
         if checked != 0:
             return checked
-    if command in {"staff", "export", "backup", "purge", "rotate-key"}:
+    if admin:
         return _run_async(lambda stop: _admin(settings, args))
     if sandbox:
         settings = with_sandbox_key(settings)
@@ -198,7 +201,7 @@ async def _admin(settings: Settings, args: argparse.Namespace) -> int:
     from storage.casequeries import Filters
     from storage.keys import rotate_keys
 
-    svc = await open_services(with_sandbox_key(settings) if settings.sandbox else settings)
+    svc = await open_services(settings)
     try:
         if args.command == "backup":
             await lifecycle.backup(svc.db, args.path)

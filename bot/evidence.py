@@ -15,6 +15,7 @@ from bot.retry import with_retries
 from conversations.draft import EvidenceItem
 from conversations.session import Attachment
 from storage.evidence import StoredEvidence
+from storage.files import write_private
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +81,7 @@ async def fetch_evidence(
     stored_bytes, removed = await asyncio.to_thread(strip_image_metadata, data)
     stored = hashlib.sha256(stored_bytes).hexdigest()
     path = folder / f"{received[:20]}{_extension(attachment)}"
-    await asyncio.to_thread(_write_atomically, path, stored_bytes)
+    await asyncio.to_thread(write_private, path, stored_bytes)
     log.info("evidence stored: %s bytes, metadata removed: %s", len(stored_bytes), removed)
     record = StoredEvidence(
         kind=attachment.kind,
@@ -103,13 +104,6 @@ async def fetch_evidence(
         file_unique_id=attachment.file_unique_id,
     )
     return record, item
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(path.suffix + ".part")
-    temporary.write_bytes(data)
-    temporary.replace(path)
 
 
 def remove_files(paths: list[str]) -> None:

@@ -43,3 +43,21 @@ class FloodGuard:
         for chat_id in [c for c, t in self._seen.items() if not t or now - t[-1] > WINDOW_SECONDS]:
             self._seen.pop(chat_id, None)
             self._warned.pop(chat_id, None)
+
+
+class DraftBudget:
+    """How many new reports may start per minute, all chats together (in memory: a crowd of
+    chats is about now); the number of stored drafts is capped by the caller."""
+
+    def __init__(self, per_minute: int) -> None:
+        self.per_minute = per_minute
+        self._started: deque[float] = deque()
+
+    def allow(self, now: float) -> bool:
+        """Whether one more report may start now (and count it when it may)."""
+        while self._started and now - self._started[0] > WINDOW_SECONDS:
+            self._started.popleft()
+        if len(self._started) >= self.per_minute:
+            return False
+        self._started.append(now)
+        return True

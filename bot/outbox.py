@@ -15,6 +15,7 @@ from telegram.ext import Application, ContextTypes, ExtBot
 from bot.render import inline_markup
 from bot.retry import retry_after_seconds
 from bot.services import Services, services
+from conversations.textsplit import split_html
 from storage import outbox
 from storage import staff as staff_store
 from storage.outbox import OutboxRow
@@ -30,9 +31,14 @@ async def send_payload(bot: ExtBot[None], chat_id: int, payload: dict[str, Any])
     kind = payload.get("type", "message")
     markup = inline_markup(payload.get("buttons"))
     if kind == "message":
-        await bot.send_message(
-            chat_id, payload["text"], parse_mode=ParseMode.HTML, reply_markup=markup
-        )
+        parts = split_html(payload["text"])  # queued texts are measured; this is the safety net
+        for number, part in enumerate(parts, start=1):
+            await bot.send_message(
+                chat_id,
+                part,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup if number == len(parts) else None,
+            )
     elif kind in {"document", "photo"}:
         data = await asyncio.to_thread(Path(payload["path"]).read_bytes)
         caption = payload.get("caption")

@@ -18,6 +18,7 @@ from telegram.ext import ExtBot
 from bot.retry import with_retries
 from conversations.messages import Language
 from conversations.replies import Reply
+from conversations.textsplit import split_html
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 
@@ -56,11 +57,25 @@ async def send_replies(
     """Send the replies in order as HTML messages, retrying failures on the way."""
     sent = []
     for reply in replies:
-        text, markup = reply.text(language), keyboard(reply, language)
+        sent += await send_html(bot, chat_id, reply.text(language), keyboard(reply, language))
+    return sent
 
-        async def send(text: str = text, markup: Markup | None = markup) -> Message:
+
+async def send_html(
+    bot: ExtBot[None], chat_id: int, text: str, markup: Markup | None = None
+) -> list[Message]:
+    """One HTML text as one or more messages within Telegram's length (the buttons go with
+    the last), each retried on failures on the way."""
+    parts = split_html(text)
+    sent = []
+    for number, part in enumerate(parts, start=1):
+        last = number == len(parts)
+
+        async def send(
+            part: str = part, markup: Markup | None = markup if last else None
+        ) -> Message:
             return await bot.send_message(
-                chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
+                chat_id, part, parse_mode=ParseMode.HTML, reply_markup=markup
             )
 
         sent.append(await with_retries(send, "sending a reply"))

@@ -12,7 +12,7 @@ from typing import Any, cast
 import aiosqlite
 from telegram.ext import Application, CallbackContext
 
-from bot.flood import FloodGuard
+from bot.flood import DraftBudget, FloodGuard
 from bot.settings import Settings
 from conversations.casework import Casework, load_casework
 from conversations.jurisdiction.engine import Jurisdiction, build_jurisdiction
@@ -50,6 +50,7 @@ class Services:
     clock: Callable[[], dt.datetime] = field(default=system_clock)
     outbox_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     flood: FloodGuard = field(default_factory=lambda: FloodGuard(60))
+    draft_budget: DraftBudget = field(default_factory=lambda: DraftBudget(600))
 
     def now(self) -> dt.datetime:
         """The current moment (UTC); the one place the shell reads the clock."""
@@ -120,6 +121,7 @@ async def open_services(
         casework,
         clock,
         flood=FloodGuard(settings.messages_per_minute),
+        draft_budget=DraftBudget(settings.new_reports_per_minute),
     )
 
 

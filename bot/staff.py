@@ -23,7 +23,7 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 from bot import citizen
 from bot.digests import alert_in_scope, official_kinds, queue_digest, staff_language
 from bot.outbox import kick
-from bot.render import inline_markup
+from bot.render import inline_markup, send_html
 from bot.services import Services, services
 from conversations.messages import Language, catalogue, escape
 from conversations.packet import packet_bodies, shipped_packets
@@ -114,9 +114,7 @@ async def _reply(
     text: str,
     buttons: list[list[dict[str, str]]] | None = None,
 ) -> None:
-    await context.bot.send_message(
-        chat_id, text, parse_mode=ParseMode.HTML, reply_markup=inline_markup(buttons)
-    )
+    await send_html(context.bot, chat_id, text, inline_markup(buttons))
 
 
 # ------------------------------------------------------------------ commands
@@ -344,7 +342,7 @@ async def show_case(
     if notes:
         escaped = escape("\n".join(notes))
         text += "\n\n" + catalogue().render("case_events_title", language) + "\n" + escaped
-    await _reply(context, member.user_id, text[:4000], buttons)
+    await _reply(context, member.user_id, text, buttons)  # split as Telegram counts
     await _send_evidence(context, svc, member.user_id, case.id)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import string
 import tomllib
+import unicodedata
 from collections.abc import Mapping
 from functools import cache
 from importlib import resources
@@ -63,9 +64,37 @@ class Catalogue:
         return self.raw(key, language).format_map(escaped)
 
 
+# Right-to-left overrides and isolates turn the rest of a line around ("gnp.exe" shown for
+# "exe.png"): shown as a visible mark instead. Marks stacked on one letter are capped.
+_BIDI_CONTROLS = dict.fromkeys(
+    map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"),
+    "\ufffd",
+)
+MAX_COMBINING = 2
+
+
+def neutralise(text: str) -> str:
+    """User text as it may be shown: bidi controls made visible, stacks of combining marks
+    (the "zalgo" flood) cut to two per letter. Stored text is never changed."""
+    text = text.translate(_BIDI_CONTROLS)
+    if not any(unicodedata.combining(c) for c in text):
+        return text
+    out: list[str] = []
+    run = 0
+    for char in text:
+        if unicodedata.combining(char):
+            run += 1
+            if run > MAX_COMBINING:
+                continue
+        else:
+            run = 0
+        out.append(char)
+    return "".join(out)
+
+
 def escape(text: str) -> str:
-    """Text made safe for Telegram HTML (the one escaping helper of the project)."""
-    return html.escape(text, quote=False)
+    """User text made safe for Telegram HTML (the one escaping helper of the project)."""
+    return html.escape(neutralise(text), quote=False)
 
 
 def _escape(value: object) -> str:

@@ -16,8 +16,8 @@ from conversations.jurisdiction.routing import REFERRED
 from conversations.messages import Language, Safe, catalogue
 from conversations.messages import escape as esc
 from conversations.status import status_label
+from conversations.textsplit import MESSAGE_LIMIT, visible_length
 
-TELEGRAM_LIMIT = 4096
 EXCERPT = 120
 ButtonSpec = dict[str, str]
 
@@ -147,7 +147,8 @@ def digest_messages(
         block = case_block(
             case, jurisdiction, casework, today, language, related=case.id in related_ids, zone=zone
         )
-        if len(text) + len(block) + 2 > TELEGRAM_LIMIT - 96 or len(buttons) >= 20:
+        too_long = visible_length(text) + visible_length(block) + 2 > MESSAGE_LIMIT - 96
+        if too_long or len(buttons) >= 20:
             messages.append((text, buttons))
             text = t("digest_title_more", language, part=len(messages) + 1)
             buttons = []
@@ -234,7 +235,7 @@ def case_detail(
         evidence=case.evidence_count,
         reporter=Safe(reporter_text(case, language, handling=agency in case.bodies)),
         deadlines="; ".join(deadlines) or "—",
-        description=case.description[:2500],
+        description=case.description,
         related=Safe(related),
     )
     buttons: list[list[ButtonSpec]] = []

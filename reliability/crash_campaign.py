@@ -315,6 +315,7 @@ async def campaign(
         DATABASE_PATH=str(workdir / "lapor.db"),
         OUTBOX_POLL_SECONDS="0.2", OUTBOX_RETRY_SECONDS="0.1",
         MESSAGES_PER_MINUTE="100000", REPORTS_PER_DAY="1000", LOG_LEVEL="WARNING",
+        NEW_REPORTS_PER_MINUTE="100000",
         PYTHONPATH=str(ROOT),
     )  # fmt: skip
     staff = await asyncio.create_subprocess_exec(

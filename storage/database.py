@@ -14,19 +14,23 @@ from typing import Any
 
 import aiosqlite
 
+from storage.files import private_database
+
 BUSY_TIMEOUT_MS = 5000
 
 
 async def connect(path: Path | str) -> aiosqlite.Connection:
     """Open (creating folders as needed) the database in WAL mode with foreign keys on."""
     if str(path) != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        private_database(Path(path))
     conn = await aiosqlite.connect(str(path), isolation_level=None)
     conn.row_factory = aiosqlite.Row
     await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     await conn.execute("PRAGMA journal_mode = WAL")
     await conn.execute("PRAGMA synchronous = NORMAL")
     await conn.execute("PRAGMA foreign_keys = ON")
+    if str(path) != ":memory:":
+        private_database(Path(path))  # the -wal and -shm files SQLite has just made too
     return conn
 
 

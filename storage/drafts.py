@@ -83,3 +83,9 @@ async def mark_reminded(
         "UPDATE drafts SET reminded_at = ? WHERE chat_id = ? AND draft_id = ?",
         (now_iso(now), chat_id, draft_id),
     )
+
+
+async def count(conn: aiosqlite.Connection) -> int:
+    """How many reports are in progress."""
+    row = await fetch_one(conn, "SELECT COUNT(*) FROM drafts")
+    return int(row[0]) if row else 0

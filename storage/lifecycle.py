@@ -11,6 +11,7 @@ import aiosqlite
 
 from conversations.jurisdiction.routing import REFERRED
 from storage.database import execute, fetch_all, now_iso, transaction
+from storage.files import FILE_MODE, private_dir
 
 # A reporter may delete a report no staff member has started on; once staff verify it, it stays.
 OPEN_FOR_DELETION = (REFERRED, "diterima")
@@ -21,9 +22,10 @@ PURGEABLE = ("selesai", "ditolak", REFERRED)
 
 async def backup(conn: aiosqlite.Connection, target: Path) -> None:
     """A consistent copy of the database while it is in use (SQLite's online backup)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(target.parent)
     temporary = target.with_suffix(target.suffix + ".part")
     temporary.unlink(missing_ok=True)
+    temporary.touch(mode=FILE_MODE)
     destination = sqlite3.connect(temporary)
     try:
         await conn.backup(destination)

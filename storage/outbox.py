@@ -91,6 +91,17 @@ async def mark_sent(conn: aiosqlite.Connection, row: OutboxRow, now: dt.datetime
             (stamp, row.id),
         )
         if row.cursor_user_id is not None and row.cursor_case_id is not None:
+            # The cursor moves past the digest's cases only when none of its parts (queued
+            # together, so with the same moment) was refused: those cases come again next time.
+            refused = await fetch_one(
+                conn,
+                "SELECT COUNT(*) FROM outbox o, outbox me WHERE me.id = ? AND o.id != me.id"
+                " AND o.chat_id = me.chat_id AND o.kind = me.kind"
+                " AND o.created_at = me.created_at AND o.status IN ('failed', 'blocked')",
+                (row.id,),
+            )
+            if refused is not None and int(refused[0]) > 0:
+                return
             await execute(
                 conn,
                 "INSERT INTO digest_cursors (user_id, last_case_id, updated_at) VALUES (?, ?, ?)"

@@ -12,15 +12,19 @@ from pathlib import Path
 from cryptography.fernet import Fernet
 
 from bot.application import AnyApplication
+from bot.digests import queue_digest
+from bot.outbox import deliver_due
 from bot.runtime import running
 from bot.sandbox.fake_api import FakeTelegram
 from bot.sandbox.fake_users import FakeUser
 from bot.settings import Settings
+from storage import casequeries, outbox
+from storage import staff as staff_store
 from storage.crypto import DataCipher
 from storage.keys import ENCRYPTED
 from tests.conftest import ADMIN_ID, TOKEN, Clock, make_app
-from tests.helpers import answer, file_report, rows, say, tap
-from tests.test_staff import add
+from tests.helpers import answer, file_report, jpeg_with_gps, rows, say, tap
+from tests.test_staff import add, svc_of
 
 BALI_OMBUDSMAN, BALI_BAWASLU, BALI_INSPEKTORAT = 8401, 8402, 8403
 
@@ -158,3 +162,140 @@ async def test_a_wrong_data_key_is_refused_at_start_and_keys_rotate(
     assert code == 0 and "Joko Terbuka" in printed
     code, printed = await run_cli(tmp_path, "staff", "list", DATA_KEY=old_key, **db)
     assert code == 2  # and the old key alone no longer fits
+
+
+async def test_long_emoji_reports_reach_staff_whole(
+    bot: AnyApplication, fake: FakeTelegram, people: Callable[..., FakeUser]
+) -> None:
+    """2,990 emoji are 5,980 units for Telegram: the case view and digests must still arrive."""
+    await add(bot, BALI_BAWASLU, "bawaslu", "51")
+    tickets = [
+        await file_report(
+            people("id"),
+            category="political_expression",
+            person="asn",
+            province="bali",
+            regency="denpasar",
+            description="😡" * 2990,
+        )
+        for _ in range(15)
+    ]
+    staff = FakeUser(fake, BALI_BAWASLU, "Bawaslu Bali", "id")
+    staff.mark()
+    staff.send(f"/kasus {tickets[0]}")
+    await staff.expect("Riwayat")  # the last part of the case view
+    shown = "".join(str(m.get("text")) for m in staff.bot_messages())
+    assert shown.count("😡") >= 2990  # the whole description, over several messages
+    svc = svc_of(bot)
+    member = await staff_store.get(svc.db, BALI_BAWASLU)
+    assert member is not None
+    assert await queue_digest(svc, member) > 0
+    await deliver_due(bot.bot, svc)
+    counts = await outbox.counts(svc.db)
+    assert counts.get("failed", 0) == 0 and counts.get("pending", 0) == 0 and counts["sent"] >= 1
+    newest = max(int(r[0]) for r in await rows(svc.settings.database_path, "SELECT id FROM cases"))
+    assert await casequeries.cursor_of(svc.db, BALI_BAWASLU) == (newest, None)
+
+
+async def test_a_refused_digest_part_never_moves_the_cursor(bot: AnyApplication) -> None:
+    svc = svc_of(bot)
+    now = svc.now()
+    first = await outbox.enqueue(svc.db, 4242, "digest", {"type": "message", "text": "1"}, now)
+    last = await outbox.enqueue(
+        svc.db, 4242, "digest", {"type": "message", "text": "2"}, now, cursor=(4242, 99)
+    )
+    rows_due = {row.id: row for row in [await outbox.next_due(svc.db, now)] if row}
+    assert first in rows_due
+    await outbox.give_up(svc.db, rows_due[first], "failed", "400 message is too long")
+    second = await outbox.next_due(svc.db, now)
+    assert second is not None and second.id == last
+    await outbox.mark_sent(svc.db, second, now)
+    assert await casequeries.cursor_of(svc.db, 4242) == (0, None)  # those cases come again
+
+
+async def test_data_files_are_for_the_bots_user_only(
+    bot: AnyApplication, people: Callable[..., FakeUser], settings: Settings
+) -> None:
+    user = people("id")
+    await answer(user, "/lapor", "c")
+    await answer(user, "!c:yes", "k")
+    await answer(user, "!k:other", "d")
+    await answer(user, "Kepala desa memasang baliho calon di balai desa sejak kemarin sore.", "p")
+    await answer(user, "!p:asn", "pd")
+    await answer(user, "!pd:^skip", "pv")
+    await answer(user, "bali", "rg")
+    await answer(user, "denpasar", "pl")
+    await answer(user, "!pl:^skip", "ed")
+    await answer(user, "!ed:today", "ps")
+    await answer(user, "!ps:no", "ev")
+    user.send_document(jpeg_with_gps(), "foto.jpg", "image/jpeg")
+    await user.expect("Bukti 1 diterima")
+    folder = settings.database_path.parent
+    assert folder.stat().st_mode & 0o777 == 0o700
+    for path in folder.glob("lapor.db*"):
+        assert path.stat().st_mode & 0o777 == 0o600, path
+    stored = [p for p in settings.evidence_path.rglob("*") if p.is_file()]
+    assert stored and all(p.stat().st_mode & 0o777 == 0o600 for p in stored)
+    assert all(
+        p.stat().st_mode & 0o777 == 0o700 for p in settings.evidence_path.rglob("*") if p.is_dir()
+    )
+
+
+async def test_adding_information_ends_when_the_case_is_closed(
+    bot: AnyApplication, fake: FakeTelegram, people: Callable[..., FakeUser], settings: Settings
+) -> None:
+    await add(bot, BALI_BAWASLU, "bawaslu", "51")
+    reporter = people("id")
+    ticket = await file_report(
+        reporter, category="political_expression", person="asn", province="bali",
+        regency="denpasar",
+    )  # fmt: skip
+    staff = FakeUser(fake, BALI_BAWASLU, "Bawaslu Bali", "id")
+    await say(staff, f"/kasus {ticket}", "Kategori:")
+    await tap(staff, "➡️ Sedang diverifikasi", "Tulis catatan")
+    reporter.mark()
+    await say(staff, "Kami periksa.", "Pelapor diberi tahu")
+    await reporter.expect("Kabar laporan Anda")
+    await tap(reporter, "➕ Tambah informasi", "Kirim informasi tambahan")
+    svc = svc_of(bot)
+    await svc.db.execute("UPDATE cases SET status = 'selesai' WHERE ticket = ?", (ticket,))
+    await say(reporter, "Ada saksi lain yang melihat.", "Laporan ini sudah ditutup")
+    assert await rows(settings.database_path, "SELECT COUNT(*) FROM reporter_sessions") == [(0,)]
+    assert await rows(
+        settings.database_path, "SELECT COUNT(*) FROM case_events WHERE action = 'reporter_info'"
+    ) == [(0,)]
+
+
+async def test_bidi_overrides_and_mark_floods_are_neutralised_for_staff(
+    bot: AnyApplication, fake: FakeTelegram, people: Callable[..., FakeUser], settings: Settings
+) -> None:
+    await add(bot, BALI_BAWASLU, "bawaslu", "51")
+    description = "Foto bukti: \u202egpj.exe\u202c dan teks " + "z" + "\u0301" * 200 + " selesai."
+    ticket = await file_report(
+        people("id"), category="political_expression", person="asn", province="bali",
+        regency="denpasar", description=description,
+    )  # fmt: skip
+    assert await rows(settings.database_path, "SELECT description FROM cases") == [(description,)]
+    staff = FakeUser(fake, BALI_BAWASLU, "Bawaslu Bali", "id")
+    shown = str((await say(staff, f"/kasus {ticket}", "Kategori:"))["text"])
+    assert "\u202e" not in shown and "\ufffdgpj.exe\ufffd" in shown
+    assert "z\u0301\u0301 selesai" in shown and "\u0301" * 3 not in shown
+
+
+async def test_a_crowd_of_new_chats_is_asked_to_come_back(
+    settings_factory: Callable[..., Settings], fake: FakeTelegram, clock: Clock,
+    people: Callable[..., FakeUser],
+) -> None:  # fmt: skip
+    settings = settings_factory(new_reports_per_minute=3)
+    async with running(make_app(settings, fake, clock), settings):
+        crowd = [people("id") for _ in range(5)]
+        for user in crowd[:3]:
+            await say(user, "/lapor", "Langkah 1 dari 9")
+        for user in crowd[3:]:
+            await say(user, "/lapor", "sangat banyak laporan baru")
+        assert await rows(settings.database_path, "SELECT COUNT(*) FROM drafts") == [(3,)]
+    capped = settings_factory(
+        max_drafts=3, database_path=settings.database_path, data_key=settings.data_key
+    )
+    async with running(make_app(capped, fake, clock), capped):
+        await say(people("en"), "/report", "a great many new reports")

@@ -11,7 +11,8 @@ from conversations.caserecord import CaseRow
 from conversations.casework import case_clock, shipped_casework, similarity
 from conversations.jurisdiction.engine import default_jurisdiction
 from conversations.jurisdiction.models import Decision
-from conversations.staffviews import TELEGRAM_LIMIT, csv_row, digest_messages, sees
+from conversations.staffviews import csv_row, digest_messages, sees
+from conversations.textsplit import MESSAGE_LIMIT, split_html, units, visible_length
 from conversations.workdays import WEEKDAYS_ONLY, indonesian_calendar
 
 J = default_jurisdiction()
@@ -33,14 +34,38 @@ def case(n: int, **changes: object) -> CaseRow:
     return CaseRow(**values)  # type: ignore[arg-type]
 
 
+def test_emoji_heavy_digests_are_measured_as_telegram_measures() -> None:
+    """Fifteen reports of emoji: Python counts half what Telegram counts."""
+    cases = [case(n, description="😡" * 2990) for n in range(1, 16)]
+    parts = digest_messages(cases, J, shipped_casework(), dt.date(2024, 11, 20), "id", "")
+    assert sum(len(buttons) for _, buttons in parts) == 15  # every case is in some part
+    for text, _ in parts:
+        assert units(visible_text(text)) <= MESSAGE_LIMIT
+
+
+def test_long_texts_split_on_safe_boundaries() -> None:
+    text = "<b>Laporan</b>\n" + "😀" * 2990 + "\n<i>" + "kata " * 1500 + "</i>\nakhir &amp; selesai"
+    assert visible_length(text) > MESSAGE_LIMIT
+    parts = split_html(text)
+    assert len(parts) > 1
+    for part in parts:
+        assert units(visible_text(part)) <= MESSAGE_LIMIT  # each part is valid and fits
+    joined = "".join(visible_text(part) for part in parts)
+    assert joined.replace("\n", "").replace(" ", "") == visible_text(text).replace(
+        "\n", ""
+    ).replace(" ", "")  # nothing lost, nothing doubled
+    assert split_html("short <b>one</b>") == ["short <b>one</b>"]
+    caption = split_html("x" * 3000, 1024)
+    assert [units(part) for part in caption] == [1024, 1024, 952]
+
+
 def test_long_digests_split_at_case_boundaries() -> None:
     cases = [case(n) for n in range(1, 41)]
     parts = digest_messages(cases, J, shipped_casework(), dt.date(2024, 11, 20), "id", "")
     assert len(parts) > 1
     shown = []
     for text, buttons in parts:
-        assert len(text) <= TELEGRAM_LIMIT
-        visible_text(text)  # valid Telegram HTML: user text is escaped
+        assert units(visible_text(text)) <= MESSAGE_LIMIT  # valid HTML, short enough
         assert "&lt;b&gt;Mobil dinas&lt;/b&gt; &amp; spanduk" in text
         assert len(buttons) <= 20
         shown += [row[0]["data"] for row in buttons]
