@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+import secrets
 import signal
 import sys
 from collections.abc import Callable, Coroutine, Sequence
@@ -35,7 +36,11 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("run", help="run the bot (the sandbox when TELEGRAM_BOT_TOKEN is not set)")
     sub.add_parser("sandbox", help="run the fake Bot API and a terminal chat")
     sub.add_parser("migrate", help="apply database migrations and exit")
-    sub.add_parser("genkey", help="print a new DATA_KEY")
+    genkey = sub.add_parser("genkey", help="print a new DATA_KEY (or WEBHOOK_SECRET)")
+    genkey.add_argument(
+        "what", nargs="?", choices=["data", "webhook"], default="data",
+        help="data: a DATA_KEY (default); webhook: a WEBHOOK_SECRET",
+    )  # fmt: skip
     add_explain_arguments(
         sub.add_parser("explain", help="print the jurisdiction decision for the given facts")
     )
@@ -80,18 +85,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     command = args.command or "run"
     if command == "genkey":
-        print(Fernet.generate_key().decode("ascii"))
+        webhook = args.what == "webhook"
+        print(secrets.token_urlsafe(32) if webhook else Fernet.generate_key().decode("ascii"))
         return 0
     try:
         settings = load_settings()
     except SettingsError as error:
         print(f"lapor-netral: {error}", file=sys.stderr)
         return 2
-    secrets = [s.get_secret_value() for s in (settings.telegram_bot_token, settings.data_key) if s]
+    hidden = [
+        s.get_secret_value()
+        for s in (settings.telegram_bot_token, settings.data_key, settings.webhook_secret)
+        if s
+    ]
     sandbox = command == "sandbox" or (command == "run" and settings.sandbox)
     # The sandbox terminal is a chat: its log goes to a file beside the database.
     log_file = settings.database_path.parent / "sandbox.log" if sandbox else None
-    setup_logging(settings.log_level, secrets, log_file)
+    setup_logging(settings.log_level, hidden, log_file)
     try:
         jurisdiction = build_jurisdiction(settings.rules_file, settings.elections_file)
     except (DataFileError, OSError) as error:

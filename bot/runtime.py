@@ -12,6 +12,7 @@ from telegram import Update
 
 from bot.application import AnyApplication
 from bot.settings import Settings
+from bot.webhook import WebhookServer
 
 log = logging.getLogger(__name__)
 
@@ -31,27 +32,22 @@ async def running(
             await application.post_init(application)
         updater = application.updater
         assert updater is not None
+        webhook = None
         if settings is not None and settings.webhook_url:
-            await updater.start_webhook(
-                listen=settings.webhook_listen,
-                port=settings.webhook_port,
-                url_path="telegram",
-                webhook_url=settings.webhook_url.rstrip("/") + "/telegram",
-                secret_token=settings.webhook_secret.get_secret_value()
-                if settings.webhook_secret
-                else None,
-                allowed_updates=Update.ALL_TYPES,
-                bootstrap_retries=5,
-            )
+            await application.start()  # updates come from the webhook server into the queue
+            webhook = WebhookServer(application, settings)
+            await webhook.start()
         else:
             await updater.start_polling(
                 timeout=10, poll_interval=0.0, allowed_updates=Update.ALL_TYPES, bootstrap_retries=5
             )
-        await application.start()
+            await application.start()
         try:
             yield application
         finally:
             # Each step runs even when an earlier one fails, so the database is always closed.
+            if webhook is not None:
+                await _logged(webhook.stop(), "stopping the webhook server")
             if updater.running:
                 await _logged(updater.stop(), "stopping the updater")
             if application.running:

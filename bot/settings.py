@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -130,6 +131,27 @@ class Settings(BaseSettings):
     @classmethod
     def _upper(cls, value: object) -> object:
         return value.strip().upper() if isinstance(value, str) else value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not re.fullmatch(
+            r"[A-Za-z0-9_-]{24,256}", value.get_secret_value()
+        ):
+            raise ValueError(
+                "must be 24 to 256 letters, digits, _ or - (make one with: python -m bot genkey"
+                " webhook)"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _secret_with_webhook(self) -> Settings:
+        if self.webhook_url and self.webhook_secret is None:
+            raise ValueError(
+                "WEBHOOK_SECRET is required with WEBHOOK_URL: without it anyone could send the"
+                " bot forged updates (make one with: python -m bot genkey webhook)"
+            )
+        return self
 
     @model_validator(mode="after")
     def _key_with_token(self) -> Settings:

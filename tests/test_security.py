@@ -5,11 +5,16 @@ from __future__ import annotations
 
 import asyncio
 import os
+import secrets
+import socket
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import aiohttp
+import pytest
 from cryptography.fernet import Fernet
+from pydantic import ValidationError
 
 from bot.application import AnyApplication
 from bot.digests import queue_digest
@@ -18,6 +23,7 @@ from bot.runtime import running
 from bot.sandbox.fake_api import FakeTelegram
 from bot.sandbox.fake_users import FakeUser
 from bot.settings import Settings
+from bot.webhook import SECRET_HEADER, webhook_path
 from storage import casequeries, outbox
 from storage import staff as staff_store
 from storage.crypto import DataCipher
@@ -299,3 +305,55 @@ async def test_a_crowd_of_new_chats_is_asked_to_come_back(
     )
     async with running(make_app(capped, fake, clock), capped):
         await say(people("en"), "/report", "a great many new reports")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_webhook_mode_needs_a_strong_secret(settings_factory: Callable[..., Settings]) -> None:
+    with pytest.raises(ValidationError, match="WEBHOOK_SECRET is required with WEBHOOK_URL"):
+        settings_factory(webhook_url="https://bot.example.org")
+    with pytest.raises(ValidationError, match="24 to 256 letters"):
+        settings_factory(webhook_url="https://bot.example.org", webhook_secret="short")
+    assert webhook_path("a" * 32) != webhook_path("b" * 32) and "/telegram/" in webhook_path("x")
+
+
+async def test_webhook_mode_end_to_end_and_forged_updates_refused(
+    settings_factory: Callable[..., Settings], fake: FakeTelegram, clock: Clock,
+    people: Callable[..., FakeUser],
+) -> None:  # fmt: skip
+    port = free_port()
+    secret = secrets.token_urlsafe(32)
+    settings = settings_factory(
+        webhook_url=f"http://127.0.0.1:{port}", webhook_listen="127.0.0.1", webhook_port=port,
+        webhook_secret=secret,
+    )  # fmt: skip
+    async with running(make_app(settings, fake, clock), settings):
+        assert fake.webhook_url == f"http://127.0.0.1:{port}{webhook_path(secret)}"
+        assert fake.webhook_secret == secret
+        user = people("id")
+        await say(user, "/start", "Selamat datang di Lapor Netral")  # through the webhook
+        await say(user, "/lapor", "Langkah 1 dari 9")
+        forged = {
+            "update_id": 999_999,
+            "message": {
+                "message_id": 1, "date": 1_700_000_000, "text": "/staf tambah 66666 ombudsman",
+                "chat": {"id": ADMIN_ID, "type": "private"},
+                "from": {"id": ADMIN_ID, "is_bot": False, "first_name": "Admin"},
+                "entities": [{"type": "bot_command", "offset": 0, "length": 5}],
+            },
+        }  # fmt: skip
+        async with aiohttp.ClientSession() as session:
+            for path, headers in (
+                (webhook_path(secret), {}),  # no secret
+                (webhook_path(secret), {SECRET_HEADER: "x" * 43}),  # a wrong one
+                ("/telegram", {SECRET_HEADER: secret}),  # the old fixed path
+            ):
+                url = f"http://127.0.0.1:{port}{path}"
+                async with session.post(url, json=forged, headers=headers) as reply:
+                    assert reply.status in {403, 404}
+        await asyncio.sleep(0.3)
+        assert await rows(settings.database_path, "SELECT COUNT(*) FROM staff") == [(0,)]

@@ -19,6 +19,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 
 from bot.sandbox.html_check import HtmlError, utf16_length, visible_text
@@ -140,6 +141,9 @@ class FakeTelegram:
         self.blocked_chats: set[int] = set()
         self.commands: dict[str, list[JSON]] = {}
         self.webhook_url = ""
+        self.webhook_secret = ""
+        self.webhook_refusals = 0  # calls the bot's webhook answered with an error
+        self._pusher: asyncio.Task[None] | None = None
         self._runner: web.AppRunner | None = None
         self._site_port: int | None = None
         self.listeners: list[Callable[[str, JSON], None]] = []
@@ -189,8 +193,13 @@ class FakeTelegram:
         self._host = host
 
     async def stop(self) -> None:
-        """Stop listening and end pending long polls."""
+        """Stop listening and end pending long polls and webhook deliveries."""
         self._notify_pollers()
+        if self._pusher is not None:
+            self._pusher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._pusher
+            self._pusher = None
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -447,7 +456,38 @@ class FakeTelegram:
 
     async def _set_webhook(self, params: JSON, files: dict[str, tuple[str, bytes]]) -> bool:
         self.webhook_url = str(params.get("url", ""))
+        self.webhook_secret = str(params.get("secret_token") or "")
+        if self.webhook_url and self._pusher is None:
+            self._pusher = asyncio.create_task(self._push_updates())
         return True
+
+    async def _push_updates(self) -> None:
+        """As Telegram does with a webhook: POST each update in order, with the secret token,
+        until the bot answers 200; retry after an error."""
+        async with aiohttp.ClientSession() as session:
+            while self.webhook_url:
+                if not self.updates:
+                    wake = self._wake
+                    await wake.wait()
+                    continue
+                update = self.updates[0]
+                headers = (
+                    {"X-Telegram-Bot-Api-Secret-Token": self.webhook_secret}
+                    if self.webhook_secret
+                    else {}
+                )
+                try:
+                    async with session.post(
+                        self.webhook_url, json=update, headers=headers
+                    ) as reply:
+                        delivered = reply.status == 200
+                except aiohttp.ClientError:
+                    delivered = False
+                if delivered and self.updates and self.updates[0] is update:
+                    self.updates.pop(0)
+                elif not delivered:
+                    self.webhook_refusals += 1
+                    await asyncio.sleep(0.1)
 
     async def _get_webhook_info(self, params: JSON, files: dict[str, tuple[str, bytes]]) -> JSON:
         return {
