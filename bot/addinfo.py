@@ -10,12 +10,13 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot import citizen
 from bot.digests import alert_in_scope
-from bot.evidence import fetch_evidence
+from bot.evidence import EvidenceRefusedError, fetch_evidence
 from bot.outbox import kick
 from bot.render import send_replies
 from bot.services import Services, services
 from conversations.casework import FINAL_STATUSES
 from conversations.messages import Language, Safe
+from conversations.questions import human_size
 from conversations.replies import Button, Reply
 from conversations.session import Attachment, Text
 from storage import casequeries
@@ -100,6 +101,12 @@ async def on_reporter_addition(update: Update, context: ContextTypes.DEFAULT_TYP
         await execute(svc.db, "DELETE FROM reporter_sessions WHERE chat_id = ?", (chat.id,))
         await _reply(context, chat.id, "add_info_closed", language)
         raise ApplicationHandlerStop
+    additions, stored_bytes = await evidence_store.additions_of(svc.db, case_id)
+    if additions >= svc.settings.max_additions_per_case:
+        await execute(svc.db, "DELETE FROM reporter_sessions WHERE chat_id = ?", (chat.id,))
+        limit = svc.settings.max_additions_per_case
+        await _reply(context, chat.id, "add_info_limit", language, limit=limit)
+        raise ApplicationHandlerStop
     if isinstance(event, Text):
         note = event.text[:3000]
         async with transaction(svc.db):
@@ -120,10 +127,24 @@ async def on_reporter_addition(update: Update, context: ContextTypes.DEFAULT_TYP
                 extra={"ticket": case.ticket, "text": note[:500]},
             )
     elif isinstance(event, Attachment):
+        per_file = svc.limits().max_evidence_bytes
+        room = svc.settings.max_case_evidence_mb * 1024 * 1024 - stored_bytes
         try:
             record, item = await fetch_evidence(
-                context.bot, event, svc.settings.evidence_path / f"case-{case_id}"
-            )
+                context.bot, event, svc.settings.evidence_path / f"case-{case_id}",
+                max_bytes=max(0, min(per_file, room)), decoder=svc.image_decoder,
+            )  # fmt: skip
+        except EvidenceRefusedError as refused:
+            key = "evidence_image_too_large" if refused.reason == "image_too_large" else None
+            max_mb = min(per_file, max(room, 0)) // (1024 * 1024)
+            if key is None:
+                await _reply(
+                    context, chat.id, "evidence_too_big", language,
+                    size=human_size(refused.size), max_mb=max_mb,
+                )  # fmt: skip
+            else:
+                await _reply(context, chat.id, key, language)
+            raise ApplicationHandlerStop from None
         except (TelegramError, OSError):
             await _reply(context, chat.id, "evidence_failed", language)
             raise ApplicationHandlerStop from None

@@ -13,7 +13,7 @@ from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.digests import alert_in_scope
-from bot.evidence import fetch_evidence, remove_files
+from bot.evidence import EvidenceRefusedError, fetch_evidence, remove_files
 from bot.outbox import kick
 from bot.render import send_replies
 from bot.services import Services, services
@@ -31,7 +31,7 @@ from conversations.flow import (
 )
 from conversations.menu import action_of
 from conversations.messages import Language, Safe, catalogue, language_from_code
-from conversations.questions import FetchEvidence
+from conversations.questions import DropEvidence, FetchEvidence
 from conversations.replies import Button, Reply
 from conversations.session import (
     Attachment,
@@ -251,13 +251,21 @@ async def _perform(
         result: Event
         try:
             folder = svc.settings.evidence_path / draft.draft_id
-            record, item = await fetch_evidence(context.bot, action.attachment, folder)
+            record, item = await fetch_evidence(
+                context.bot, action.attachment, folder,
+                max_bytes=svc.limits().max_evidence_bytes, decoder=svc.image_decoder,
+            )  # fmt: skip
             await evidence_store.add(svc.db, chat_id, draft.draft_id, record, svc.now())
             result = EvidenceStored(item)
+        except EvidenceRefusedError as refused:
+            log.info("evidence refused: %s", refused.reason)
+            result = EvidenceFailed(refused.reason, refused.size)
         except (TelegramError, OSError) as exc:
             log.warning("evidence download failed: %s", type(exc).__name__)
             result = EvidenceFailed()
         await run_event(context, chat_id, user_id, first_name, draft, result, language)
+    elif isinstance(action, DropEvidence):
+        remove_files(await evidence_store.drop_file(svc.db, action.draft_id, action.file_unique_id))
     elif isinstance(action, FileReport):
         await _file(context, svc, chat_id, action.draft, language)
     elif isinstance(action, ResendFiled):

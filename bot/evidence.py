@@ -6,11 +6,15 @@ import asyncio
 import hashlib
 import io
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+import pillow_heif
+from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
+from pypdf import PdfReader, PdfWriter
 from telegram.ext import ExtBot
 
+from bot.http import AiohttpRequest, FileTooLargeError
 from bot.retry import with_retries
 from conversations.draft import EvidenceItem
 from conversations.session import Attachment
@@ -18,40 +22,79 @@ from storage.evidence import StoredEvidence
 from storage.files import write_private
 
 log = logging.getLogger(__name__)
+pillow_heif.register_heif_opener()  # iPhones send HEIC photos as files
 
 _CLEANABLE = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "WEBP": "WEBP", "TIFF": "TIFF"}
 # JPEG keeps EXIF, XMP and comments in segments before the pixels: opening reads them all.
 _METADATA_BEFORE_PIXELS = {"JPEG", "MPO"}
-_UNREADABLE = (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError)
 _TEXT_INFO_KEYS = {"exif", "xmp", "XML:com.adobe.xmp", "comment", "parameters", "Description"}
+# A 9,400 x 9,400 PNG of 336 KB decodes to 265 MB per copy: images are refused above this many
+# pixels (Pillow's own guard is at 89 million), and decoded one or two at a time.
+MAX_PIXELS = 40_000_000
+_PDF = b"%PDF-"
 
 
-def strip_image_metadata(data: bytes) -> tuple[bytes, bool]:
-    """Remove EXIF (GPS position, camera, owner), XMP and comments from an image.
+class EvidenceRefusedError(Exception):
+    """A file the bot will not keep: `reason` is "too_big" or "image_too_large"."""
 
-    Returns the bytes to store and whether anything was removed. Orientation is applied to the
-    pixels first, so the picture still shows the right way up. Non-images pass unchanged.
-    """
+    def __init__(self, reason: str, size: int = 0) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.size = size
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    """What is stored of a file: its bytes, whether identifying data was removed, and whether
+    some may remain (the reporter is told before filing and may drop the file)."""
+
+    data: bytes
+    removed: bool
+    may_remain: bool
+
+
+def clean_file(data: bytes, kind: str, mime_type: str | None) -> Cleaned:
+    """Remove what a maintained library can remove: EXIF/XMP/comments of images (HEIC
+    included, stored as JPEG), GIF comments, PDF author and document information. Anything
+    that fails is caught per file: the file is kept as it came and declared."""
+    try:
+        if data.startswith(_PDF):
+            return _clean_pdf(data)
+        return _clean_image(data, kind, mime_type)
+    except EvidenceRefusedError:
+        raise
+    except Exception as exc:  # a damaged file must not take the bot down (e.g. WEBP's EXIF)
+        log.info("evidence kept as sent: %s", type(exc).__name__)
+        return Cleaned(data, removed=False, may_remain=True)
+
+
+def _clean_image(data: bytes, kind: str, mime_type: str | None) -> Cleaned:
     try:
         image = Image.open(io.BytesIO(data))
-        image_format = image.format or ""
-        if image_format not in _METADATA_BEFORE_PIXELS:
-            image.load()  # a PNG may keep its text after the pixels
-    except _UNREADABLE:
-        return data, False
-    if image_format not in _CLEANABLE:
-        return data, False
+    except (UnidentifiedImageError, OSError, ValueError):
+        # not an image: videos, voice notes and other documents may carry a place and a device
+        return Cleaned(
+            data, removed=False, may_remain=kind in _MEDIA_KINDS or not _plain(mime_type)
+        )
+    width, height = image.size
+    if width * height > MAX_PIXELS:
+        raise EvidenceRefusedError("image_too_large", width * height)
+    image_format = image.format or ""
+    if image_format == "GIF":
+        return _clean_gif(image, data)
+    heif = image_format in {"HEIF", "HEIC", "AVIF"}
+    if image_format not in _CLEANABLE and not heif:
+        return Cleaned(data, removed=False, may_remain=True)
+    if image_format not in _METADATA_BEFORE_PIXELS:
+        image.load()  # a PNG may keep its text after the pixels
     exif = image.getexif()
     text_keys = {k for k in image.info if k in _TEXT_INFO_KEYS or isinstance(image.info[k], str)}
-    if not exif and not text_keys:
-        return data, False  # nothing to remove (Telegram's compressed photos): no decoding
-    try:
-        image.load()
-    except _UNREADABLE:
-        return data, False
+    if not exif and not text_keys and not heif:
+        return Cleaned(data, removed=False, may_remain=False)  # nothing to remove: no decoding
+    image.load()
     upright = ImageOps.exif_transpose(image) or image
     out = io.BytesIO()
-    target = _CLEANABLE[image_format]
+    target = "JPEG" if heif else _CLEANABLE[image_format]
     options: dict[str, object] = {}
     if "icc_profile" in image.info:
         options["icc_profile"] = image.info["icc_profile"]  # colours, not identity
@@ -60,7 +103,45 @@ def strip_image_metadata(data: bytes) -> tuple[bytes, bool]:
         if upright.mode not in {"RGB", "L", "CMYK"}:
             upright = upright.convert("RGB")
     upright.save(out, format=target, **options)
-    return out.getvalue(), True
+    return Cleaned(out.getvalue(), removed=True, may_remain=False)
+
+
+def _clean_gif(image: Image.Image, data: bytes) -> Cleaned:
+    if "comment" not in image.info and not image.getexif():
+        return Cleaned(data, removed=False, may_remain=False)
+    image.info.pop("comment", None)
+    frames = [frame.copy() for frame in ImageSequence.Iterator(image)]
+    for frame in frames:
+        frame.info.pop("comment", None)
+    out = io.BytesIO()
+    frames[0].save(out, format="GIF", save_all=len(frames) > 1, append_images=frames[1:], loop=0)
+    return Cleaned(out.getvalue(), removed=True, may_remain=False)
+
+
+def _clean_pdf(data: bytes) -> Cleaned:
+    reader = PdfReader(io.BytesIO(data))
+    if reader.is_encrypted:
+        return Cleaned(data, removed=False, may_remain=True)
+    writer = PdfWriter(clone_from=reader)
+    writer.metadata = None  # author, creator, producer, title, dates
+    if "/Metadata" in writer.root_object:  # the XMP packet repeats them
+        del writer.root_object["/Metadata"]
+    out = io.BytesIO()
+    writer.write(out)
+    return Cleaned(out.getvalue(), removed=True, may_remain=False)
+
+
+_MEDIA_KINDS = {"video", "voice", "audio"}
+
+
+def _plain(mime_type: str | None) -> bool:
+    return bool(mime_type) and str(mime_type).startswith("text/")
+
+
+def strip_image_metadata(data: bytes) -> tuple[bytes, bool]:
+    """An image without its EXIF, XMP and comments, and whether anything was removed."""
+    cleaned = clean_file(data, "photo", "image/jpeg")
+    return cleaned.data, cleaned.removed
 
 
 def _extension(attachment: Attachment) -> str:
@@ -72,17 +153,41 @@ def _extension(attachment: Attachment) -> str:
 
 
 async def fetch_evidence(
-    bot: ExtBot[None], attachment: Attachment, folder: Path
+    bot: ExtBot[None],
+    attachment: Attachment,
+    folder: Path,
+    *,
+    max_bytes: int,
+    decoder: asyncio.Semaphore,
 ) -> tuple[StoredEvidence, EvidenceItem]:
-    """Download the file, clean images, write it under `folder`, and describe it."""
+    """Download the file (never more than `max_bytes`, whatever size it declared), clean it
+    (one decoder at a time: `decoder`), write it under `folder`, and describe it."""
     telegram_file = await with_retries(lambda: bot.get_file(attachment.file_id), "getFile")
-    data = bytes(await with_retries(telegram_file.download_as_bytearray, "downloading a file"))
+    if telegram_file.file_size and telegram_file.file_size > max_bytes:
+        raise EvidenceRefusedError("too_big", telegram_file.file_size)
+    request = bot.request
+    try:
+        if isinstance(request, AiohttpRequest) and telegram_file.file_path:
+            url = telegram_file.file_path
+            data = await with_retries(lambda: request.download(url, max_bytes), "downloading")
+        else:
+            data = bytes(
+                await with_retries(telegram_file.download_as_bytearray, "downloading a file")
+            )
+    except FileTooLargeError as exc:
+        raise EvidenceRefusedError("too_big", exc.received) from None
+    if len(data) > max_bytes:
+        raise EvidenceRefusedError("too_big", len(data))
     received = hashlib.sha256(data).hexdigest()
-    stored_bytes, removed = await asyncio.to_thread(strip_image_metadata, data)
-    stored = hashlib.sha256(stored_bytes).hexdigest()
+    async with decoder:
+        cleaned = await asyncio.to_thread(clean_file, data, attachment.kind, attachment.mime_type)
+    stored = hashlib.sha256(cleaned.data).hexdigest()
     path = folder / f"{received[:20]}{_extension(attachment)}"
-    await asyncio.to_thread(write_private, path, stored_bytes)
-    log.info("evidence stored: %s bytes, metadata removed: %s", len(stored_bytes), removed)
+    await asyncio.to_thread(write_private, path, cleaned.data)
+    log.info(
+        "evidence stored: %s bytes, metadata removed: %s, may remain: %s",
+        len(cleaned.data), cleaned.removed, cleaned.may_remain,
+    )  # fmt: skip
     record = StoredEvidence(
         kind=attachment.kind,
         telegram_file_id=attachment.file_id,
@@ -94,13 +199,14 @@ async def fetch_evidence(
         sha256_stored=stored,
         stored_path=str(path),
         url=None,
-        metadata_removed=removed,
+        metadata_removed=cleaned.removed,
     )
     item = EvidenceItem(
         kind=attachment.kind,
         label=attachment.file_name,
         size_bytes=len(data),
-        metadata_removed=removed,
+        metadata_removed=cleaned.removed,
+        metadata_may_remain=cleaned.may_remain,
         file_unique_id=attachment.file_unique_id,
     )
     return record, item

@@ -25,6 +25,14 @@ from telegram.request import BaseRequest, RequestData
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
+class FileTooLargeError(Exception):
+    """A download passed its byte limit (the bytes received so far are in `received`)."""
+
+    def __init__(self, received: int) -> None:
+        super().__init__(f"more than the limit: {received} bytes received")
+        self.received = received
+
+
 class AiohttpRequest(BaseRequest):
     """Bot API requests over one pooled aiohttp session (opened in `initialize`)."""
 
@@ -110,6 +118,30 @@ class AiohttpRequest(BaseRequest):
             raise TimedOut from exc
         except aiohttp.ClientError as exc:
             raise NetworkError(f"aiohttp.{type(exc).__name__}: {exc}") from exc
+
+    async def download(self, url: str, max_bytes: int) -> bytes:
+        """A file's bytes, streamed: the download stops as soon as it is larger than
+        `max_bytes` (FileTooLargeError), whatever size was declared for it."""
+        session = self._session
+        if session is None or session.closed:
+            raise RuntimeError("This AiohttpRequest is not initialized!")
+        timeout = aiohttp.ClientTimeout(
+            total=None, sock_connect=self._connect_timeout, sock_read=30
+        )
+        received = bytearray()
+        try:
+            async with session.get(url, timeout=timeout, proxy=self._proxy(url)) as response:
+                if response.status != 200:
+                    raise NetworkError(f"download failed: HTTP {response.status}")
+                async for chunk in response.content.iter_chunked(64 * 1024):
+                    received += chunk
+                    if len(received) > max_bytes:
+                        raise FileTooLargeError(len(received))
+        except (TimeoutError, aiohttp.ServerTimeoutError) as exc:
+            raise TimedOut from exc
+        except aiohttp.ClientError as exc:
+            raise NetworkError(f"aiohttp.{type(exc).__name__}: {exc}") from exc
+        return bytes(received)
 
     def _proxy(self, url: str) -> str | None:
         """The proxy for this URL from HTTP(S)_PROXY / NO_PROXY, as httpx reads them.

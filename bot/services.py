@@ -51,6 +51,8 @@ class Services:
     outbox_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     flood: FloodGuard = field(default_factory=lambda: FloodGuard(60))
     draft_budget: DraftBudget = field(default_factory=lambda: DraftBudget(600))
+    # images are decoded two at a time at most: four big ones at once took 2.8 GB
+    image_decoder: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(2))
 
     def now(self) -> dt.datetime:
         """The current moment (UTC); the one place the shell reads the clock."""

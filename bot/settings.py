@@ -50,6 +50,8 @@ class Settings(BaseSettings):
     reports_per_day: int = Field(default=5, ge=1)
     new_reports_per_minute: int = Field(default=600, ge=1)
     max_drafts: int = Field(default=100_000, ge=1)
+    max_additions_per_case: int = Field(default=20, ge=1)
+    max_case_evidence_mb: int = Field(default=100, ge=1)
     outbox_poll_seconds: float = Field(default=5.0, gt=0, le=3600)
     outbox_retry_seconds: float = Field(default=2.0, gt=0, le=3600)
     sends_per_second: int = Field(default=30, ge=0, le=10_000)

@@ -21,6 +21,7 @@ class EvidenceItem(BaseModel):
     label: str  # file name, or the link
     size_bytes: int = 0
     metadata_removed: bool = False
+    metadata_may_remain: bool = False  # the bot could not clean it: the reporter was told
     file_unique_id: str | None = None
 
 

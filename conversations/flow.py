@@ -24,6 +24,7 @@ from conversations.questions import (
     TOTAL_STEPS,
     Answer,
     Context,
+    DropEvidence,
     FetchEvidence,
     hint,
     is_word,
@@ -70,7 +71,15 @@ class Erase:
 
 
 Action = (
-    Reply | FileReport | ResendFiled | LookupStatus | ListTickets | FetchEvidence | AskErase | Erase
+    Reply
+    | FileReport
+    | ResendFiled
+    | LookupStatus
+    | ListTickets
+    | FetchEvidence
+    | DropEvidence
+    | AskErase
+    | Erase
 )
 
 
@@ -309,6 +318,11 @@ def _answer(draft: Draft, event: Event, ctx: Context) -> Outcome:
     answer: Answer = QUESTIONS[draft.question].handle(draft, event, ctx)
     if answer.fetch is not None:
         return Outcome(answer.draft, ctx.language, (answer.fetch,))
+    if answer.drop is not None:
+        drop = DropEvidence(draft.draft_id, answer.drop)
+        return Outcome(
+            answer.draft, ctx.language, (drop, *with_prompt(answer.replies, answer.draft, ctx))
+        )
     if answer.advance:
         moved = advance(answer.draft, ctx)
         return Outcome(moved, ctx.language, with_prompt(answer.replies, moved, ctx))

@@ -89,6 +89,15 @@ class Answer:
     replies: tuple[Reply, ...] = ()
     reask: bool = True
     fetch: FetchEvidence | None = None
+    drop: str | None = None  # a stored evidence file to delete (its file_unique_id, cut to 40)
+
+
+@dataclass(frozen=True)
+class DropEvidence:
+    """Effect: delete the stored evidence file of this draft that the reporter dropped."""
+
+    draft_id: str
+    file_unique_id: str
 
 
 def text_of(key: str, language: Language, **args: object) -> str:
@@ -755,6 +764,16 @@ def _evidence(draft: Draft, event: Event, ctx: Context) -> Answer:
         and is_word(event.text, {"selesai", "done", "tidak ada", "none", "sudah"})
     ):
         return Answer(draft.model_copy(update={"evidence_done": True}), advance=True)
+    if value is not None and value.startswith("drop:"):
+        dropped = value.removeprefix("drop:")
+        kept = [e for e in draft.evidence if (e.file_unique_id or "")[:40] != dropped]
+        if len(kept) == len(draft.evidence):
+            return Answer(draft, replies=(hint("hint_stale_button", language),))
+        return Answer(
+            draft.model_copy(update={"evidence": kept}),
+            replies=(hint("evidence_dropped", language),),
+            drop=dropped,
+        )
     if isinstance(event, Attachment):
         if len(draft.evidence) >= limits.max_evidence_items:
             return Answer(
@@ -779,6 +798,14 @@ def _evidence(draft: Draft, event: Event, ctx: Context) -> Answer:
     if isinstance(event, EvidenceStored):
         return _add_evidence(draft, [event.item], ctx)
     if isinstance(event, EvidenceFailed):
+        if event.reason == "too_big":
+            max_mb = limits.max_evidence_bytes // (1024 * 1024)
+            size = human_size(event.size)
+            return Answer(
+                draft, replies=(hint("evidence_too_big", language, size=size, max_mb=max_mb),)
+            )
+        if event.reason == "image_too_large":
+            return Answer(draft, replies=(hint("evidence_image_too_large", language),))
         return Answer(draft, replies=(hint("evidence_failed", language),))
     if isinstance(event, Text):
         links = _URL.findall(event.text)
@@ -807,7 +834,13 @@ def _add_evidence(draft: Draft, items: list[EvidenceItem], ctx: Context) -> Answ
         )
         if item.metadata_removed:
             text += "\n" + text_of("evidence_metadata_removed", ctx.language)
-        replies.append(Reply(html=Safe(text)))
+        buttons: tuple[tuple[Button, ...], ...] = ()
+        if item.metadata_may_remain and item.file_unique_id:
+            # told before filing, with the choice to drop it
+            text += "\n" + text_of("evidence_metadata_may_remain", ctx.language)
+            drop = Button(f"ev:drop:{item.file_unique_id[:40]}", "btn_evidence_drop")
+            buttons = ((drop,),)
+        replies.append(Reply(html=Safe(text), buttons=buttons))
     return Answer(draft.model_copy(update={"evidence": evidence}), replies=tuple(replies))
 
 

@@ -67,7 +67,11 @@ class EvidenceStored:
 
 @dataclass(frozen=True, slots=True)
 class EvidenceFailed:
-    """The shell could not download an attachment."""
+    """The shell could not take an attachment: "download" failed, the bytes received were
+    "too_big" (`size`), or an image had too many pixels ("image_too_large")."""
+
+    reason: str = "download"
+    size: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from storage.database import execute, fetch_all, now_iso
+from storage.database import execute, fetch_all, fetch_one, now_iso
 
 
 @dataclass(frozen=True)
@@ -94,3 +94,28 @@ async def drop_for_draft(conn: aiosqlite.Connection, draft_id: str) -> list[str]
     ]
     await execute(conn, "DELETE FROM evidence WHERE draft_id = ? AND case_id IS NULL", (draft_id,))
     return paths
+
+
+async def drop_file(conn: aiosqlite.Connection, draft_id: str, unique_prefix: str) -> list[str]:
+    """Delete one unfiled evidence file of a draft (the reporter dropped it); return its path."""
+    rows = await fetch_all(
+        conn,
+        "SELECT id, stored_path FROM evidence WHERE draft_id = ? AND case_id IS NULL"
+        " AND substr(file_unique_id, 1, 40) = ?",
+        (draft_id, unique_prefix),
+    )
+    for row in rows:
+        await execute(conn, "DELETE FROM evidence WHERE id = ?", (row[0],))
+    return [str(row[1]) for row in rows if row[1]]
+
+
+async def additions_of(conn: aiosqlite.Connection, case_id: int) -> tuple[int, int]:
+    """How many times the reporter added to a filed case, and the bytes of its stored evidence."""
+    row = await fetch_one(
+        conn,
+        "SELECT (SELECT COUNT(*) FROM case_events WHERE case_id = ?"
+        "        AND action IN ('reporter_info', 'reporter_evidence')),"
+        " (SELECT COALESCE(SUM(size_bytes), 0) FROM evidence WHERE case_id = ?)",
+        (case_id, case_id),
+    )
+    return (int(row[0]), int(row[1])) if row else (0, 0)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 
 import pytest
 from hypothesis import given
@@ -43,9 +42,7 @@ def test_one_wrong_character_is_caught(value: int, position: int, wrong: str) ->
     assert parse_ticket(typo, "LN").outcome == "typo"
 
 
-def test_tickets_are_random_and_not_sequential() -> None:
-    drawn = {make_ticket("LN", secrets.randbits(RANDOM_BITS)) for _ in range(2000)}
-    assert len(drawn) == 2000
+def test_ticket_alphabet_and_invalid_input() -> None:
     assert RANDOM_BITS >= 50
     for look_alike in "ILOU":
         assert look_alike not in ALPHABET

@@ -86,3 +86,25 @@ def test_statements_are_split_whole() -> None:
     )
     with pytest.raises(ValueError, match="incomplete"):
         split_statements("CREATE TABLE b (x")
+
+
+async def test_migrate_applies_each_migration_whole_or_not_at_all(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from storage import migrator
+
+    steps = [
+        migrator.Migration(1, "first", ("CREATE TABLE first_table (x INTEGER)",)),
+        migrator.Migration(2, "broken", ("CREATE TABLE half_done (x INTEGER)", "NOT SQL")),
+    ]
+    monkeypatch.setattr(migrator, "load_migrations", lambda: steps)
+    conn = await connect(tmp_path / "whole.db")
+    try:
+        with pytest.raises(aiosqlite.OperationalError):
+            await migrator.migrate(conn)
+        assert await current_version(conn) == 1
+        async with conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'") as cur:
+            tables = {row[0] for row in await cur.fetchall()}
+        assert "first_table" in tables and "half_done" not in tables
+    finally:
+        await conn.close()

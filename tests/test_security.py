@@ -24,6 +24,7 @@ from bot.sandbox.fake_api import FakeTelegram
 from bot.sandbox.fake_users import FakeUser
 from bot.settings import Settings
 from bot.webhook import SECRET_HEADER, webhook_path
+from conversations.tickets import ALPHABET
 from storage import casequeries, outbox
 from storage import staff as staff_store
 from storage.crypto import DataCipher
@@ -357,3 +358,19 @@ async def test_webhook_mode_end_to_end_and_forged_updates_refused(
                     assert reply.status in {403, 404}
         await asyncio.sleep(0.3)
         assert await rows(settings.database_path, "SELECT COUNT(*) FROM staff") == [(0,)]
+
+
+async def test_tickets_the_bot_draws_are_not_sequential(
+    bot: AnyApplication, people: Callable[..., FakeUser]
+) -> None:
+    drawn = []
+    for _ in range(8):
+        ticket = await file_report(
+            people("id"), category="other", person="asn", province="bali", regency="denpasar"
+        )
+        body = ticket.replace("-", "")[2:13]  # the 11 random characters
+        drawn.append(sum(ALPHABET.index(c) << (5 * i) for i, c in enumerate(body)))
+    assert len(set(drawn)) == 8
+    gaps = sorted(abs(a - b) for a in drawn for b in drawn if a != b)
+    assert gaps[0] > 2**20  # no two neighbours: guessing one from another is hopeless
+    assert max(drawn) - min(drawn) > 2**45

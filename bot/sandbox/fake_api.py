@@ -103,6 +103,7 @@ class StoredFile:
     file_unique_id: str
     data: bytes
     file_path: str
+    declared_size: int | None = None  # a size getFile reports instead of the real one
 
 
 @dataclass
@@ -720,7 +721,9 @@ class FakeTelegram:
         return {
             "file_id": stored.file_id,
             "file_unique_id": stored.file_unique_id,
-            "file_size": len(stored.data),
+            "file_size": stored.declared_size
+            if stored.declared_size is not None
+            else len(stored.data),
             "file_path": stored.file_path,
         }
 

@@ -165,12 +165,17 @@ class FakeUser:
         return self.server.add_update({"message": self._message(body)})
 
     def send_document(
-        self, data: bytes, file_name: str, mime_type: str, caption: str | None = None
+        self,
+        data: bytes,
+        file_name: str,
+        mime_type: str,
+        caption: str | None = None,
+        declared_size: int | None = None,
     ) -> JSON:
-        """Send a file as a document (keeps its bytes exactly, EXIF included)."""
-        return self._send_file(
-            "document", data, {"file_name": file_name, "mime_type": mime_type}, caption
-        )
+        """Send a file as a document (keeps its bytes exactly, EXIF included); a client may
+        declare another size than it sends (`declared_size`)."""
+        extra: JSON = {"file_name": file_name, "mime_type": mime_type}
+        return self._send_file("document", data, extra, caption, declared_size)
 
     def send_video(self, data: bytes, caption: str | None = None) -> JSON:
         """Send a video."""
@@ -185,14 +190,22 @@ class FakeUser:
         """Send a voice note."""
         return self._send_file("voice", data, {"mime_type": "audio/ogg", "duration": 3}, None)
 
-    def _send_file(self, kind: str, data: bytes, extra: JSON, caption: str | None) -> JSON:
+    def _send_file(
+        self,
+        kind: str,
+        data: bytes,
+        extra: JSON,
+        caption: str | None,
+        declared_size: int | None = None,
+    ) -> JSON:
         self.mark()
         stored = self.server.store_file(data, "bin", kind)
+        stored.declared_size = declared_size
         body: JSON = {
             kind: {
                 "file_id": stored.file_id,
                 "file_unique_id": stored.file_unique_id,
-                "file_size": len(data),
+                "file_size": len(data) if declared_size is None else declared_size,
                 **extra,
             }
         }

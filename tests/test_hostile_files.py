@@ -1,0 +1,178 @@
+"""Files an attacker (or an unlucky phone) sends: lying sizes, image bombs, damaged and odd
+formats. Nothing crashes, nothing oversized is kept, and metadata that stays is declared."""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pillow_heif
+from PIL import Image
+from pypdf import PdfReader, PdfWriter
+
+from bot.application import AnyApplication
+from bot.evidence import MAX_PIXELS, clean_file
+from bot.runtime import running
+from bot.sandbox.fake_api import FakeTelegram
+from bot.sandbox.fake_users import FakeUser, buttons
+from bot.settings import Settings
+from tests.conftest import Clock, make_app
+from tests.helpers import answer, file_report, jpeg_with_gps, rows, say, tap
+
+
+async def at_the_evidence_question(user: FakeUser) -> None:
+    await answer(user, "/lapor", "c")
+    await answer(user, "!c:yes", "k")
+    await answer(user, "!k:other", "d")
+    await answer(user, "Camat memasang baliho calon di depan kantor kecamatan kemarin.", "p")
+    await answer(user, "!p:asn", "pd")
+    await answer(user, "!pd:^skip", "pv")
+    await answer(user, "bali", "rg")
+    await answer(user, "denpasar", "pl")
+    await answer(user, "!pl:^skip", "ed")
+    await answer(user, "!ed:today", "ps")
+    await answer(user, "!ps:no", "ev")
+
+
+def gps_exif() -> bytes:
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"
+    exif[0x8825] = {1: "S", 2: (6.0, 7.0, 30.0), 3: "E", 4: (106.0, 9.0, 0.0)}
+    return exif.tobytes()
+
+
+async def test_a_lying_size_is_cut_off_at_the_bytes_received(
+    settings_factory: Callable[..., Settings], fake: FakeTelegram, clock: Clock,
+    people: Callable[..., FakeUser],
+) -> None:  # fmt: skip
+    settings = settings_factory(max_evidence_mb=1)
+    async with running(make_app(settings, fake, clock), settings):
+        user = people("id")
+        await at_the_evidence_question(user)
+        user.send_document(os.urandom(3 * 1024 * 1024), "rekaman.bin", "application/octet-stream",
+                           declared_size=1000)  # fmt: skip
+        refused = await user.expect("terlalu besar")
+        assert "1.0 MB" in str(refused["text"]) or "MB" in str(refused["text"])
+        assert await rows(settings.database_path, "SELECT COUNT(*) FROM evidence") == [(0,)]
+        stored = list(settings.evidence_path.rglob("*")) if settings.evidence_path.exists() else []
+        assert not [p for p in stored if p.is_file()]
+
+
+async def test_an_image_bomb_is_refused_politely(
+    bot: AnyApplication, people: Callable[..., FakeUser], settings: Settings
+) -> None:
+    bomb = io.BytesIO()
+    Image.new("1", (9400, 9400)).save(bomb, format="PNG", optimize=True)
+    assert len(bomb.getvalue()) < 400_000 and MAX_PIXELS < 9400 * 9400
+    user = people("en")
+    await answer(user, "/report", "c")
+    await answer(user, "!c:yes", "k")
+    await answer(user, "!k:other", "d")
+    await answer(user, "The sub-district head put up a candidate's banner at the office.", "p")
+    await answer(user, "!p:asn", "pd")
+    await answer(user, "!pd:^skip", "pv")
+    await answer(user, "bali", "rg")
+    await answer(user, "denpasar", "pl")
+    await answer(user, "!pl:^skip", "ed")
+    await answer(user, "!ed:today", "ps")
+    await answer(user, "!ps:no", "ev")
+    user.send_document(bomb.getvalue(), "poster.png", "image/png")
+    await user.expect("too large to process")
+    assert await rows(settings.database_path, "SELECT COUNT(*) FROM evidence") == [(0,)]
+
+
+async def test_metadata_that_stays_is_declared_and_the_file_can_be_dropped(
+    bot: AnyApplication, people: Callable[..., FakeUser], settings: Settings
+) -> None:
+    user = people("id")
+    await at_the_evidence_question(user)
+    truncated = jpeg_with_gps()[:-200]  # a phone that stopped writing: the GPS is still there
+    user.send_document(truncated, "foto_rusak.jpg", "image/jpeg")
+    warned = await user.expect("tidak bisa kami hapus")
+    assert any(label == "🗑 Hapus bukti ini" for label, _ in buttons(warned))
+    stored = await rows(settings.database_path, "SELECT stored_path FROM evidence")
+    assert len(stored) == 1 and Path(stored[0][0]).exists()
+    await tap(user, "🗑 Hapus bukti ini", "Bukti itu sudah dihapus")
+    assert await rows(settings.database_path, "SELECT COUNT(*) FROM evidence") == [(0,)]
+    assert not Path(stored[0][0]).exists()
+    review_ready = await answer(user, "!ev:none", "id")
+    assert review_ready
+
+
+async def test_pdf_gif_and_heic_metadata_is_removed(
+    bot: AnyApplication, people: Callable[..., FakeUser], settings: Settings
+) -> None:
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    writer.add_metadata({"/Author": "Budi Pelapor", "/Creator": "HP Kantor Camat"})
+    pdf = io.BytesIO()
+    writer.write(pdf)
+    gif = io.BytesIO()
+    Image.new("P", (20, 20)).save(gif, format="GIF", comment=b"dibuat oleh Budi Pelapor")
+    heic = pillow_heif.from_pillow(Image.new("RGB", (40, 30), (200, 10, 10)))
+    heic_bytes = io.BytesIO()
+    heic.save(heic_bytes, exif=gps_exif())
+    user = people("id")
+    await at_the_evidence_question(user)
+    for data, name, mime in (
+        (pdf.getvalue(), "surat.pdf", "application/pdf"),
+        (gif.getvalue(), "animasi.gif", "image/gif"),
+        (heic_bytes.getvalue(), "IMG_0001.HEIC", "image/heic"),
+    ):
+        user.send_document(data, name, mime)
+        await user.expect("Data lokasi dan perangkat")
+    files = [
+        Path(r[0]).read_bytes()
+        for r in await rows(settings.database_path, "SELECT stored_path FROM evidence ORDER BY id")
+    ]
+    assert len(files) == 3
+    cleaned_pdf = PdfReader(io.BytesIO(files[0]))
+    assert not (cleaned_pdf.metadata or {}).get("/Author")
+    assert b"Budi Pelapor" not in files[0] and b"Budi Pelapor" not in files[1]
+    with Image.open(io.BytesIO(files[2])) as photo:
+        assert photo.format == "JPEG" and not photo.getexif()
+
+
+def test_damaged_files_never_raise() -> None:
+    for data in (
+        b"RIFF\x20\x00\x00\x00WEBPVP8X" + b"\xff" * 40 + b"EXIF" + b"\x00" * 30,
+        b"\x89PNG\r\n\x1a\n" + b"\x00" * 50,
+        b"%PDF-1.7\n" + os.urandom(300),
+        b"GIF89a" + os.urandom(60),
+        os.urandom(2000),
+    ):
+        cleaned = clean_file(data, "document", "application/octet-stream")
+        assert cleaned.data  # kept as sent when it cannot be cleaned ...
+        assert cleaned.removed or cleaned.may_remain or cleaned.data == data
+
+
+async def test_additions_to_a_filed_case_are_limited(
+    settings_factory: Callable[..., Settings], fake: FakeTelegram, clock: Clock,
+    people: Callable[..., FakeUser],
+) -> None:  # fmt: skip
+    from tests.test_staff import add
+
+    settings = settings_factory(max_additions_per_case=2)
+    async with running(make_app(settings, fake, clock), settings) as app:
+        await add(app, 8501, "bawaslu", "51")
+        reporter = people("id")
+        ticket = await file_report(
+            reporter, category="political_expression", person="asn", province="bali",
+            regency="denpasar",
+        )  # fmt: skip
+        staff = FakeUser(fake, 8501, "Bawaslu Bali", "id")
+        await say(staff, f"/kasus {ticket}", "Kategori:")
+        await tap(staff, "➡️ Sedang diverifikasi", "Tulis catatan")
+        reporter.mark()
+        await say(staff, "Kami periksa.", "Pelapor diberi tahu")
+        await reporter.expect("Kabar laporan Anda")
+        await tap(reporter, "➕ Tambah informasi", "Kirim informasi tambahan")
+        await say(reporter, "Tambahan pertama.", "diteruskan")
+        await say(reporter, "Tambahan kedua.", "diteruskan")
+        await say(reporter, "Tambahan ketiga.", "batas kami")
+        assert await rows(
+            settings.database_path,
+            "SELECT COUNT(*) FROM case_events WHERE action = 'reporter_info'",
+        ) == [(2,)]
