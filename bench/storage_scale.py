@@ -30,6 +30,7 @@ from conversations.status import STATUSES  # noqa: E402
 from conversations.tickets import RANDOM_BITS, make_ticket  # noqa: E402
 from storage import casequeries, cases  # noqa: E402
 from storage.casequeries import Filters  # noqa: E402
+from storage.crypto import DataCipher  # noqa: E402
 from storage.database import connect  # noqa: E402
 from storage.migrator import migrate  # noqa: E402
 from storage.staff import StaffMember  # noqa: E402
@@ -51,6 +52,9 @@ PERSONS = [
 OFFICIAL = ["asn", "state_official", "village", "tni", "polri", "unknown"]
 
 
+KEY = "pbkDb1ZPdtR5X8Zp9nKq5mSZ0zqYJzlsbHlOqfNQz2I="
+
+
 def generate(path: Path, count: int, seed: int) -> tuple[float, list[str]]:
     """Insert `count` cases with bodies and events using plain sqlite3; return seconds, tickets."""
     rng = random.Random(seed)
@@ -62,6 +66,13 @@ def generate(path: Path, count: int, seed: int) -> tuple[float, list[str]]:
     began = time.perf_counter()
     tickets: list[str] = []
     decision = '{"bodies":[],"offices":[]}'
+    # as the bot stores them: free text encrypted, the reporter's chat as a keyed hash and an
+    # encrypted value (one token per chat and one description: the cost measured is reading)
+    cipher = DataCipher(KEY)
+    description = cipher.encrypt("Laporan contoh tentang pejabat yang berkampanye di kantor.")
+    chats = {
+        chat: (cipher.chat_hash(chat), cipher.encrypt(str(chat))) for chat in range(1000, 51000)
+    }
     batch = 20_000
     for first in range(0, count, batch):
         case_rows, body_rows, event_rows = [], [], []
@@ -71,12 +82,14 @@ def generate(path: Path, count: int, seed: int) -> tuple[float, list[str]]:
             stamp = created.isoformat()
             ticket = make_ticket("LN", rng.getrandbits(RANDOM_BITS))
             tickets.append(ticket)
+            chat_hash, chat_enc = chats[1000 + n % 50_000]
             case_rows.append((
-                n + 1, ticket, f"d{n}", 1000 + n % 50_000, "id", rng.choice(CATEGORIES),
-                "Laporan contoh tentang pejabat yang berkampanye di kantor.", rng.choice(PERSONS),
+                n + 1, ticket, f"d{n}", "id", rng.choice(CATEGORIES),
+                description, rng.choice(PERSONS),
                 regency.province_code, regency.code,
                 (created - dt.timedelta(days=1)).date().isoformat(),
                 "no", "anonymous", decision, rng.choice(STATUSES), stamp, stamp, stamp,
+                chat_hash, chat_enc,
             ))  # fmt: skip
             for agency in rng.sample(["bawaslu", "ombudsman"], rng.randint(1, 2)):
                 body_rows.append((n + 1, agency, f"{agency} {regency.name}", stamp))
@@ -84,10 +97,11 @@ def generate(path: Path, count: int, seed: int) -> tuple[float, list[str]]:
                 event_rows.append((n + 1, stamp, "system", action))
         conn.executemany(
             "INSERT INTO cases (id, ticket, draft_id, reporter_chat_id, language, category,"
-            " description,"
+            " description, description_enc,"
             " person_kind, province_code, regency_code, event_date, public_service, identity_mode,"
-            " decision, status, status_changed_at, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " decision, status, status_changed_at, created_at, updated_at, reporter_chat_hash,"
+            " reporter_chat_enc)"
+            " VALUES (?, ?, ?, 0, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             case_rows,
         )
         conn.executemany(
@@ -109,11 +123,12 @@ def generate(path: Path, count: int, seed: int) -> tuple[float, list[str]]:
 async def measure(path: Path, tickets: list[str], seed: int) -> dict[str, object]:
     rng = random.Random(seed)
     conn = await connect(path)
+    cipher = DataCipher(KEY)
     results: dict[str, object] = {}
     samples = []
     for ticket in rng.sample(tickets, min(2000, len(tickets))):
         began = time.perf_counter()
-        await cases.status_of(conn, ticket)
+        await cases.status_of(conn, ticket, cipher)
         samples.append(time.perf_counter() - began)
     results["status_lookup"] = percentiles(samples)
     members = (
@@ -124,7 +139,7 @@ async def measure(path: Path, tickets: list[str], seed: int) -> dict[str, object
         samples = []
         for _ in range(20):
             began = time.perf_counter()
-            await casequeries.visible(conn, member, OFFICIAL, after_id=0, limit=500)
+            await casequeries.visible(conn, member, OFFICIAL, after_id=0, limit=500, cipher=cipher)
             samples.append(time.perf_counter() - began)
         results[label] = percentiles(samples)
     samples = []
@@ -138,12 +153,12 @@ async def measure(path: Path, tickets: list[str], seed: int) -> dict[str, object
             filters=Filters(status="diterima", province="35"),
             limit=10,
             offset=20,
+            cipher=cipher,
         )
         samples.append(time.perf_counter() - began)
     results["filtered_list"] = percentiles(samples)
     await conn.close()
-    key = "pbkDb1ZPdtR5X8Zp9nKq5mSZ0zqYJzlsbHlOqfNQz2I="
-    settings = Settings(_env_file=None, database_path=path, data_key=key)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, database_path=path, data_key=KEY)  # type: ignore[call-arg]
     svc = await open_services(settings)
     try:
         # Cases are generated 30 s apart from 1 January 2024: 35 days is about 100,000 rows.

@@ -60,9 +60,9 @@ async def on_add_info_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
         await _reply(context, chat.id, "add_info_done", language)
         return
     row = await fetch_one(
-        svc.db, "SELECT id, status, reporter_chat_id FROM cases WHERE ticket = ?", (ticket,)
+        svc.db, "SELECT id, status, reporter_chat_hash FROM cases WHERE ticket = ?", (ticket,)
     )
-    if row is None or int(row[2]) != chat.id:
+    if row is None or row[2] not in svc.cipher.chat_hashes(chat.id):
         log.info("add-information refused: not the reporter's case")
         await _reply(context, chat.id, "hint_stale_button", language)
         return
@@ -93,7 +93,7 @@ async def on_reporter_addition(update: Update, context: ContextTypes.DEFAULT_TYP
     if message.text is not None and message.text.startswith("/"):
         await execute(svc.db, "DELETE FROM reporter_sessions WHERE chat_id = ?", (chat.id,))
         return  # the command is handled as usual
-    case = await casequeries.by_id(svc.db, case_id)
+    case = await casequeries.by_id(svc.db, case_id, svc.cipher)
     language = await citizen.language_of(update, context)
     if case is None:
         return
@@ -118,6 +118,7 @@ async def on_reporter_addition(update: Update, context: ContextTypes.DEFAULT_TYP
                 actor_id=None,
                 action="reporter_info",
                 note=note,
+                cipher=svc.cipher,
             )
             await alert_in_scope(
                 svc.db,
@@ -133,6 +134,7 @@ async def on_reporter_addition(update: Update, context: ContextTypes.DEFAULT_TYP
             record, item = await fetch_evidence(
                 context.bot, event, svc.settings.evidence_path / f"case-{case_id}",
                 max_bytes=max(0, min(per_file, room)), decoder=svc.image_decoder,
+                cipher=svc.cipher,
             )  # fmt: skip
         except EvidenceRefusedError as refused:
             key = "evidence_image_too_large" if refused.reason == "image_too_large" else None
@@ -149,7 +151,9 @@ async def on_reporter_addition(update: Update, context: ContextTypes.DEFAULT_TYP
             await _reply(context, chat.id, "evidence_failed", language)
             raise ApplicationHandlerStop from None
         async with transaction(svc.db):
-            await evidence_store.add(svc.db, chat.id, f"case-{case_id}", record, svc.now())
+            await evidence_store.add(
+                svc.db, chat.id, f"case-{case_id}", record, svc.now(), svc.cipher
+            )
             await execute(
                 svc.db,
                 "UPDATE evidence SET case_id = ? WHERE draft_id = ? AND case_id IS NULL",
@@ -163,6 +167,7 @@ async def on_reporter_addition(update: Update, context: ContextTypes.DEFAULT_TYP
                 actor_id=None,
                 action="reporter_evidence",
                 note=item.label,
+                cipher=svc.cipher,
             )
             await alert_in_scope(
                 svc.db,

@@ -227,7 +227,7 @@ async def _room_for_a_draft(svc: Services) -> bool:
 async def _too_many_reports(svc: Services, chat_id: int) -> bool:
     """Whether the chat filed REPORTS_PER_DAY reports in the last 24 hours."""
     since = svc.now() - dt.timedelta(hours=24)
-    recent = await cases.filed_since(svc.db, chat_id, since)
+    recent = await cases.filed_since(svc.db, svc.cipher, chat_id, since)
     if recent >= svc.settings.reports_per_day:
         log.info("new report refused: daily limit")
         return True
@@ -254,8 +254,9 @@ async def _perform(
             record, item = await fetch_evidence(
                 context.bot, action.attachment, folder,
                 max_bytes=svc.limits().max_evidence_bytes, decoder=svc.image_decoder,
+                cipher=svc.cipher,
             )  # fmt: skip
-            await evidence_store.add(svc.db, chat_id, draft.draft_id, record, svc.now())
+            await evidence_store.add(svc.db, chat_id, draft.draft_id, record, svc.now(), svc.cipher)
             result = EvidenceStored(item)
         except EvidenceRefusedError as refused:
             log.info("evidence refused: %s", refused.reason)
@@ -287,7 +288,7 @@ async def _perform(
     elif isinstance(action, AskErase | Erase):
         await _erase(context, svc, chat_id, language, confirmed=isinstance(action, Erase))
     elif isinstance(action, ListTickets):
-        mine = await cases.tickets_of_chat(svc.db, chat_id)
+        mine = await cases.tickets_of_chat(svc.db, svc.cipher, chat_id)
         await send_replies(context.bot, chat_id, [tickets_reply(mine, language)], language)
 
 
@@ -342,14 +343,14 @@ async def _erase(
     """/hapus: show what would be deleted and ask, or delete."""
     texts = catalogue()
     if confirmed:
-        deleted, files = await lifecycle.delete_reporter_data(svc.db, chat_id)
+        deleted, files = await lifecycle.delete_reporter_data(svc.db, svc.cipher, chat_id)
         remove_files(files)
         log.info("a reporter deleted their data: %s reports", len(deleted))
         await send_replies(
             context.bot, chat_id, [Reply("erased", {"count": len(deleted)})], language
         )
         return
-    can, cannot = await lifecycle.deletable_cases(svc.db, chat_id)
+    can, cannot = await lifecycle.deletable_cases(svc.db, svc.cipher, chat_id)
     kept = texts.render("erase_kept", language, tickets=", ".join(cannot)) if cannot else ""
     has_draft = await drafts.load(svc.db, svc.cipher, chat_id) is not None
     if not can and not has_draft:
@@ -365,7 +366,7 @@ async def _erase(
 
 async def _alert_urgent(svc: Services, case_id: int) -> None:
     """Urgent categories alert in-scope staff at once (queued with the filing itself)."""
-    case = await casequeries.by_id(svc.db, case_id)
+    case = await casequeries.by_id(svc.db, case_id, svc.cipher)
     if case is not None:
         await alert_in_scope(svc.db, svc, case, "urgent_alert")
 
@@ -386,7 +387,7 @@ async def _status(
         log.info("status lookup refused: rate limit")
         await send_replies(context.bot, chat_id, [Reply("status_limited")], language)
         return
-    found = await cases.status_of(svc.db, ticket)
+    found = await cases.status_of(svc.db, ticket, svc.cipher, chat_id)
     if found is None:
         await send_replies(
             context.bot, chat_id, [Reply("status_not_found", {"ticket": ticket})], language
@@ -401,7 +402,7 @@ async def _status(
             for agency, name in sorted(found.offices, key=lambda o: svc.jurisdiction.rank(o[0]))
         ],
         notes=[(svc.local_date(at), note) for at, note in found.public_notes],
-        own=found.reporter_chat_id == chat_id,
+        own=found.own,
     )
     await send_replies(context.bot, chat_id, [status_reply(view, language)], language)
 

@@ -57,14 +57,18 @@ async def queue_digest(svc: Services, member: StaffMember) -> int:
     if await outbox.pending_for(svc.db, member.user_id, DIGEST_KIND):
         return -1
     last, _ = await casequeries.cursor_of(svc.db, member.user_id)
-    cases = await casequeries.visible(svc.db, member, official_kinds(svc), after_id=last, limit=500)
+    cases = await casequeries.visible(
+        svc.db, member, official_kinds(svc), after_id=last, limit=500, cipher=svc.cipher
+    )
     if not cases:
         return 0
     language = await staff_language(svc, member)
     window = svc.casework.related.window_days
     related_ids = set()
     for case in cases[:30]:
-        others = await casequeries.related(svc.db, case, window, member, official_kinds(svc))
+        others = await casequeries.related(
+            svc.db, case, window, member, official_kinds(svc), svc.cipher
+        )
         if related_tickets(case, others, svc.casework):
             related_ids.add(case.id)
     messages = digest_messages(
@@ -77,8 +81,9 @@ async def queue_digest(svc: Services, member: StaffMember) -> int:
             cursor = (member.user_id, newest) if number == len(messages) else None
             payload = {"type": "message", "text": text, "buttons": buttons}
             await outbox.enqueue(
-                svc.db, member.user_id, DIGEST_KIND, payload, svc.now(), cursor=cursor
-            )
+                svc.db, member.user_id, DIGEST_KIND, payload, svc.now(), cursor=cursor,
+                cipher=svc.cipher,
+            )  # fmt: skip
     log.info("digest queued: %s cases in %s parts", len(cases), len(messages))
     return len(messages)
 
@@ -103,7 +108,7 @@ async def queue_daily(svc: Services, member: StaffMember) -> bool:
     language = await staff_language(svc, member)
     kinds = official_kinds(svc)
     by_status = await casequeries.status_counts(svc.db, member, kinds)
-    waiting = await casequeries.waiting_longest(svc.db, member, kinds)
+    waiting = await casequeries.waiting_longest(svc.db, member, kinds, svc.cipher)
     texts = catalogue()
     lines = [
         texts.render(
@@ -154,6 +159,7 @@ async def queue_daily(svc: Services, member: StaffMember) -> bool:
             "daily",
             {"type": "message", "text": "\n".join(lines)},
             svc.now(),
+            cipher=svc.cipher,
         )
         await outbox.enqueue(
             svc.db, member.user_id, "daily",
@@ -162,7 +168,7 @@ async def queue_daily(svc: Services, member: StaffMember) -> bool:
                 "path": str(chart_path),
                 "caption": texts.render("daily_chart_caption", language),
             },
-            svc.now(),
+            svc.now(), cipher=svc.cipher,
         )  # fmt: skip
         await casequeries.mark_daily(svc.db, member.user_id, today, svc.now())
     return True
@@ -210,7 +216,7 @@ async def alert_in_scope(
             "text": text,
             "buttons": [[open_button(case.ticket, language)]],
         }
-        await outbox.enqueue(conn, member.user_id, "alert", payload, svc.now())
+        await outbox.enqueue(conn, member.user_id, "alert", payload, svc.now(), cipher=svc.cipher)
         queued += 1
     return queued
 

@@ -18,6 +18,7 @@ from bot.http import AiohttpRequest, FileTooLargeError
 from bot.retry import with_retries
 from conversations.draft import EvidenceItem
 from conversations.session import Attachment
+from storage.crypto import DataCipher
 from storage.evidence import StoredEvidence
 from storage.files import write_private
 
@@ -159,6 +160,7 @@ async def fetch_evidence(
     *,
     max_bytes: int,
     decoder: asyncio.Semaphore,
+    cipher: DataCipher,
 ) -> tuple[StoredEvidence, EvidenceItem]:
     """Download the file (never more than `max_bytes`, whatever size it declared), clean it
     (one decoder at a time: `decoder`), write it under `folder`, and describe it."""
@@ -183,7 +185,8 @@ async def fetch_evidence(
         cleaned = await asyncio.to_thread(clean_file, data, attachment.kind, attachment.mime_type)
     stored = hashlib.sha256(cleaned.data).hexdigest()
     path = folder / f"{received[:20]}{_extension(attachment)}"
-    await asyncio.to_thread(write_private, path, cleaned.data)
+    # stored encrypted: the evidence folder alone reveals nothing
+    await asyncio.to_thread(write_private, path, cipher.encrypt_bytes(cleaned.data))
     log.info(
         "evidence stored: %s bytes, metadata removed: %s, may remain: %s",
         len(cleaned.data), cleaned.removed, cleaned.may_remain,

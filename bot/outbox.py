@@ -63,7 +63,7 @@ async def deliver_due(bot: ExtBot[None], svc: Services) -> int:
     sent = 0
     async with svc.outbox_lock:
         for _ in range(BATCH):
-            row = await outbox.next_due(svc.db, svc.now())
+            row = await outbox.next_due(svc.db, svc.now(), svc.cipher)
             if row is None:
                 break
             if await _deliver(bot, svc, row):

@@ -102,7 +102,9 @@ async def on_packet_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 async def _start(
     context: ContextTypes.DEFAULT_TYPE, svc: Services, chat_id: int, ticket: str, language: Language
 ) -> None:
-    case = await casequeries.by_ticket(svc.db, ticket, None, official_kinds(svc), svc.cipher)
+    case = await casequeries.by_ticket(
+        svc.db, ticket, None, official_kinds(svc), svc.cipher, identity=True
+    )
     if case is None or case.reporter_chat_id != chat_id:
         log.info("filing packet refused: not the reporter's case")
         await send_replies(context.bot, chat_id, [Reply("button_expired")], language)
@@ -137,7 +139,7 @@ async def _advance(
         await send_replies(context.bot, chat_id, [question_reply(session)], language)
         return
     await packets.finish(svc.db, svc.cipher, chat_id, case_id, session.answers)
-    case = await casequeries.by_id(svc.db, case_id, svc.cipher)
+    case = await casequeries.by_id(svc.db, case_id, svc.cipher, identity=True)
     if case is None:
         return
     bodies = packet_bodies(case, svc.jurisdiction, shipped_packets())
@@ -152,7 +154,7 @@ async def _staff_case(svc: Services, user_id: int, value: str) -> CaseRow | None
         return None
     if not await casequeries.may_see(svc.db, member, official_kinds(svc), int(case_text)):
         return None
-    return await casequeries.by_id(svc.db, int(case_text))
+    return await casequeries.by_id(svc.db, int(case_text), svc.cipher)
 
 
 async def _staff_copy(
@@ -161,7 +163,7 @@ async def _staff_copy(
     """The packet of a case for a staff member who may see it (no reporter identity)."""
     member = await svc.staff_member(chat_id)
     case_text, _, body = value.partition(":")
-    case = await casequeries.by_id(svc.db, int(case_text))
+    case = await casequeries.by_id(svc.db, int(case_text), svc.cipher)
     if member is None or case is None:
         return
     language = await staff_language(svc, member)
@@ -193,7 +195,7 @@ async def _send(
             sha256_received=item.sha256_received,
             url=item.url,
         )
-        for item in await evidence_store.of_case(svc.db, case.id)
+        for item in await evidence_store.of_case(svc.db, case.id, svc.cipher)
     ]
     texts = catalogue()
     for body in bodies:

@@ -22,7 +22,7 @@ from conversations.questions import Context, Limits
 from storage import staff as staff_store
 from storage.crypto import DataCipher
 from storage.database import connect
-from storage.keys import check_key
+from storage.keys import check_key, encrypt_legacy
 from storage.migrator import migrate
 from storage.staff import StaffMember
 
@@ -110,11 +110,14 @@ async def open_services(
     try:
         applied = await migrate(db)
         await check_key(db, cipher, clock())
+        moved = await encrypt_legacy(db, cipher)
     except BaseException:
         await db.close()
         raise
     if applied:
         log.info("database migrated to version %s", applied[-1])
+    if moved:
+        log.info("%s rows stored in clear by an earlier version are now encrypted", moved)
     return Services(
         settings,
         db,

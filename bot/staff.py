@@ -288,8 +288,9 @@ async def _list(
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(page, pages)
     cases = await casequeries.visible(
-        svc.db, member, kinds, filters=filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
-    )
+        svc.db, member, kinds, filters=filters, limit=PAGE_SIZE,
+        offset=(page - 1) * PAGE_SIZE, cipher=svc.cipher,
+    )  # fmt: skip
     text, buttons = list_page(
         cases, svc.jurisdiction, language, page=page, pages=pages, total=total
     )
@@ -304,7 +305,9 @@ async def show_case(
     language: Language,
 ) -> None:
     """A case in full, then its evidence as the stored (cleaned) files."""
-    case = await casequeries.by_ticket(svc.db, ticket, member, official_kinds(svc), svc.cipher)
+    case = await casequeries.by_ticket(
+        svc.db, ticket, member, official_kinds(svc), svc.cipher, identity=True
+    )
     if case is None:
         log.info("case view refused or not found")
         await _reply(
@@ -312,7 +315,7 @@ async def show_case(
         )
         return
     others = await casequeries.related(
-        svc.db, case, svc.casework.related.window_days, member, official_kinds(svc)
+        svc.db, case, svc.casework.related.window_days, member, official_kinds(svc), svc.cipher
     )
     deadlines = [d.text.get(language) for d in case.decision.deadlines]
     text, buttons = case_detail(
@@ -320,7 +323,7 @@ async def show_case(
         related_tickets=related_tickets(case, others, svc.casework), agency=member.agency,
         zone=svc.settings.zone, packets=packet_bodies(case, svc.jurisdiction, shipped_packets()),
     )  # fmt: skip
-    history = await casequeries.events(svc.db, case.id)
+    history = await casequeries.events(svc.db, case.id, svc.cipher)
     texts = catalogue()
     notes = []
     for event in history:
@@ -350,7 +353,7 @@ async def _send_evidence(
     context: ContextTypes.DEFAULT_TYPE, svc: Services, chat_id: int, case_id: int
 ) -> None:
     """The case's evidence: links as text, files as the stored (metadata-free) copies."""
-    stored = await evidence_store.of_case(svc.db, case_id)
+    stored = await evidence_store.of_case(svc.db, case_id, svc.cipher)
     links = [e.url for e in stored if e.url]
     files = [e for e in stored if e.stored_path]
     if links:
@@ -361,7 +364,10 @@ async def _send_evidence(
         group = files[start : start + 10]
         try:
             contents = [
-                await asyncio.to_thread(Path(e.stored_path or "").read_bytes) for e in group
+                svc.cipher.decrypt_bytes(
+                    await asyncio.to_thread(Path(e.stored_path or "").read_bytes)
+                )
+                for e in group
             ]
             names = [Path(e.file_name or e.stored_path or "bukti").name for e in group]
             if len(group) == 1:
@@ -428,6 +434,7 @@ async def export_csv(
             limit=1000,
             newest_first=False,
             cipher=svc.cipher,
+            identity=True,  # csv_row shows it for open reports only
         )
         if not batch:
             break
@@ -483,7 +490,7 @@ async def on_staff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 
 async def _case_for(svc: Services, member: StaffMember, case_id: int) -> Any:
-    case = await casequeries.by_id(svc.db, case_id, svc.cipher)
+    case = await casequeries.by_id(svc.db, case_id, svc.cipher, identity=True)
     if case is None:
         return None
     official = svc.jurisdiction.rules.person_kind(case.person_kind).official
@@ -596,7 +603,7 @@ async def change_status(
 ) -> None:
     """Move the case, record it, and tell the reporter (through the outbox) when public."""
     async with transaction(svc.db):
-        current = await casequeries.by_id(svc.db, case.id)
+        current = await casequeries.by_id(svc.db, case.id, svc.cipher)
         old_status = current.status if current is not None else case.status
         allowed = current is not None and svc.casework.allowed(current.status, new)
         if allowed and current is not None:
@@ -605,7 +612,7 @@ async def change_status(
             await casequeries.add_event(
                 svc.db, case.id, now, actor_kind="staff", actor_id=member.user_id,
                 action="status", old=old_status, new=new, note=note, public=public,
-                actor_agency=member.agency or "admin",
+                actor_agency=member.agency or "admin", cipher=svc.cipher,
             )  # fmt: skip
             if public:
                 # the language the reporter reads now (/bahasa), else the one they filed in
@@ -613,7 +620,10 @@ async def change_status(
                 reporter_language: Language = chosen or ("en" if current.language == "en" else "id")
                 text, buttons = status_notification(case.ticket, new, note, reporter_language)
                 payload = {"type": "message", "text": text, "buttons": buttons}
-                await outbox.enqueue(svc.db, current.reporter_chat_id, "notification", payload, now)
+                await outbox.enqueue(
+                    svc.db, current.reporter_chat_id, "notification", payload, now,
+                    cipher=svc.cipher,
+                )  # fmt: skip
         await execute(svc.db, "DELETE FROM staff_sessions WHERE user_id = ?", (member.user_id,))
     old, shown_new = status_label(old_status, language), status_label(new, language)
     if not allowed:
@@ -656,8 +666,9 @@ async def _forward(
             new=agency,
             note=office,
             actor_agency=member.agency or "admin",
+            cipher=svc.cipher,
         )
-        forwarded = await casequeries.by_id(svc.db, case.id)
+        forwarded = await casequeries.by_id(svc.db, case.id, svc.cipher)
         assert forwarded is not None
         await alert_in_scope(svc.db, svc, forwarded, "urgent_alert", agencies=[agency])
     log.info("case %s forwarded to %s", case.ticket, agency)
@@ -709,6 +720,7 @@ async def on_staff_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
                     action="note",
                     note=note,
                     actor_agency=member.agency or "admin",
+                    cipher=svc.cipher,
                 )
                 await execute(
                     svc.db, "DELETE FROM staff_sessions WHERE user_id = ?", (member.user_id,)

@@ -375,11 +375,11 @@ def check(
     problems: list[str] = []
     with sqlite3.connect(database) as conn:
         integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]
-        cases = {
-            row[0]: row
+        cases: dict[str, tuple[Any, ...]] = {
+            row[0]: (row[0], int(cipher.decrypt(row[1])), *row[2:6], cipher.decrypt(row[6]), row[7])
             for row in conn.execute(
-                "SELECT ticket, reporter_chat_id, category, person_kind, province_code,"
-                " regency_code, description,"
+                "SELECT ticket, reporter_chat_enc, category, person_kind, province_code,"
+                " regency_code, description_enc,"
                 " (SELECT COUNT(*) FROM evidence e WHERE e.case_id = cases.id) FROM cases"
             )
         }
@@ -387,14 +387,19 @@ def check(
         for row in cases.values():
             per_chat[row[1]] = per_chat.get(row[1], 0) + 1
         drafts = {row[0]: row[1] for row in conn.execute("SELECT chat_id, state FROM drafts")}
-        outbox = conn.execute("SELECT id, chat_id, payload, status, resends FROM outbox").fetchall()
+        outbox = [
+            (row[0], row[1], cipher.decrypt(row[2]), row[3], row[4])
+            for row in conn.execute(
+                "SELECT id, chat_id, payload_enc, status, resends FROM outbox"
+            ).fetchall()
+        ]
     filed = lost = duplicated = resumed = not_resumed = unfinished = 0
     for reporter in reporters:
         plan, chat = reporter.plan, reporter.user.chat_id
         if reporter.ticket is not None:
             filed += 1
-            row = cases.get(reporter.ticket)
-            if row is None:
+            found = cases.get(reporter.ticket)
+            if found is None:
                 lost += 1
                 problems.append(
                     f"reporter {plan.index}: ticket {reporter.ticket} not in the database"
@@ -411,8 +416,8 @@ def check(
                 plan.description,
                 1 if plan.photo else 0,
             )
-            if tuple(row[2:8]) != expected:
-                problems.append(f"reporter {plan.index}: fields {row[2:8]} != {expected}")
+            if tuple(found[2:8]) != expected:
+                problems.append(f"reporter {plan.index}: fields {found[2:8]} != {expected}")
         elif reporter.stopped_at is not None:
             state = drafts.get(chat)
             if state is None:

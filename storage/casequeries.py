@@ -16,36 +16,43 @@ from storage.staff import StaffMember, scope_clause
 
 _COLUMNS = (
     "c.id, c.ticket, c.status, c.status_changed_at, c.created_at, c.category, c.person_kind,"
-    " c.person_name, c.province_code, c.regency_code, c.place_detail, c.event_date,"
-    " c.learned_date, c.public_service, c.service_name, c.complained, c.description,"
-    " c.identity_mode, c.reporter_name_enc, c.reporter_phone_enc, c.reporter_chat_id,"
+    " c.person_name_enc, c.province_code, c.regency_code, c.place_detail_enc, c.event_date,"
+    " c.learned_date, c.public_service, c.service_name_enc, c.complained, c.description_enc,"
+    " c.identity_mode, c.reporter_name_enc, c.reporter_phone_enc, c.reporter_chat_enc,"
     " c.language, c.decision,"
-    " (SELECT COUNT(*) FROM evidence e WHERE e.case_id = c.id),"
+    " (SELECT COUNT(*) FROM evidence e WHERE e.case_id = c.id) AS evidence_count,"
     " (SELECT group_concat(b.agency || '=' || b.office, '|')"
-    "  FROM case_bodies b WHERE b.case_id = c.id)"
+    "  FROM case_bodies b WHERE b.case_id = c.id) AS bodies"
 )
 
 
-def _row(row: aiosqlite.Row, cipher: DataCipher | None) -> CaseRow:
+def _row(row: aiosqlite.Row, cipher: DataCipher, identity: bool = False) -> CaseRow:
+    """A case read by column name, its free text decrypted; the reporter's name and phone only
+    with `identity` (and only when the reporter gave them)."""
     bodies = {}
-    for part in str(row[24] or "").split("|"):
+    for part in str(row["bodies"] or "").split("|"):
         if "=" in part:
             agency, office = part.split("=", 1)
             bodies[agency] = office
-    identified = row[17] in {"confidential", "open"} and cipher is not None
+    identified = identity and row["identity_mode"] in {"confidential", "open"}
+    text = cipher.decrypt_optional
     return CaseRow(
-        id=int(row[0]), ticket=str(row[1]), status=str(row[2]),
-        status_changed_at=dt.datetime.fromisoformat(row[3]),
-        created_at=dt.datetime.fromisoformat(row[4]), category=str(row[5]),
-        person_kind=str(row[6]), person_details=row[7], province_code=str(row[8]),
-        regency_code=row[9], place_detail=row[10], event_date=dt.date.fromisoformat(row[11]),
-        learned_date=dt.date.fromisoformat(row[12]) if row[12] else None,
-        public_service=str(row[13]), service_name=row[14], complained=row[15],
-        description=str(row[16]), identity=str(row[17]),
-        reporter_name=cipher.decrypt_optional(row[18]) if identified and cipher else None,
-        reporter_phone=cipher.decrypt_optional(row[19]) if identified and cipher else None,
-        reporter_chat_id=int(row[20]), language=str(row[21]),
-        decision=Decision.model_validate_json(row[22]), evidence_count=int(row[23]), bodies=bodies,
+        id=int(row["id"]), ticket=str(row["ticket"]), status=str(row["status"]),
+        status_changed_at=dt.datetime.fromisoformat(row["status_changed_at"]),
+        created_at=dt.datetime.fromisoformat(row["created_at"]), category=str(row["category"]),
+        person_kind=str(row["person_kind"]), person_details=text(row["person_name_enc"]),
+        province_code=str(row["province_code"]), regency_code=row["regency_code"],
+        place_detail=text(row["place_detail_enc"]),
+        event_date=dt.date.fromisoformat(row["event_date"]),
+        learned_date=dt.date.fromisoformat(row["learned_date"]) if row["learned_date"] else None,
+        public_service=str(row["public_service"]), service_name=text(row["service_name_enc"]),
+        complained=row["complained"], description=text(row["description_enc"]) or "",
+        identity=str(row["identity_mode"]),
+        reporter_name=text(row["reporter_name_enc"]) if identified else None,
+        reporter_phone=text(row["reporter_phone_enc"]) if identified else None,
+        reporter_chat_id=int(text(row["reporter_chat_enc"]) or 0),
+        language=str(row["language"]), decision=Decision.model_validate_json(row["decision"]),
+        evidence_count=int(row["evidence_count"]), bodies=bodies,
     )  # fmt: skip
 
 
@@ -99,7 +106,8 @@ async def visible(
     limit: int = 20,
     offset: int = 0,
     newest_first: bool = True,
-    cipher: DataCipher | None = None,
+    cipher: DataCipher,
+    identity: bool = False,
 ) -> list[CaseRow]:
     """Cases the member may see (all cases when `member` is None: the command line)."""
     scope_sql, params = scope_clause(member, official_kinds) if member else ("1", [])
@@ -110,7 +118,7 @@ async def visible(
         f" ORDER BY c.id {order} LIMIT ? OFFSET ?"
     )
     return [
-        _row(r, cipher)
+        _row(r, cipher, identity)
         for r in await fetch_all(conn, sql, [after_id, *params, *filter_params, limit, offset])
     ]
 
@@ -134,7 +142,8 @@ async def by_ticket(
     ticket: str,
     member: StaffMember | None,
     official_kinds: list[str],
-    cipher: DataCipher | None,
+    cipher: DataCipher,
+    identity: bool = False,
 ) -> CaseRow | None:
     """The case with this ticket if the member may see it."""
     scope_sql, params = scope_clause(member, official_kinds) if member else ("1", [])
@@ -143,7 +152,7 @@ async def by_ticket(
         f"SELECT {_COLUMNS} FROM cases c WHERE c.ticket = ? AND {scope_sql}",
         [ticket, *params],
     )
-    return _row(row, cipher) if row else None
+    return _row(row, cipher, identity) if row else None
 
 
 async def may_see(
@@ -158,11 +167,11 @@ async def may_see(
 
 
 async def by_id(
-    conn: aiosqlite.Connection, case_id: int, cipher: DataCipher | None = None
+    conn: aiosqlite.Connection, case_id: int, cipher: DataCipher, identity: bool = False
 ) -> CaseRow | None:
     """The case with this id (no scope check: callers check it)."""
     row = await fetch_one(conn, f"SELECT {_COLUMNS} FROM cases c WHERE c.id = ?", (case_id,))
-    return _row(row, cipher) if row else None
+    return _row(row, cipher, identity) if row else None
 
 
 async def related(
@@ -171,6 +180,7 @@ async def related(
     window_days: int,
     member: StaffMember,
     official_kinds: list[str],
+    cipher: DataCipher,
 ) -> list[tuple[str, str | None]]:
     """(ticket, person details) of other cases in the same regency filed within the window
     that the member may open (a ticket of a case out of their scope is never shown)."""
@@ -180,10 +190,11 @@ async def related(
     high = now_iso(case.created_at + dt.timedelta(days=window_days))
     scope_sql, params = scope_clause(member, official_kinds)
     return [
-        (str(r[0]), r[1])
+        (str(r["ticket"]), cipher.decrypt_optional(r["person_name_enc"]))
         for r in await fetch_all(
             conn,
-            "SELECT c.ticket, c.person_name FROM cases c WHERE c.regency_code = ? AND c.id != ?"
+            "SELECT c.ticket, c.person_name_enc FROM cases c WHERE c.regency_code = ?"
+            " AND c.id != ?"
             f" AND c.created_at BETWEEN ? AND ? AND {scope_sql} ORDER BY c.id DESC LIMIT 200",
             [case.regency_code, case.id, low, high, *params],
         )
@@ -203,15 +214,17 @@ async def add_event(
     note: str | None = None,
     public: bool = False,
     actor_agency: str | None = None,
+    cipher: DataCipher,
 ) -> None:
-    """Append to the case's history (call inside the transaction of the change)."""
+    """Append to the case's history (call inside the transaction of the change); the note is
+    encrypted."""
     await execute(
         conn,
         "INSERT INTO case_events (case_id, at, actor_kind, actor_id, action, old_value, new_value,"
-        " note, public, actor_agency) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " note_enc, public, actor_agency) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
-            case_id, now_iso(now), actor_kind, actor_id, action, old, new, note, int(public),
-            actor_agency,
+            case_id, now_iso(now), actor_kind, actor_id, action, old, new,
+            cipher.encrypt_optional(note), int(public), actor_agency,
         ),
     )  # fmt: skip
 
@@ -254,11 +267,13 @@ class CaseEvent:
     actor_agency: str | None
 
 
-async def events(conn: aiosqlite.Connection, case_id: int, limit: int = 10) -> list[CaseEvent]:
+async def events(
+    conn: aiosqlite.Connection, case_id: int, cipher: DataCipher, limit: int = 10
+) -> list[CaseEvent]:
     """The newest events of a case, oldest first."""
     rows = await fetch_all(
         conn,
-        "SELECT at, action, old_value, new_value, note, public, actor_kind, actor_agency"
+        "SELECT at, action, old_value, new_value, note_enc, public, actor_kind, actor_agency"
         " FROM case_events"
         " WHERE case_id = ? ORDER BY id DESC LIMIT ?",
         (case_id, limit),
@@ -269,7 +284,7 @@ async def events(conn: aiosqlite.Connection, case_id: int, limit: int = 10) -> l
             action=str(r[1]),
             old=r[2],
             new=r[3],
-            note=r[4],
+            note=cipher.decrypt_optional(r[4]),
             public=bool(r[5]),
             actor_kind=str(r[6]),
             actor_agency=r[7],
@@ -317,12 +332,16 @@ async def count_referred(conn: aiosqlite.Connection) -> int:
 
 
 async def waiting_longest(
-    conn: aiosqlite.Connection, member: StaffMember, official_kinds: list[str], limit: int = 5
+    conn: aiosqlite.Connection,
+    member: StaffMember,
+    official_kinds: list[str],
+    cipher: DataCipher,
+    limit: int = 5,
 ) -> list[CaseRow]:
     """Open cases the member may see that have waited longest in their status."""
     scope_sql, params = scope_clause(member, official_kinds)
     return [
-        _row(r, None)
+        _row(r, cipher)
         for r in await fetch_all(
             conn,
             f"SELECT {_COLUMNS} FROM cases c"

@@ -82,27 +82,32 @@ async def file_case(
             return existing
         routing = route(decision, await covered())
         identified = draft.identity != "anonymous"
+        location = f"{draft.latitude},{draft.longitude}" if draft.latitude is not None else None
         values = (
-            draft.draft_id, chat_id, language, draft.category, draft.description, draft.person,
-            draft.person_details, draft.province_code, draft.regency_code, draft.place_detail,
-            draft.latitude, draft.longitude, draft.event_date.isoformat(),
+            draft.draft_id, language, draft.category, draft.person, draft.province_code,
+            draft.regency_code, draft.event_date.isoformat(),
             draft.learned_date.isoformat() if draft.learned_date else None, draft.public_service,
-            draft.service_name, draft.complained, draft.identity,
+            draft.complained, draft.identity,
             cipher.encrypt_optional(draft.reporter_name if identified else None),
             cipher.encrypt_optional(draft.reporter_phone if identified else None),
             decision.model_dump_json(), routing.status, stamp, stamp, stamp,
+            cipher.encrypt(draft.description), cipher.encrypt_optional(draft.person_details),
+            cipher.encrypt_optional(draft.place_detail),
+            cipher.encrypt_optional(draft.service_name), cipher.encrypt_optional(location),
+            cipher.chat_hash(chat_id), cipher.encrypt(str(chat_id)),
         )  # fmt: skip
         for _ in range(8):
             ticket = new_ticket()
             try:
                 cursor = await execute(
                     conn,
-                    "INSERT INTO cases (ticket, draft_id, reporter_chat_id, language, category,"
-                    " description, person_kind, person_name, province_code, regency_code,"
-                    " place_detail, latitude, longitude, event_date, learned_date, public_service,"
-                    " service_name, complained, identity_mode, reporter_name_enc,"
+                    "INSERT INTO cases (ticket, draft_id, reporter_chat_id, description, language,"
+                    " category, person_kind, province_code, regency_code, event_date,"
+                    " learned_date, public_service, complained, identity_mode, reporter_name_enc,"
                     " reporter_phone_enc, decision, status, status_changed_at, created_at,"
-                    f" updated_at) VALUES ({', '.join('?' * 26)})",
+                    " updated_at, description_enc, person_name_enc, place_detail_enc,"
+                    " service_name_enc, location_enc, reporter_chat_hash, reporter_chat_enc)"
+                    f" VALUES (?, ?, 0, '', {', '.join('?' * 24)})",
                     (ticket, *values),
                 )
                 break
@@ -130,9 +135,9 @@ async def file_case(
         if links:
             await execute_many(
                 conn,
-                "INSERT INTO evidence (case_id, draft_id, chat_id, kind, url, created_at)"
-                " VALUES (?, ?, ?, 'link', ?, ?)",
-                [(case_id, draft.draft_id, chat_id, item.label, stamp) for item in links],
+                "INSERT INTO evidence (case_id, draft_id, chat_id, kind, url_enc, created_at)"
+                " VALUES (?, ?, 0, 'link', ?, ?)",
+                [(case_id, draft.draft_id, cipher.encrypt(item.label), stamp) for item in links],
             )
         await execute(
             conn,
@@ -157,51 +162,66 @@ class CaseStatus:
     status_changed_at: dt.datetime
     offices: list[tuple[str, str]]  # (agency, office)
     public_notes: list[tuple[dt.datetime, str]]
-    reporter_chat_id: int
+    own: bool  # the chat asking filed it
 
 
-async def status_of(conn: aiosqlite.Connection, ticket: str) -> CaseStatus | None:
-    """The status, offices and public notes of the case with this ticket (one query)."""
+async def status_of(
+    conn: aiosqlite.Connection, ticket: str, cipher: DataCipher, chat_id: int = 0
+) -> CaseStatus | None:
+    """The status, offices and public notes of the case with this ticket (one query), and
+    whether `chat_id` filed it."""
     row = await fetch_one(
         conn,
         "SELECT c.status, c.status_changed_at,"
         " (SELECT json_group_array(json_array(agency, office)) FROM"
         "   (SELECT agency, office FROM case_bodies WHERE case_id = c.id ORDER BY agency)),"
-        " (SELECT json_group_array(json_array(at, note)) FROM"
-        "   (SELECT at, note FROM case_events"
-        "    WHERE case_id = c.id AND public = 1 AND note IS NOT NULL ORDER BY id)),"
-        " c.reporter_chat_id"
+        " (SELECT json_group_array(json_array(at, hex(note_enc))) FROM"
+        "   (SELECT at, note_enc FROM case_events"
+        "    WHERE case_id = c.id AND public = 1 AND note_enc IS NOT NULL ORDER BY id)),"
+        " c.reporter_chat_hash"
         " FROM cases c WHERE c.ticket = ?",
         (ticket,),
     )
     if row is None:
         return None
     offices = [(str(agency), str(office)) for agency, office in json.loads(row[2])]
-    notes = [(dt.datetime.fromisoformat(at), str(note)) for at, note in json.loads(row[3])]
-    return CaseStatus(
-        ticket, str(row[0]), dt.datetime.fromisoformat(row[1]), offices, notes, int(row[4])
-    )
+    notes = [
+        (dt.datetime.fromisoformat(at), cipher.decrypt(bytes.fromhex(note)))
+        for at, note in json.loads(row[3])
+    ]
+    own = row[4] in cipher.chat_hashes(chat_id)
+    return CaseStatus(ticket, str(row[0]), dt.datetime.fromisoformat(row[1]), offices, notes, own)
+
+
+def _marks(values: list[str]) -> str:
+    return ", ".join("?" for _ in values)
 
 
 async def tickets_of_chat(
-    conn: aiosqlite.Connection, chat_id: int, limit: int = 20
+    conn: aiosqlite.Connection, cipher: DataCipher, chat_id: int, limit: int = 20
 ) -> list[tuple[str, str]]:
     """The chat's own tickets with their status, newest first."""
+    hashes = cipher.chat_hashes(chat_id)
     return [
         (str(r[0]), str(r[1]))
         for r in await fetch_all(
             conn,
-            "SELECT ticket, status FROM cases WHERE reporter_chat_id = ? ORDER BY id DESC LIMIT ?",
-            (chat_id, limit),
+            f"SELECT ticket, status FROM cases WHERE reporter_chat_hash IN ({_marks(hashes)})"
+            " ORDER BY id DESC LIMIT ?",
+            (*hashes, limit),
         )
     ]
 
 
-async def filed_since(conn: aiosqlite.Connection, chat_id: int, since: dt.datetime) -> int:
+async def filed_since(
+    conn: aiosqlite.Connection, cipher: DataCipher, chat_id: int, since: dt.datetime
+) -> int:
     """How many cases the chat filed since the moment."""
+    hashes = cipher.chat_hashes(chat_id)
     row = await fetch_one(
         conn,
-        "SELECT COUNT(*) FROM cases WHERE reporter_chat_id = ? AND created_at >= ?",
-        (chat_id, now_iso(since)),
+        f"SELECT COUNT(*) FROM cases WHERE reporter_chat_hash IN ({_marks(hashes)})"
+        " AND created_at >= ?",
+        (*hashes, now_iso(since)),
     )
     return int(row[0]) if row else 0

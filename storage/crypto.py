@@ -7,6 +7,10 @@ how a key is rotated: set `DATA_KEY=new,old`, run `python -m bot rotate-key`, th
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
 CHECK_TEXT = "lapor-netral data key check"
@@ -16,8 +20,34 @@ class DataCipher:
     """Encrypts with the deployment's current data key; decrypts with any key it was given."""
 
     def __init__(self, keys: str) -> None:
-        self._fernets = [Fernet(key.strip().encode("ascii")) for key in keys.split(",")]
+        raw_keys = [key.strip().encode("ascii") for key in keys.split(",")]
+        self._fernets = [Fernet(key) for key in raw_keys]
         self._multi = MultiFernet(self._fernets)
+        # keyed hashes of chat ids (to find a reporter's cases without storing the id in clear)
+        self._hash_keys = [
+            hashlib.sha256(b"lapor-netral chat hash\n" + base64.urlsafe_b64decode(key)).digest()
+            for key in raw_keys
+        ]
+
+    def chat_hash(self, chat_id: int) -> str:
+        """The keyed hash stored to find a chat's cases (with the current key)."""
+        return self.chat_hashes(chat_id)[0]
+
+    def chat_hashes(self, chat_id: int) -> list[str]:
+        """The chat's keyed hash under every key given (while rotating, rows may have either)."""
+        message = str(chat_id).encode("ascii")
+        return [hmac.new(key, message, hashlib.sha256).hexdigest() for key in self._hash_keys]
+
+    def encrypt_bytes(self, data: bytes) -> bytes:
+        """A file's bytes, encrypted and authenticated."""
+        return self._multi.encrypt(data)
+
+    def decrypt_bytes(self, token: bytes) -> bytes:
+        """A file's bytes back (ValueError when no key fits)."""
+        try:
+            return self._multi.decrypt(token)
+        except InvalidToken:
+            raise ValueError("cannot decrypt: wrong DATA_KEY or damaged data") from None
 
     @property
     def key_count(self) -> int:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
+from storage.crypto import DataCipher
 from storage.database import execute, fetch_all, fetch_one, now_iso
 
 
@@ -29,29 +30,37 @@ class StoredEvidence:
 
 
 async def add(
-    conn: aiosqlite.Connection, chat_id: int, draft_id: str, item: StoredEvidence, now: dt.datetime
+    conn: aiosqlite.Connection,
+    chat_id: int,
+    draft_id: str,
+    item: StoredEvidence,
+    now: dt.datetime,
+    cipher: DataCipher,
 ) -> bool:
-    """Record evidence for a draft; False when this file was already recorded for it."""
+    """Record evidence for a draft (its name and link encrypted); False when this file was
+    already recorded for it."""
     cursor = await execute(conn,
         "INSERT OR IGNORE INTO evidence (draft_id, chat_id, kind, telegram_file_id, file_unique_id,"
-        " file_name, mime_type, size_bytes, sha256_received, sha256_stored, stored_path, url,"
-        " metadata_removed, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " file_name_enc, mime_type, size_bytes, sha256_received, sha256_stored, stored_path,"
+        " url_enc, metadata_removed, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             draft_id, chat_id, item.kind, item.telegram_file_id, item.file_unique_id,
-            item.file_name, item.mime_type, item.size_bytes, item.sha256_received,
-            item.sha256_stored, item.stored_path, item.url, int(item.metadata_removed),
-            now_iso(now),
+            cipher.encrypt_optional(item.file_name), item.mime_type, item.size_bytes,
+            item.sha256_received, item.sha256_stored, item.stored_path,
+            cipher.encrypt_optional(item.url), int(item.metadata_removed), now_iso(now),
         ),
     )  # fmt: skip
     return cursor.rowcount == 1
 
 
-async def of_case(conn: aiosqlite.Connection, case_id: int) -> list[StoredEvidence]:
-    """The evidence of a filed case, in the order it was sent."""
+async def of_case(
+    conn: aiosqlite.Connection, case_id: int, cipher: DataCipher
+) -> list[StoredEvidence]:
+    """The evidence of a filed case, in the order it was sent (the files stay encrypted)."""
     rows = await fetch_all(
         conn,
-        "SELECT kind, telegram_file_id, file_unique_id, file_name, mime_type, size_bytes,"
-        " sha256_received, sha256_stored, stored_path, url, metadata_removed, created_at"
+        "SELECT kind, telegram_file_id, file_unique_id, file_name_enc, mime_type, size_bytes,"
+        " sha256_received, sha256_stored, stored_path, url_enc, metadata_removed, created_at"
         " FROM evidence WHERE case_id = ? ORDER BY id",
         (case_id,),
     )
@@ -60,13 +69,13 @@ async def of_case(conn: aiosqlite.Connection, case_id: int) -> list[StoredEviden
             str(r[0]),
             r[1],
             r[2],
-            r[3],
+            cipher.decrypt_optional(r[3]),
             r[4],
             int(r[5] or 0),
             r[6],
             r[7],
             r[8],
-            r[9],
+            cipher.decrypt_optional(r[9]),
             bool(r[10]),
             _moment(r[11]),
         )

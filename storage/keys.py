@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+from pathlib import Path
 
 import aiosqlite
 
 from storage.crypto import CHECK_TEXT, DataCipher
 from storage.database import execute, fetch_all, fetch_one, now_iso, transaction
+from storage.files import write_private
 
 # Every encrypted column: (table, key column, encrypted column).
 ENCRYPTED = (
@@ -15,6 +18,16 @@ ENCRYPTED = (
     ("cases", "id", "reporter_name_enc"),
     ("cases", "id", "reporter_phone_enc"),
     ("cases", "id", "packet_answers_enc"),
+    ("cases", "id", "description_enc"),
+    ("cases", "id", "person_name_enc"),
+    ("cases", "id", "place_detail_enc"),
+    ("cases", "id", "service_name_enc"),
+    ("cases", "id", "location_enc"),
+    ("cases", "id", "reporter_chat_enc"),
+    ("case_events", "id", "note_enc"),
+    ("evidence", "id", "file_name_enc"),
+    ("evidence", "id", "url_enc"),
+    ("outbox", "id", "payload_enc"),
     ("packet_sessions", "chat_id", "state_enc"),
     ("key_check", "id", "check_enc"),
 )
@@ -46,19 +59,131 @@ async def check_key(conn: aiosqlite.Connection, cipher: DataCipher, now: dt.date
 
 
 async def rotate_keys(conn: aiosqlite.Connection, cipher: DataCipher, now: dt.datetime) -> int:
-    """Re-encrypt every encrypted value with the current (first) key, in one transaction;
-    return how many values were rewritten."""
+    """Re-encrypt every encrypted value and evidence file with the current (first) key, and
+    hash chat ids with it, in one transaction; return how many values were rewritten."""
     rewritten = 0
     async with transaction(conn):
         for table, key, column in ENCRYPTED:
             rows = await fetch_all(
                 conn, f"SELECT {key}, {column} FROM {table} WHERE {column} IS NOT NULL"
             )
-            updates = [(cipher.rotate(row[1]), row[0]) for row in rows]
-            for value, row_key in updates:
+            for row in rows:
                 await execute(
-                    conn, f"UPDATE {table} SET {column} = ? WHERE {key} = ?", (value, row_key)
+                    conn,
+                    f"UPDATE {table} SET {column} = ? WHERE {key} = ?",
+                    (cipher.rotate(row[1]), row[0]),
                 )
-            rewritten += len(updates)
+            rewritten += len(rows)
+        for row in await fetch_all(
+            conn, "SELECT id, reporter_chat_enc FROM cases WHERE reporter_chat_enc IS NOT NULL"
+        ):
+            chat_hash = cipher.chat_hash(int(cipher.decrypt(row[1])))
+            await execute(
+                conn, "UPDATE cases SET reporter_chat_hash = ? WHERE id = ?", (chat_hash, row[0])
+            )
+        for row in await fetch_all(
+            conn, "SELECT stored_path FROM evidence WHERE stored_path IS NOT NULL"
+        ):
+            rewritten += await asyncio.to_thread(_rotate_file, cipher, Path(row[0]))
         await execute(conn, "UPDATE key_check SET rotated_at = ? WHERE id = 1", (now_iso(now),))
     return rewritten
+
+
+def _rotate_file(cipher: DataCipher, path: Path) -> int:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return 0
+    write_private(path, cipher.rotate(data))
+    return 1
+
+
+def _encrypt_file(cipher: DataCipher, path: Path) -> None:
+    """An evidence file stored before files were encrypted: encrypt it in place."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return
+    try:
+        cipher.decrypt_bytes(data)
+        return  # already encrypted
+    except ValueError:
+        write_private(path, cipher.encrypt_bytes(data))
+
+
+async def encrypt_legacy(conn: aiosqlite.Connection, cipher: DataCipher) -> int:
+    """Move values stored in clear by earlier versions into the encrypted columns (and files),
+    emptying the clear ones; idempotent. Returns how many rows changed."""
+    changed = 0
+    async with transaction(conn):
+        legacy = await fetch_all(
+            conn,
+            "SELECT id, description, person_name, place_detail, service_name, latitude,"
+            " longitude, reporter_chat_id FROM cases WHERE description_enc IS NULL",
+        )
+        for row in legacy:
+            location = (
+                f"{row['latitude']},{row['longitude']}" if row["latitude"] is not None else None
+            )
+            chat_id = int(row["reporter_chat_id"])
+            await execute(
+                conn,
+                "UPDATE cases SET description_enc = ?, person_name_enc = ?, place_detail_enc = ?,"
+                " service_name_enc = ?, location_enc = ?, reporter_chat_hash = ?,"
+                " reporter_chat_enc = ?, description = '', person_name = NULL,"
+                " place_detail = NULL, service_name = NULL, latitude = NULL, longitude = NULL,"
+                " reporter_chat_id = 0 WHERE id = ?",
+                (
+                    cipher.encrypt(str(row["description"])),
+                    cipher.encrypt_optional(row["person_name"]),
+                    cipher.encrypt_optional(row["place_detail"]),
+                    cipher.encrypt_optional(row["service_name"]),
+                    cipher.encrypt_optional(location),
+                    cipher.chat_hash(chat_id),
+                    cipher.encrypt(str(chat_id)),
+                    row["id"],
+                ),
+            )
+        changed += len(legacy)
+        notes = await fetch_all(
+            conn, "SELECT id, note FROM case_events WHERE note IS NOT NULL AND note_enc IS NULL"
+        )
+        for row in notes:
+            await execute(
+                conn,
+                "UPDATE case_events SET note_enc = ?, note = NULL WHERE id = ?",
+                (cipher.encrypt(str(row["note"])), row["id"]),
+            )
+        changed += len(notes)
+        items = await fetch_all(
+            conn,
+            "SELECT id, file_name, url, stored_path FROM evidence"
+            " WHERE (file_name IS NOT NULL AND file_name_enc IS NULL)"
+            " OR (url IS NOT NULL AND url_enc IS NULL)",
+        )
+        for row in items:
+            await execute(
+                conn,
+                "UPDATE evidence SET file_name_enc = ?, url_enc = ?, file_name = NULL, url = NULL"
+                " WHERE id = ?",
+                (
+                    cipher.encrypt_optional(row["file_name"]),
+                    cipher.encrypt_optional(row["url"]),
+                    row["id"],
+                ),
+            )
+            if row["stored_path"]:
+                await asyncio.to_thread(_encrypt_file, cipher, Path(row["stored_path"]))
+        changed += len(items)
+        queued = await fetch_all(
+            conn, "SELECT id, payload FROM outbox WHERE payload != '' AND payload_enc IS NULL"
+        )
+        for row in queued:
+            encrypted = cipher.encrypt(str(row["payload"])) if row["payload"] else None
+            await execute(
+                conn,
+                "UPDATE outbox SET payload_enc = ?, payload = '' WHERE id = ?",
+                (encrypted, row["id"]),
+            )
+        changed += len(queued)
+    return changed

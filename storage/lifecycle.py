@@ -10,6 +10,7 @@ from pathlib import Path
 import aiosqlite
 
 from conversations.jurisdiction.routing import REFERRED
+from storage.crypto import DataCipher
 from storage.database import execute, fetch_all, now_iso, transaction
 from storage.files import FILE_MODE, private_dir
 
@@ -77,7 +78,8 @@ async def purge_closed(
         await execute(
             conn,
             f"UPDATE cases SET reporter_name_enc = NULL, reporter_phone_enc = NULL,"
-            f" packet_answers_enc = NULL, anonymised_at = ? WHERE id IN ({marks})",
+            f" packet_answers_enc = NULL, reporter_chat_hash = NULL, reporter_chat_enc = NULL,"
+            f" anonymised_at = ? WHERE id IN ({marks})",
             [now_iso(now), *ids],
         )
         await execute(
@@ -96,10 +98,16 @@ async def purge_closed(
     return Purge(len(ids), files)
 
 
-async def deletable_cases(conn: aiosqlite.Connection, chat_id: int) -> tuple[list[str], list[str]]:
+async def deletable_cases(
+    conn: aiosqlite.Connection, cipher: DataCipher, chat_id: int
+) -> tuple[list[str], list[str]]:
     """(tickets that can be deleted, tickets already being acted on or closed) of a chat."""
+    hashes = cipher.chat_hashes(chat_id)
+    marks = ", ".join("?" for _ in hashes)
     rows = await fetch_all(
-        conn, "SELECT ticket, status FROM cases WHERE reporter_chat_id = ? ORDER BY id", (chat_id,)
+        conn,
+        f"SELECT ticket, status FROM cases WHERE reporter_chat_hash IN ({marks}) ORDER BY id",
+        hashes,
     )
     can = [str(r[0]) for r in rows if r[1] in OPEN_FOR_DELETION]
     cannot = [str(r[0]) for r in rows if r[1] not in OPEN_FOR_DELETION]
@@ -107,17 +115,20 @@ async def deletable_cases(conn: aiosqlite.Connection, chat_id: int) -> tuple[lis
 
 
 async def delete_reporter_data(
-    conn: aiosqlite.Connection, chat_id: int
+    conn: aiosqlite.Connection, cipher: DataCipher, chat_id: int
 ) -> tuple[list[str], list[str]]:
     """Delete the chat's cases not yet being acted on, its draft and preferences; return the
     deleted tickets and the evidence files to remove."""
+    hashes = cipher.chat_hashes(chat_id)
+    marks = ", ".join("?" for _ in hashes)
     async with transaction(conn):
         found = [
             (int(r[0]), str(r[1]))
             for r in await fetch_all(
                 conn,
-                "SELECT id, ticket FROM cases WHERE reporter_chat_id = ? AND status IN (?, ?)",
-                (chat_id, *OPEN_FOR_DELETION),
+                f"SELECT id, ticket FROM cases WHERE reporter_chat_hash IN ({marks})"
+                " AND status IN (?, ?)",
+                (*hashes, *OPEN_FOR_DELETION),
             )
         ]
         files: list[str] = []

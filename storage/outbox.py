@@ -9,6 +9,7 @@ from typing import Any
 
 import aiosqlite
 
+from storage.crypto import DataCipher
 from storage.database import execute, fetch_all, fetch_one, now_iso, transaction
 
 
@@ -33,18 +34,20 @@ async def enqueue(
     payload: dict[str, Any],
     now: dt.datetime,
     *,
+    cipher: DataCipher,
     cursor: tuple[int, int] | None = None,
 ) -> int:
-    """Queue a message (call inside the transaction of the change that causes it)."""
+    """Queue a message (call inside the transaction of the change that causes it); what it says
+    is stored encrypted."""
     cursor_user, cursor_case = cursor if cursor else (None, None)
     result = await execute(
         conn,
-        "INSERT INTO outbox (chat_id, kind, payload, status, next_attempt_at, created_at,"
-        " cursor_user_id, cursor_case_id) VALUES (?, ?, ?, 'pending', ?, ?, ?, ?)",
+        "INSERT INTO outbox (chat_id, kind, payload, payload_enc, status, next_attempt_at,"
+        " created_at, cursor_user_id, cursor_case_id) VALUES (?, ?, '', ?, 'pending', ?, ?, ?, ?)",
         (
             chat_id,
             kind,
-            json.dumps(payload, ensure_ascii=False),
+            cipher.encrypt(json.dumps(payload, ensure_ascii=False)),
             now_iso(now),
             now_iso(now),
             cursor_user,
@@ -54,11 +57,13 @@ async def enqueue(
     return int(result.lastrowid or 0)
 
 
-async def next_due(conn: aiosqlite.Connection, now: dt.datetime) -> OutboxRow | None:
+async def next_due(
+    conn: aiosqlite.Connection, now: dt.datetime, cipher: DataCipher
+) -> OutboxRow | None:
     """The oldest message due now. A row still 'sending' was cut off by a crash: it is due too."""
     row = await fetch_one(
         conn,
-        "SELECT id, chat_id, kind, payload, status, attempts, cursor_user_id, cursor_case_id"
+        "SELECT id, chat_id, kind, payload_enc, status, attempts, cursor_user_id, cursor_case_id"
         " FROM outbox WHERE status IN ('pending', 'sending') AND next_attempt_at <= ?"
         " ORDER BY id LIMIT 1",
         (now_iso(now),),
@@ -66,7 +71,8 @@ async def next_due(conn: aiosqlite.Connection, now: dt.datetime) -> OutboxRow | 
     if row is None:
         return None
     return OutboxRow(
-        int(row[0]), int(row[1]), str(row[2]), json.loads(row[3]), str(row[4]), int(row[5]),
+        int(row[0]), int(row[1]), str(row[2]), json.loads(cipher.decrypt(row[3])), str(row[4]),
+        int(row[5]),
         row[6], row[7],
     )  # fmt: skip
 

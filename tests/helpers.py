@@ -12,6 +12,8 @@ from PIL import Image
 
 from bot.sandbox.fake_api import JSON
 from bot.sandbox.fake_users import FakeUser, asks_code, buttons
+from bot.settings import Settings
+from storage.crypto import DataCipher
 
 
 def with_button(user: FakeUser, label: str) -> JSON:
@@ -143,3 +145,15 @@ async def file_report(
     marker = "Nomor tiket: " if language == "id" else "Ticket number: "
     filed = await user.expect(marker)
     return str(filed["text"]).split(marker)[1].split("\n")[0]
+
+
+def opened(settings: Settings, token: bytes | None) -> str | None:
+    """A value the bot stored encrypted, read back with the test's data key."""
+    assert settings.data_key is not None
+    return DataCipher(settings.data_key.get_secret_value()).decrypt_optional(token)
+
+
+def opened_file(settings: Settings, path: str | Path) -> bytes:
+    """An evidence file the bot stored encrypted, read back with the test's data key."""
+    assert settings.data_key is not None
+    return DataCipher(settings.data_key.get_secret_value()).decrypt_bytes(Path(path).read_bytes())

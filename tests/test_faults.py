@@ -127,6 +127,7 @@ async def test_lost_replies_are_sent_again_and_counted(
             "notification",
             {"type": "message", "text": f"kabar {ticket}"},
             svc.now(),
+            cipher=svc.cipher,
         )
         fake.inject("sendMessage", "lost_reply", times=1)
     for _ in range(100):

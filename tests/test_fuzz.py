@@ -242,7 +242,7 @@ description_texts = st.text(
 
 
 async def file_with_description(description: str, details: str) -> tuple[str, str | None]:
-    from tests.helpers import file_report
+    from tests.helpers import file_report, opened
 
     with tempfile.TemporaryDirectory() as folder:
         config = Settings(  # type: ignore[call-arg]
@@ -270,10 +270,10 @@ async def file_with_description(description: str, details: str) -> tuple[str, st
                 )
             async with (
                 aiosqlite.connect(config.database_path) as conn,
-                conn.execute("SELECT description, person_name FROM cases") as cur,
+                conn.execute("SELECT description_enc, person_name_enc FROM cases") as cur,
             ):
                 row: Any = await cur.fetchone()
-            return row[0], row[1]
+            return opened(config, row[0]), opened(config, row[1])
         finally:
             await fake.stop()
 

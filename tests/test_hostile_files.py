@@ -19,7 +19,7 @@ from bot.sandbox.fake_api import FakeTelegram
 from bot.sandbox.fake_users import FakeUser, buttons
 from bot.settings import Settings
 from tests.conftest import Clock, make_app
-from tests.helpers import answer, file_report, jpeg_with_gps, rows, say, tap
+from tests.helpers import answer, file_report, jpeg_with_gps, opened_file, rows, say, tap
 
 
 async def at_the_evidence_question(user: FakeUser) -> None:
@@ -124,7 +124,7 @@ async def test_pdf_gif_and_heic_metadata_is_removed(
         user.send_document(data, name, mime)
         await user.expect("Data lokasi dan perangkat")
     files = [
-        Path(r[0]).read_bytes()
+        opened_file(settings, r[0])
         for r in await rows(settings.database_path, "SELECT stored_path FROM evidence ORDER BY id")
     ]
     assert len(files) == 3

@@ -10,9 +10,11 @@ import datetime as dt
 from pathlib import Path
 
 import aiosqlite
+from cryptography.fernet import Fernet
 
 from storage import casequeries, cases
 from storage.casequeries import Filters
+from storage.crypto import DataCipher
 from storage.database import connect
 from storage.migrator import migrate
 from storage.staff import StaffMember
@@ -37,19 +39,21 @@ async def test_hot_paths_use_indexes(tmp_path: Path) -> None:
         await migrate(conn)
         ran: list[str] = []
         await conn.set_trace_callback(ran.append)
-        await cases.status_of(conn, "LN-7K3M-Q9TX-W2HC")
-        await cases.tickets_of_chat(conn, 42)
-        await cases.filed_since(conn, 42, dt.datetime(2024, 1, 1, tzinfo=dt.UTC))
+        cipher = DataCipher(Fernet.generate_key().decode())
+        await cases.status_of(conn, "LN-7K3M-Q9TX-W2HC", cipher, 42)
+        await cases.tickets_of_chat(conn, cipher, 42)
+        await cases.filed_since(conn, cipher, 42, dt.datetime(2024, 1, 1, tzinfo=dt.UTC))
         for member in (
             StaffMember(1, "ombudsman", "36", "id"),
             StaffMember(2, "bawaslu", "36.73", "id"),
             StaffMember(3, "", "", "id", admin=True),
         ):
-            await casequeries.visible(conn, member, OFFICIAL, after_id=0, limit=500)
+            await casequeries.visible(conn, member, OFFICIAL, after_id=0, limit=500, cipher=cipher)
             await casequeries.visible(
-                conn, member, OFFICIAL, filters=Filters(status="diterima", category="other")
-            )
-            await casequeries.by_ticket(conn, "LN-7K3M-Q9TX-W2HC", member, OFFICIAL, None)
+                conn, member, OFFICIAL, filters=Filters(status="diterima", category="other"),
+                cipher=cipher,
+            )  # fmt: skip
+            await casequeries.by_ticket(conn, "LN-7K3M-Q9TX-W2HC", member, OFFICIAL, cipher)
         await conn.set_trace_callback(None)
         selects = [sql for sql in ran if sql.lstrip().upper().startswith("SELECT")]
         assert len(selects) >= 12

@@ -12,7 +12,7 @@ from bot.sandbox.fake_api import FakeTelegram
 from bot.sandbox.fake_users import FakeUser
 from bot.settings import Settings
 from tests.conftest import Clock
-from tests.helpers import jpeg_with_gps, plain_jpeg, rows, say, tap
+from tests.helpers import jpeg_with_gps, opened, opened_file, plain_jpeg, rows, say, tap
 
 TICKET = re.compile(r"(?:Nomor tiket|Ticket number): (LN-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})")
 
@@ -79,10 +79,14 @@ async def test_dukcapil_refusal_in_serang_in_indonesian(
     assert "telepon 137" in text and "bkn.go.id" in text
     ticket = ticket_of(filed)
     await check_status(user, ticket, "Dirujuk")
-    stored = await rows(
-        settings.database_path,
-        "SELECT description, regency_code, public_service, identity_mode, reporter_name_enc FROM cases",
-    )
+    stored = [
+        (opened(settings, row[0]), *row[1:])
+        for row in await rows(
+            settings.database_path,
+            "SELECT description_enc, regency_code, public_service, identity_mode,"
+            " reporter_name_enc FROM cases",
+        )
+    ]
     assert stored == [
         (
             "Petugas Dukcapil menahan KTP warga yang memasang stiker paslon nomor 2 <b>sejak Senin</b>.",
@@ -288,9 +292,10 @@ async def test_evidence_photo_and_document_are_hashed_and_cleaned(
     assert evidence[0][2] == hashlib.sha256(photo).hexdigest() and photo in served.values()
     assert evidence[1][2] == hashlib.sha256(document).hexdigest()
     assert evidence[1][1] == len(document)
-    cleaned = Path(evidence[1][4]).read_bytes()
+    cleaned = opened_file(settings, evidence[1][4])
     assert evidence[1][3] == hashlib.sha256(cleaned).hexdigest() != evidence[1][2]
     assert b"PhoneMaker" not in cleaned and b"PhoneMaker" in document
     assert evidence[1][5] == 1 and evidence[0][5] == 0
     assert all(e[6] for e in evidence)
-    assert Path(evidence[0][4]).read_bytes() == photo
+    assert opened_file(settings, evidence[0][4]) == photo
+    assert photo not in Path(evidence[0][4]).read_bytes()  # the file at rest is encrypted

@@ -21,7 +21,7 @@ from bot.digests import queue_digest
 from bot.outbox import deliver_due
 from bot.runtime import running
 from bot.sandbox.fake_api import FakeTelegram
-from bot.sandbox.fake_users import FakeUser
+from bot.sandbox.fake_users import FakeUser, buttons
 from bot.settings import Settings
 from bot.webhook import SECRET_HEADER, webhook_path
 from conversations.tickets import ALPHABET
@@ -30,7 +30,7 @@ from storage import staff as staff_store
 from storage.crypto import DataCipher
 from storage.keys import ENCRYPTED
 from tests.conftest import ADMIN_ID, TOKEN, Clock, make_app
-from tests.helpers import answer, file_report, jpeg_with_gps, rows, say, tap
+from tests.helpers import answer, asks, file_report, jpeg_with_gps, opened, rows, say, tap
 from tests.test_staff import add, svc_of
 
 BALI_OMBUDSMAN, BALI_BAWASLU, BALI_INSPEKTORAT = 8401, 8402, 8403
@@ -207,14 +207,17 @@ async def test_long_emoji_reports_reach_staff_whole(
 async def test_a_refused_digest_part_never_moves_the_cursor(bot: AnyApplication) -> None:
     svc = svc_of(bot)
     now = svc.now()
-    first = await outbox.enqueue(svc.db, 4242, "digest", {"type": "message", "text": "1"}, now)
-    last = await outbox.enqueue(
-        svc.db, 4242, "digest", {"type": "message", "text": "2"}, now, cursor=(4242, 99)
+    first = await outbox.enqueue(
+        svc.db, 4242, "digest", {"type": "message", "text": "1"}, now, cipher=svc.cipher
     )
-    rows_due = {row.id: row for row in [await outbox.next_due(svc.db, now)] if row}
+    last = await outbox.enqueue(
+        svc.db, 4242, "digest", {"type": "message", "text": "2"}, now, cursor=(4242, 99),
+        cipher=svc.cipher,
+    )  # fmt: skip
+    rows_due = {row.id: row for row in [await outbox.next_due(svc.db, now, svc.cipher)] if row}
     assert first in rows_due
     await outbox.give_up(svc.db, rows_due[first], "failed", "400 message is too long")
-    second = await outbox.next_due(svc.db, now)
+    second = await outbox.next_due(svc.db, now, svc.cipher)
     assert second is not None and second.id == last
     await outbox.mark_sent(svc.db, second, now)
     assert await casequeries.cursor_of(svc.db, 4242) == (0, None)  # those cases come again
@@ -282,7 +285,8 @@ async def test_bidi_overrides_and_mark_floods_are_neutralised_for_staff(
         people("id"), category="political_expression", person="asn", province="bali",
         regency="denpasar", description=description,
     )  # fmt: skip
-    assert await rows(settings.database_path, "SELECT description FROM cases") == [(description,)]
+    stored = await rows(settings.database_path, "SELECT description_enc FROM cases")
+    assert opened(settings, stored[0][0]) == description  # stored exactly, shown neutralised
     staff = FakeUser(fake, BALI_BAWASLU, "Bawaslu Bali", "id")
     shown = str((await say(staff, f"/kasus {ticket}", "Kategori:"))["text"])
     assert "\u202e" not in shown and "\ufffdgpj.exe\ufffd" in shown
@@ -374,3 +378,79 @@ async def test_tickets_the_bot_draws_are_not_sequential(
     gaps = sorted(abs(a - b) for a in drawn for b in drawn if a != b)
     assert gaps[0] > 2**20  # no two neighbours: guessing one from another is hopeless
     assert max(drawn) - min(drawn) > 2**45
+
+
+async def test_the_database_and_evidence_files_alone_reveal_no_personal_data(
+    bot: AnyApplication, fake: FakeTelegram, people: Callable[..., FakeUser], settings: Settings
+) -> None:
+    """A stolen copy of the data folder, without DATA_KEY, must not say who reported what."""
+    await add(bot, BALI_BAWASLU, "bawaslu", "51")
+    secrets_of_report = [
+        "Kadek Wiranata Suryadiputra",  # the reporter's name
+        "81299887766",  # the reporter's phone
+        "Pak Gusti Ngurah Pendapa, Kepala Dinas Pariwisata",  # the reported person
+        "dibagikan di balai banjar Tegal Harum",  # the description
+        "Balai Banjar Tegal Harum, Jl. Gatot Subroto",  # the place
+        "pembuatan akta kelahiran",  # the service
+        "-8.6483",  # the shared location
+        "https://contoh.example/video/rahasia-123",  # a link
+        "Saksinya Made Sutarja dan Nyoman Rai",  # added information
+        "EXIFSECRET-CAMERA-SERIAL",  # bytes inside the evidence file
+    ]
+    user = people("id")
+    await answer(user, "/lapor", "c")
+    await answer(user, "!c:yes", "k")
+    await answer(user, "!k:service_conditioning", "d")
+    await answer(user, "Sembako bergambar calon dibagikan di balai banjar Tegal Harum.", "p")
+    await answer(user, "!p:asn", "pd")
+    await answer(user, secrets_of_report[2], "pv")
+    await answer(user, "bali", "rg")
+    await answer(user, "denpasar", "pl")
+    user.share_location(-8.6483, 115.2191)
+    await user.expect("Lokasi diterima")
+    await answer(user, secrets_of_report[4], "ed")
+    await answer(user, "!ed:today", "ps")
+    await answer(user, "!ps:yes", "sn")
+    await answer(user, secrets_of_report[5], "cp")
+    await answer(user, "!cp:no", "ev")
+    user.send_document(
+        b"%%" + secrets_of_report[9].encode() + os.urandom(64), "x.bin", "application/octet-stream"
+    )
+    await user.expect("Bukti 1 diterima")
+    await say(user, secrets_of_report[7], "Bukti 2 diterima")
+    await tap(user, "✅ Selesai", "identitas")
+    user.press(user.bot_messages()[-1], "id:confidential")
+    await user.expect("Nama lengkap")
+    await say(user, secrets_of_report[0], "HP")
+    user.send("0" + secrets_of_report[1])
+    review = await user.expect(asks("rv"))
+    user.press(review, next(d for _, d in buttons(review) if d.startswith("rv:send:")))
+    filed = await user.expect("Nomor tiket: ")
+    ticket = str(filed["text"]).split("Nomor tiket: ")[1].split("\n")[0]
+    staff = FakeUser(fake, BALI_BAWASLU, "Bawaslu Bali", "id")
+    await say(staff, f"/kasus {ticket}", "Kategori:")
+    await tap(staff, "➡️ Sedang diverifikasi", "Tulis catatan")
+    user.mark()
+    await say(staff, "Kami periksa bersama saksi.", "Pelapor diberi tahu")
+    await user.expect("Kabar laporan Anda")
+    await tap(user, "➕ Tambah informasi", "Kirim informasi tambahan")
+    await say(user, secrets_of_report[8], "diteruskan")
+    svc = svc_of(bot)
+    await deliver_due(bot.bot, svc)
+    await svc.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    stolen = b"".join(
+        path.read_bytes()
+        for path in [*settings.database_path.parent.rglob("*"), *settings.evidence_path.rglob("*")]
+        if path.is_file()
+    )
+    assert b"SQLite format 3" in stolen and ticket.encode() in stolen  # the scan sees the data
+    for secret in secrets_of_report:
+        assert secret.encode() not in stolen, secret
+    # ... while the bot, with its key, still shows staff everything they need
+    shown = await say(staff, f"/kasus {ticket}", "Kategori:")
+    for secret in secrets_of_report[:6]:
+        assert secret in str(shown["text"]) or secret not in secrets_of_report[:3], secret
+    chat = await rows(
+        settings.database_path, "SELECT reporter_chat_id, reporter_chat_enc FROM cases"
+    )
+    assert chat[0][0] == 0 and opened(settings, chat[0][1]) == str(user.chat_id)

@@ -23,7 +23,7 @@ from bot.settings import Settings
 from storage import outbox
 from storage import staff as staff_store
 from tests.conftest import ADMIN_ID, Clock, make_app
-from tests.helpers import file_report, rows, say, tap
+from tests.helpers import file_report, opened, rows, say, tap
 
 BANTEN_OMBUDSMAN, BAWASLU_NATIONAL, BALI_BAWASLU, BANTEN_INSPEKTORAT = 7001, 7002, 7003, 7004
 
@@ -226,9 +226,10 @@ async def test_status_change_reaches_the_reporter_in_their_language(
     )
     await staff.expect("Pelapor menambahkan informasi")
     await tap(reporter, "✅ Done", "Thank you")
-    assert await rows(
-        settings.database_path, "SELECT note FROM case_events WHERE action = 'reporter_info'"
-    ) == [("The rice bags had the candidate's sticker.",)]
+    notes = await rows(
+        settings.database_path, "SELECT note_enc FROM case_events WHERE action = 'reporter_info'"
+    )
+    assert [opened(settings, n[0]) for n in notes] == ["The rice bags had the candidate's sticker."]
 
 
 async def test_urgent_categories_alert_at_once(
@@ -294,6 +295,7 @@ async def test_restart_between_outbox_write_and_send(
             "notification",
             {"type": "message", "text": f"kabar A {ticket}"},
             svc.now(),
+            cipher=svc.cipher,
         )
         second = await outbox.enqueue(
             svc.db,
@@ -301,6 +303,7 @@ async def test_restart_between_outbox_write_and_send(
             "notification",
             {"type": "message", "text": f"kabar B {ticket}"},
             svc.now(),
+            cipher=svc.cipher,
         )
         await svc.db.execute(
             "UPDATE outbox SET status = 'sending', attempts = 1 WHERE id = ?", (second,)
