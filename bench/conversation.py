@@ -381,7 +381,7 @@ async def throughput_run(
         own = _own_cpu() - own_before
         peak_kb = bot.memory_kb("VmHWM")
         filed = None if echo else _cases(workdir / "lapor.db") - warmup
-        figures = {
+        figures: dict[str, Any] = {
             "reports": done,
             "cases_in_database": filed,
             "updates": driver.updates,

@@ -1,4 +1,5 @@
-"""`make reliability`: the full crash, fault and fuzz campaigns, then one summary table."""
+"""`make reliability`: the full crash, fault, fuzz and hostile-input campaigns, then one summary
+table (the hostile-input campaign prints its own table first)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,12 @@ def main() -> int:
     faults = subprocess.run(
         [*pytest, "tests/test_faults.py", "tests/test_overload.py"], cwd=ROOT, check=False
     )
+    hostile_json = folder / "hostile.json"
+    hostile = subprocess.run(
+        [sys.executable, str(ROOT / "reliability" / "hostile_campaign.py"), "--chats", "2000",
+         "--bombs", "4", "--json", str(hostile_json)],
+        cwd=ROOT, check=False,
+    )  # fmt: skip
     result = json.loads(crash_json.read_text()) if crash_json.exists() else {}
     rows = [
         ("kills (SIGKILL)", result.get("kills", "-")),
@@ -41,13 +48,17 @@ def main() -> int:
         ("fuzz updates", FUZZ_EXAMPLES * 15),
         (
             "failures",
-            result.get("failures", 1) + int(fuzz.returncode != 0) + int(faults.returncode != 0),
+            result.get("failures", 1)
+            + int(fuzz.returncode != 0)
+            + int(faults.returncode != 0)
+            + int(hostile.returncode != 0),
         ),
     ]
     print("\n| campaign measure | count |\n|---|---|")
     for name, value in rows:
         print(f"| {name} | {value} |")
-    return 0 if crash.returncode == fuzz.returncode == faults.returncode == 0 else 1
+    codes = (crash.returncode, fuzz.returncode, faults.returncode, hostile.returncode)
+    return 0 if not any(codes) else 1
 
 
 if __name__ == "__main__":
