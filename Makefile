@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck clean reliability bench bench-quick
+.PHONY: run test lint typecheck clean reliability bench bench-quick mutation
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,14 @@ bench-quick: $(STAMP)
 reliability: $(STAMP)
 	$(BIN)/python reliability/run_all.py
 
+# Mutation testing of the pure core and the storage layer (mutmut; not part of CI: a whole run
+# is thousands of mutants). Narrow it with MUTATE, e.g. make mutation MUTATE='conversations.tickets*'
+MUTATE ?=
+mutation: $(STAMP)
+	$(BIN)/python -m pip install --quiet 'mutmut==3.8.1'
+	$(BIN)/mutmut run $(MUTATE) || true
+	$(BIN)/mutmut results
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -42,4 +50,4 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache mutants

@@ -17,7 +17,14 @@ from conversations.phones import normalize_phone
 from conversations.questions import QUESTIONS, Context
 from conversations.replies import Reply
 from conversations.session import Command, Event, Press, Text
-from conversations.tickets import ALPHABET, RANDOM_BITS, make_ticket, parse_ticket
+from conversations.tickets import (
+    ALPHABET,
+    RANDOM_BITS,
+    ParsedTicket,
+    looks_like_ticket,
+    make_ticket,
+    parse_ticket,
+)
 
 TODAY = dt.date(2024, 11, 20)
 
@@ -180,3 +187,36 @@ def test_every_question_exists_in_both_languages() -> None:
                     assert len(button.data.encode()) <= 64
     for key in catalogue().names():
         assert catalogue().raw(key, "id").strip() and catalogue().raw(key, "en").strip()
+
+
+def test_tickets_use_every_bit_and_a_fixed_check_character() -> None:
+    """Pinned examples: a change to the alphabet, the bit order or the check breaks tickets
+    already handed out."""
+    assert make_ticket("LN", 12345) == "LN-S1C0-0000-0001"
+    assert make_ticket("LN", 2**54 + 7) == "LN-7000-0000-00GW"
+    assert len({make_ticket("LN", v) for v in (0, 1, 2**20, 2**54)}) == 4
+
+
+def test_a_prefix_made_of_code_characters_is_not_confused_with_the_code() -> None:
+    ticket = make_ticket("AB", 10 | (11 << 5))  # the code itself starts with "AB"
+    code = ticket.replace("-", "")[2:]
+    assert code.startswith("AB")
+    assert parse_ticket(code, "AB") == ParsedTicket("ok", ticket)
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("LN-7K3M-Q9TX-W2HC", True),
+        ("ln 7k3m q9tx w2hc", True),
+        ("XK3M-Q9TX-W2HC", True),  # twelve characters with a digit
+        ("LN1234", False),  # the prefix and too little after it
+        ("LN12345", True),  # a ticket typed short: answered "that is not a ticket"
+        ("selamat pagi", False),
+        ("selamat pagi!", False),
+        ("ABCDEFGHJKMN", False),  # twelve letters, no digit: a word, not a ticket
+        ("7K3MQ9TXW2HCX", False),  # thirteen
+    ],
+)
+def test_what_is_taken_for_a_ticket_typed_alone(typed: str, meant: bool) -> None:
+    assert looks_like_ticket(typed, "LN") is meant
