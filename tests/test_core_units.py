@@ -12,7 +12,7 @@ from conversations.dates import parse_date
 from conversations.draft import Draft
 from conversations.flow import FileReport, LookupStatus, Outcome, handle
 from conversations.jurisdiction.engine import default_jurisdiction
-from conversations.messages import LANGUAGES, catalogue
+from conversations.messages import LANGUAGES
 from conversations.phones import normalize_phone
 from conversations.questions import QUESTIONS, Context
 from conversations.replies import Reply
@@ -185,8 +185,22 @@ def test_every_question_exists_in_both_languages() -> None:
                 for button in row:
                     assert button.label(language).strip()
                     assert len(button.data.encode()) <= 64
-    for key in catalogue().names():
-        assert catalogue().raw(key, "id").strip() and catalogue().raw(key, "en").strip()
+    # (the catalogue itself refuses a text missing in either language: test_catalogue_refuses_*)
+
+
+def test_catalogue_refuses_a_text_missing_in_a_language_or_a_placeholder() -> None:
+    from conversations.messages import Catalogue, CatalogueError
+
+    with pytest.raises(CatalogueError, match="no text in en"):
+        Catalogue({"greeting": {"id": "Halo", "en": " "}})
+    with pytest.raises(CatalogueError, match="different placeholders"):
+        Catalogue({"greeting": {"id": "Halo {name}", "en": "Hello {nama}"}})
+    assert (
+        Catalogue({"greeting": {"id": "Halo {name}", "en": "Hello {name}"}}).render(
+            "greeting", "en", name="<b>"
+        )
+        == "Hello &lt;b&gt;"
+    )
 
 
 def test_tickets_use_every_bit_and_a_fixed_check_character() -> None:

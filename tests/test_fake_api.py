@@ -94,7 +94,7 @@ async def test_send_edit_and_not_modified(fake: FakeTelegram, ptb: Bot) -> None:
     sent = await ptb.send_message(42, "<b>Halo</b> &amp; selamat", parse_mode="HTML")
     assert sent.text == "Halo & selamat"
     edited = await ptb.edit_message_text("Baru", chat_id=42, message_id=sent.message_id)
-    assert isinstance(edited, object)
+    assert not isinstance(edited, bool) and edited.text == "Baru"  # the edited message back
     assert fake.bot_messages(42)[-1]["text"] == "Baru"
     with pytest.raises(BadRequest, match=r"(?i)not modified"):
         await ptb.edit_message_text("Baru", chat_id=42, message_id=sent.message_id)

@@ -12,6 +12,7 @@ from conversations.places import (
     PlaceAnswer,
     Places,
     PlacesError,
+    Region,
     edit_distance,
     normalize,
     number_words,
@@ -30,10 +31,7 @@ def test_the_official_list_is_complete() -> None:
 
 
 @pytest.mark.parametrize("region", PLACES.all(), ids=lambda r: r.code)
-def test_every_official_name_round_trips(region: object) -> None:
-    from conversations.places import Region
-
-    assert isinstance(region, Region)
+def test_every_official_name_round_trips(region: Region) -> None:
     if region.is_province:
         match = PLACES.match_province(region.name)
     else:
