@@ -99,6 +99,28 @@ async def answer(user: FakeUser, action: str, next_code: str) -> JSON:
     return await user.expect(asks(next_code))
 
 
+async def to_evidence(
+    user: FakeUser,
+    description: str = "Camat memasang baliho calon di depan kantor kecamatan kemarin.",
+    *,
+    category: str = "other",
+    details: str | None = None,
+) -> None:
+    """Walk a report (an ASN in Kota Denpasar, today, no public service) to the evidence
+    question by pressing buttons and typing."""
+    await answer(user, "/lapor" if user.language_code == "id" else "/report", "c")
+    await answer(user, "!c:yes", "k")
+    await answer(user, f"!k:{category}", "d")
+    await answer(user, description, "p")
+    await answer(user, "!p:asn", "pd")
+    await answer(user, details or "!pd:^skip", "pv")
+    await answer(user, "bali", "rg")
+    await answer(user, "denpasar", "pl")
+    await answer(user, "!pl:^skip", "ed")
+    await answer(user, "!ed:today", "ps")
+    await answer(user, "!ps:no", "ev")
+
+
 async def file_report(
     user: FakeUser,
     *,

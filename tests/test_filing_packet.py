@@ -16,7 +16,7 @@ from bot.application import AnyApplication
 from bot.sandbox.fake_api import JSON, FakeTelegram
 from bot.sandbox.fake_users import FakeUser, buttons
 from bot.settings import Settings
-from tests.helpers import answer, asks, jpeg_with_gps, plain_jpeg, rows, say, tap
+from tests.helpers import answer, asks, jpeg_with_gps, plain_jpeg, rows, say, tap, to_evidence
 from tests.test_staff import add
 
 BANTEN_OMBUDSMAN = 8301
@@ -216,17 +216,10 @@ async def test_packet_questions_are_skippable_and_only_for_ones_own_case(
 
 async def file_full_report_en(user: FakeUser) -> JSON:
     """A short English report that names Bawaslu and Ombudsman (so both questions are asked)."""
-    await answer(user, "/report", "c")
-    await answer(user, "!c:yes", "k")
-    await answer(user, "!k:state_facilities", "d")
-    await answer(user, "The office car of the sub-district was used to carry banners.", "p")
-    await answer(user, "!p:asn", "pd")
-    await answer(user, "!pd:^skip", "pv")
-    await answer(user, "bali", "rg")
-    await answer(user, "denpasar", "pl")
-    await answer(user, "!pl:^skip", "ed")
-    await answer(user, "!ed:today", "ps")
-    await answer(user, "!ps:no", "ev")
+    await to_evidence(
+        user, "The office car of the sub-district was used to carry banners.",
+        category="state_facilities",
+    )  # fmt: skip
     await answer(user, "!ev:none", "id")
     review = await answer(user, "!id:anonymous", "rv")
     send = next(data for _, data in buttons(review) if data.startswith("rv:send:"))

@@ -19,21 +19,16 @@ from bot.sandbox.fake_api import FakeTelegram
 from bot.sandbox.fake_users import FakeUser, buttons
 from bot.settings import Settings
 from tests.conftest import Clock, make_app
-from tests.helpers import answer, file_report, jpeg_with_gps, opened_file, rows, say, tap
-
-
-async def at_the_evidence_question(user: FakeUser) -> None:
-    await answer(user, "/lapor", "c")
-    await answer(user, "!c:yes", "k")
-    await answer(user, "!k:other", "d")
-    await answer(user, "Camat memasang baliho calon di depan kantor kecamatan kemarin.", "p")
-    await answer(user, "!p:asn", "pd")
-    await answer(user, "!pd:^skip", "pv")
-    await answer(user, "bali", "rg")
-    await answer(user, "denpasar", "pl")
-    await answer(user, "!pl:^skip", "ed")
-    await answer(user, "!ed:today", "ps")
-    await answer(user, "!ps:no", "ev")
+from tests.helpers import (
+    answer,
+    file_report,
+    jpeg_with_gps,
+    opened_file,
+    rows,
+    say,
+    tap,
+    to_evidence,
+)
 
 
 def gps_exif() -> bytes:
@@ -50,7 +45,7 @@ async def test_a_lying_size_is_cut_off_at_the_bytes_received(
     settings = settings_factory(max_evidence_mb=1)
     async with running(make_app(settings, fake, clock), settings):
         user = people("id")
-        await at_the_evidence_question(user)
+        await to_evidence(user)
         user.send_document(os.urandom(3 * 1024 * 1024), "rekaman.bin", "application/octet-stream",
                            declared_size=1000)  # fmt: skip
         refused = await user.expect("terlalu besar")
@@ -67,17 +62,7 @@ async def test_an_image_bomb_is_refused_politely(
     Image.new("1", (9400, 9400)).save(bomb, format="PNG", optimize=True)
     assert len(bomb.getvalue()) < 400_000 and MAX_PIXELS < 9400 * 9400
     user = people("en")
-    await answer(user, "/report", "c")
-    await answer(user, "!c:yes", "k")
-    await answer(user, "!k:other", "d")
-    await answer(user, "The sub-district head put up a candidate's banner at the office.", "p")
-    await answer(user, "!p:asn", "pd")
-    await answer(user, "!pd:^skip", "pv")
-    await answer(user, "bali", "rg")
-    await answer(user, "denpasar", "pl")
-    await answer(user, "!pl:^skip", "ed")
-    await answer(user, "!ed:today", "ps")
-    await answer(user, "!ps:no", "ev")
+    await to_evidence(user, "The sub-district head put up a candidate's banner at the office.")
     user.send_document(bomb.getvalue(), "poster.png", "image/png")
     await user.expect("too large to process")
     assert await rows(settings.database_path, "SELECT COUNT(*) FROM evidence") == [(0,)]
@@ -87,7 +72,7 @@ async def test_metadata_that_stays_is_declared_and_the_file_can_be_dropped(
     bot: AnyApplication, people: Callable[..., FakeUser], settings: Settings
 ) -> None:
     user = people("id")
-    await at_the_evidence_question(user)
+    await to_evidence(user)
     truncated = jpeg_with_gps()[:-200]  # a phone that stopped writing: the GPS is still there
     user.send_document(truncated, "foto_rusak.jpg", "image/jpeg")
     warned = await user.expect("tidak bisa kami hapus")
@@ -115,7 +100,7 @@ async def test_pdf_gif_and_heic_metadata_is_removed(
     heic_bytes = io.BytesIO()
     heic.save(heic_bytes, exif=gps_exif())
     user = people("id")
-    await at_the_evidence_question(user)
+    await to_evidence(user)
     for data, name, mime in (
         (pdf.getvalue(), "surat.pdf", "application/pdf"),
         (gif.getvalue(), "animasi.gif", "image/gif"),

@@ -30,7 +30,17 @@ from storage import staff as staff_store
 from storage.crypto import DataCipher
 from storage.keys import ENCRYPTED
 from tests.conftest import ADMIN_ID, TOKEN, Clock, make_app
-from tests.helpers import answer, asks, file_report, jpeg_with_gps, opened, rows, say, tap
+from tests.helpers import (
+    answer,
+    asks,
+    file_report,
+    jpeg_with_gps,
+    opened,
+    rows,
+    say,
+    tap,
+    to_evidence,
+)
 from tests.test_staff import add, svc_of
 
 BALI_OMBUDSMAN, BALI_BAWASLU, BALI_INSPEKTORAT = 8401, 8402, 8403
@@ -227,17 +237,7 @@ async def test_data_files_are_for_the_bots_user_only(
     bot: AnyApplication, people: Callable[..., FakeUser], settings: Settings
 ) -> None:
     user = people("id")
-    await answer(user, "/lapor", "c")
-    await answer(user, "!c:yes", "k")
-    await answer(user, "!k:other", "d")
-    await answer(user, "Kepala desa memasang baliho calon di balai desa sejak kemarin sore.", "p")
-    await answer(user, "!p:asn", "pd")
-    await answer(user, "!pd:^skip", "pv")
-    await answer(user, "bali", "rg")
-    await answer(user, "denpasar", "pl")
-    await answer(user, "!pl:^skip", "ed")
-    await answer(user, "!ed:today", "ps")
-    await answer(user, "!ps:no", "ev")
+    await to_evidence(user, "Kepala desa memasang baliho calon di balai desa sejak kemarin sore.")
     user.send_document(jpeg_with_gps(), "foto.jpg", "image/jpeg")
     await user.expect("Bukti 1 diterima")
     folder = settings.database_path.parent
