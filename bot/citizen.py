@@ -253,7 +253,7 @@ async def _perform(
             folder = svc.settings.evidence_path / draft.draft_id
             record, item = await fetch_evidence(
                 context.bot, action.attachment, folder,
-                max_bytes=svc.limits().max_evidence_bytes, decoder=svc.image_decoder,
+                max_bytes=action.max_bytes, decoder=svc.image_decoder,
                 cipher=svc.cipher,
             )  # fmt: skip
             await evidence_store.add(svc.db, chat_id, draft.draft_id, record, svc.now(), svc.cipher)

@@ -82,6 +82,7 @@ class Services:
         return Limits(
             max_evidence_items=self.settings.max_evidence_items,
             max_evidence_bytes=self.settings.max_evidence_mb * 1024 * 1024,
+            max_case_evidence_bytes=self.settings.max_case_evidence_mb * 1024 * 1024,
         )
 
     def context(self, language: Language, user_id: int) -> Context:

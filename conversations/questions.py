@@ -60,6 +60,7 @@ class Limits:
     max_short_text: int = 300
     max_evidence_items: int = 10
     max_evidence_bytes: int = 20 * 1024 * 1024
+    max_case_evidence_bytes: int = 100 * 1024 * 1024  # all files of one report together
 
 
 @dataclass(frozen=True)
@@ -75,9 +76,11 @@ class Context:
 
 @dataclass(frozen=True)
 class FetchEvidence:
-    """Effect: download and store this attachment, then send `EvidenceStored`."""
+    """Effect: download and store this attachment (never more than `max_bytes` received),
+    then send `EvidenceStored`."""
 
     attachment: Attachment
+    max_bytes: int = 20 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -780,7 +783,14 @@ def _evidence(draft: Draft, event: Event, ctx: Context) -> Answer:
                 draft,
                 replies=(hint("evidence_too_many", language, max_items=limits.max_evidence_items),),
             )
-        if event.size_bytes > limits.max_evidence_bytes:
+        used = sum(item.size_bytes for item in draft.evidence)
+        budget = min(limits.max_evidence_bytes, limits.max_case_evidence_bytes - used)
+        if budget <= 0:
+            total_mb = limits.max_case_evidence_bytes // (1024 * 1024)
+            return Answer(
+                draft, replies=(hint("evidence_total_reached", language, max_mb=total_mb),)
+            )
+        if event.size_bytes > budget:
             return Answer(
                 draft,
                 replies=(
@@ -788,13 +798,13 @@ def _evidence(draft: Draft, event: Event, ctx: Context) -> Answer:
                         "evidence_too_big",
                         language,
                         size=human_size(event.size_bytes),
-                        max_mb=limits.max_evidence_bytes // (1024 * 1024),
+                        max_mb=max(1, budget // (1024 * 1024)),
                     ),
                 ),
             )
         if any(item.file_unique_id == event.file_unique_id for item in draft.evidence):
             return Answer(draft, replies=(hint("evidence_duplicate", language),))
-        return Answer(draft, reask=False, fetch=FetchEvidence(event))
+        return Answer(draft, reask=False, fetch=FetchEvidence(event, budget))
     if isinstance(event, EvidenceStored):
         return _add_evidence(draft, [event.item], ctx)
     if isinstance(event, EvidenceFailed):

@@ -161,3 +161,23 @@ async def test_additions_to_a_filed_case_are_limited(
             settings.database_path,
             "SELECT COUNT(*) FROM case_events WHERE action = 'reporter_info'",
         ) == [(2,)]
+
+
+async def test_a_report_has_a_total_for_all_its_files(
+    settings_factory: Callable[..., Settings], fake: FakeTelegram, clock: Clock,
+    people: Callable[..., FakeUser],
+) -> None:  # fmt: skip
+    settings = settings_factory(max_evidence_mb=1, max_case_evidence_mb=1)
+    async with running(make_app(settings, fake, clock), settings):
+        user = people("id")
+        await to_evidence(user)
+        user.send_document(os.urandom(600_000), "a.bin", "application/octet-stream")
+        await user.expect("Bukti 1 diterima")
+        user.send_document(os.urandom(600_000), "b.bin", "application/octet-stream")
+        await user.expect("terlalu besar")  # 600 KB declared, 448 KB left of the total
+        # a file that lies about its size is cut off at what is left, not at 1 MB
+        user.send_document(
+            os.urandom(600_000), "c.bin", "application/octet-stream", declared_size=1000
+        )
+        await user.expect("terlalu besar")
+        assert await rows(settings.database_path, "SELECT COUNT(*) FROM evidence") == [(1,)]
