@@ -134,3 +134,24 @@ def test_working_days_and_similarity() -> None:
     assert similarity("Budi Santoso, Camat Serang", "camat serang budi") == 1.0
     assert similarity("Kepala Dinas Pendidikan", "Camat Serang") == 0.0
     assert similarity(None, "x") == 0.0
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "parts"),
+    [
+        ("<b>abcde</b>\nfghij klmno\npqrstuvwxyzabc", 10,
+         ["<b>abcde</b>", "fghij ", "klmno", "pqrstuvwxy", "zabc"]),
+        ("<i>aa bb cc dd ee ff</i>", 6, ["<i>aa bb </i>", "<i>cc dd </i>", "<i>ee ff</i>"]),
+        ("  indented line\nsecond  line", 8, ["indented", "line", "second  ", "line"]),
+        ("&amp;" * 6, 4, ["&amp;" * 4, "&amp;" * 2]),
+        ("x" * 9 + "\ny", 10, ["x" * 9, "y"]),
+        ("x" * 8 + "\ny", 10, ["x" * 8 + "\ny"]),
+        ("<b>12345</b>67890", 10, ["<b>12345</b>67890"]),
+        ("<b>123456</b>78901", 10, ["<b>123456</b>", "78901"]),
+        ("😀" * 6, 10, ["😀" * 5, "😀"]),
+    ],
+)  # fmt: skip
+def test_split_points_are_exact(text: str, limit: int, parts: list[str]) -> None:
+    """Where a message is cut: at a line, else between words, else between characters; tags
+    count nothing, an entity one, an emoji two; open tags are closed and opened again."""
+    assert split_html(text, limit) == parts
