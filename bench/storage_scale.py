@@ -25,11 +25,11 @@ from bench.common import percentiles, write_report  # noqa: E402
 from bot.services import open_services  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.staff import export_csv  # noqa: E402
+from conversations.casefilters import Filters  # noqa: E402
 from conversations.places import places  # noqa: E402
 from conversations.status import STATUSES  # noqa: E402
 from conversations.tickets import RANDOM_BITS, make_ticket  # noqa: E402
 from storage import casequeries, cases  # noqa: E402
-from storage.casequeries import Filters  # noqa: E402
 from storage.crypto import DataCipher  # noqa: E402
 from storage.database import connect  # noqa: E402
 from storage.migrator import migrate  # noqa: E402

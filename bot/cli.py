@@ -206,9 +206,9 @@ async def _admin(settings: Settings, args: argparse.Namespace) -> int:
     from bot.jobs import purge_old_cases
     from bot.services import open_services
     from bot.staff import add_staff, export_csv
+    from conversations.casefilters import Filters
     from storage import lifecycle
     from storage import staff as staff_store
-    from storage.casequeries import Filters
     from storage.keys import rotate_keys
 
     svc = await open_services(settings)

@@ -25,6 +25,7 @@ from bot.digests import alert_in_scope, official_kinds, queue_digest, staff_lang
 from bot.outbox import kick
 from bot.render import inline_markup, send_html
 from bot.services import Services, services
+from conversations.casefilters import FilterError, Filters, parse_filters
 from conversations.messages import Language, catalogue, escape
 from conversations.packet import packet_bodies, shipped_packets
 from conversations.staffviews import (
@@ -37,12 +38,11 @@ from conversations.staffviews import (
     sees,
     status_notification,
 )
-from conversations.status import STATUSES, status_label
+from conversations.status import status_label
 from conversations.tickets import parse_ticket
 from storage import casequeries, chats, outbox
 from storage import evidence as evidence_store
 from storage import staff as staff_store
-from storage.casequeries import Filters
 from storage.database import execute, fetch_one, transaction
 from storage.staff import StaffMember
 
@@ -60,30 +60,6 @@ STAFF_COMMANDS = {
     "ekspor": "export",
     "export": "export",
     "petugas": "help",
-}
-_FILTER_KEYS = {
-    "status": "status",
-    "badan": "agency",
-    "agency": "agency",
-    "prov": "province",
-    "province": "province",
-    "provinsi": "province",
-    "kab": "regency",
-    "reg": "regency",
-    "kota": "regency",
-    "regency": "regency",
-    "kat": "category",
-    "cat": "category",
-    "category": "category",
-    "kategori": "category",
-    "dari": "since",
-    "from": "since",
-    "since": "since",
-    "sampai": "until",
-    "until": "until",
-    "to": "until",
-    "hal": "page",
-    "page": "page",
 }
 
 
@@ -221,33 +197,6 @@ async def add_staff(
     )  # fmt: skip
 
 
-def parse_filters(args: list[str], svc: Services) -> tuple[Filters, int] | str:
-    """`status=diterima kab=36.73 dari=2024-11-01 hal=2` → filters and page, or the bad word."""
-    values: dict[str, Any] = {}
-    page = 1
-    for word in args:
-        key, sep, value = word.partition("=")
-        field = _FILTER_KEYS.get(key.lower())
-        if not sep or field is None or not value:
-            return word
-        if field == "page":
-            if not value.isdigit():
-                return word
-            page = max(1, int(value))
-        elif field in {"since", "until"}:
-            try:
-                values[field] = dt.date.fromisoformat(value)
-            except ValueError:
-                return word
-        elif (field == "status" and value not in STATUSES) or (
-            field == "agency" and value not in svc.jurisdiction.rules.bodies
-        ):
-            return word
-        else:
-            values[field] = value
-    return Filters(**values), page
-
-
 async def _case_command(
     context: ContextTypes.DEFAULT_TYPE,
     svc: Services,
@@ -264,11 +213,11 @@ async def _case_command(
             return
         await show_case(context, svc, member, parsed.ticket, language)
         return
-    result = parse_filters(words, svc)
-    if isinstance(result, str):
-        await _reply(
-            context, member.user_id, catalogue().render("list_bad_filter", language, filter=result)
-        )
+    result = parse_filters(argument, svc.jurisdiction, svc.today())
+    if isinstance(result, FilterError):
+        choices = ", ".join(result.choices) or "—"
+        text = catalogue().render("list_bad_filter", language, filter=result.word, choices=choices)
+        await _reply(context, member.user_id, text)
         return
     filters, page = result
     context.user_data["case_filters"] = filters  # type: ignore[index]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
+from conversations.casefilters import Filters
 from conversations.caserecord import CaseRow
 from conversations.jurisdiction.models import Decision
 from conversations.jurisdiction.routing import REFERRED
@@ -56,17 +57,7 @@ def _row(row: aiosqlite.Row, cipher: DataCipher, identity: bool = False) -> Case
     )  # fmt: skip
 
 
-@dataclass(frozen=True)
-class Filters:
-    """What a staff list or export is narrowed to."""
-
-    status: str | None = None
-    agency: str | None = None
-    province: str | None = None
-    regency: str | None = None
-    category: str | None = None
-    since: dt.date | None = None
-    until: dt.date | None = None
+NO_FILTERS = Filters()
 
 
 def _filter_sql(filters: Filters) -> tuple[str, list[object]]:
@@ -101,7 +92,7 @@ async def visible(
     member: StaffMember | None,
     official_kinds: list[str],
     *,
-    filters: Filters = Filters(),
+    filters: Filters = NO_FILTERS,
     after_id: int = 0,
     limit: int = 20,
     offset: int = 0,

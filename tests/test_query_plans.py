@@ -12,8 +12,8 @@ from pathlib import Path
 import aiosqlite
 from cryptography.fernet import Fernet
 
+from conversations.casefilters import Filters
 from storage import casequeries, cases
-from storage.casequeries import Filters
 from storage.crypto import DataCipher
 from storage.database import connect
 from storage.migrator import migrate

@@ -502,6 +502,11 @@ async def test_list_filters_paging_and_evidence_files(
     assert tickets_in(first) | tickets_in(second) == set(tickets)
     await say(staff, "/kasus status=selesai", "Tidak ada laporan yang cocok")
     await say(staff, "/kasus warna=merah", 'Filter "warna=merah" tidak dikenal')
+    # Staff type places, statuses and categories by name, as they say them.
+    named = await say(staff, "/kasus prov=banten kab=kab serang kat=fasilitas", "Laporan")
+    assert tickets_in(named) == {other}
+    await say(staff, "/kasus status=sedang ditindaklanjuti", "Tidak ada laporan yang cocok")
+    await say(staff, "/kasus kab=kota sarang", "Kota Serang")
     # Evidence reaches staff as the stored copy, without the photo's location data.
     await answer(reporter, "/lapor", "c")
     await answer(reporter, "!c:yes", "k")
