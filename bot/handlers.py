@@ -19,7 +19,8 @@ from bot.errors import on_error
 
 # Handler groups run in order, one handler per group; a handler may stop the later groups
 # with ApplicationHandlerStop.
-FLOOD = -4  # too many messages from one chat: one polite reply, then nothing for a while
+FLOOD = -5  # too many messages from one chat: one polite reply, then nothing for a while
+STAFF_START = -4  # /start from a staff member: the staff welcome, not the citizen's
 STAFF_NOTE = -3  # a staff member's note, when one is awaited
 PACKET = -2  # a reporter's answer to the filing packet's questions, while they are open
 ADDITION = -1  # a reporter's addition to a filed case, while adding
@@ -29,6 +30,7 @@ def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) ->
     """Attach the handlers: groups first, then staff, then everything else in private chats."""
     private = filters.ChatType.PRIVATE
     application.add_handler(TypeHandler(Update, citizen.flood_guard), FLOOD)
+    application.add_handler(CommandHandler("start", staff.on_staff_start, private), STAFF_START)
     application.add_handler(
         MessageHandler(private & filters.TEXT & ~filters.COMMAND, staff.on_staff_text), STAFF_NOTE
     )
@@ -44,7 +46,7 @@ def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) ->
         CommandHandler(list(staff.STAFF_COMMANDS), staff.on_staff_command, filters=private)
     )
     application.add_handler(
-        CallbackQueryHandler(staff.on_staff_button, pattern=r"^(ks|sx|fw|in|sn|kp):")
+        CallbackQueryHandler(staff.on_staff_button, pattern=r"^(ks|sx|fw|fc|fn|in|sn|kp):")
     )
     application.add_handler(CallbackQueryHandler(addinfo.on_add_info_button, pattern=r"^(ai|ad):"))
     application.add_handler(CallbackQueryHandler(packet.on_packet_button, pattern=r"^(pk|pq|pf):"))

@@ -26,12 +26,13 @@ from bot.outbox import kick
 from bot.render import inline_markup, send_html
 from bot.services import Services, services
 from conversations.casefilters import FilterError, Filters, parse_filters
-from conversations.messages import Language, catalogue, escape
+from conversations.messages import Language, Safe, catalogue, escape
 from conversations.packet import packet_bodies, shipped_packets
 from conversations.staffviews import (
     CSV_HEADER,
     case_detail,
     csv_row,
+    forward_confirmation,
     list_page,
     related_tickets,
     scope_label,
@@ -122,6 +123,23 @@ async def on_staff_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
             kick(context.application)
     elif action == "export":
         await _export(context, svc, member, argument.split(), language)
+
+
+async def on_staff_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/start from a staff member: who they are here and what they can do (citizens go on)."""
+    svc, user_id, member, language = await _caller(update, context)
+    if member is None:
+        return
+    texts = catalogue()
+    body = svc.jurisdiction.rules.bodies.get(member.agency)
+    agency = body.name.get(language) if body else texts.raw("staff_admin", language)
+    text = texts.render(
+        "staff_welcome", language, agency=agency,
+        scope=scope_label(member.scope, svc.jurisdiction, language),
+        commands=Safe(texts.raw("staff_help", language)),
+    )  # fmt: skip
+    await _reply(context, user_id, text)
+    raise ApplicationHandlerStop
 
 
 async def _manage_staff(
@@ -295,20 +313,34 @@ async def show_case(
         escaped = escape("\n".join(notes))
         text += "\n\n" + catalogue().render("case_events_title", language) + "\n" + escaped
     await _reply(context, member.user_id, text, buttons)  # split as Telegram counts
-    await _send_evidence(context, svc, member.user_id, case.id)
+    await _send_evidence(context, svc, member.user_id, case, language)
 
 
 async def _send_evidence(
-    context: ContextTypes.DEFAULT_TYPE, svc: Services, chat_id: int, case_id: int
+    context: ContextTypes.DEFAULT_TYPE,
+    svc: Services,
+    chat_id: int,
+    case: Any,
+    language: Language,
 ) -> None:
-    """The case's evidence: links as text, files as the stored (metadata-free) copies."""
-    stored = await evidence_store.of_case(svc.db, case_id, svc.cipher)
-    links = [e.url for e in stored if e.url]
-    files = [e for e in stored if e.stored_path]
-    if links:
-        await context.bot.send_message(
-            chat_id, "\n".join(f"🔗 {link}" for link in links), parse_mode=None
+    """The case's evidence: links as text, files as the stored (metadata-free) copies, each
+    captioned with the ticket, its number among the case's evidence and its type."""
+    stored = await evidence_store.of_case(svc.db, case.id, svc.cipher)
+    texts = catalogue()
+
+    def caption(number: int, kind: str) -> str:
+        return texts.raw("evidence_caption", language).format(
+            ticket=case.ticket,
+            number=number,
+            total=len(stored),
+            kind=texts.raw(f"kind_{kind}", language),
         )
+
+    numbered = list(enumerate(stored, start=1))
+    links = [f"🔗 {caption(n, 'link')}\n{e.url}" for n, e in numbered if e.url]
+    files = [(n, e) for n, e in numbered if e.stored_path]
+    if links:
+        await context.bot.send_message(chat_id, "\n\n".join(links), parse_mode=None)
     for start in range(0, len(files), 10):
         group = files[start : start + 10]
         try:
@@ -316,14 +348,18 @@ async def _send_evidence(
                 svc.cipher.decrypt_bytes(
                     await asyncio.to_thread(Path(e.stored_path or "").read_bytes)
                 )
-                for e in group
+                for _, e in group
             ]
-            names = [Path(e.file_name or e.stored_path or "bukti").name for e in group]
+            names = [Path(e.file_name or e.stored_path or "bukti").name for _, e in group]
+            captions = [caption(n, e.kind) for n, e in group]
             if len(group) == 1:
-                await context.bot.send_document(chat_id, contents[0], filename=names[0])
+                await context.bot.send_document(
+                    chat_id, contents[0], filename=names[0], caption=captions[0], parse_mode=None
+                )
             else:
                 media = [
-                    InputMediaDocument(c, filename=n) for c, n in zip(contents, names, strict=True)
+                    InputMediaDocument(c, filename=n, caption=t, parse_mode=None)
+                    for c, n, t in zip(contents, names, captions, strict=True)
                 ]
                 await context.bot.send_media_group(chat_id, media)
         except (OSError, TelegramError) as exc:
@@ -396,8 +432,8 @@ async def export_csv(
 
 # ------------------------------------------------------------------ buttons
 async def on_staff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Case buttons: open (ks), status (sx), forward (fw), internal note (in), note choice (sn),
-    paging (kp). The role is checked again on every press."""
+    """Case buttons: open (ks), status (sx), forward (fw, then confirm fc or cancel fn), internal
+    note (in), note choice (sn), paging (kp). The role is checked again on every press."""
     query = update.callback_query
     assert query is not None
     svc, user_id, member, language = await _caller(update, context)
@@ -415,7 +451,9 @@ async def on_staff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
             else Filters()
         )
         await _list(context, svc, member, filters, int(value), language)
-    elif code in {"sx", "fw", "in"}:
+    elif code == "fn":
+        await _reply(context, user_id, catalogue().render("forward_cancelled", language))
+    elif code in {"sx", "fw", "fc", "in"}:
         case_id_text, _, target = value.partition(":")
         case = await _case_for(svc, member, int(case_id_text) if case_id_text.isdigit() else 0)
         if case is None:
@@ -426,6 +464,8 @@ async def on_staff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         if code == "sx":
             await _start_status_change(context, svc, member, case, target, language)
         elif code == "fw":
+            await _confirm_forward(context, svc, member, case, target, language)
+        elif code == "fc":
             await _forward(context, svc, member, case, target, language)
         else:
             await _start_session(svc, member.user_id, case.id, "note", None)
@@ -589,6 +629,31 @@ async def change_status(
         kick(context.application)
 
 
+async def _confirm_forward(
+    context: ContextTypes.DEFAULT_TYPE,
+    svc: Services,
+    member: StaffMember,
+    case: Any,
+    agency: str,
+    language: Language,
+) -> None:
+    """Ask before forwarding; warn when the other body cannot act on it now."""
+    if agency not in svc.jurisdiction.rules.staff_agencies() or agency in case.bodies:
+        return
+    office = _office_for(svc, case, agency)
+    idle = svc.jurisdiction.out_of_stage(agency, svc.today(), case.province_code, case.regency_code)
+    text, buttons = forward_confirmation(case, agency, office, idle, language)
+    await _reply(context, member.user_id, text, buttons)
+
+
+def _office_for(svc: Services, case: Any, agency: str) -> str:
+    """The office of `agency` for the case's place."""
+    places = svc.jurisdiction.places
+    province = places.get(case.province_code)
+    regency = places.find(case.regency_code)
+    return svc.jurisdiction.offices.office_name(agency, province, regency)
+
+
 async def _forward(
     context: ContextTypes.DEFAULT_TYPE,
     svc: Services,
@@ -599,10 +664,7 @@ async def _forward(
 ) -> None:
     if agency not in svc.jurisdiction.rules.staff_agencies() or agency in case.bodies:
         return
-    places = svc.jurisdiction.places
-    province = places.get(case.province_code)
-    regency = places.find(case.regency_code)
-    office = svc.jurisdiction.offices.office_name(agency, province, regency)
+    office = _office_for(svc, case, agency)
     async with transaction(svc.db):
         await casequeries.add_body(svc.db, case.id, agency, office, svc.now())
         await casequeries.add_event(

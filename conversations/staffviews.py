@@ -259,6 +259,20 @@ def case_detail(
     return text, buttons
 
 
+def forward_confirmation(
+    case: CaseRow, body: str, office: str, out_of_stage: bool, language: Language
+) -> tuple[str, list[list[ButtonSpec]]]:
+    """The question asked before a case goes to another body, with a warning when that body
+    cannot act on it now (no election stage running at the case's place)."""
+    warning = t("forward_no_stage", language, office=office) if out_of_stage else ""
+    text = t("forward_confirm", language, ticket=case.ticket, office=office, warning=Safe(warning))
+    buttons = [
+        [{"text": t("btn_forward_yes", language), "data": f"fc:{case.id}:{body}"}],
+        [{"text": t("btn_forward_no", language), "data": f"fn:{case.id}"}],
+    ]
+    return text, buttons
+
+
 def case_agencies(case: CaseRow, jurisdiction: Jurisdiction) -> list[str]:
     """The agencies handling the case, in the order bodies are shown."""
     return sorted(case.bodies, key=jurisdiction.rank)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import subprocess
 import sys
@@ -268,14 +269,61 @@ async def test_forwarding_adds_the_other_body(
     ombudsman = FakeUser(fake, BANTEN_OMBUDSMAN, "Ombudsman Banten", "id")
     await say(ombudsman, f"/kasus {ticket}", "tidak ditemukan")
     await say(bawaslu, f"/kasus {ticket}", "Kategori:")
+    # Forwarding asks first; "no" changes nothing.
+    asked = await tap(bawaslu, "↪️ Teruskan ke Ombudsman RI", "ke Ombudsman RI Perwakilan Banten?")
+    assert "⚠️" not in str(asked["text"])  # Ombudsman needs no election stage
+    await tap(bawaslu, "✖️ Tidak jadi", "Tidak jadi diteruskan")
+    await say(ombudsman, f"/kasus {ticket}", "tidak ditemukan")
     ombudsman.mark()
-    await tap(bawaslu, "↪️ Teruskan ke Ombudsman RI", "diteruskan ke Ombudsman RI Perwakilan Banten")
+    await tap(bawaslu, "↪️ Teruskan ke Ombudsman RI", "ke Ombudsman RI Perwakilan Banten?")
+    bawaslu.mark()
+    await tap(bawaslu, "↪️ Ya, teruskan", "diteruskan ke Ombudsman RI Perwakilan Banten")
     await ombudsman.expect(ticket)
     await say(
         ombudsman,
         f"/kasus {ticket}",
         "Lembaga: Bawaslu Kota Serang; Ombudsman RI Perwakilan Banten",
     )
+
+
+async def test_forwarding_to_bawaslu_outside_an_election_stage_warns(
+    bot: AnyApplication, fake: FakeTelegram, people: Callable[..., FakeUser], clock: Clock
+) -> None:
+    clock.now = dt.datetime(2025, 6, 10, 3, 0, tzinfo=dt.UTC)  # no stage running in Banten
+    await add(bot, BANTEN_OMBUDSMAN, "ombudsman", "36")
+    await add(bot, BAWASLU_NATIONAL, "bawaslu")
+    ticket = await file_report(
+        people("id"),
+        category="state_facilities",
+        person="asn",
+        province="banten",
+        regency="kota serang",
+    )
+    ombudsman = FakeUser(fake, BANTEN_OMBUDSMAN, "Ombudsman Banten", "id")
+    await say(ombudsman, f"/kasus {ticket}", "Kategori:")
+    asked = await tap(ombudsman, "↪️ Teruskan ke Bawaslu", "ke Bawaslu Kota Serang?")
+    assert "⚠️ Saat ini tidak ada tahapan pemilu atau pilkada" in str(asked["text"])
+    bawaslu = FakeUser(fake, BAWASLU_NATIONAL, "Bawaslu RI", "id")
+    bawaslu.mark()
+    await tap(ombudsman, "↪️ Ya, teruskan", "diteruskan ke Bawaslu Kota Serang")
+    await bawaslu.expect(ticket)
+
+
+async def test_staff_get_a_staff_welcome_on_start(
+    bot: AnyApplication, fake: FakeTelegram, people: Callable[..., FakeUser]
+) -> None:
+    await add(bot, BANTEN_OMBUDSMAN, "ombudsman", "36")
+    staff = FakeUser(fake, BANTEN_OMBUDSMAN, "Ombudsman Banten", "id")
+    welcome = await say(staff, "/start", "Selamat datang, petugas Ombudsman RI")
+    text = str(welcome["text"])
+    assert "Wilayah Anda: Banten" in text and "/kasus" in text and "/lapor" in text
+    english = FakeUser(fake, BAWASLU_NATIONAL, "Bawaslu RI", "en")
+    await add(bot, BAWASLU_NATIONAL, "bawaslu")
+    welcome = await say(english, "/start", "Welcome, Bawaslu (election supervisory body) staff")
+    assert "Your area: national" in str(welcome["text"])
+    # Citizens still get the citizen welcome; staff can still report as citizens.
+    await say(people("id"), "/start", "Selamat datang di Lapor Netral")
+    await say(staff, "/lapor", "Sebelum mulai")
 
 
 async def test_restart_between_outbox_write_and_send(
@@ -529,5 +577,6 @@ async def test_list_filters_paging_and_evidence_files(
     ticket = str(filed["text"]).split("Nomor tiket: ")[1].split("\n")[0]
     staff.send(f"/kasus {ticket}")
     document = await staff.expect(lambda m: "document" in m)
+    assert document["caption"] == f"{ticket} · bukti 1 dari 1 · dokumen"
     data = fake.files[document["document"]["file_id"]].data
     assert data.startswith(b"\xff\xd8") and b"PhoneMaker" not in data

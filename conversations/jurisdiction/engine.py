@@ -136,6 +136,15 @@ class Jurisdiction:
             election=election.name if election else None,
         )
 
+    def out_of_stage(
+        self, body: Agency, day: dt.date, province_code: str, regency_code: str | None
+    ) -> bool:
+        """Whether `body` acts only while an election's stages run, and none runs there on `day`."""
+        limit = self.rules.limits.get(body)
+        if limit is None or not limit.needs_election_stage:
+            return False
+        return self.elections.running(day, province_code, regency_code) is None
+
     def office(self, agency: Agency, name: str) -> Office:
         """A stored office (agency and name) with its body's role and channel from the rules."""
         info = self.rules.bodies.get(agency)
