@@ -463,10 +463,8 @@ async def on_staff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
             return
         if code == "sx":
             await _start_status_change(context, svc, member, case, target, language)
-        elif code == "fw":
-            await _confirm_forward(context, svc, member, case, target, language)
-        elif code == "fc":
-            await _forward(context, svc, member, case, target, language)
+        elif code in {"fw", "fc"}:
+            await _forward(context, svc, member, case, target, language, confirmed=code == "fc")
         else:
             await _start_session(svc, member.user_id, case.id, "note", None)
             await _reply(
@@ -629,23 +627,6 @@ async def change_status(
         kick(context.application)
 
 
-async def _confirm_forward(
-    context: ContextTypes.DEFAULT_TYPE,
-    svc: Services,
-    member: StaffMember,
-    case: Any,
-    agency: str,
-    language: Language,
-) -> None:
-    """Ask before forwarding; warn when the other body cannot act on it now."""
-    if agency not in svc.jurisdiction.rules.staff_agencies() or agency in case.bodies:
-        return
-    office = _office_for(svc, case, agency)
-    idle = svc.jurisdiction.out_of_stage(agency, svc.today(), case.province_code, case.regency_code)
-    text, buttons = forward_confirmation(case, agency, office, idle, language)
-    await _reply(context, member.user_id, text, buttons)
-
-
 def _office_for(svc: Services, case: Any, agency: str) -> str:
     """The office of `agency` for the case's place."""
     places = svc.jurisdiction.places
@@ -661,10 +642,20 @@ async def _forward(
     case: Any,
     agency: str,
     language: Language,
+    *,
+    confirmed: bool,
 ) -> None:
+    """Forward once confirmed; before that, ask, and warn when the other body cannot act on it
+    now. A repeated confirmation (double tap) changes nothing."""
     if agency not in svc.jurisdiction.rules.staff_agencies() or agency in case.bodies:
         return
     office = _office_for(svc, case, agency)
+    if not confirmed:
+        today, province, regency = svc.today(), case.province_code, case.regency_code
+        idle = svc.jurisdiction.out_of_stage(agency, today, province, regency)
+        text, buttons = forward_confirmation(case, agency, office, idle, language)
+        await _reply(context, member.user_id, text, buttons)
+        return
     async with transaction(svc.db):
         await casequeries.add_body(svc.db, case.id, agency, office, svc.now())
         await casequeries.add_event(

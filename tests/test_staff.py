@@ -24,7 +24,7 @@ from bot.settings import Settings
 from storage import outbox
 from storage import staff as staff_store
 from tests.conftest import ADMIN_ID, Clock, make_app
-from tests.helpers import file_report, opened, rows, say, tap
+from tests.helpers import file_report, opened, rows, say, tap, with_button
 
 BANTEN_OMBUDSMAN, BAWASLU_NATIONAL, BALI_BAWASLU, BANTEN_INSPEKTORAT = 7001, 7002, 7003, 7004
 
@@ -279,6 +279,14 @@ async def test_forwarding_adds_the_other_body(
     bawaslu.mark()
     await tap(bawaslu, "↪️ Ya, teruskan", "diteruskan ke Ombudsman RI Perwakilan Banten")
     await ombudsman.expect(ticket)
+    # A second tap on the same confirmation forwards nothing more.
+    bawaslu.press(with_button(bawaslu, "↪️ Ya, teruskan"), label="↪️ Ya, teruskan")
+    await say(bawaslu, f"/kasus {ticket}", "Kategori:")
+    forwards = await rows(
+        settings.database_path, "SELECT new_value FROM case_events WHERE action = 'forward'"
+    )
+    bodies = await rows(settings.database_path, "SELECT agency FROM case_bodies")
+    assert forwards == [("ombudsman",)] and bodies.count(("ombudsman",)) == 1
     await say(
         ombudsman,
         f"/kasus {ticket}",
