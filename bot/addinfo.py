@@ -14,7 +14,6 @@ from bot.evidence import EvidenceRefusedError, fetch_evidence
 from bot.outbox import kick
 from bot.render import send_replies
 from bot.services import Services, services
-from conversations.casework import FINAL_STATUSES
 from conversations.messages import Language, Safe
 from conversations.questions import human_size
 from conversations.replies import Button, Reply
@@ -66,7 +65,7 @@ async def on_add_info_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
         log.info("add-information refused: not the reporter's case")
         await _reply(context, chat.id, "hint_stale_button", language)
         return
-    if row[1] in FINAL_STATUSES:
+    if row[1] in svc.casework.final:
         await _reply(context, chat.id, "add_info_closed", language)
         return
     await execute(
@@ -97,7 +96,7 @@ async def on_reporter_addition(update: Update, context: ContextTypes.DEFAULT_TYP
     language = await citizen.language_of(update, context)
     if case is None:
         return
-    if case.status in FINAL_STATUSES:  # closed since the reporter pressed "Tambah informasi"
+    if case.status in svc.casework.final:  # closed since the reporter pressed "Tambah informasi"
         await execute(svc.db, "DELETE FROM reporter_sessions WHERE chat_id = ?", (chat.id,))
         await _reply(context, chat.id, "add_info_closed", language)
         raise ApplicationHandlerStop

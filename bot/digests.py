@@ -17,6 +17,7 @@ from conversations.caserecord import CaseRow
 from conversations.messages import Language, Safe, catalogue
 from conversations.staffviews import (
     case_block,
+    clock_of,
     digest_messages,
     open_button,
     related_tickets,
@@ -108,7 +109,9 @@ async def queue_daily(svc: Services, member: StaffMember) -> bool:
     language = await staff_language(svc, member)
     kinds = official_kinds(svc)
     by_status = await casequeries.status_counts(svc.db, member, kinds)
-    waiting = await casequeries.waiting_longest(svc.db, member, kinds, svc.cipher)
+    waiting = await casequeries.waiting_longest(
+        svc.db, member, kinds, svc.cipher, svc.casework.final
+    )
     texts = catalogue()
     lines = [
         texts.render(
@@ -126,10 +129,8 @@ async def queue_daily(svc: Services, member: StaffMember) -> bool:
         waiting_lines = []
         for case in waiting:
             days = (today - svc.local_date(case.status_changed_at)).days
-            block = case_block(
-                case, svc.jurisdiction, svc.casework, today, language, zone=svc.settings.zone
-            )
-            flag = "⏰" if "⏰" in block else ""
+            past = clock_of(case, svc.casework, today, svc.settings.zone).state == "past"
+            flag = "⏰" if past else ""
             waiting_lines.append(
                 texts.render(
                     "daily_waiting_line",

@@ -37,7 +37,7 @@ async def purge_old_cases(svc: Services, *, dry_run: bool) -> lifecycle.Purge:
         return lifecycle.Purge(0, [])
     now = svc.now()
     result = await lifecycle.purge_closed(
-        svc.db, now - dt.timedelta(days=days), now, dry_run=dry_run
+        svc.db, now - dt.timedelta(days=days), now, svc.casework.final, dry_run=dry_run
     )
     if not dry_run:
         remove_files(result.evidence_files)

@@ -43,12 +43,3 @@ def setup_logging(level: str, secrets: Iterable[str] = (), file: Path | None = N
     logging.getLogger("telegram").setLevel(max(logging.INFO, root.level))
     # It warns whenever a round of the outbox job is skipped because the last one still runs.
     logging.getLogger("apscheduler").setLevel(logging.ERROR)
-
-
-def add_redaction(secrets: Iterable[str]) -> None:
-    """Make every existing root handler redact these secrets too."""
-    for handler in logging.getLogger().handlers:
-        current = handler.formatter
-        fmt = current._fmt if current is not None and current._fmt else "%(message)s"
-        known = list(getattr(current, "_secrets", []))
-        handler.setFormatter(RedactingFormatter(fmt, [*known, *secrets]))

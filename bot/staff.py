@@ -605,7 +605,9 @@ async def change_status(
                 # the language the reporter reads now (/bahasa), else the one they filed in
                 chosen = await chats.get_language(svc.db, current.reporter_chat_id)
                 reporter_language: Language = chosen or ("en" if current.language == "en" else "id")
-                text, buttons = status_notification(case.ticket, new, note, reporter_language)
+                text, buttons = status_notification(
+                    case.ticket, new, note, reporter_language, svc.casework.final
+                )
                 payload = {"type": "message", "text": text, "buttons": buttons}
                 await outbox.enqueue(
                     svc.db, current.reporter_chat_id, "notification", payload, now,

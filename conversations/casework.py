@@ -17,8 +17,6 @@ from conversations.places import normalize
 from conversations.status import STATUSES
 from conversations.workdays import WorkCalendar, indonesian_calendar
 
-FINAL_STATUSES = {"selesai", "ditolak"}
-
 
 class CaseworkError(DataFileError):
     """The casework file is malformed."""
@@ -59,10 +57,20 @@ class Casework(BaseModel):
             for status in [source, *targets]:
                 if status not in STATUSES:
                     raise ValueError(f"transitions: unknown status {status!r}")
+        missing = set(STATUSES) - set(self.transitions)
+        if missing:
+            raise ValueError(f"transitions: no entry for {', '.join(sorted(missing))}")
+        if not self.final:
+            raise ValueError("transitions: no final status (one with an empty list)")
         for target in self.targets:
             if target.status not in STATUSES:
                 raise ValueError(f"targets: unknown status {target.status!r}")
         return self
+
+    @property
+    def final(self) -> frozenset[str]:
+        """The statuses a case cannot leave (no transitions out): closed cases."""
+        return frozenset(s for s, targets in self.transitions.items() if not targets)
 
     def allowed(self, current: str, new: str) -> bool:
         """Whether a case may move from `current` to `new`."""
@@ -96,7 +104,7 @@ def case_clock(
     add_working_days = (calendar or indonesian_calendar()).add_working_days
     age = (today - created).days
     target = casework.target_for(status)
-    if target is None or status in FINAL_STATUSES:
+    if target is None or status in casework.final:
         return Clock(age, None, None, "none")
     due = add_working_days(since, target.working_days)
     if today > due:

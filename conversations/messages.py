@@ -54,10 +54,6 @@ class Catalogue:
         except KeyError:
             raise KeyError(f"no message {key!r}") from None
 
-    def fields(self, key: str) -> set[str]:
-        """The placeholder names a message takes."""
-        return _fields(self._texts[key]["id"])
-
     def render(self, key: str, language: Language, /, **args: object) -> str:
         """The message in `language` with its arguments HTML-escaped (unless `Safe`)."""
         escaped = {name: _escape(value) for name, value in args.items()}

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from conversations.draft import EvidenceItem, EvidenceKind
-from conversations.messages import Language
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,12 +91,3 @@ Event = (
     | EvidenceFailed
     | Unsupported
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Profile:
-    """Who is writing: the chat's language, the name to greet them by, their Telegram id."""
-
-    language: Language
-    first_name: str = ""
-    user_id: int = 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from conversations.bilingual import long_date
@@ -66,6 +66,14 @@ def flags_of(clock: Clock, related: bool, urgent: bool, language: Language) -> s
     return "".join(catalogue().raw(k, language) + " · " for k in keys)
 
 
+def clock_of(case: CaseRow, casework: Casework, today: dt.date, zone: dt.tzinfo) -> Clock:
+    """The case's service clock, its dates read in the bot's time zone."""
+    return case_clock(
+        casework, case.status, case.status_changed_at.astimezone(zone).date(),
+        case.created_at.astimezone(zone).date(), today,
+    )  # fmt: skip
+
+
 def case_block(
     case: CaseRow,
     jurisdiction: Jurisdiction,
@@ -77,10 +85,7 @@ def case_block(
     zone: dt.tzinfo = dt.UTC,
 ) -> str:
     """One case in a digest or alert."""
-    clock = case_clock(
-        casework, case.status, case.status_changed_at.astimezone(zone).date(),
-        case.created_at.astimezone(zone).date(), today,
-    )  # fmt: skip
+    clock = clock_of(case, casework, today, zone)
     urgent = case.category in jurisdiction.rules.urgent_categories()
     return t(
         "digest_case",
@@ -185,8 +190,7 @@ def case_detail(
     """A case in full for handling staff, with the actions they may take (and the filing
     packets of `packets`, the bodies with a form)."""
     rules = jurisdiction.rules
-    since = case.status_changed_at.astimezone(zone).date()
-    clock = case_clock(casework, case.status, since, case.created_at.astimezone(zone).date(), today)
+    clock = clock_of(case, casework, today, zone)
     clock_text = ""
     if clock.target is not None and clock.due is not None:
         clock_text = t(
@@ -222,7 +226,7 @@ def case_detail(
         language,
         ticket=case.ticket,
         status=status_label(case.status, language),
-        since=long_date(since, language),
+        since=long_date(case.status_changed_at.astimezone(zone).date(), language),
         age=clock.age_days,
         clock=Safe(clock_text),
         offices=offices,
@@ -317,9 +321,10 @@ def sees(
 
 
 def status_notification(
-    ticket: str, status: str, note: str | None, language: Language
+    ticket: str, status: str, note: str | None, language: Language, final: Collection[str]
 ) -> tuple[str, list[list[ButtonSpec]]]:
-    """What the reporter receives when staff change the status (public note included)."""
+    """What the reporter receives when staff change the status (public note included); while
+    the case is open, with the button to add information."""
     note_text = t("notify_note", language, note=note) if note else ""
     text = t(
         "notify_status",
@@ -330,7 +335,7 @@ def status_notification(
     )
     buttons = (
         []
-        if status in {"selesai", "ditolak"}
+        if status in final
         else [[{"text": catalogue().raw("btn_add_info", language), "data": f"ai:{ticket}"}]]
     )
     return text, buttons

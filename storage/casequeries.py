@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import aiosqlite
@@ -327,18 +328,21 @@ async def waiting_longest(
     member: StaffMember,
     official_kinds: list[str],
     cipher: DataCipher,
+    final: Collection[str],
     limit: int = 5,
 ) -> list[CaseRow]:
-    """Open cases the member may see that have waited longest in their status."""
+    """Open cases (status not in `final`) the member may see that have waited longest in their
+    status."""
     scope_sql, params = scope_clause(member, official_kinds)
+    closed = ", ".join("?" for _ in final) or "''"
     return [
         _row(r, cipher)
         for r in await fetch_all(
             conn,
             f"SELECT {_COLUMNS} FROM cases c"
-            f" WHERE c.status NOT IN ('selesai', 'ditolak') AND {scope_sql}"
+            f" WHERE c.status NOT IN ({closed}) AND {scope_sql}"
             " ORDER BY c.status_changed_at LIMIT ?",
-            [*params, limit],
+            [*final, *params, limit],
         )
     ]
 

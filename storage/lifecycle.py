@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,11 +17,10 @@ from storage.files import FILE_MODE, private_dir
 
 # A reporter may delete a report no staff member has started on; once staff verify it, it stays.
 OPEN_FOR_DELETION = (REFERRED, "diterima")
+
+
 # Identity and files go after the retention period once a case is closed, or when it was
 # referred elsewhere and no staff member here ever took it over.
-PURGEABLE = ("selesai", "ditolak", REFERRED)
-
-
 async def backup(conn: aiosqlite.Connection, target: Path) -> None:
     """A consistent copy of the database while it is in use (SQLite's online backup)."""
     private_dir(target.parent)
@@ -44,21 +44,28 @@ class Purge:
 
 
 async def purge_closed(
-    conn: aiosqlite.Connection, older_than: dt.datetime, now: dt.datetime, *, dry_run: bool
+    conn: aiosqlite.Connection,
+    older_than: dt.datetime,
+    now: dt.datetime,
+    final: Collection[str],
+    *,
+    dry_run: bool,
 ) -> Purge:
-    """Remove the reporter's identity and the evidence files of cases closed (or referred and
-    never taken over) before the moment.
+    """Remove the reporter's identity and the evidence files of cases closed (a `final` status)
+    or referred and never taken over, before the moment.
 
     The case itself (what happened, where, the decision, its history and the files' hashes)
     stays for statistics and accountability.
     """
+    purgeable = [*final, REFERRED]
+    marks = ", ".join("?" for _ in purgeable)
     ids = [
         int(r[0])
         for r in await fetch_all(
             conn,
-            "SELECT id FROM cases WHERE status IN (?, ?, ?) AND status_changed_at < ?"
+            f"SELECT id FROM cases WHERE status IN ({marks}) AND status_changed_at < ?"
             " AND anonymised_at IS NULL",
-            (*PURGEABLE, now_iso(older_than)),
+            (*purgeable, now_iso(older_than)),
         )
     ]
     files: list[str] = []

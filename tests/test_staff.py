@@ -450,6 +450,31 @@ async def test_daily_summary_has_a_png_chart(
     assert Image.open(io.BytesIO(png)).size == (720, 360)
 
 
+async def test_daily_summary_flags_only_cases_past_their_target(
+    bot: AnyApplication, fake: FakeTelegram, people: Callable[..., FakeUser], clock: Clock
+) -> None:
+    await add(bot, BANTEN_OMBUDSMAN, "ombudsman", "36")
+    ticket = await file_report(
+        people("id"), category="state_facilities", person="asn", province="banten",
+        regency="kota serang", description="⏰ Jam kerja dipakai camat untuk rapat tim kampanye.",
+    )  # fmt: skip
+    staff = FakeUser(fake, BANTEN_OMBUDSMAN, "Ombudsman Banten", "id")
+    svc = svc_of(bot)
+    member = await staff_store.get(svc.db, BANTEN_OMBUDSMAN)
+    assert member is not None
+
+    async def waiting_line() -> str:
+        staff.mark()
+        assert await queue_daily(svc, member)
+        await deliver_due(bot.bot, svc)
+        summary = str((await staff.expect("Ringkasan harian"))["text"])
+        return next(line for line in summary.splitlines() if ticket in line)
+
+    assert "⏰" not in await waiting_line()  # a ⏰ in the description is not a late case
+    clock.now += dt.timedelta(days=5)  # Monday 25 November: 3 working days in 'diterima'
+    assert "⏰" in await waiting_line()
+
+
 async def test_admin_manages_staff(
     bot: AnyApplication, fake: FakeTelegram, people: Callable[..., FakeUser]
 ) -> None:

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+from importlib import resources
 
 import pytest
 
 from bot.sandbox.html_check import visible_text
 from conversations.caserecord import CaseRow
-from conversations.casework import case_clock, shipped_casework, similarity
+from conversations.casework import (
+    CaseworkError,
+    case_clock,
+    parse_casework,
+    shipped_casework,
+    similarity,
+)
 from conversations.jurisdiction.engine import default_jurisdiction
 from conversations.jurisdiction.models import Decision
-from conversations.staffviews import csv_row, digest_messages, sees
+from conversations.staffviews import csv_row, digest_messages, sees, status_notification
 from conversations.textsplit import MESSAGE_LIMIT, split_html, units, visible_length
 from conversations.workdays import WEEKDAYS_ONLY, indonesian_calendar
 
@@ -155,3 +162,29 @@ def test_split_points_are_exact(text: str, limit: int, parts: list[str]) -> None
     """Where a message is cut: at a line, else between words, else between characters; tags
     count nothing, an entity one, an emoji two; open tags are closed and opened again."""
     assert split_html(text, limit) == parts
+
+
+def test_final_statuses_are_derived_from_the_transitions() -> None:
+    casework = shipped_casework()
+    assert casework.final == {"selesai", "ditolak"}
+    text, buttons = status_notification("LN-1", "ditolak", None, "id", casework.final)
+    assert buttons == [] and "Ditolak" in text
+    _, buttons = status_notification("LN-1", "diverifikasi", None, "id", casework.final)
+    assert buttons[0][0]["data"] == "ai:LN-1"
+
+
+@pytest.mark.parametrize(
+    ("change", "error"),
+    [
+        (("ditolak = []\n", ""), "no entry for ditolak"),
+        (("selesai = []\nditolak = []\n", 'selesai = ["diterima"]\nditolak = ["diterima"]\n'),
+         "no final status"),
+    ],
+)  # fmt: skip
+def test_casework_file_must_list_every_status_and_a_final_one(
+    change: tuple[str, str], error: str
+) -> None:
+    shipped = (resources.files("conversations") / "data" / "casework.toml").read_text("utf-8")
+    assert change[0] in shipped
+    with pytest.raises(CaseworkError, match=error):
+        parse_casework(shipped.replace(*change))
