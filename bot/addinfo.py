@@ -13,14 +13,14 @@ from bot.digests import alert_in_scope
 from bot.evidence import EvidenceRefusedError, fetch_evidence
 from bot.outbox import kick
 from bot.render import send_replies
-from bot.services import Services, services
+from bot.services import services
 from conversations.messages import Language, Safe
 from conversations.questions import human_size
 from conversations.replies import Button, Reply
 from conversations.session import Attachment, Text
-from storage import casequeries
+from storage import casequeries, cases, sessions
 from storage import evidence as evidence_store
-from storage.database import execute, fetch_one, now_iso, transaction
+from storage.database import transaction
 
 log = logging.getLogger(__name__)
 
@@ -38,13 +38,6 @@ async def _reply(
     await send_replies(context.bot, chat_id, [Reply(key, dict(args), done)], language)
 
 
-async def _session_case(svc: Services, chat_id: int) -> int | None:
-    row = await fetch_one(
-        svc.db, "SELECT case_id FROM reporter_sessions WHERE chat_id = ?", (chat_id,)
-    )
-    return int(row[0]) if row else None
-
-
 async def on_add_info_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`ai:<ticket>` starts adding to one's own open case; `ad:done` ends it."""
     query = update.callback_query
@@ -55,26 +48,18 @@ async def on_add_info_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
     await query.answer()
     code, _, ticket = (query.data or "").partition(":")
     if code == "ad":
-        await execute(svc.db, "DELETE FROM reporter_sessions WHERE chat_id = ?", (chat.id,))
+        await sessions.end_addition(svc.db, chat.id)
         await _reply(context, chat.id, "add_info_done", language)
         return
-    row = await fetch_one(
-        svc.db, "SELECT id, status, reporter_chat_hash FROM cases WHERE ticket = ?", (ticket,)
-    )
-    if row is None or row[2] not in svc.cipher.chat_hashes(chat.id):
+    case = await cases.own_case(svc.db, ticket, svc.cipher, chat.id)
+    if case is None:
         log.info("add-information refused: not the reporter's case")
         await _reply(context, chat.id, "hint_stale_button", language)
         return
-    if row[1] in svc.casework.final:
+    if case.status in svc.casework.final:
         await _reply(context, chat.id, "add_info_closed", language)
         return
-    await execute(
-        svc.db,
-        "INSERT INTO reporter_sessions (chat_id, case_id, created_at) VALUES (?, ?, ?)"
-        " ON CONFLICT (chat_id) DO UPDATE SET"
-        " case_id = excluded.case_id, created_at = excluded.created_at",
-        (chat.id, int(row[0]), now_iso(svc.now())),
-    )
+    await sessions.start_addition(svc.db, chat.id, case.id, svc.now())
     await _reply(context, chat.id, "add_info_prompt", language, buttons=True, ticket=ticket)
 
 
@@ -85,24 +70,24 @@ async def on_reporter_addition(update: Update, context: ContextTypes.DEFAULT_TYP
     if chat is None or message is None:
         return
     svc = services(context)
-    case_id = await _session_case(svc, chat.id)
+    case_id = await sessions.addition_case(svc.db, chat.id)
     if case_id is None:
         return
     event = citizen.event_of(update)
     if message.text is not None and message.text.startswith("/"):
-        await execute(svc.db, "DELETE FROM reporter_sessions WHERE chat_id = ?", (chat.id,))
+        await sessions.end_addition(svc.db, chat.id)
         return  # the command is handled as usual
     case = await casequeries.by_id(svc.db, case_id, svc.cipher)
     language = await citizen.language_of(update, context)
     if case is None:
         return
     if case.status in svc.casework.final:  # closed since the reporter pressed "Tambah informasi"
-        await execute(svc.db, "DELETE FROM reporter_sessions WHERE chat_id = ?", (chat.id,))
+        await sessions.end_addition(svc.db, chat.id)
         await _reply(context, chat.id, "add_info_closed", language)
         raise ApplicationHandlerStop
     additions, stored_bytes = await evidence_store.additions_of(svc.db, case_id)
     if additions >= svc.settings.max_additions_per_case:
-        await execute(svc.db, "DELETE FROM reporter_sessions WHERE chat_id = ?", (chat.id,))
+        await sessions.end_addition(svc.db, chat.id)
         limit = svc.settings.max_additions_per_case
         await _reply(context, chat.id, "add_info_limit", language, limit=limit)
         raise ApplicationHandlerStop
@@ -150,13 +135,8 @@ async def on_reporter_addition(update: Update, context: ContextTypes.DEFAULT_TYP
             await _reply(context, chat.id, "evidence_failed", language)
             raise ApplicationHandlerStop from None
         async with transaction(svc.db):
-            await evidence_store.add(
-                svc.db, chat.id, f"case-{case_id}", record, svc.now(), svc.cipher
-            )
-            await execute(
-                svc.db,
-                "UPDATE evidence SET case_id = ? WHERE draft_id = ? AND case_id IS NULL",
-                (case_id, f"case-{case_id}"),
+            await evidence_store.add_to_case(
+                svc.db, chat.id, case_id, record, svc.now(), svc.cipher
             )
             await casequeries.add_event(
                 svc.db,

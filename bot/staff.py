@@ -41,10 +41,10 @@ from conversations.staffviews import (
 )
 from conversations.status import status_label
 from conversations.tickets import parse_ticket
-from storage import casequeries, chats, outbox
+from storage import casequeries, chats, outbox, sessions
 from storage import evidence as evidence_store
 from storage import staff as staff_store
-from storage.database import execute, fetch_one, transaction
+from storage.database import transaction
 from storage.staff import StaffMember
 
 log = logging.getLogger(__name__)
@@ -466,7 +466,7 @@ async def on_staff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         elif code in {"fw", "fc"}:
             await _forward(context, svc, member, case, target, language, confirmed=code == "fc")
         else:
-            await _start_session(svc, member.user_id, case.id, "note", None)
+            await sessions.start_staff(svc.db, member.user_id, case.id, "note", None, svc.now())
             await _reply(
                 context,
                 user_id,
@@ -496,26 +496,6 @@ async def _case_for(svc: Services, member: StaffMember, case_id: int) -> Any:
     return case
 
 
-async def _start_session(
-    svc: Services, user_id: int, case_id: int, action: str, value: str | None
-) -> None:
-    await execute(
-        svc.db,
-        "INSERT INTO staff_sessions (user_id, case_id, action, value, created_at)"
-        " VALUES (?, ?, ?, ?, ?)"
-        " ON CONFLICT (user_id) DO UPDATE SET case_id = excluded.case_id, action = excluded.action,"
-        " value = excluded.value, created_at = excluded.created_at",
-        (user_id, case_id, action, value, svc.now().isoformat()),
-    )
-
-
-async def _session(svc: Services, user_id: int) -> tuple[int, str, str | None] | None:
-    row = await fetch_one(
-        svc.db, "SELECT case_id, action, value FROM staff_sessions WHERE user_id = ?", (user_id,)
-    )
-    return (int(row[0]), str(row[1]), row[2]) if row else None
-
-
 async def _start_status_change(
     context: ContextTypes.DEFAULT_TYPE,
     svc: Services,
@@ -532,7 +512,7 @@ async def _start_status_change(
             catalogue().render("status_not_allowed", language, old=old, new=new),
         )
         return
-    await _start_session(svc, member.user_id, case.id, "status", new)
+    await sessions.start_staff(svc.db, member.user_id, case.id, "status", new, svc.now())
     buttons = [[
         {"text": catalogue().raw("btn_note_none", language), "data": "sn:none"},
         {"text": catalogue().raw("btn_note_internal", language), "data": "sn:internal"},
@@ -551,18 +531,20 @@ async def _note_choice(
     choice: str,
     language: Language,
 ) -> None:
-    session = await _session(svc, member.user_id)
+    session = await sessions.staff_session(svc.db, member.user_id)
     if session is None or choice == "cancel":
-        await execute(svc.db, "DELETE FROM staff_sessions WHERE user_id = ?", (member.user_id,))
+        await sessions.end_staff(svc.db, member.user_id)
         await _reply(context, member.user_id, catalogue().render("action_cancelled", language))
         return
-    case_id, action, value = session
+    case_id, action, value = session.case_id, session.action, session.value
     case = await _case_for(svc, member, case_id)
     if case is None or action not in {"status", "status_internal"} or value is None:
-        await execute(svc.db, "DELETE FROM staff_sessions WHERE user_id = ?", (member.user_id,))
+        await sessions.end_staff(svc.db, member.user_id)
         return
     if choice == "internal":
-        await _start_session(svc, member.user_id, case_id, "status_internal", value)
+        await sessions.start_staff(
+            svc.db, member.user_id, case_id, "status_internal", value, svc.now()
+        )
         await _reply(context, member.user_id, catalogue().render("note_mode_internal", language))
     elif choice == "none":
         await change_status(
@@ -613,7 +595,7 @@ async def change_status(
                     svc.db, current.reporter_chat_id, "notification", payload, now,
                     cipher=svc.cipher,
                 )  # fmt: skip
-        await execute(svc.db, "DELETE FROM staff_sessions WHERE user_id = ?", (member.user_id,))
+        await sessions.end_staff(svc.db, member.user_id)
     old, shown_new = status_label(old_status, language), status_label(new, language)
     if not allowed:
         refusal = catalogue().render("status_not_allowed", language, old=old, new=shown_new)
@@ -691,14 +673,14 @@ async def on_staff_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if user is None or message is None or message.text is None or message.text.startswith("/"):
         return
     svc = services(context)
-    session = await _session(svc, user.id)
+    session = await sessions.staff_session(svc.db, user.id)
     if session is None:
         return
     member = await svc.staff_member(user.id)
     if member is None:
         return
     language = await staff_language(svc, member)
-    case_id, action, value = session
+    case_id, action, value = session.case_id, session.action, session.value
     case = await _case_for(svc, member, case_id)
     if case is not None:
         note = message.text.strip()[:1000]
@@ -726,9 +708,7 @@ async def on_staff_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
                     actor_agency=member.agency or "admin",
                     cipher=svc.cipher,
                 )
-                await execute(
-                    svc.db, "DELETE FROM staff_sessions WHERE user_id = ?", (member.user_id,)
-                )
+                await sessions.end_staff(svc.db, member.user_id)
             await _reply(
                 context,
                 member.user_id,

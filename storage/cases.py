@@ -193,6 +193,26 @@ async def status_of(
     return CaseStatus(ticket, str(row[0]), dt.datetime.fromisoformat(row[1]), offices, notes, own)
 
 
+@dataclass(frozen=True)
+class OwnCase:
+    """A filed case as its reporter may act on it."""
+
+    id: int
+    status: str
+
+
+async def own_case(
+    conn: aiosqlite.Connection, ticket: str, cipher: DataCipher, chat_id: int
+) -> OwnCase | None:
+    """The case with this ticket if `chat_id` filed it."""
+    row = await fetch_one(
+        conn, "SELECT id, status, reporter_chat_hash FROM cases WHERE ticket = ?", (ticket,)
+    )
+    if row is None or row["reporter_chat_hash"] not in cipher.chat_hashes(chat_id):
+        return None
+    return OwnCase(int(row["id"]), str(row["status"]))
+
+
 def _marks(values: list[str]) -> str:
     return ", ".join("?" for _ in values)
 

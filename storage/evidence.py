@@ -53,6 +53,24 @@ async def add(
     return cursor.rowcount == 1
 
 
+async def add_to_case(
+    conn: aiosqlite.Connection,
+    chat_id: int,
+    case_id: int,
+    item: StoredEvidence,
+    now: dt.datetime,
+    cipher: DataCipher,
+) -> None:
+    """Record evidence a reporter added to a filed case (call inside a transaction)."""
+    draft_id = f"case-{case_id}"
+    await add(conn, chat_id, draft_id, item, now, cipher)
+    await execute(
+        conn,
+        "UPDATE evidence SET case_id = ? WHERE draft_id = ? AND case_id IS NULL",
+        (case_id, draft_id),
+    )
+
+
 async def of_case(
     conn: aiosqlite.Connection, case_id: int, cipher: DataCipher
 ) -> list[StoredEvidence]:

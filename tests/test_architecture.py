@@ -1,0 +1,54 @@
+"""The layers as the README draws them: the core (`conversations/`) imports neither Telegram nor
+the database, and no SQL is written outside `storage/`."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SQL_START = ("SELECT ", "INSERT ", "UPDATE ", "DELETE FROM", "CREATE ", "PRAGMA ", "WITH ")
+
+
+def modules(folder: str) -> list[Path]:
+    return sorted((ROOT / folder).rglob("*.py"))
+
+
+def imported(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text("utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def sql_strings(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text("utf-8"))
+    return [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and node.value.lstrip().startswith(SQL_START)  # the project writes SQL in capitals
+    ]
+
+
+@pytest.mark.parametrize("path", modules("conversations"), ids=lambda p: p.name)
+def test_the_core_has_no_telegram_and_no_database(path: Path) -> None:
+    assert not imported(path) & {"telegram", "aiosqlite", "sqlite3", "storage", "bot", "aiohttp"}
+
+
+@pytest.mark.parametrize(
+    "path", modules("bot") + modules("conversations"), ids=lambda p: str(p.relative_to(ROOT))
+)
+def test_no_sql_outside_storage(path: Path) -> None:
+    assert sql_strings(path) == []
+
+
+def test_the_sql_finder_finds_sql() -> None:
+    assert sql_strings(ROOT / "storage" / "sessions.py")
