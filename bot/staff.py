@@ -13,7 +13,6 @@ import datetime as dt
 import io
 import logging
 from pathlib import Path
-from typing import Any
 
 from telegram import InputMediaDocument, Update
 from telegram.constants import ParseMode
@@ -26,6 +25,7 @@ from bot.outbox import kick
 from bot.render import inline_markup, send_html
 from bot.services import Services, services
 from conversations.casefilters import FilterError, Filters, parse_filters
+from conversations.caserecord import CaseRow
 from conversations.messages import Language, Safe, catalogue, escape
 from conversations.packet import packet_bodies, shipped_packets
 from conversations.staffviews import (
@@ -320,7 +320,7 @@ async def _send_evidence(
     context: ContextTypes.DEFAULT_TYPE,
     svc: Services,
     chat_id: int,
-    case: Any,
+    case: CaseRow,
     language: Language,
 ) -> None:
     """The case's evidence: links as text, files as the stored (metadata-free) copies, each
@@ -476,7 +476,8 @@ async def on_staff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         await _note_choice(context, svc, member, value, language)
 
 
-async def _case_for(svc: Services, member: StaffMember, case_id: int) -> Any:
+async def _case_for(svc: Services, member: StaffMember, case_id: int) -> CaseRow | None:
+    """The case with this id, if the member may act on it."""
     case = await casequeries.by_id(svc.db, case_id, svc.cipher, identity=True)
     if case is None:
         return None
@@ -500,7 +501,7 @@ async def _start_status_change(
     context: ContextTypes.DEFAULT_TYPE,
     svc: Services,
     member: StaffMember,
-    case: Any,
+    case: CaseRow,
     new: str,
     language: Language,
 ) -> None:
@@ -563,7 +564,7 @@ async def change_status(
     context: ContextTypes.DEFAULT_TYPE,
     svc: Services,
     member: StaffMember,
-    case: Any,
+    case: CaseRow,
     new: str,
     *,
     note: str | None,
@@ -611,7 +612,7 @@ async def change_status(
         kick(context.application)
 
 
-def _office_for(svc: Services, case: Any, agency: str) -> str:
+def _office_for(svc: Services, case: CaseRow, agency: str) -> str:
     """The office of `agency` for the case's place."""
     places = svc.jurisdiction.places
     province = places.get(case.province_code)
@@ -623,7 +624,7 @@ async def _forward(
     context: ContextTypes.DEFAULT_TYPE,
     svc: Services,
     member: StaffMember,
-    case: Any,
+    case: CaseRow,
     agency: str,
     language: Language,
     *,
