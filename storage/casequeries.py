@@ -272,14 +272,14 @@ async def events(
     )
     return [
         CaseEvent(
-            at=dt.datetime.fromisoformat(r[0]),
-            action=str(r[1]),
-            old=r[2],
-            new=r[3],
-            note=cipher.decrypt_optional(r[4]),
-            public=bool(r[5]),
-            actor_kind=str(r[6]),
-            actor_agency=r[7],
+            at=dt.datetime.fromisoformat(r["at"]),
+            action=str(r["action"]),
+            old=r["old_value"],
+            new=r["new_value"],
+            note=cipher.decrypt_optional(r["note_enc"]),
+            public=bool(r["public"]),
+            actor_kind=str(r["actor_kind"]),
+            actor_agency=r["actor_agency"],
         )
         for r in reversed(list(rows))
     ]

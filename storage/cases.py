@@ -36,15 +36,16 @@ async def find_by_draft(conn: aiosqlite.Connection, draft_id: str) -> FiledCase 
         conn,
         "SELECT c.id, c.ticket, c.decision,"
         " (SELECT json_group_array(b.agency) FROM case_bodies b"
-        "  WHERE b.case_id = c.id AND b.reached = 1)"
+        "  WHERE b.case_id = c.id AND b.reached = 1) AS reached"
         " FROM cases c WHERE c.draft_id = ?",
         (draft_id,),
     )
     if row is None:
         return None
-    decision = Decision.model_validate_json(row[2])
-    reached = {str(agency) for agency in json.loads(row[3])}
-    return FiledCase(int(row[0]), str(row[1]), decision, route(decision, reached), False)
+    decision = Decision.model_validate_json(row["decision"])
+    reached = {str(agency) for agency in json.loads(row["reached"])}
+    routing = route(decision, reached)
+    return FiledCase(int(row["id"]), str(row["ticket"]), decision, routing, False)
 
 
 async def file_case(
@@ -174,23 +175,25 @@ async def status_of(
         conn,
         "SELECT c.status, c.status_changed_at,"
         " (SELECT json_group_array(json_array(agency, office)) FROM"
-        "   (SELECT agency, office FROM case_bodies WHERE case_id = c.id ORDER BY agency)),"
+        "   (SELECT agency, office FROM case_bodies WHERE case_id = c.id ORDER BY agency))"
+        "   AS offices,"
         " (SELECT json_group_array(json_array(at, hex(note_enc))) FROM"
         "   (SELECT at, note_enc FROM case_events"
-        "    WHERE case_id = c.id AND public = 1 AND note_enc IS NOT NULL ORDER BY id)),"
+        "    WHERE case_id = c.id AND public = 1 AND note_enc IS NOT NULL ORDER BY id)) AS notes,"
         " c.reporter_chat_hash"
         " FROM cases c WHERE c.ticket = ?",
         (ticket,),
     )
     if row is None:
         return None
-    offices = [(str(agency), str(office)) for agency, office in json.loads(row[2])]
+    offices = [(str(agency), str(office)) for agency, office in json.loads(row["offices"])]
     notes = [
         (dt.datetime.fromisoformat(at), cipher.decrypt(bytes.fromhex(note)))
-        for at, note in json.loads(row[3])
+        for at, note in json.loads(row["notes"])
     ]
-    own = row[4] in cipher.chat_hashes(chat_id)
-    return CaseStatus(ticket, str(row[0]), dt.datetime.fromisoformat(row[1]), offices, notes, own)
+    own = row["reporter_chat_hash"] in cipher.chat_hashes(chat_id)
+    since = dt.datetime.fromisoformat(row["status_changed_at"])
+    return CaseStatus(ticket, str(row["status"]), since, offices, notes, own)
 
 
 @dataclass(frozen=True)

@@ -84,18 +84,18 @@ async def of_case(
     )
     return [
         StoredEvidence(
-            str(r[0]),
-            r[1],
-            r[2],
-            cipher.decrypt_optional(r[3]),
-            r[4],
-            int(r[5] or 0),
-            r[6],
-            r[7],
-            r[8],
-            cipher.decrypt_optional(r[9]),
-            bool(r[10]),
-            _moment(r[11]),
+            kind=str(r["kind"]),
+            telegram_file_id=r["telegram_file_id"],
+            file_unique_id=r["file_unique_id"],
+            file_name=cipher.decrypt_optional(r["file_name_enc"]),
+            mime_type=r["mime_type"],
+            size_bytes=int(r["size_bytes"] or 0),
+            sha256_received=r["sha256_received"],
+            sha256_stored=r["sha256_stored"],
+            stored_path=r["stored_path"],
+            url=cipher.decrypt_optional(r["url_enc"]),
+            metadata_removed=bool(r["metadata_removed"]),
+            received_at=_moment(r["created_at"]),
         )
         for r in rows
     ]
