@@ -14,10 +14,10 @@ from bot.evidence import EvidenceRefusedError, fetch_evidence
 from bot.outbox import kick
 from bot.render import send_replies
 from bot.services import services
+from conversations.events import Attachment, Text
 from conversations.messages import Language, Safe
 from conversations.questions import human_size
 from conversations.replies import Button, Reply
-from conversations.session import Attachment, Text
 from storage import casequeries, cases, sessions
 from storage import evidence as evidence_store
 from storage.database import transaction

@@ -18,6 +18,18 @@ from bot.outbox import kick
 from bot.render import send_replies
 from bot.services import Services, services
 from conversations.draft import Draft, EvidenceKind
+from conversations.events import (
+    Attachment,
+    Command,
+    Contact,
+    Event,
+    EvidenceFailed,
+    EvidenceStored,
+    Location,
+    Press,
+    Text,
+    Unsupported,
+)
 from conversations.flow import (
     Action,
     AskErase,
@@ -33,18 +45,6 @@ from conversations.menu import action_of
 from conversations.messages import Language, Safe, catalogue, language_from_code
 from conversations.questions import DropEvidence, FetchEvidence
 from conversations.replies import Button, Reply
-from conversations.session import (
-    Attachment,
-    Command,
-    Contact,
-    Event,
-    EvidenceFailed,
-    EvidenceStored,
-    Location,
-    Press,
-    Text,
-    Unsupported,
-)
 from conversations.status import StatusView, status_reply, tickets_reply
 from conversations.tickets import RANDOM_BITS, make_ticket
 from storage import casequeries, cases, chats, drafts, lifecycle

@@ -13,7 +13,7 @@ from bot.chart import reports_chart
 from bot.outbox import kick
 from bot.services import Services, services
 from conversations.bilingual import long_date
-from conversations.caserecord import CaseRow
+from conversations.caserow import CaseRow
 from conversations.messages import Language, Safe, catalogue
 from conversations.staffviews import (
     case_block,

@@ -17,7 +17,7 @@ from telegram.ext import ExtBot
 from bot.http import AiohttpRequest, FileTooLargeError
 from bot.retry import with_retries
 from conversations.draft import EvidenceItem
-from conversations.session import Attachment
+from conversations.events import Attachment
 from storage.crypto import DataCipher
 from storage.evidence import StoredEvidence
 from storage.files import write_private

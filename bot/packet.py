@@ -18,7 +18,7 @@ from bot.packet_pdf import render_packet
 from bot.render import send_replies
 from bot.retry import with_retries
 from bot.services import Services, services
-from conversations.caserecord import CaseRow
+from conversations.caserow import CaseRow
 from conversations.messages import Language, catalogue
 from conversations.packet import (
     EvidenceLine,

@@ -25,7 +25,7 @@ from bot.outbox import kick
 from bot.render import inline_markup, send_html
 from bot.services import Services, services
 from conversations.casefilters import FilterError, Filters, parse_filters
-from conversations.caserecord import CaseRow
+from conversations.caserow import CaseRow
 from conversations.messages import Language, Safe, catalogue, escape
 from conversations.packet import packet_bodies, shipped_packets
 from conversations.staffviews import (

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from conversations.draft import Draft
+from conversations.events import Command, Event, Press, Text, Unsupported
 from conversations.jurisdiction.models import Decision
 from conversations.jurisdiction.render import render_decision
 from conversations.jurisdiction.routing import Routing
@@ -30,7 +31,6 @@ from conversations.questions import (
     is_word,
 )
 from conversations.replies import Button, Reply
-from conversations.session import Command, Event, Press, Text, Unsupported
 from conversations.tickets import looks_like_ticket, parse_ticket
 
 

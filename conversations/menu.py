@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from conversations.events import Command, Event, Press
 from conversations.messages import Language
 from conversations.replies import Button
-from conversations.session import Command, Event, Press
 
 # Each command and its aliases in both languages name one action.
 COMMANDS: dict[str, str] = {

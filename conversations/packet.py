@@ -17,7 +17,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from conversations.bilingual import Bilingual, long_date
-from conversations.caserecord import CaseRow
+from conversations.caserow import CaseRow
 from conversations.jurisdiction.engine import Jurisdiction
 from conversations.jurisdiction.errors import DataFileError
 from conversations.messages import Language

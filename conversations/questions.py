@@ -14,12 +14,7 @@ from dataclasses import dataclass, field, replace
 from conversations.bilingual import long_date, weekday_date
 from conversations.dates import DateReading, read_date
 from conversations.draft import Draft, EvidenceItem
-from conversations.jurisdiction.engine import Jurisdiction
-from conversations.messages import Language, Safe, catalogue, escape
-from conversations.phones import normalize_phone
-from conversations.places import Region, normalize, province_answer, regency_answer
-from conversations.replies import Button, Reply
-from conversations.session import (
+from conversations.events import (
     Attachment,
     Contact,
     Event,
@@ -29,6 +24,11 @@ from conversations.session import (
     Press,
     Text,
 )
+from conversations.jurisdiction.engine import Jurisdiction
+from conversations.messages import Language, Safe, catalogue, escape
+from conversations.phones import normalize_phone
+from conversations.places import Region, normalize, province_answer, regency_answer
+from conversations.replies import Button, Reply
 
 TOTAL_STEPS = 9
 BACK, CANCEL, SKIP, LIST, UNKNOWN = "^back", "^cancel", "^skip", "^list", "^unknown"

@@ -9,7 +9,7 @@ from collections.abc import Collection, Sequence
 from typing import Any
 
 from conversations.bilingual import long_date
-from conversations.caserecord import CaseRow
+from conversations.caserow import CaseRow
 from conversations.casework import Casework, Clock, case_clock, similarity
 from conversations.jurisdiction.engine import Jurisdiction
 from conversations.jurisdiction.routing import REFERRED

@@ -12,7 +12,7 @@ import pypdfium2
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.packet_pdf import render_packet
-from conversations.caserecord import CaseRow
+from conversations.caserow import CaseRow
 from conversations.jurisdiction.engine import default_jurisdiction
 from conversations.jurisdiction.models import ReportFacts
 from conversations.packet import (

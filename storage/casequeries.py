@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import aiosqlite
 
 from conversations.casefilters import Filters
-from conversations.caserecord import CaseRow
+from conversations.caserow import CaseRow
 from conversations.jurisdiction.models import Decision
 from conversations.jurisdiction.routing import REFERRED
 from storage.crypto import DataCipher

@@ -10,13 +10,13 @@ from hypothesis import strategies as st
 
 from conversations.dates import parse_date
 from conversations.draft import Draft
+from conversations.events import Command, Event, Press, Text
 from conversations.flow import FileReport, LookupStatus, Outcome, handle
 from conversations.jurisdiction.engine import default_jurisdiction
 from conversations.messages import LANGUAGES
 from conversations.phones import normalize_phone
 from conversations.questions import QUESTIONS, Context
 from conversations.replies import Reply
-from conversations.session import Command, Event, Press, Text
 from conversations.tickets import (
     ALPHABET,
     RANDOM_BITS,

@@ -10,11 +10,11 @@ import pytest
 
 from conversations.dates import DateReading, read_date
 from conversations.draft import Draft
+from conversations.events import Press, Text
 from conversations.flow import handle
 from conversations.jurisdiction.engine import default_jurisdiction
 from conversations.jurisdiction.render import render_decision
 from conversations.questions import Context, Limits
-from conversations.session import Press, Text
 
 TABLE = tomllib.loads((Path(__file__).parent / "data" / "date_phrasings.toml").read_text())
 TODAY: dt.date = TABLE["today"]

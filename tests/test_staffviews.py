@@ -8,7 +8,7 @@ from importlib import resources
 import pytest
 
 from bot.sandbox.html_check import visible_text
-from conversations.caserecord import CaseRow
+from conversations.caserow import CaseRow
 from conversations.casework import (
     CaseworkError,
     case_clock,

@@ -1,4 +1,4 @@
-"""The events that reach the pure core, and who is writing."""
+"""The events that reach the pure core: what a person sent or pressed, and what became of it."""
 
 from __future__ import annotations
 
