@@ -22,8 +22,8 @@ from bot.explain import ExplainError, explain
 from bot.explain import add_arguments as add_explain_arguments
 from bot.logs import setup_logging
 from bot.settings import Settings, SettingsError, load_settings
+from conversations.datafiles import DataFileError
 from conversations.jurisdiction.engine import build_jurisdiction
-from conversations.jurisdiction.errors import DataFileError
 from conversations.jurisdiction.ruleset import shipped_rules
 
 log = logging.getLogger("bot")

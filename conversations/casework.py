@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from conversations.bilingual import Bilingual
-from conversations.jurisdiction.errors import DataFileError
+from conversations.datafiles import DataFileError, parse_model
 from conversations.places import normalize
 from conversations.status import STATUSES
 from conversations.workdays import WorkCalendar, indonesian_calendar
@@ -133,11 +132,7 @@ def similarity(a: str | None, b: str | None) -> float:
 
 def parse_casework(text: str, source: str = "casework.toml") -> Casework:
     """Validate a casework file."""
-    try:
-        return Casework.model_validate(tomllib.loads(text))
-    except (ValidationError, tomllib.TOMLDecodeError) as exc:
-        first = str(exc).splitlines()
-        raise CaseworkError(f"{source}: {' '.join(first[:3])}") from None
+    return parse_model(Casework, text, source, CaseworkError)
 
 
 def load_casework(path: Path | None = None) -> Casework:

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import html
 import string
-import tomllib
 import unicodedata
 from collections.abc import Mapping
 from functools import cache
 from importlib import resources
 from typing import Literal
+
+from conversations.datafiles import DataFileError, read_toml
 
 Language = Literal["id", "en"]
 LANGUAGES: tuple[Language, ...] = ("id", "en")
@@ -25,7 +26,7 @@ class Safe(str):
     __slots__ = ()
 
 
-class CatalogueError(ValueError):
+class CatalogueError(DataFileError):
     """The message file is incomplete or malformed."""
 
 
@@ -112,7 +113,7 @@ def _check_placeholders(key: str, lang: str, text: str) -> None:
 def catalogue() -> Catalogue:
     """The shipped catalogue, loaded once."""
     raw = resources.files("conversations").joinpath("data/messages.toml").read_text("utf-8")
-    return Catalogue(tomllib.loads(raw))
+    return Catalogue(read_toml(raw, "messages.toml", CatalogueError))
 
 
 def language_from_code(code: str | None) -> Language:

@@ -8,18 +8,17 @@ document as data. The shell renders it as a PDF and sends it.
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from conversations.bilingual import Bilingual, long_date
 from conversations.caserow import CaseRow
+from conversations.datafiles import DataFileError, parse_model
 from conversations.jurisdiction.engine import Jurisdiction
-from conversations.jurisdiction.errors import DataFileError
 from conversations.messages import Language
 from conversations.replies import Button, Reply
 
@@ -97,14 +96,7 @@ class Forms(_Strict):
 
 def parse_packets(text: str, source: str = "packets.toml") -> Forms:
     """Validate a packets file."""
-    try:
-        return Forms.model_validate(tomllib.loads(text))
-    except tomllib.TOMLDecodeError as exc:
-        raise PacketsError(f"{source}: not valid TOML: {exc}") from None
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        raise PacketsError(f"{source}: {where}: {first['msg']}") from None
+    return parse_model(Forms, text, source, PacketsError)
 
 
 @cache

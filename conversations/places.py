@@ -14,7 +14,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import tomllib
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from conversations.jurisdiction.errors import DataFileError
+from conversations.datafiles import DataFileError, read_toml
 
 # Administrative words that do not identify a place, wherever they stand; the value says which
 # level (a Kota or a Kabupaten) the word points to. Multi-word ones are matched first.
@@ -394,8 +393,5 @@ def places() -> Places:
     """The shipped region list, loaded once."""
     data = resources.files("conversations").joinpath("data")
     regions = _read_regions(data.joinpath("regions.csv").read_text("utf-8"))
-    try:
-        aliases = tomllib.loads(data.joinpath("place_aliases.toml").read_text("utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise PlacesError(f"place_aliases.toml: not valid TOML: {exc}") from None
-    return Places(regions, aliases)
+    text = data.joinpath("place_aliases.toml").read_text("utf-8")
+    return Places(regions, read_toml(text, "place_aliases.toml", PlacesError))

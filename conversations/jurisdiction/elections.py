@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from conversations.jurisdiction.errors import DataFileError
+from conversations.datafiles import DataFileError, parse_model
 
 
 class ElectionsError(DataFileError):
@@ -64,23 +63,7 @@ class Elections(BaseModel):
 
 def parse_elections(text: str, source: str = "elections.toml") -> Elections:
     """Validate an elections file."""
-    try:
-        raw = tomllib.loads(text)
-        return Elections.model_validate(raw)
-    except tomllib.TOMLDecodeError as exc:
-        raise ElectionsError(f"{source}: not valid TOML: {exc}") from None
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        loc = first["loc"]
-        entry = ""
-        if len(loc) >= 2 and loc[0] == "elections" and isinstance(loc[1], int):
-            items = raw.get("elections", [])
-            name = items[loc[1]].get("name") if loc[1] < len(items) else None
-            entry = f"elections[{loc[1]}]" + (f" ({name})" if name else "")
-            rest = ".".join(str(p) for p in loc[2:])
-            entry = f"{entry}.{rest}" if rest else entry
-        message = str(first["msg"]).removeprefix("Value error, ")
-        raise ElectionsError(f"{source}: {entry or 'file'}: {message}") from None
+    return parse_model(Elections, text, source, ElectionsError)
 
 
 def load_elections(path: Path | None = None) -> Elections:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import tomllib
 from functools import cache
 from importlib import resources
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from conversations.jurisdiction.errors import DataFileError
+from conversations.datafiles import DataFileError, parse_model
 from conversations.places import Places, Region
 
 
@@ -93,10 +92,7 @@ class Offices(_Strict):
 
 def parse_offices(text: str) -> Offices:
     """Validate an offices file."""
-    try:
-        return Offices.model_validate(tomllib.loads(text))
-    except (ValidationError, tomllib.TOMLDecodeError) as exc:
-        raise OfficesError(f"offices.toml: {exc}") from None
+    return parse_model(Offices, text, "offices.toml", OfficesError)
 
 
 @cache

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import tomllib
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from conversations.bilingual import Bilingual
-from conversations.jurisdiction.errors import DataFileError
+from conversations.datafiles import DataFileError, parse_model
 from conversations.jurisdiction.models import (
     Agency,
     Complained,
@@ -233,33 +232,9 @@ def _unique(section: str, ids: list[str]) -> None:
         seen.add(item)
 
 
-def _where(error: ValidationError, raw: dict[str, object]) -> str:
-    first = error.errors()[0]
-    location = first["loc"]
-    parts: list[str] = []
-    node: object = raw
-    for part in location:
-        if isinstance(part, int) and isinstance(node, list):
-            node = node[part] if part < len(node) else None
-            entry_id = node.get("id") if isinstance(node, dict) else None
-            parts[-1] = f"{parts[-1]}[{part}]" + (f" ({entry_id})" if entry_id else "")
-        else:
-            parts.append(str(part))
-            node = node.get(str(part)) if isinstance(node, dict) else None
-    place = ".".join(parts) or "file"
-    return f"{place}: {str(first['msg']).removeprefix('Value error, ')}"
-
-
 def parse_rules(text: str, source: str = "rules.toml") -> RuleSet:
     """Validate a rules file; raise RulesError naming the bad entry."""
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise RulesError(f"{source}: not valid TOML: {exc}") from None
-    try:
-        return RuleSet.model_validate(raw)
-    except ValidationError as exc:
-        raise RulesError(f"{source}: {_where(exc, raw)}") from None
+    return parse_model(RuleSet, text, source, RulesError)
 
 
 def load_rules(path: Path | None = None) -> RuleSet:
