@@ -238,7 +238,7 @@ async def _case_command(
         await _reply(context, member.user_id, text)
         return
     filters, page = result
-    context.user_data["case_filters"] = filters  # type: ignore[index]
+    await sessions.keep_list_filters(svc.db, member.user_id, filters, svc.now())
     await _list(context, svc, member, filters, page, language)
 
 
@@ -445,11 +445,7 @@ async def on_staff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if code == "ks":
         await show_case(context, svc, member, value, language)
     elif code == "kp" and value.isdigit():
-        filters = (
-            context.user_data.get("case_filters", Filters())
-            if context.user_data is not None
-            else Filters()
-        )
+        filters = await sessions.list_filters(svc.db, member.user_id)
         await _list(context, svc, member, filters, int(value), language)
     elif code == "fn":
         await _reply(context, user_id, catalogue().render("forward_cancelled", language))

@@ -28,6 +28,9 @@ class Filters:
     until: dt.date | None = None
 
 
+NO_FILTERS = Filters()
+
+
 @dataclass(frozen=True)
 class FilterError:
     """A filter that could not be read: the word typed, and what would be valid there."""

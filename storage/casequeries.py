@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from conversations.casefilters import Filters
+from conversations.casefilters import NO_FILTERS, Filters
 from conversations.caserow import CaseRow
 from conversations.jurisdiction.models import Decision
 from conversations.jurisdiction.routing import REFERRED
@@ -56,9 +56,6 @@ def _row(row: aiosqlite.Row, cipher: DataCipher, identity: bool = False) -> Case
         language=str(row["language"]), decision=Decision.model_validate_json(row["decision"]),
         evidence_count=int(row["evidence_count"]), bodies=bodies,
     )  # fmt: skip
-
-
-NO_FILTERS = Filters()
 
 
 def _filter_sql(filters: Filters) -> tuple[str, list[object]]:

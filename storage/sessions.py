@@ -1,13 +1,17 @@
-"""Open actions that wait for the next message: a staff member's awaited note (status change or
-internal note) and a reporter adding information to a filed case."""
+"""What a chat has open between messages: a staff member's awaited note (status change or
+internal note) and the filters of their last case list; a reporter adding information to a
+filed case."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import json
 from dataclasses import dataclass
 
 import aiosqlite
 
+from conversations.casefilters import NO_FILTERS, Filters
 from storage.database import execute, fetch_one, now_iso
 
 
@@ -78,3 +82,35 @@ async def addition_case(conn: aiosqlite.Connection, chat_id: int) -> int | None:
 async def end_addition(conn: aiosqlite.Connection, chat_id: int) -> None:
     """Stop adding to a case."""
     await execute(conn, "DELETE FROM reporter_sessions WHERE chat_id = ?", (chat_id,))
+
+
+async def keep_list_filters(
+    conn: aiosqlite.Connection, user_id: int, filters: Filters, now: dt.datetime
+) -> None:
+    """Remember the filters of this staff member's case list (for its paging buttons)."""
+    values = {
+        name: value.isoformat() if isinstance(value, dt.date) else value
+        for name, value in dataclasses.asdict(filters).items()
+        if value is not None
+    }
+    await execute(
+        conn,
+        "INSERT INTO staff_list_filters (user_id, filters, updated_at) VALUES (?, ?, ?)"
+        " ON CONFLICT (user_id) DO UPDATE SET"
+        " filters = excluded.filters, updated_at = excluded.updated_at",
+        (user_id, json.dumps(values), now_iso(now)),
+    )
+
+
+async def list_filters(conn: aiosqlite.Connection, user_id: int) -> Filters:
+    """The filters of this staff member's last case list (none when there was no list)."""
+    row = await fetch_one(
+        conn, "SELECT filters FROM staff_list_filters WHERE user_id = ?", (user_id,)
+    )
+    if row is None:
+        return NO_FILTERS
+    values = json.loads(row["filters"])
+    for name in ("since", "until"):
+        if name in values:
+            values[name] = dt.date.fromisoformat(values[name])
+    return Filters(**values)

@@ -334,6 +334,33 @@ async def test_staff_get_a_staff_welcome_on_start(
     await say(staff, "/lapor", "Sebelum mulai")
 
 
+async def test_list_paging_keeps_its_filters_across_a_restart(
+    settings: Settings, fake: FakeTelegram, clock: Clock, people: Callable[..., FakeUser]
+) -> None:
+    reporter = people("id")
+    staff = FakeUser(fake, BANTEN_OMBUDSMAN, "Ombudsman Banten", "id")
+    async with running(make_app(settings, fake, clock), settings) as app:
+        await add(app, BANTEN_OMBUDSMAN, "ombudsman", "36")
+        filed: dict[str, list[str]] = {"kota serang": [], "kab serang": []}
+        for regency, count in (("kota serang", 12), ("kab serang", 9)):
+            for _ in range(count):
+                filed[regency].append(
+                    await file_report(
+                        reporter,
+                        category="state_facilities",
+                        person="asn",
+                        province="banten",
+                        regency=regency,
+                    )
+                )
+        first = await say(staff, "/kasus kab=kota serang", "halaman 1/2")
+    async with running(make_app(settings, fake, clock), settings):
+        staff.press(first, "kp:2")
+        second = await staff.expect("halaman 2/2")
+    shown = tickets_in(first) | tickets_in(second)
+    assert shown == set(filed["kota serang"]) and not shown & set(filed["kab serang"])
+
+
 async def test_restart_between_outbox_write_and_send(
     settings: Settings, fake: FakeTelegram, clock: Clock, people: Callable[..., FakeUser]
 ) -> None:
