@@ -112,7 +112,7 @@ async def on_staff_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         await _refuse(update, context, "command")
         return
     if action == "help":
-        await _reply(context, user_id, catalogue().render("staff_help", language))
+        await _reply(context, user_id, _commands(svc, user_id, language))
     elif action == "case":
         await _case_command(context, svc, member, argument, language)
     elif action == "digest":
@@ -123,6 +123,15 @@ async def on_staff_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
             kick(context.application)
     elif action == "export":
         await _export(context, svc, member, argument.split(), language)
+
+
+def _commands(svc: Services, user_id: int, language: Language) -> str:
+    """The staff commands, with the administrators' own for administrators."""
+    texts = catalogue()
+    lines = [texts.raw("staff_help", language)]
+    if _is_admin(svc, user_id):
+        lines.append(texts.raw("staff_help_admin", language))
+    return "\n".join(lines)
 
 
 async def on_staff_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -136,7 +145,7 @@ async def on_staff_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     text = texts.render(
         "staff_welcome", language, agency=agency,
         scope=scope_label(member.scope, svc.jurisdiction, language),
-        commands=Safe(texts.raw("staff_help", language)),
+        commands=Safe(_commands(svc, user_id, language)),
     )  # fmt: skip
     await _reply(context, user_id, text)
     raise ApplicationHandlerStop

@@ -325,6 +325,10 @@ async def test_staff_get_a_staff_welcome_on_start(
     welcome = await say(staff, "/start", "Selamat datang, petugas Ombudsman RI")
     text = str(welcome["text"])
     assert "Wilayah Anda: Banten" in text and "/kasus" in text and "/lapor" in text
+    assert "/staf tambah" not in text  # administrators' commands only for administrators
+    admin = FakeUser(fake, ADMIN_ID, "Admin", "id")
+    await add(bot, ADMIN_ID, "ombudsman", "")
+    assert "/staf tambah" in str((await say(admin, "/petugas", "/kasus"))["text"])
     english = FakeUser(fake, BAWASLU_NATIONAL, "Bawaslu RI", "en")
     await add(bot, BAWASLU_NATIONAL, "bawaslu")
     welcome = await say(english, "/start", "Welcome, Bawaslu (election supervisory body) staff")
