@@ -4,25 +4,42 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageColor, ImageDraw, ImageFont
 
 from storage.files import write_private
 
-COLOURS = {"bawaslu": (214, 69, 65), "ombudsman": (41, 98, 166), "inspektorat": (90, 150, 70)}
 WIDTH, HEIGHT, MARGIN = 720, 360, 40
+GREY = "#787878"
+
+
+@dataclass(frozen=True)
+class Series:
+    """One body's bars: its label in the legend and its colour ("#RRGGBB")."""
+
+    label: str
+    colour: str | None
 
 
 def reports_chart(
-    counts: list[tuple[str, str, int]], today: dt.date, path: Path, days: int = 14
+    counts: list[tuple[str, str, int]],
+    today: dt.date,
+    path: Path,
+    series: dict[str, Series],
+    days: int = 14,
 ) -> Path:
     """Draw reports per day over the last `days` days, one bar per body, and save as PNG.
 
-    `counts` holds (ISO day, agency, number). Returns the path written.
+    `counts` holds (ISO day, agency, number); `series` the bodies always shown, in order (a body
+    counted but not listed is added in grey). Returns the path written.
     """
     window = [today - dt.timedelta(days=days - 1 - i) for i in range(days)]
-    agencies = sorted({agency for _, agency, _ in counts} | {"bawaslu", "ombudsman"})
+    extra = sorted({agency for _, agency, _ in counts} - set(series))
+    shown = {**series, **{agency: Series(agency, None) for agency in extra}}
+    agencies = list(shown)
+    colours = {agency: ImageColor.getrgb(s.colour or GREY) for agency, s in shown.items()}
     table = {(day, agency): n for day, agency, n in counts}
     peak = max([1, *table.values()])
     image = Image.new("RGB", (WIDTH, HEIGHT), "white")
@@ -44,14 +61,14 @@ def reports_chart(
                 left = x0 + j * bar
                 draw.rectangle(
                     [left, top, left + bar - 1, MARGIN + plot_h],
-                    fill=COLOURS.get(agency, (120, 120, 120)),
+                    fill=colours[agency],
                 )
         draw.text((x0, MARGIN + plot_h + 4), day.strftime("%d/%m"), fill="black", font=font)
     draw.text((MARGIN, 10), f"max {peak}", fill="black", font=font)
     for j, agency in enumerate(agencies):
         x = WIDTH - MARGIN - 110 * (len(agencies) - j)
-        draw.rectangle([x, 10, x + 10, 20], fill=COLOURS.get(agency, (120, 120, 120)))
-        draw.text((x + 14, 9), agency.capitalize(), fill="black", font=font)
+        draw.rectangle([x, 10, x + 10, 20], fill=colours[agency])
+        draw.text((x + 14, 9), shown[agency].label, fill="black", font=font)
     out = io.BytesIO()
     image.save(out, format="PNG")
     write_private(path, out.getvalue())

@@ -9,7 +9,7 @@ from typing import Any
 import aiosqlite
 from telegram.ext import Application, ContextTypes
 
-from bot.chart import reports_chart
+from bot.chart import Series, reports_chart
 from bot.outbox import kick
 from bot.services import Services, services
 from conversations.bilingual import long_date
@@ -152,7 +152,12 @@ async def queue_daily(svc: Services, member: StaffMember) -> bool:
         / "charts"
         / f"daily-{member.user_id}-{today.isoformat()}.png"
     )
-    reports_chart(counts, today, chart_path)
+    rules = svc.jurisdiction.rules
+    series = {
+        agency: Series(rules.bodies[agency].name.id, rules.bodies[agency].colour)
+        for agency in rules.staff_agencies()
+    }
+    reports_chart(counts, today, chart_path, series)
     async with transaction(svc.db):
         await outbox.enqueue(
             svc.db,

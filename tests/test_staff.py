@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageColor
 
 from bot.application import AnyApplication
 from bot.digests import queue_daily
@@ -478,7 +478,15 @@ async def test_daily_summary_has_a_png_chart(
     photo = await staff.expect(lambda m: "photo" in m)
     png = fake.files[photo["photo"][0]["file_id"]].data
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
-    assert Image.open(io.BytesIO(png)).size == (720, 360)
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    assert image.size == (720, 360)
+    # the bars and legend take their colours from the rules file; today's bar is Bawaslu's
+    colours = {colour for _, colour in image.getcolors(720 * 360) or []}
+    rules = svc.jurisdiction.rules
+    for body in rules.staff_agencies():  # every body with staff is in the legend
+        assert ImageColor.getrgb(rules.bodies[body].colour or "#787878") in colours
+    today_bar = image.crop((620, 60, 680, 316)).getcolors(60 * 256) or []
+    assert ImageColor.getrgb(rules.bodies["bawaslu"].colour or "") in {c for _, c in today_bar}
 
 
 async def test_daily_summary_flags_only_cases_past_their_target(

@@ -135,6 +135,7 @@ class BodyInfo(_Strict):
     deadline: Bilingual | None = None
     deadline_late: Bilingual | None = None
     next_steps: list[Step] = Field(default_factory=list)
+    colour: str | None = Field(default=None, pattern=r"^#[0-9A-Fa-f]{6}$")
 
 
 class Referral(_Strict):
