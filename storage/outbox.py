@@ -71,10 +71,15 @@ async def next_due(
     if row is None:
         return None
     return OutboxRow(
-        int(row[0]), int(row[1]), str(row[2]), json.loads(cipher.decrypt(row[3])), str(row[4]),
-        int(row[5]),
-        row[6], row[7],
-    )  # fmt: skip
+        id=int(row["id"]),
+        chat_id=int(row["chat_id"]),
+        kind=str(row["kind"]),
+        payload=json.loads(cipher.decrypt(row["payload_enc"])),
+        status=str(row["status"]),
+        attempts=int(row["attempts"]),
+        cursor_user_id=row["cursor_user_id"],
+        cursor_case_id=row["cursor_case_id"],
+    )
 
 
 async def mark_sending(conn: aiosqlite.Connection, row: OutboxRow) -> None:

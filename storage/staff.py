@@ -24,7 +24,13 @@ class StaffMember:
 
 
 def _member(row: aiosqlite.Row) -> StaffMember:
-    return StaffMember(int(row[0]), str(row[1]), str(row[2]), str(row[3]), row[4] is not None)
+    return StaffMember(
+        user_id=int(row["user_id"]),
+        agency=str(row["agency"]),
+        scope=str(row["scope_code"]),
+        language=str(row["language"]),
+        blocked=row["blocked_at"] is not None,
+    )
 
 
 async def get(conn: aiosqlite.Connection, user_id: int) -> StaffMember | None:
