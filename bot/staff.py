@@ -617,14 +617,6 @@ async def change_status(
         kick(context.application)
 
 
-def _office_for(svc: Services, case: CaseRow, agency: str) -> str:
-    """The office of `agency` for the case's place."""
-    places = svc.jurisdiction.places
-    province = places.get(case.province_code)
-    regency = places.find(case.regency_code)
-    return svc.jurisdiction.offices.office_name(agency, province, regency)
-
-
 async def _forward(
     context: ContextTypes.DEFAULT_TYPE,
     svc: Services,
@@ -639,7 +631,7 @@ async def _forward(
     now. A repeated confirmation (double tap) changes nothing."""
     if agency not in svc.jurisdiction.rules.staff_agencies() or agency in case.bodies:
         return
-    office = _office_for(svc, case, agency)
+    office = svc.jurisdiction.office_at(agency, case.province_code, case.regency_code)
     if not confirmed:
         today, province, regency = svc.today(), case.province_code, case.regency_code
         idle = svc.jurisdiction.out_of_stage(agency, today, province, regency)

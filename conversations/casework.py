@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 
@@ -66,7 +66,7 @@ class Casework(BaseModel):
                 raise ValueError(f"targets: unknown status {target.status!r}")
         return self
 
-    @property
+    @cached_property
     def final(self) -> frozenset[str]:
         """The statuses a case cannot leave (no transitions out): closed cases."""
         return frozenset(s for s, targets in self.transitions.items() if not targets)

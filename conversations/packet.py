@@ -273,7 +273,9 @@ def _facts(
         if part
     )
     deadline = next((d for d in case.decision.deadlines if d.agency == body), None)
-    office = case.bodies.get(body) or jurisdiction.offices.office_name(body, province, regency)
+    office = case.bodies.get(body) or jurisdiction.office_at(
+        body, case.province_code, case.regency_code
+    )
     return {
         "reporter_name": case.reporter_name if own_copy else None,
         "reporter_phone": case.reporter_phone if own_copy else None,

@@ -136,6 +136,11 @@ class Jurisdiction:
             election=election.name if election else None,
         )
 
+    def office_at(self, body: Agency, province_code: str, regency_code: str | None) -> str:
+        """The name of `body`'s office for a place."""
+        province = self.places.get(province_code)
+        return self.offices.office_name(body, province, self.places.find(regency_code))
+
     def out_of_stage(
         self, body: Agency, day: dt.date, province_code: str, regency_code: str | None
     ) -> bool:
