@@ -19,8 +19,8 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from bot import citizen
-from bot.digests import alert_in_scope, official_kinds, queue_digest, staff_language
+from bot import casedesk, citizen
+from bot.digests import official_kinds, queue_digest, staff_language
 from bot.outbox import kick
 from bot.render import inline_markup, send_html
 from bot.services import Services, services
@@ -36,15 +36,12 @@ from conversations.staffviews import (
     list_page,
     related_tickets,
     scope_label,
-    sees,
-    status_notification,
 )
 from conversations.status import status_label
 from conversations.tickets import parse_ticket
-from storage import casequeries, chats, outbox, sessions
+from storage import casequeries, sessions
 from storage import evidence as evidence_store
 from storage import staff as staff_store
-from storage.database import transaction
 from storage.staff import StaffMember
 
 log = logging.getLogger(__name__)
@@ -281,9 +278,7 @@ async def show_case(
     language: Language,
 ) -> None:
     """A case in full, then its evidence as the stored (cleaned) files."""
-    case = await casequeries.by_ticket(
-        svc.db, ticket, member, official_kinds(svc), svc.cipher, identity=True
-    )
+    case = await casedesk.case_by_ticket(svc, member, ticket)
     if case is None:
         log.info("case view refused or not found")
         await _reply(
@@ -304,13 +299,7 @@ async def show_case(
     notes = []
     for event in history:
         new, action = event.new, event.action
-        # an internal note is read only by the agency that wrote it (and administrators)
-        readable = (
-            event.public
-            or member.admin
-            or event.actor_kind != "staff"
-            or event.actor_agency == (member.agency or "admin")
-        )
+        readable = casedesk.note_readable(member, event)
         note = event.note if readable else texts.raw("note_other_agency", language)
         notes.append(
             f"• {svc.local_date(event.at).isoformat()} {texts.raw(f'event_{action}', language)}"
@@ -460,7 +449,9 @@ async def on_staff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         await _reply(context, user_id, catalogue().render("forward_cancelled", language))
     elif code in {"sx", "fw", "fc", "in"}:
         case_id_text, _, target = value.partition(":")
-        case = await _case_for(svc, member, int(case_id_text) if case_id_text.isdigit() else 0)
+        case = await casedesk.case_for(
+            svc, member, int(case_id_text) if case_id_text.isdigit() else 0
+        )
         if case is None:
             await _reply(
                 context, user_id, catalogue().render("case_not_found", language, ticket="—")
@@ -479,27 +470,6 @@ async def on_staff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
             )
     elif code == "sn":
         await _note_choice(context, svc, member, value, language)
-
-
-async def _case_for(svc: Services, member: StaffMember, case_id: int) -> CaseRow | None:
-    """The case with this id, if the member may act on it."""
-    case = await casequeries.by_id(svc.db, case_id, svc.cipher, identity=True)
-    if case is None:
-        return None
-    official = svc.jurisdiction.rules.person_kind(case.person_kind).official
-    if not sees(
-        member.agency,
-        member.scope,
-        bodies=list(case.bodies),
-        official=official,
-        province_code=case.province_code,
-        regency_code=case.regency_code,
-        status=case.status,
-        admin=member.admin,
-    ):
-        log.info("case action refused: out of scope")
-        return None
-    return case
 
 
 async def _start_status_change(
@@ -543,7 +513,7 @@ async def _note_choice(
         await _reply(context, member.user_id, catalogue().render("action_cancelled", language))
         return
     case_id, action, value = session.case_id, session.action, session.value
-    case = await _case_for(svc, member, case_id)
+    case = await casedesk.case_for(svc, member, case_id)
     if case is None or action not in {"status", "status_internal"} or value is None:
         await sessions.end_staff(svc.db, member.user_id)
         return
@@ -576,38 +546,14 @@ async def change_status(
     public: bool,
     language: Language,
 ) -> None:
-    """Move the case, record it, and tell the reporter (through the outbox) when public."""
-    async with transaction(svc.db):
-        current = await casequeries.by_id(svc.db, case.id, svc.cipher)
-        old_status = current.status if current is not None else case.status
-        allowed = current is not None and svc.casework.allowed(current.status, new)
-        if allowed and current is not None:
-            now = svc.now()
-            await casequeries.set_status(svc.db, case.id, new, now)
-            await casequeries.add_event(
-                svc.db, case.id, now, actor_kind="staff", actor_id=member.user_id,
-                action="status", old=old_status, new=new, note=note, public=public,
-                actor_agency=member.agency or "admin", cipher=svc.cipher,
-            )  # fmt: skip
-            if public:
-                # the language the reporter reads now (/bahasa), else the one they filed in
-                chosen = await chats.get_language(svc.db, current.reporter_chat_id)
-                reporter_language: Language = chosen or ("en" if current.language == "en" else "id")
-                text, buttons = status_notification(
-                    case.ticket, new, note, reporter_language, svc.casework.final
-                )
-                payload = {"type": "message", "text": text, "buttons": buttons}
-                await outbox.enqueue(
-                    svc.db, current.reporter_chat_id, "notification", payload, now,
-                    cipher=svc.cipher,
-                )  # fmt: skip
-        await sessions.end_staff(svc.db, member.user_id)
-    old, shown_new = status_label(old_status, language), status_label(new, language)
-    if not allowed:
+    """Move the case (casedesk), end the member's note session, say the outcome in the chat."""
+    change = await casedesk.change_status(svc, member, case, new, note=note, public=public)
+    await sessions.end_staff(svc.db, member.user_id)
+    old, shown_new = status_label(change.old, language), status_label(new, language)
+    if not change.done:
         refusal = catalogue().render("status_not_allowed", language, old=old, new=shown_new)
         await _reply(context, member.user_id, refusal)
         return
-    log.info("case %s status changed by staff (public: %s)", case.ticket, public)
     notified = catalogue().raw("status_changed_notified", language) if public else ""
     done = catalogue().render(
         "status_changed", language, ticket=case.ticket, old=old, new=shown_new, notified=notified
@@ -638,24 +584,8 @@ async def _forward(
         text, buttons = forward_confirmation(case, agency, office, idle, language)
         await _reply(context, member.user_id, text, buttons)
         return
-    async with transaction(svc.db):
-        await casequeries.add_body(svc.db, case.id, agency, office, svc.now())
-        await casequeries.add_event(
-            svc.db,
-            case.id,
-            svc.now(),
-            actor_kind="staff",
-            actor_id=member.user_id,
-            action="forward",
-            new=agency,
-            note=office,
-            actor_agency=member.agency or "admin",
-            cipher=svc.cipher,
-        )
-        forwarded = await casequeries.by_id(svc.db, case.id, svc.cipher)
-        assert forwarded is not None
-        await alert_in_scope(svc.db, svc, forwarded, "urgent_alert", agencies=[agency])
-    log.info("case %s forwarded to %s", case.ticket, agency)
+    if await casedesk.forward(svc, member, case, agency) is None:
+        return
     await _reply(
         context,
         member.user_id,
@@ -679,7 +609,7 @@ async def on_staff_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         return
     language = await staff_language(svc, member)
     case_id, action, value = session.case_id, session.action, session.value
-    case = await _case_for(svc, member, case_id)
+    case = await casedesk.case_for(svc, member, case_id)
     if case is not None:
         note = message.text.strip()[:1000]
         if action in {"status", "status_internal"} and value:
@@ -694,19 +624,8 @@ async def on_staff_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
                 language=language,
             )
         else:
-            async with transaction(svc.db):
-                await casequeries.add_event(
-                    svc.db,
-                    case.id,
-                    svc.now(),
-                    actor_kind="staff",
-                    actor_id=member.user_id,
-                    action="note",
-                    note=note,
-                    actor_agency=member.agency or "admin",
-                    cipher=svc.cipher,
-                )
-                await sessions.end_staff(svc.db, member.user_id)
+            await casedesk.add_note(svc, member, case, note)
+            await sessions.end_staff(svc.db, member.user_id)
             await _reply(
                 context,
                 member.user_id,

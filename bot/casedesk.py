@@ -1,0 +1,152 @@
+"""Staff actions on a case, shared by the Telegram staff commands and the web console.
+
+Each action checks the member's scope again, writes the change and its history in one
+transaction, and queues in the outbox what the reporter and other staff must be told; the
+channel that called it says the outcome in its own way and wakes the outbox.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from bot.digests import alert_in_scope, official_kinds
+from bot.services import Services
+from conversations.caserow import CaseRow
+from conversations.messages import Language
+from conversations.staffviews import sees, status_notification
+from storage import casequeries, chats, outbox
+from storage.database import transaction
+from storage.staff import StaffMember
+
+log = logging.getLogger(__name__)
+
+NOTE_LIMIT = 1000
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """What a status change did: `done` is False when the move is not allowed from the case's
+    status at the moment of the change (another handler moved it first)."""
+
+    ticket: str
+    old: str
+    new: str
+    done: bool
+    public: bool
+
+
+async def case_for(svc: Services, member: StaffMember, case_id: int) -> CaseRow | None:
+    """The case with this id, with the reporter's identity as its mode allows, if the member
+    may act on it."""
+    case = await casequeries.by_id(svc.db, case_id, svc.cipher, identity=True)
+    if case is None:
+        return None
+    official = svc.jurisdiction.rules.person_kind(case.person_kind).official
+    if not sees(
+        member.agency,
+        member.scope,
+        bodies=list(case.bodies),
+        official=official,
+        province_code=case.province_code,
+        regency_code=case.regency_code,
+        status=case.status,
+        admin=member.admin,
+    ):
+        log.info("case action refused: out of scope")
+        return None
+    return case
+
+
+async def case_by_ticket(svc: Services, member: StaffMember, ticket: str) -> CaseRow | None:
+    """The case with this ticket, identity included, if the member may see it."""
+    return await casequeries.by_ticket(
+        svc.db, ticket, member, official_kinds(svc), svc.cipher, identity=True
+    )
+
+
+async def change_status(
+    svc: Services,
+    member: StaffMember,
+    case: CaseRow,
+    new: str,
+    *,
+    note: str | None,
+    public: bool,
+) -> StatusChange:
+    """Move the case, record it, and queue the reporter's notification when public."""
+    note = note.strip()[:NOTE_LIMIT] or None if note else None
+    async with transaction(svc.db):
+        current = await casequeries.by_id(svc.db, case.id, svc.cipher)
+        old = current.status if current is not None else case.status
+        done = current is not None and svc.casework.allowed(current.status, new)
+        if done and current is not None:
+            now = svc.now()
+            await casequeries.set_status(svc.db, case.id, new, now)
+            await casequeries.add_event(
+                svc.db, case.id, now, actor_kind="staff", actor_id=member.user_id,
+                action="status", old=old, new=new, note=note, public=public,
+                actor_agency=member.agency or "admin", cipher=svc.cipher,
+            )  # fmt: skip
+            if public:
+                # the language the reporter reads now (/bahasa), else the one they filed in
+                chosen = await chats.get_language(svc.db, current.reporter_chat_id)
+                reporter_language: Language = chosen or ("en" if current.language == "en" else "id")
+                text, buttons = status_notification(
+                    case.ticket, new, note, reporter_language, svc.casework.final
+                )
+                payload = {"type": "message", "text": text, "buttons": buttons}
+                await outbox.enqueue(
+                    svc.db, current.reporter_chat_id, "notification", payload, now,
+                    cipher=svc.cipher,
+                )  # fmt: skip
+    if done:
+        log.info("case %s status changed by staff (public: %s)", case.ticket, public)
+    return StatusChange(case.ticket, old, new, done, public)
+
+
+async def forward(svc: Services, member: StaffMember, case: CaseRow, agency: str) -> str | None:
+    """Add `agency` as a handling body at the case's place and alert its staff; the office's
+    name, or None when the agency is unknown or already handles the case (a repeated
+    confirmation changes nothing)."""
+    if agency not in svc.jurisdiction.rules.staff_agencies() or agency in case.bodies:
+        return None
+    office = svc.jurisdiction.office_at(agency, case.province_code, case.regency_code)
+    async with transaction(svc.db):
+        if not await casequeries.add_body(svc.db, case.id, agency, office, svc.now()):
+            return None
+        await casequeries.add_event(
+            svc.db, case.id, svc.now(), actor_kind="staff", actor_id=member.user_id,
+            action="forward", new=agency, note=office, actor_agency=member.agency or "admin",
+            cipher=svc.cipher,
+        )  # fmt: skip
+        forwarded = await casequeries.by_id(svc.db, case.id, svc.cipher)
+        assert forwarded is not None
+        await alert_in_scope(svc.db, svc, forwarded, "urgent_alert", agencies=[agency])
+    log.info("case %s forwarded to %s", case.ticket, agency)
+    return office
+
+
+async def add_note(svc: Services, member: StaffMember, case: CaseRow, note: str) -> bool:
+    """Write an internal note (read by the writer's agency and administrators); False when the
+    note is empty."""
+    text = note.strip()[:NOTE_LIMIT]
+    if not text:
+        return False
+    async with transaction(svc.db):
+        await casequeries.add_event(
+            svc.db, case.id, svc.now(), actor_kind="staff", actor_id=member.user_id,
+            action="note", note=text, actor_agency=member.agency or "admin", cipher=svc.cipher,
+        )  # fmt: skip
+    return True
+
+
+def note_readable(member: StaffMember, event: casequeries.CaseEvent) -> bool:
+    """Whether the member may read an event's note: public notes and the reporter's own are
+    read by all; an internal note only by the agency that wrote it (and administrators)."""
+    return (
+        event.public
+        or member.admin
+        or event.actor_kind != "staff"
+        or event.actor_agency == (member.agency or "admin")
+    )
