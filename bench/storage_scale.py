@@ -22,9 +22,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.common import percentiles, write_report  # noqa: E402
+from bot.casedesk import export_csv  # noqa: E402
 from bot.services import open_services  # noqa: E402
 from bot.settings import Settings  # noqa: E402
-from bot.staff import export_csv  # noqa: E402
 from conversations.casefilters import Filters  # noqa: E402
 from conversations.places import places  # noqa: E402
 from conversations.status import STATUSES  # noqa: E402

@@ -1,4 +1,5 @@
-"""Staff actions on a case, shared by the Telegram staff commands and the web console.
+"""Staff actions, shared by the Telegram staff commands, the web console and the command line:
+on a case (status, forward, note), on the staff list, and the CSV export.
 
 Each action checks the member's scope again, writes the change and its history in one
 transaction, and queues in the outbox what the reporter and other staff must be told; the
@@ -7,15 +8,25 @@ channel that called it says the outcome in its own way and wakes the outbox.
 
 from __future__ import annotations
 
+import csv
+import io
 import logging
 from dataclasses import dataclass
 
 from bot.digests import alert_in_scope, official_kinds
 from bot.services import Services
+from conversations.casefilters import Filters
 from conversations.caserow import CaseRow
-from conversations.messages import Language
-from conversations.staffviews import sees, status_notification
+from conversations.messages import Language, catalogue
+from conversations.staffviews import (
+    CSV_HEADER,
+    csv_row,
+    scope_label,
+    sees,
+    status_notification,
+)
 from storage import casequeries, chats, outbox
+from storage import staff as staff_store
 from storage.database import transaction
 from storage.staff import StaffMember
 
@@ -141,12 +152,60 @@ async def add_note(svc: Services, member: StaffMember, case: CaseRow, note: str)
     return True
 
 
-def note_readable(member: StaffMember, event: casequeries.CaseEvent) -> bool:
-    """Whether the member may read an event's note: public notes and the reporter's own are
-    read by all; an internal note only by the agency that wrote it (and administrators)."""
-    return (
-        event.public
-        or member.admin
-        or event.actor_kind != "staff"
-        or event.actor_agency == (member.agency or "admin")
+async def add_staff(
+    svc: Services, user_id: int, agency: str, scope: str, admin_id: int | None, language: Language
+) -> tuple[bool, str]:
+    """Add or change a staff member; whether it worked and the answer to show (also used by
+    the command line)."""
+    texts = catalogue()
+    if agency not in svc.jurisdiction.rules.staff_agencies():
+        return False, texts.render(
+            "staff_usage", language, agencies="|".join(svc.jurisdiction.rules.staff_agencies())
+        )
+    if scope:
+        region = svc.jurisdiction.places.resolve(scope)
+        if region is None:
+            return False, texts.render("staff_bad_scope", language, scope=scope)
+        scope = region.code
+    added = await staff_store.upsert(svc.db, user_id, agency, scope, admin_id, svc.now())
+    log.info(
+        "staff member %s: %s, scope %s",
+        "added" if added else "changed",
+        agency,
+        scope or "national",
     )
+    return True, texts.render(
+        "staff_added" if added else "staff_changed", language, user_id=user_id, agency=agency,
+        scope=scope_label(scope, svc.jurisdiction, language),
+    )  # fmt: skip
+
+
+async def export_csv(
+    svc: Services, member: StaffMember | None, filters: Filters
+) -> tuple[bytes, int]:
+    """UTF-8 CSV (with BOM for spreadsheet programs) of the cases in scope, oldest first."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_HEADER)
+    count = 0
+    after = 0
+    kinds = official_kinds(svc)
+    while True:
+        batch = await casequeries.visible(
+            svc.db,
+            member,
+            kinds,
+            filters=filters,
+            after_id=after,
+            limit=1000,
+            order="oldest",
+            cipher=svc.cipher,
+            identity=True,  # csv_row shows it for open reports only
+        )
+        if not batch:
+            break
+        for case in batch:
+            writer.writerow(csv_row(case, svc.jurisdiction))
+        count += len(batch)
+        after = batch[-1].id
+    return ("\ufeff" + out.getvalue()).encode("utf-8"), count

@@ -203,9 +203,9 @@ async def _check_key(settings: Settings, rotating: bool) -> int:
 
 
 async def _admin(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.casedesk import add_staff, export_csv
     from bot.jobs import purge_old_cases
     from bot.services import open_services
-    from bot.staff import add_staff, export_csv
     from conversations.casefilters import Filters
     from storage import lifecycle
     from storage import staff as staff_store

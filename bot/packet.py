@@ -187,24 +187,10 @@ async def _send(
 ) -> None:
     """Render one PDF per body and send them as documents."""
     await send_replies(context.bot, chat_id, [Reply("packet_making")], language)
-    evidence = [
-        EvidenceLine(
-            kind=item.kind,
-            received=svc.local_date(item.received_at) if item.received_at else None,
-            sha256_stored=item.sha256_stored,
-            sha256_received=item.sha256_received,
-            url=item.url,
-        )
-        for item in await evidence_store.of_case(svc.db, case.id, svc.cipher)
-    ]
     texts = catalogue()
     for body in bodies:
-        document = packet_document(
-            case, body, svc.jurisdiction, shipped_packets(), answers=answers, evidence=evidence,
-            language=language, own_copy=own_copy, made_on=svc.today(),
-        )  # fmt: skip
         try:
-            data = await asyncio.to_thread(render_packet, document)
+            data, office = await packet_pdf(svc, case, body, answers, language, own_copy=own_copy)
         except (OSError, RuntimeError, ValueError) as exc:
             log.warning("filing packet failed: %s", type(exc).__name__)
             await send_replies(context.bot, chat_id, [Reply("packet_failed")], language)
@@ -214,7 +200,7 @@ async def _send(
             "packet_caption" if own_copy else "packet_staff_caption",
             language,
             body=name,
-            office=document.office,
+            office=office,
             ticket=case.ticket,
         )
         filename = f"{case.ticket}-{body}.pdf"
@@ -230,3 +216,31 @@ async def _send(
     log.info(
         "filing packet sent: ticket %s, %s forms, own copy %s", case.ticket, len(bodies), own_copy
     )
+
+
+async def packet_pdf(
+    svc: Services,
+    case: CaseRow,
+    body: str,
+    answers: PacketAnswers,
+    language: Language,
+    *,
+    own_copy: bool,
+) -> tuple[bytes, str]:
+    """One body's filled-in form as a PDF, and the office it is addressed to (the reporter's
+    identity only in their `own_copy`; the chat and the web console both use this)."""
+    evidence = [
+        EvidenceLine(
+            kind=item.kind,
+            received=svc.local_date(item.received_at) if item.received_at else None,
+            sha256_stored=item.sha256_stored,
+            sha256_received=item.sha256_received,
+            url=item.url,
+        )
+        for item in await evidence_store.of_case(svc.db, case.id, svc.cipher)
+    ]
+    document = packet_document(
+        case, body, svc.jurisdiction, shipped_packets(), answers=answers, evidence=evidence,
+        language=language, own_copy=own_copy, made_on=svc.today(),
+    )  # fmt: skip
+    return await asyncio.to_thread(render_packet, document), document.office

@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator, Awaitable
 from telegram import Update
 
 from bot.application import AnyApplication
+from bot.services import app_settings
 from bot.settings import Settings
 from bot.webhook import WebhookServer
 
@@ -32,6 +33,13 @@ async def running(
             await application.post_init(application)
         updater = application.updater
         assert updater is not None
+        console = None
+        if app_settings(application).web_port:
+            from web.server import WebConsole  # the console imports the bot's modules
+
+            console = WebConsole(application)
+            if not await console.start():
+                console = None
         webhook = None
         if settings is not None and settings.webhook_url:
             await application.start()  # updates come from the webhook server into the queue
@@ -48,6 +56,8 @@ async def running(
             # Each step runs even when an earlier one fails, so the database is always closed.
             if webhook is not None:
                 await _logged(webhook.stop(), "stopping the webhook server")
+            if console is not None:
+                await _logged(console.stop(), "stopping the web console")
             if updater.running:
                 await _logged(updater.stop(), "stopping the updater")
             if application.running:

@@ -61,6 +61,9 @@ class Settings(BaseSettings):
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     webhook_secret: SecretStr | None = None
+    web_listen: str = "127.0.0.1"
+    web_port: int = Field(default=8080, ge=0, le=65535)
+    web_base_url: str | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     @field_validator("telegram_bot_token", "data_key", "webhook_secret", mode="before")
@@ -77,7 +80,16 @@ class Settings(BaseSettings):
                 raise ValueError("must look like 123456:ABC-DEF (bot id, colon, secret)")
         return value
 
-    @field_validator("telegram_api_base_url", "telegram_api_file_url", "webhook_url")
+    @field_validator("web_base_url", mode="before")
+    @classmethod
+    def _blank_url_is_none(cls, value: object) -> object:
+        if isinstance(value, str):
+            return value.strip().rstrip("/") or None
+        return value
+
+    @field_validator(
+        "telegram_api_base_url", "telegram_api_file_url", "webhook_url", "web_base_url"
+    )
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith(("http://", "https://")):
@@ -183,6 +195,15 @@ class Settings(BaseSettings):
     def evidence_path(self) -> Path:
         """Folder for evidence files: EVIDENCE_DIR, or `evidence/` beside the database."""
         return self.evidence_dir or self.database_path.parent / "evidence"
+
+    @property
+    def console_url(self) -> str:
+        """The address staff open for the web console: WEB_BASE_URL, else where it listens."""
+        if self.web_base_url:
+            return self.web_base_url
+        host = "127.0.0.1" if self.web_listen in {"0.0.0.0", "::", ""} else self.web_listen
+        host = f"[{host}]" if ":" in host else host
+        return f"http://{host}:{self.web_port}"
 
     @property
     def zone(self) -> ZoneInfo:

@@ -8,9 +8,7 @@ personal data.
 from __future__ import annotations
 
 import asyncio
-import csv
 import datetime as dt
-import io
 import logging
 from pathlib import Path
 
@@ -29,10 +27,9 @@ from conversations.caserow import CaseRow
 from conversations.messages import Language, Safe, catalogue, escape
 from conversations.packet import packet_bodies, shipped_packets
 from conversations.staffviews import (
-    CSV_HEADER,
     case_detail,
-    csv_row,
     forward_confirmation,
+    history_lines,
     list_page,
     related_tickets,
     scope_label,
@@ -43,6 +40,7 @@ from storage import casequeries, sessions
 from storage import evidence as evidence_store
 from storage import staff as staff_store
 from storage.staff import StaffMember
+from web.auth import login_link
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +56,7 @@ STAFF_COMMANDS = {
     "ekspor": "export",
     "export": "export",
     "petugas": "help",
+    "web": "web",
 }
 
 
@@ -120,6 +119,19 @@ async def on_staff_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
             kick(context.application)
     elif action == "export":
         await _export(context, svc, member, argument.split(), language)
+    elif action == "web":
+        await _web_link(context, svc, member, language)
+
+
+async def _web_link(
+    context: ContextTypes.DEFAULT_TYPE, svc: Services, member: StaffMember, language: Language
+) -> None:
+    """A one-time sign-in link for the web console (sent as plain text: nothing to escape)."""
+    if not svc.settings.web_port:
+        await _reply(context, member.user_id, catalogue().render("web_off", language))
+        return
+    url = await login_link(svc, member.user_id)
+    await _reply(context, member.user_id, catalogue().render("web_link", language, url=url))
 
 
 def _commands(svc: Services, user_id: int, language: Language) -> str:
@@ -175,7 +187,9 @@ async def _manage_staff(
         return
     if verb in {"tambah", "add", "ubah", "change"} and len(args) >= 3 and args[1].isdigit():
         scope = " ".join(args[3:])  # a code or a name: 36, banten, kota serang
-        _, answer = await add_staff(svc, int(args[1]), args[2].lower(), scope, admin_id, language)
+        _, answer = await casedesk.add_staff(
+            svc, int(args[1]), args[2].lower(), scope, admin_id, language
+        )
         await _reply(context, admin_id, answer)
         return
     if verb in {"hapus", "remove", "delete"} and len(args) == 2 and args[1].isdigit():
@@ -191,34 +205,6 @@ async def _manage_staff(
             "staff_usage", language, agencies="|".join(svc.jurisdiction.rules.staff_agencies())
         ),
     )
-
-
-async def add_staff(
-    svc: Services, user_id: int, agency: str, scope: str, admin_id: int | None, language: Language
-) -> tuple[bool, str]:
-    """Add or change a staff member; whether it worked and the answer to show (also used by
-    the command line)."""
-    texts = catalogue()
-    if agency not in svc.jurisdiction.rules.staff_agencies():
-        return False, texts.render(
-            "staff_usage", language, agencies="|".join(svc.jurisdiction.rules.staff_agencies())
-        )
-    if scope:
-        region = svc.jurisdiction.places.resolve(scope)
-        if region is None:
-            return False, texts.render("staff_bad_scope", language, scope=scope)
-        scope = region.code
-    added = await staff_store.upsert(svc.db, user_id, agency, scope, admin_id, svc.now())
-    log.info(
-        "staff member %s: %s, scope %s",
-        "added" if added else "changed",
-        agency,
-        scope or "national",
-    )
-    return True, texts.render(
-        "staff_added" if added else "staff_changed", language, user_id=user_id, agency=agency,
-        scope=scope_label(scope, svc.jurisdiction, language),
-    )  # fmt: skip
 
 
 async def _case_command(
@@ -295,18 +281,7 @@ async def show_case(
         zone=svc.settings.zone, packets=packet_bodies(case, svc.jurisdiction, shipped_packets()),
     )  # fmt: skip
     history = await casequeries.events(svc.db, case.id, svc.cipher)
-    texts = catalogue()
-    notes = []
-    for event in history:
-        new, action = event.new, event.action
-        readable = casedesk.note_readable(member, event)
-        note = event.note if readable else texts.raw("note_other_agency", language)
-        notes.append(
-            f"• {svc.local_date(event.at).isoformat()} {texts.raw(f'event_{action}', language)}"
-            f"{' → ' + status_label(new, language) if new and action != 'forward' else ''}"
-            f"{' → ' + new if new and action == 'forward' else ''}"
-            f"{': ' + note if note else ''}{'' if event.public else ' 🔒'}"
-        )
+    notes = history_lines(history, member.agency, member.admin, language, svc.settings.zone)
     if notes:
         escaped = escape("\n".join(notes))
         text += "\n\n" + catalogue().render("case_events_title", language) + "\n" + escaped
@@ -383,7 +358,7 @@ async def _export(
             )
             return
     filters = Filters(since=dates[0] if dates else None, until=dates[1] if len(dates) > 1 else None)
-    data, count = await export_csv(svc, member, filters)
+    data, count = await casedesk.export_csv(svc, member, filters)
     caption = catalogue().render(
         "export_caption",
         language,
@@ -395,37 +370,6 @@ async def _export(
         member.user_id, data, filename=name, caption=caption, parse_mode=ParseMode.HTML
     )
     log.info("export sent: %s rows", count)
-
-
-async def export_csv(
-    svc: Services, member: StaffMember | None, filters: Filters
-) -> tuple[bytes, int]:
-    """UTF-8 CSV (with BOM for spreadsheet programs) of the cases in scope, oldest first."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_HEADER)
-    count = 0
-    after = 0
-    kinds = official_kinds(svc)
-    while True:
-        batch = await casequeries.visible(
-            svc.db,
-            member,
-            kinds,
-            filters=filters,
-            after_id=after,
-            limit=1000,
-            newest_first=False,
-            cipher=svc.cipher,
-            identity=True,  # csv_row shows it for open reports only
-        )
-        if not batch:
-            break
-        for case in batch:
-            writer.writerow(csv_row(case, svc.jurisdiction))
-        count += len(batch)
-        after = batch[-1].id
-    return ("\ufeff" + out.getvalue()).encode("utf-8"), count
 
 
 # ------------------------------------------------------------------ buttons

@@ -1,4 +1,5 @@
-"""A filed case as staff-side code reads it (built by storage, rendered by the views)."""
+"""A filed case and its history as staff-side code reads them (built by storage, rendered by
+the views)."""
 
 from __future__ import annotations
 
@@ -37,3 +38,17 @@ class CaseRow:
     decision: Decision
     evidence_count: int
     bodies: dict[str, str] = field(default_factory=dict)  # agency -> office
+
+
+@dataclass(frozen=True)
+class CaseEvent:
+    """One entry of a case's history."""
+
+    at: dt.datetime
+    action: str
+    old: str | None
+    new: str | None
+    note: str | None
+    public: bool
+    actor_kind: str
+    actor_agency: str | None

@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from conversations.bilingual import long_date
-from conversations.caserow import CaseRow
+from conversations.caserow import CaseEvent, CaseRow
 from conversations.casework import Casework, Clock, case_clock, similarity
 from conversations.jurisdiction.engine import Jurisdiction
 from conversations.jurisdiction.routing import REFERRED
@@ -41,11 +42,16 @@ def place_of(case: CaseRow, jurisdiction: Jurisdiction) -> str:
 
 
 def category_label(case: CaseRow, jurisdiction: Jurisdiction, language: Language) -> str:
-    """The category's short label."""
+    """The case's category's short label."""
+    return category_name(case.category, jurisdiction, language)
+
+
+def category_name(category: str, jurisdiction: Jurisdiction, language: Language) -> str:
+    """A category's short label (its id when the rules no longer have it)."""
     try:
-        return jurisdiction.rules.category(case.category).label.get(language)
+        return jurisdiction.rules.category(category).label.get(language)
     except KeyError:
-        return case.category
+        return category
 
 
 def excerpt(text: str) -> str:
@@ -174,6 +180,27 @@ def reporter_text(case: CaseRow, language: Language, handling: bool = True) -> s
     return esc(", ".join(parts)) if parts else catalogue().raw("case_reporter_hidden", language)
 
 
+@dataclass(frozen=True)
+class CaseActions:
+    """What staff may do with a case: the statuses it may move to, the bodies it may be
+    forwarded to (staff bodies not handling it yet, other than the member's own)."""
+
+    statuses: tuple[str, ...]
+    forward_to: tuple[str, ...]
+
+
+def case_actions(
+    case: CaseRow, casework: Casework, jurisdiction: Jurisdiction, agency: str
+) -> CaseActions:
+    """The actions on `case` for a member of `agency` (the chat's buttons, the console's forms)."""
+    forward_to = [
+        other
+        for other in jurisdiction.rules.staff_agencies()
+        if other not in case.bodies and other != agency
+    ]
+    return CaseActions(tuple(casework.transitions.get(case.status, [])), tuple(forward_to))
+
+
 def case_detail(
     case: CaseRow,
     jurisdiction: Jurisdiction,
@@ -243,16 +270,16 @@ def case_detail(
         related=Safe(related),
     )
     buttons: list[list[ButtonSpec]] = []
-    for new in casework.transitions.get(case.status, []):
+    actions = case_actions(case, casework, jurisdiction, agency)
+    for new in actions.statuses:
         label = (
             catalogue().raw("btn_status_to", language).format(status=status_label(new, language))
         )
         buttons.append([{"text": label, "data": f"sx:{case.id}:{new}"}])
-    for other in rules.staff_agencies():
-        if other not in case.bodies and other != agency:
-            name = rules.bodies[other].name.get(language)
-            label = catalogue().raw("btn_forward_to", language).format(agency=name)
-            buttons.append([{"text": label, "data": f"fw:{case.id}:{other}"}])
+    for other in actions.forward_to:
+        name = rules.bodies[other].name.get(language)
+        label = catalogue().raw("btn_forward_to", language).format(agency=name)
+        buttons.append([{"text": label, "data": f"fw:{case.id}:{other}"}])
     buttons.append(
         [{"text": catalogue().raw("btn_add_internal_note", language), "data": f"in:{case.id}"}]
     )
@@ -420,3 +447,35 @@ def csv_row(case: CaseRow, jurisdiction: Jurisdiction) -> list[Any]:
         csv_cell(case.reporter_name or "") if open_identity else "",
         csv_cell(case.reporter_phone or "") if open_identity else "",
     ]
+
+
+def note_readable(event: CaseEvent, agency: str, admin: bool) -> bool:
+    """Whether staff of `agency` may read an event's note: public notes and the reporter's own
+    are read by all; an internal note only by the agency that wrote it (and administrators)."""
+    return (
+        event.public
+        or admin
+        or event.actor_kind != "staff"
+        or event.actor_agency == (agency or "admin")
+    )
+
+
+def history_lines(
+    events: Sequence[CaseEvent], agency: str, admin: bool, language: Language, zone: dt.tzinfo
+) -> list[str]:
+    """The case's history as plain lines (`2024-11-20 Status diubah → Diterima: note 🔒`), notes
+    another agency wrote internally replaced by a placeholder."""
+    texts = catalogue()
+    lines = []
+    for event in events:
+        new, action = event.new, event.action
+        readable = note_readable(event, agency, admin)
+        note = event.note if readable else texts.raw("note_other_agency", language)
+        day = event.at.astimezone(zone).date().isoformat()
+        lines.append(
+            f"• {day} {texts.raw(f'event_{action}', language)}"
+            f"{' → ' + status_label(new, language) if new and action != 'forward' else ''}"
+            f"{' → ' + new if new and action == 'forward' else ''}"
+            f"{': ' + note if note else ''}{'' if event.public else ' 🔒'}"
+        )
+    return lines

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import aiosqlite
 
 from conversations.casefilters import NO_FILTERS, Filters
-from conversations.caserow import CaseRow
+from conversations.caserow import CaseEvent, CaseRow
 from conversations.jurisdiction.models import Decision
 from conversations.jurisdiction.routing import REFERRED
 from storage.crypto import DataCipher
@@ -58,6 +58,15 @@ def _row(row: aiosqlite.Row, cipher: DataCipher, identity: bool = False) -> Case
     )  # fmt: skip
 
 
+# The case list's orders (conversations.console.SORTS): newest filed, oldest filed, longest
+# waiting in their status.
+ORDERS = {
+    "newest": "c.id DESC",
+    "oldest": "c.id ASC",
+    "waiting": "c.status_changed_at ASC, c.id ASC",
+}
+
+
 def _filter_sql(filters: Filters) -> tuple[str, list[object]]:
     parts: list[str] = []
     params: list[object] = []
@@ -94,17 +103,17 @@ async def visible(
     after_id: int = 0,
     limit: int = 20,
     offset: int = 0,
-    newest_first: bool = True,
+    order: str = "newest",
     cipher: DataCipher,
     identity: bool = False,
 ) -> list[CaseRow]:
-    """Cases the member may see (all cases when `member` is None: the command line)."""
+    """Cases the member may see (all cases when `member` is None: the command line), in one of
+    the ORDERS."""
     scope_sql, params = scope_clause(member, official_kinds) if member else ("1", [])
     filter_sql, filter_params = _filter_sql(filters)
-    order = "DESC" if newest_first else "ASC"
     sql = (
         f"SELECT {_COLUMNS} FROM cases c WHERE c.id > ? AND {scope_sql} AND {filter_sql}"
-        f" ORDER BY c.id {order} LIMIT ? OFFSET ?"
+        f" ORDER BY {ORDERS[order]} LIMIT ? OFFSET ?"
     )
     return [
         _row(r, cipher, identity)
@@ -113,14 +122,20 @@ async def visible(
 
 
 async def count_visible(
-    conn: aiosqlite.Connection, member: StaffMember, official_kinds: list[str], filters: Filters
+    conn: aiosqlite.Connection,
+    member: StaffMember,
+    official_kinds: list[str],
+    filters: Filters,
+    cap: int | None = None,
 ) -> int:
-    """How many cases the member may see with these filters."""
+    """How many cases the member may see with these filters; counting stops at `cap` (a list
+    shows "more than N" rather than walk a million rows on every page)."""
     scope_sql, params = scope_clause(member, official_kinds)
     filter_sql, filter_params = _filter_sql(filters)
+    limit = "" if cap is None else f" LIMIT {int(cap)}"
     row = await fetch_one(
         conn,
-        f"SELECT COUNT(*) FROM cases c WHERE {scope_sql} AND {filter_sql}",
+        f"SELECT COUNT(*) FROM (SELECT 1 FROM cases c WHERE {scope_sql} AND {filter_sql}{limit})",
         [*params, *filter_params],
     )
     return int(row[0]) if row else 0
@@ -242,20 +257,6 @@ async def add_body(
     return cursor.rowcount == 1
 
 
-@dataclass(frozen=True)
-class CaseEvent:
-    """One entry of a case's history."""
-
-    at: dt.datetime
-    action: str
-    old: str | None
-    new: str | None
-    note: str | None
-    public: bool
-    actor_kind: str
-    actor_agency: str | None
-
-
 async def events(
     conn: aiosqlite.Connection, case_id: int, cipher: DataCipher, limit: int = 10
 ) -> list[CaseEvent]:
@@ -362,4 +363,80 @@ async def mark_daily(
         " VALUES (?, 0, ?, ?)"
         " ON CONFLICT (user_id) DO UPDATE SET daily_sent_on = excluded.daily_sent_on",
         (user_id, now_iso(now), day.isoformat()),
+    )
+
+
+async def category_counts(
+    conn: aiosqlite.Connection, member: StaffMember, official_kinds: list[str]
+) -> dict[str, int]:
+    """Cases the member may see, by category."""
+    scope_sql, params = scope_clause(member, official_kinds)
+    return {
+        str(r[0]): int(r[1])
+        for r in await fetch_all(
+            conn,
+            f"SELECT c.category, COUNT(*) FROM cases c WHERE {scope_sql} GROUP BY c.category",
+            params,
+        )
+    }
+
+
+async def province_counts(
+    conn: aiosqlite.Connection, member: StaffMember, official_kinds: list[str]
+) -> dict[str, int]:
+    """Cases the member may see, by province code."""
+    scope_sql, params = scope_clause(member, official_kinds)
+    return {
+        str(r[0]): int(r[1])
+        for r in await fetch_all(
+            conn,
+            f"SELECT c.province_code, COUNT(*) FROM cases c WHERE {scope_sql}"
+            " GROUP BY c.province_code",
+            params,
+        )
+    }
+
+
+async def hourly_totals(
+    conn: aiosqlite.Connection, member: StaffMember, official_kinds: list[str], since: dt.datetime
+) -> dict[dt.datetime, int]:
+    """Cases the member may see filed since `since`, by UTC hour (the caller reads the hours
+    as local days)."""
+    scope_sql, params = scope_clause(member, official_kinds)
+    return {
+        dt.datetime.fromisoformat(f"{r[0]}:00+00:00"): int(r[1])
+        for r in await fetch_all(
+            conn,
+            "SELECT substr(c.created_at, 1, 13), COUNT(*) FROM cases c"
+            f" WHERE c.created_at >= ? AND {scope_sql} GROUP BY 1",
+            [now_iso(since), *params],
+        )
+    }
+
+
+@dataclass(frozen=True)
+class PublicCounts:
+    """Every case, counted four ways for the public statistics page."""
+
+    total: int
+    by_province: dict[str, int]
+    by_category: dict[str, int]
+    by_day: dict[str, int]  # UTC day of filing
+    by_status: dict[str, int]
+
+
+async def public_counts(conn: aiosqlite.Connection) -> PublicCounts:
+    """Counts of all filed cases (nothing else is read: no text, no place below a province)."""
+
+    async def grouped(expression: str) -> dict[str, int]:
+        rows = await fetch_all(conn, f"SELECT {expression}, COUNT(*) FROM cases GROUP BY 1")
+        return {str(r[0]): int(r[1]) for r in rows}
+
+    by_status = await grouped("status")
+    return PublicCounts(
+        total=sum(by_status.values()),
+        by_province=await grouped("province_code"),
+        by_category=await grouped("category"),
+        by_day=await grouped("substr(created_at, 1, 10)"),
+        by_status=by_status,
     )

@@ -86,6 +86,8 @@ async def remove(conn: aiosqlite.Connection, user_id: int) -> bool:
     await execute(conn, "DELETE FROM digest_cursors WHERE user_id = ?", (user_id,))
     await execute(conn, "DELETE FROM staff_sessions WHERE user_id = ?", (user_id,))
     await execute(conn, "DELETE FROM staff_list_filters WHERE user_id = ?", (user_id,))
+    await execute(conn, "DELETE FROM web_sessions WHERE user_id = ?", (user_id,))
+    await execute(conn, "DELETE FROM web_login_links WHERE user_id = ?", (user_id,))
     return cursor.rowcount > 0
 
 

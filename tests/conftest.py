@@ -53,6 +53,7 @@ def settings_factory(tmp_path: Path) -> Callable[..., Settings]:
             "outbox_retry_seconds": 0.05,
             "messages_per_minute": 1000,  # tests type faster than people (flood has its own test)
             "reports_per_day": 1000,  # and file more reports (the daily limit has its own test)
+            "web_port": 0,  # the console's own tests give it a free port
         }
         values.update(overrides)
         return Settings(_env_file=None, **values)  # type: ignore[call-arg]

@@ -23,7 +23,8 @@ BAWASLU_ID = 90002  # Bawaslu, national
 
 HELP = """Sandbox chat. Type as you would in Telegram; a number (1-99) presses that button.
   /as citizen | /as staff | /as bawaslu   switch who you are (staff: Ombudsman RI, admin)
-  then as staff: /kasus, /digest, /ekspor, /petugas for the staff commands
+  then as staff: /kasus, /digest, /ekspor, /petugas for the staff commands, and /web for
+                            a sign-in link to the web console (open it in a browser)
   /photo PATH | /file PATH   send a picture or a file as evidence
   /location LAT LON         share a location
   /contact                  share your phone number
@@ -221,9 +222,14 @@ async def run_sandbox(
         clock=clock,
     )
     chat = TerminalChat(server, out, clock, settings.zone)
+    console = (
+        f", web console on {settings.console_url} (/as staff, then /web to sign in)"
+        if settings.web_port
+        else ""
+    )
     out.write(
         f"Lapor Netral sandbox: fake Bot API on {server.base_url},"
-        f" database {settings.database_path}\n"
+        f" database {settings.database_path}{console}\n"
     )
     out.write(HELP + "\nType /start to begin.\n")
     out.flush()

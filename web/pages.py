@@ -1,0 +1,387 @@
+"""The staff pages of the web console: dashboard, case list, one case with its actions,
+evidence files, filing packets, CSV export, and the administrators' staff list.
+
+A case out of the visitor's scope answers 404 exactly as a ticket that does not exist. Every
+action goes through bot.casedesk, as the chat's buttons do, so it lands in the case history
+and the reporter's notification goes out through the outbox.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+from markupsafe import Markup
+
+from bot import casedesk
+from bot.digests import official_kinds
+from bot.outbox import kick
+from bot.packet import packet_pdf
+from bot.services import Services
+from conversations.casefilters import FilterError, parse_filters
+from conversations.caserow import CaseRow
+from conversations.console import (
+    SORTS,
+    day_bars,
+    filter_query,
+    filter_text,
+    near_or_past_target,
+    province_tiles,
+)
+from conversations.messages import Language, catalogue
+from conversations.packet import packet_bodies, shipped_packets
+from conversations.staffviews import (
+    case_actions,
+    case_detail,
+    category_label,
+    category_name,
+    clock_of,
+    history_lines,
+    place_of,
+    related_tickets,
+    scope_label,
+)
+from conversations.status import STATUSES
+from storage import casequeries, packets
+from storage import evidence as evidence_store
+from storage import staff as staff_store
+from web.auth import APPLICATION, Visitor, services_of, visitor_of
+from web.render import FILE_CSP, day_label, page
+
+log = logging.getLogger(__name__)
+
+PAGE_SIZE = 25
+COUNT_CAP = 10_000  # the list counts up to here and then says "more than"
+IMAGE_TYPES = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG": "image/png"}
+
+
+def _common(svc: Services, visitor: Visitor, back: str) -> dict[str, Any]:
+    """What every staff page shows: who is logged in, the form token, the way back."""
+    member = visitor.member
+    body = svc.jurisdiction.rules.bodies.get(member.agency)
+    agency = (
+        body.name.get(visitor.language)
+        if body
+        else catalogue().raw("staff_admin", visitor.language)
+    )
+    return {
+        "csrf": visitor.csrf,
+        "admin": member.admin,
+        "who": f"{agency} · {scope_label(member.scope, svc.jurisdiction, visitor.language)}",
+        "back": back,
+    }
+
+
+async def dashboard(request: web.Request) -> web.Response:
+    """GET /: counts by status and category, 14 days of new cases, cases near or past their
+    service target, and the province map, all within the visitor's scope."""
+    svc, visitor = services_of(request), visitor_of(request)
+    member, language, kinds = visitor.member, visitor.language, official_kinds(svc)
+    statuses = await casequeries.status_counts(svc.db, member, kinds)
+    categories = await casequeries.category_counts(svc.db, member, kinds)
+    provinces = await casequeries.province_counts(svc.db, member, kinds)
+    today = svc.today()
+    hours = await casequeries.hourly_totals(
+        svc.db, member, kinds, svc.now() - dt.timedelta(days=15)
+    )
+    per_day: Counter[dt.date] = Counter()
+    for hour, count in hours.items():
+        per_day[svc.local_date(hour)] += count
+    waiting = await casequeries.waiting_longest(
+        svc.db, member, kinds, svc.cipher, svc.casework.final, limit=500
+    )
+    late = near_or_past_target(waiting, svc.casework, today, svc.settings.zone)
+    category_rows = [
+        (category_name(c, svc.jurisdiction, language), n)
+        for c, n in sorted(categories.items(), key=lambda item: -item[1])
+    ]
+    return page(
+        "dashboard.html", language, **_common(svc, visitor, "/"),
+        scope=scope_label(member.scope, svc.jurisdiction, language),
+        statuses=[(s, statuses[s]) for s in STATUSES if statuses.get(s)],
+        total=sum(statuses.values()), categories=category_rows,
+        bars=day_bars(per_day, today), day_label=day_label,
+        late=[(c, k, place_of(c, svc.jurisdiction)) for c, k in late],
+        tiles=province_tiles(provinces, svc.jurisdiction.places),
+    )  # fmt: skip
+
+
+async def case_list(request: web.Request) -> web.Response:
+    """GET /cases: the visitor's cases with the chat's filters (names or codes), an order and
+    pages."""
+    svc, visitor = services_of(request), visitor_of(request)
+    member, language = visitor.member, visitor.language
+    query = dict(request.query)
+    sort = query.get("urut", SORTS[0])
+    sort = sort if sort in SORTS else SORTS[0]
+    parsed = parse_filters(filter_text(query), svc.jurisdiction, svc.today())
+    common = _common(svc, visitor, request.path_qs)
+    form = _filter_form(svc, language)
+    if isinstance(parsed, FilterError):
+        return page(
+            "cases.html", language, **common, **form, query=query, sort=sort, cases=[],
+            total=0, capped=False, page_number=1, pages=1, pager={},
+            error=(parsed.word, ", ".join(parsed.choices) or "—"),
+        )  # fmt: skip
+    filters, page_number = parsed
+    kinds = official_kinds(svc)
+    total = await casequeries.count_visible(svc.db, member, kinds, filters, cap=COUNT_CAP)
+    pages = max(1, -(-total // PAGE_SIZE))
+    page_number = min(page_number, pages)
+    rows = await casequeries.visible(
+        svc.db, member, kinds, filters=filters, limit=PAGE_SIZE,
+        offset=(page_number - 1) * PAGE_SIZE, order=sort, cipher=svc.cipher,
+    )  # fmt: skip
+    today, zone = svc.today(), svc.settings.zone
+    cases = [
+        (
+            case,
+            category_label(case, svc.jurisdiction, language),
+            place_of(case, svc.jurisdiction),
+            clock_of(case, svc.casework, today, zone),
+            svc.local_date(case.created_at),
+        )
+        for case in rows
+    ]
+    pager = {**filter_query(filters), "urut": sort}
+    return page(
+        "cases.html", language, **common, **form, query=query, sort=sort, cases=cases,
+        total=total, capped=total >= COUNT_CAP, page_number=page_number, pages=pages,
+        pager=pager, error=None,
+    )  # fmt: skip
+
+
+def _filter_form(svc: Services, lang: Language) -> dict[str, Any]:
+    """The choices of the list's filter form."""
+    rules = svc.jurisdiction.rules
+    return {
+        "status_choices": list(STATUSES),
+        "agency_choices": [(b, rules.bodies[b].name.get(lang)) for b in rules.staff_agencies()],
+        "category_choices": [(c.id, c.label.get(lang)) for c in rules.categories],
+        "sorts": SORTS,
+    }
+
+
+async def _case_or_404(request: web.Request) -> tuple[Services, Visitor, CaseRow]:
+    svc, visitor = services_of(request), visitor_of(request)
+    case = await casedesk.case_by_ticket(svc, visitor.member, request.match_info["ticket"])
+    if case is None:
+        log.info("web case view refused or not found")
+        raise web.HTTPNotFound(text=catalogue().raw("web_not_found", visitor.language))
+    return svc, visitor, case
+
+
+async def case_page(request: web.Request) -> web.Response:
+    """GET /cases/{ticket}: the case in full, its evidence, history, related cases and the
+    actions the visitor may take."""
+    svc, visitor, case = await _case_or_404(request)
+    member, language = visitor.member, visitor.language
+    kinds = official_kinds(svc)
+    others = await casequeries.related(
+        svc.db, case, svc.casework.related.window_days, member, kinds, svc.cipher
+    )
+    packet_list = packet_bodies(case, svc.jurisdiction, shipped_packets())
+    detail, _ = case_detail(
+        case, svc.jurisdiction, svc.casework, svc.today(), language,
+        deadlines=[d.text.get(language) for d in case.decision.deadlines],
+        related_tickets=[], agency=member.agency, zone=svc.settings.zone, packets=packet_list,
+    )  # fmt: skip
+    events = await casequeries.events(svc.db, case.id, svc.cipher, limit=200)
+    evidence = await evidence_store.of_case(svc.db, case.id, svc.cipher)
+    rules = svc.jurisdiction.rules
+    actions = case_actions(case, svc.casework, svc.jurisdiction, member.agency)
+    items = [
+        {
+            "number": n,
+            "kind": catalogue().raw(f"kind_{e.kind}", language),
+            "name": Path(e.file_name or e.stored_path or "").name,
+            "url": e.url,
+            "image": e.kind == "photo" and bool(e.stored_path),
+            "file": bool(e.stored_path),
+        }
+        for n, e in enumerate(evidence, start=1)
+    ]
+    return page(
+        "case.html", language, **_common(svc, visitor, request.path), case=case,
+        detail=Markup(detail),  # Telegram HTML from the catalogue, user text escaped in it
+        history=history_lines(events, member.agency, member.admin, language, svc.settings.zone),
+        related=related_tickets(case, others, svc.casework), evidence=items,
+        statuses=actions.statuses,
+        forward_to=[(b, rules.bodies[b].name.get(language)) for b in actions.forward_to],
+        packets=[(b, rules.bodies[b].name.get(language)) for b in packet_list],
+        done=request.query.get("selesai", ""),
+    )  # fmt: skip
+
+
+def _back_to(case: CaseRow, done: str) -> web.HTTPSeeOther:
+    return web.HTTPSeeOther(f"/cases/{case.ticket}?selesai={done}")
+
+
+async def change_status(request: web.Request) -> web.Response:
+    """POST /cases/{ticket}/status: new status with a note for the reporter or for staff."""
+    svc, visitor, case = await _case_or_404(request)
+    form = await request.post()
+    public = str(form.get("visibility", "public")) != "internal"
+    change = await casedesk.change_status(
+        svc, visitor.member, case, str(form.get("status", "")),
+        note=str(form.get("note", "")), public=public,
+    )  # fmt: skip
+    if change.done and public:
+        kick(request.app[APPLICATION])
+    raise _back_to(case, "status" if change.done else "status_refused")
+
+
+async def forward(request: web.Request) -> web.Response:
+    """POST /cases/{ticket}/forward: first the question (with the warning when the other body
+    cannot act now), then, confirmed, the forward."""
+    svc, visitor, case = await _case_or_404(request)
+    form = await request.post()
+    agency = str(form.get("agency", ""))
+    actions = case_actions(case, svc.casework, svc.jurisdiction, visitor.member.agency)
+    if agency not in actions.forward_to:
+        raise _back_to(case, "forward_refused")
+    office = svc.jurisdiction.office_at(agency, case.province_code, case.regency_code)
+    if form.get("confirm") != "yes":
+        idle = svc.jurisdiction.out_of_stage(
+            agency, svc.today(), case.province_code, case.regency_code
+        )
+        return page(
+            "forward.html", visitor.language, **_common(svc, visitor, request.path),
+            case=case, agency=agency, office=office, idle=idle,
+        )  # fmt: skip
+    if await casedesk.forward(svc, visitor.member, case, agency) is not None:
+        kick(request.app[APPLICATION])
+    raise _back_to(case, "forward")
+
+
+async def add_note(request: web.Request) -> web.Response:
+    """POST /cases/{ticket}/note: an internal note."""
+    svc, visitor, case = await _case_or_404(request)
+    form = await request.post()
+    saved = await casedesk.add_note(svc, visitor.member, case, str(form.get("note", "")))
+    raise _back_to(case, "note" if saved else "note_empty")
+
+
+async def evidence_file(request: web.Request) -> web.StreamResponse:
+    """GET /cases/{ticket}/evidence/{number}: the stored (metadata-free) copy; JPEG and PNG
+    photos shown in the page, everything else downloaded, never run."""
+    svc, visitor, case = await _case_or_404(request)
+    number = request.match_info["number"]
+    stored = await evidence_store.of_case(svc.db, case.id, svc.cipher)
+    index = int(number) - 1 if number.isdigit() else -1
+    if not 0 <= index < len(stored) or not stored[index].stored_path:
+        raise web.HTTPNotFound(text=catalogue().raw("web_not_found", visitor.language))
+    item = stored[index]
+    path = Path(item.stored_path or "")
+    data = svc.cipher.decrypt_bytes(await asyncio.to_thread(path.read_bytes))
+    image = next((kind for magic, kind in IMAGE_TYPES.items() if data.startswith(magic)), None)
+    name = f"{case.ticket}-{index + 1}{path.suffix or ''}"
+    disposition = "inline" if image else "attachment"
+    log.info("evidence file served on the web console")
+    return web.Response(
+        body=data,
+        content_type=image or "application/octet-stream",
+        headers={
+            "Content-Disposition": f'{disposition}; filename="{name}"',
+            "Content-Security-Policy": FILE_CSP,
+        },
+    )
+
+
+async def packet(request: web.Request) -> web.Response:
+    """GET /cases/{ticket}/packet/{body}: the body's filled-in form, without the reporter's
+    identity."""
+    svc, visitor, case = await _case_or_404(request)
+    body = request.match_info["body"]
+    if body not in packet_bodies(case, svc.jurisdiction, shipped_packets()):
+        raise web.HTTPNotFound(text=catalogue().raw("web_not_found", visitor.language))
+    answers = await packets.answers_of(svc.db, svc.cipher, case.id)
+    data, _ = await packet_pdf(svc, case, body, answers, visitor.language, own_copy=False)
+    return web.Response(
+        body=data,
+        content_type="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="{case.ticket}-{body}.pdf"',
+            "Content-Security-Policy": FILE_CSP,
+        },
+    )
+
+
+async def export(request: web.Request) -> web.Response:
+    """GET /export.csv: the visitor's cases with the list's filters, as CSV."""
+    svc, visitor = services_of(request), visitor_of(request)
+    parsed = parse_filters(filter_text(dict(request.query)), svc.jurisdiction, svc.today())
+    if isinstance(parsed, FilterError):
+        raise web.HTTPBadRequest(
+            text=catalogue()
+            .raw("web_filter_bad", visitor.language)
+            .format(filter=parsed.word, choices=", ".join(parsed.choices) or "—")
+        )
+    data, count = await casedesk.export_csv(svc, visitor.member, parsed[0])
+    log.info("web export: %s rows", count)
+    name = f"lapor-netral-{svc.today().isoformat()}.csv"
+    return web.Response(
+        body=data,
+        content_type="text/csv",
+        charset="utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+def _admin(request: web.Request) -> tuple[Services, Visitor]:
+    svc, visitor = services_of(request), visitor_of(request)
+    if not visitor.member.admin:
+        raise web.HTTPNotFound(text=catalogue().raw("web_not_found", visitor.language))
+    return svc, visitor
+
+
+async def staff_page(request: web.Request) -> web.Response:
+    """GET /staff: administrators list, add and remove staff."""
+    svc, visitor = _admin(request)
+    language = visitor.language
+    members = [
+        (m, scope_label(m.scope, svc.jurisdiction, language))
+        for m in await staff_store.all_staff(svc.db)
+    ]
+    rules = svc.jurisdiction.rules
+    return page(
+        "staff.html", language, **_common(svc, visitor, "/staff"), members=members,
+        agencies=[(b, rules.bodies[b].name.get(language)) for b in rules.staff_agencies()],
+        answer=None,
+    )  # fmt: skip
+
+
+async def staff_change(request: web.Request) -> web.Response:
+    """POST /staff: add or change a staff member (`user_id`, `agency`, `scope` as a code or
+    a name), or remove one (`remove`)."""
+    svc, visitor = _admin(request)
+    form = await request.post()
+    language = visitor.language
+    user_text = str(form.get("user_id", "")).strip()
+    if not user_text.isdigit():
+        answer = catalogue().raw("web_staff_bad_id", language)
+    elif form.get("remove"):
+        removed = await staff_store.remove(svc.db, int(user_text))
+        key = "staff_removed" if removed else "staff_not_found"
+        log.info("staff member %s on the web console", "removed" if removed else "not found")
+        answer = catalogue().render(key, language, user_id=user_text)
+    else:
+        _, answer = await casedesk.add_staff(
+            svc, int(user_text), str(form.get("agency", "")),
+            str(form.get("scope", "")).strip(), visitor.member.user_id, language,
+        )  # fmt: skip
+    members = [
+        (m, scope_label(m.scope, svc.jurisdiction, language))
+        for m in await staff_store.all_staff(svc.db)
+    ]
+    rules = svc.jurisdiction.rules
+    return page(
+        "staff.html", language, **_common(svc, visitor, "/staff"), members=members,
+        agencies=[(b, rules.bodies[b].name.get(language)) for b in rules.staff_agencies()],
+        answer=Markup(answer),  # catalogue HTML, its arguments escaped
+    )  # fmt: skip

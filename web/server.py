@@ -1,0 +1,95 @@
+"""The web console's server: routes, the security headers, and starting and stopping it beside
+the bot (bot.runtime does that when WEB_PORT is not 0)."""
+
+from __future__ import annotations
+
+import logging
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+from telegram.ext import Application
+
+from bot.services import app_settings
+from web import auth, pages, public
+from web.render import secure_headers
+
+log = logging.getLogger(__name__)
+
+
+@web.middleware
+async def headers(request: web.Request, handler: auth.Handler) -> web.StreamResponse:
+    """Security headers on every answer, error pages included."""
+    try:
+        response = await handler(request)
+    except web.HTTPException as exc:
+        secure_headers(exc, private=True)
+        raise
+    private = not request.path.startswith(("/stats", "/static/"))
+    secure_headers(response, private=private)
+    return response
+
+
+def build_web_app(application: Application[Any, Any, Any, Any, Any, Any]) -> web.Application:
+    """The console's aiohttp application over the running bot's services."""
+    app = web.Application(middlewares=[headers, auth.staff_only], client_max_size=64 * 1024)
+    app[auth.APPLICATION] = application
+    static = Path(str(resources.files("web").joinpath("static")))
+    app.add_routes(
+        [
+            web.get("/", pages.dashboard),
+            web.get("/cases", pages.case_list),
+            web.get("/cases/{ticket}", pages.case_page),
+            web.post("/cases/{ticket}/status", pages.change_status),
+            web.post("/cases/{ticket}/forward", pages.forward),
+            web.post("/cases/{ticket}/note", pages.add_note),
+            web.get("/cases/{ticket}/evidence/{number}", pages.evidence_file),
+            web.get("/cases/{ticket}/packet/{body}", pages.packet),
+            web.get("/export.csv", pages.export),
+            web.get("/staff", pages.staff_page),
+            web.post("/staff", pages.staff_change),
+            web.get("/login/{token}", auth.login_page),
+            web.post("/login", auth.log_in),
+            web.post("/logout", auth.log_out),
+            web.post("/language", auth.set_language),
+            web.get("/stats", public.stats_page),
+            web.get("/stats.csv", public.stats_csv),
+            web.static("/static/", static),
+        ]
+    )
+    return app
+
+
+class WebConsole:
+    """The console listening on WEB_LISTEN:WEB_PORT while the bot runs."""
+
+    def __init__(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        self._application = application
+        self._runner: web.AppRunner | None = None
+
+    async def start(self) -> bool:
+        """Listen; False (and an error logged) when the address is taken: the bot still
+        takes reports, which matter more than the console."""
+        settings = app_settings(self._application)
+        runner = web.AppRunner(build_web_app(self._application), access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, settings.web_listen, settings.web_port)
+        try:
+            await site.start()
+        except OSError as exc:
+            await runner.cleanup()
+            log.error(
+                "web console could not listen on %s:%s (%s); the bot runs without it",
+                settings.web_listen, settings.web_port, type(exc).__name__,
+            )  # fmt: skip
+            return False
+        self._runner = runner
+        log.info("web console on %s", settings.console_url)
+        return True
+
+    async def stop(self) -> None:
+        """Stop listening."""
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
