@@ -19,6 +19,8 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || [ -n "$$CHROMIUM" ] || \
+		printf '\n!!! NO CHROMIUM: the web console browser tests will be SKIPPED.\n!!! Install it (Debian: apt-get install chromium) or set CHROMIUM=/path/to/chrome.\n\n'
 	$(BIN)/pytest
 
 bench: $(STAMP)

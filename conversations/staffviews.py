@@ -265,7 +265,7 @@ def case_detail(
         service=service,
         evidence=case.evidence_count,
         reporter=Safe(reporter_text(case, language, handling=agency in case.bodies)),
-        deadlines="; ".join(deadlines) or "—",
+        deadlines="; ".join(d.rstrip(".") for d in deadlines) or "—",
         description=case.description,
         related=Safe(related),
     )

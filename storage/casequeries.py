@@ -111,14 +111,14 @@ async def visible(
     the ORDERS."""
     scope_sql, params = scope_clause(member, official_kinds) if member else ("1", [])
     filter_sql, filter_params = _filter_sql(filters)
+    # `c.id > ?` only when paging by id: even as `c.id > 0` it steers the planner to an id index
+    after_sql, after_params = ("c.id > ? AND ", [after_id]) if after_id else ("", [])
     sql = (
-        f"SELECT {_COLUMNS} FROM cases c WHERE c.id > ? AND {scope_sql} AND {filter_sql}"
+        f"SELECT {_COLUMNS} FROM cases c WHERE {after_sql}{scope_sql} AND {filter_sql}"
         f" ORDER BY {ORDERS[order]} LIMIT ? OFFSET ?"
     )
-    return [
-        _row(r, cipher, identity)
-        for r in await fetch_all(conn, sql, [after_id, *params, *filter_params, limit, offset])
-    ]
+    values = [*after_params, *params, *filter_params, limit, offset]
+    return [_row(r, cipher, identity) for r in await fetch_all(conn, sql, values)]
 
 
 async def count_visible(

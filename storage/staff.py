@@ -119,6 +119,8 @@ def scope_clause(
     is an official) and the place is within their scope; administrators also see every case
     no body received (status 'dirujuk').
     """
+    if member.admin and not member.agency:  # an administrator of no agency: referred cases
+        return f"{alias}.status = '{REFERRED}'", []
     sql, params = _agency_scope(member, official_kinds, alias)
     if member.admin:
         return f"(({sql}) OR {alias}.status = '{REFERRED}')", params

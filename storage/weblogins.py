@@ -10,6 +10,8 @@ import aiosqlite
 
 from storage.database import execute, fetch_one, now_iso, transaction
 
+TOUCH_EVERY = dt.timedelta(minutes=1)  # how stale a session's last-seen time may be
+
 
 def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
@@ -77,8 +79,8 @@ async def start_session(
 async def touch_session(
     conn: aiosqlite.Connection, session_id: str, now: dt.datetime, idle: dt.timedelta
 ) -> WebSession | None:
-    """The session, its idle clock restarted; None (and the session ended) when it has been
-    idle longer than `idle` or does not exist."""
+    """The session, its idle clock restarted (to the minute); None (and the session ended) when
+    it has been idle longer than `idle` or does not exist."""
     key = _hash(session_id)
     row = await fetch_one(
         conn,
@@ -88,14 +90,16 @@ async def touch_session(
     )
     if row is None:
         return None
-    if dt.datetime.fromisoformat(row["last_seen_at"]) + idle <= now:
+    seen = dt.datetime.fromisoformat(row["last_seen_at"])
+    if seen + idle <= now:
         await end_session(conn, session_id)
         return None
-    await execute(
-        conn,
-        "UPDATE web_sessions SET last_seen_at = ? WHERE session_hash = ?",
-        (now_iso(now), key),
-    )
+    if now - seen >= TOUCH_EVERY:  # not a disk write on every page
+        await execute(
+            conn,
+            "UPDATE web_sessions SET last_seen_at = ? WHERE session_hash = ?",
+            (now_iso(now), key),
+        )
     return WebSession(int(row["user_id"]), str(row["csrf_token"]), str(row["language"]))
 
 

@@ -23,6 +23,8 @@ from bot.settings import Settings
 hypothesis.settings.register_profile("ci", deadline=None, print_blob=True)
 hypothesis.settings.load_profile("ci")
 
+pytest_plugins = ("tests.console",)  # the web console's fixture
+
 TOKEN = "123456:TEST-token-for-the-fake-server"
 ADMIN_ID = 777000
 

@@ -1,4 +1,5 @@
-"""Test helpers: a reporter who taps buttons by their label and types answers."""
+"""Test helpers: a reporter who taps buttons by their label and types answers, whole reports
+filed over HTTP, staff members added."""
 
 from __future__ import annotations
 
@@ -10,9 +11,12 @@ from typing import Any
 import aiosqlite
 from PIL import Image
 
+from bot.application import AnyApplication
 from bot.sandbox.fake_api import JSON
 from bot.sandbox.fake_users import FakeUser, asks_code, buttons
+from bot.services import SERVICES_KEY, Services
 from bot.settings import Settings
+from storage import staff as staff_store
 from storage.crypto import DataCipher
 
 
@@ -179,3 +183,48 @@ def opened_file(settings: Settings, path: str | Path) -> bytes:
     """An evidence file the bot stored encrypted, read back with the test's data key."""
     assert settings.data_key is not None
     return DataCipher(settings.data_key.get_secret_value()).decrypt_bytes(Path(path).read_bytes())
+
+
+def svc_of(app: AnyApplication) -> Services:
+    return app.bot_data[SERVICES_KEY]  # type: ignore[no-any-return]
+
+
+async def add(app: AnyApplication, user_id: int, agency: str, scope: str = "") -> None:
+    svc = svc_of(app)
+    await staff_store.upsert(svc.db, user_id, agency, scope, None, svc.now())
+
+
+async def file_full_report(user: FakeUser) -> JSON:
+    """A Dukcapil officer in Kota Serang holds back ID cards; the reporter is open, with a
+    compressed photo and a phone photo sent as a file (GPS in it), during the Pilkada stages."""
+    await answer(user, "/lapor", "c")
+    await answer(user, "!c:yes", "k")
+    await answer(user, "!k:service_conditioning", "d")
+    await answer(
+        user,
+        "Petugas loket Disdukcapil menahan KTP warga yang memasang stiker paslon nomor 2."
+        " Warga diminta mencabut stiker dulu baru KTP diberikan.",
+        "p",
+    )
+    await answer(user, "!p:asn", "pd")
+    await answer(user, "Pak Rudi, petugas loket, Disdukcapil Kota Serang", "pv")
+    await answer(user, "banten", "rg")
+    await answer(user, "kota serang", "pl")
+    await answer(user, "Kantor Disdukcapil, Jl. Jenderal Sudirman", "ed")
+    await answer(user, "!ed:yesterday", "ps")
+    await answer(user, "!ps:yes", "sn")
+    await answer(user, "pembuatan KTP", "cp")
+    await answer(user, "!cp:yes", "ev")
+    user.send_photo(plain_jpeg())
+    await user.expect("Bukti 1 diterima")
+    user.send_document(jpeg_with_gps(), "IMG_2024.jpg", "image/jpeg")
+    await user.expect("Bukti 2 diterima")
+    await answer(user, "!ev:done", "id")
+    user.press(user.bot_messages()[-1], "id:open")
+    await user.expect("Nama lengkap")
+    await say(user, "Siti Aminah", "HP")
+    user.send("081311112222")
+    review = await user.expect(asks("rv"))
+    send = next(data for _, data in buttons(review) if data.startswith("rv:send:"))
+    user.press(review, send)
+    return await user.expect("Nomor tiket: ")

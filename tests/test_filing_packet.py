@@ -16,8 +16,7 @@ from bot.application import AnyApplication
 from bot.sandbox.fake_api import JSON, FakeTelegram
 from bot.sandbox.fake_users import FakeUser, buttons
 from bot.settings import Settings
-from tests.helpers import answer, asks, jpeg_with_gps, plain_jpeg, rows, say, tap, to_evidence
-from tests.test_staff import add
+from tests.helpers import add, answer, file_full_report, rows, say, tap, to_evidence
 
 BANTEN_OMBUDSMAN = 8301
 
@@ -47,42 +46,6 @@ async def wait_documents(user: FakeUser, fake: FakeTelegram, count: int) -> dict
             return found
         await asyncio.sleep(0.05)
     raise AssertionError(f"{len(documents(user, fake))} of {count} PDFs arrived")
-
-
-async def file_full_report(user: FakeUser) -> JSON:
-    """A Dukcapil officer in Kota Serang holds back ID cards; the reporter is open, with a
-    compressed photo and a phone photo sent as a file (GPS in it), during the Pilkada stages."""
-    await answer(user, "/lapor", "c")
-    await answer(user, "!c:yes", "k")
-    await answer(user, "!k:service_conditioning", "d")
-    await answer(
-        user,
-        "Petugas loket Disdukcapil menahan KTP warga yang memasang stiker paslon nomor 2."
-        " Warga diminta mencabut stiker dulu baru KTP diberikan.",
-        "p",
-    )
-    await answer(user, "!p:asn", "pd")
-    await answer(user, "Pak Rudi, petugas loket, Disdukcapil Kota Serang", "pv")
-    await answer(user, "banten", "rg")
-    await answer(user, "kota serang", "pl")
-    await answer(user, "Kantor Disdukcapil, Jl. Jenderal Sudirman", "ed")
-    await answer(user, "!ed:yesterday", "ps")
-    await answer(user, "!ps:yes", "sn")
-    await answer(user, "pembuatan KTP", "cp")
-    await answer(user, "!cp:yes", "ev")
-    user.send_photo(plain_jpeg())
-    await user.expect("Bukti 1 diterima")
-    user.send_document(jpeg_with_gps(), "IMG_2024.jpg", "image/jpeg")
-    await user.expect("Bukti 2 diterima")
-    await answer(user, "!ev:done", "id")
-    user.press(user.bot_messages()[-1], "id:open")
-    await user.expect("Nama lengkap")
-    await say(user, "Siti Aminah", "HP")
-    user.send("081311112222")
-    review = await user.expect(asks("rv"))
-    send = next(data for _, data in buttons(review) if data.startswith("rv:send:"))
-    user.press(review, send)
-    return await user.expect("Nomor tiket: ")
 
 
 async def test_the_packet_for_bawaslu_ombudsman_and_bkn(

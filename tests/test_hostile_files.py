@@ -137,7 +137,7 @@ async def test_additions_to_a_filed_case_are_limited(
     settings_factory: Callable[..., Settings], fake: FakeTelegram, clock: Clock,
     people: Callable[..., FakeUser],
 ) -> None:  # fmt: skip
-    from tests.test_staff import add
+    from tests.helpers import add
 
     settings = settings_factory(max_additions_per_case=2)
     async with running(make_app(settings, fake, clock), settings) as app:

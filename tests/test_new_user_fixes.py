@@ -15,8 +15,7 @@ from bot.sandbox.fake_users import FakeUser
 from conversations.jurisdiction.engine import cite, default_jurisdiction
 from conversations.jurisdiction.models import ReportFacts
 from tests.conftest import ADMIN_ID
-from tests.helpers import answer, file_report, rows, say, tap
-from tests.test_staff import add
+from tests.helpers import add, answer, file_report, rows, say, tap
 
 BAWASLU_BALI = 8201
 

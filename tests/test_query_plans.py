@@ -54,9 +54,13 @@ async def test_hot_paths_use_indexes(tmp_path: Path) -> None:
                 cipher=cipher,
             )  # fmt: skip
             await casequeries.by_ticket(conn, "LN-7K3M-Q9TX-W2HC", member, OFFICIAL, cipher)
+            # the web console's list: each order, and the capped count
+            for order in ("newest", "oldest", "waiting"):
+                await casequeries.visible(conn, member, OFFICIAL, order=order, cipher=cipher)
+            await casequeries.count_visible(conn, member, OFFICIAL, Filters(), cap=10_000)
         await conn.set_trace_callback(None)
         selects = [sql for sql in ran if sql.lstrip().upper().startswith("SELECT")]
-        assert len(selects) >= 12
+        assert len(selects) >= 24
         for sql in selects:
             no_full_scan_of_cases(await plan(conn, sql), sql)
     finally:

@@ -12,8 +12,7 @@ from bot.sandbox.fake_api import FakeTelegram
 from bot.sandbox.fake_users import FakeUser, buttons
 from bot.settings import Settings
 from tests.conftest import ADMIN_ID, Clock
-from tests.helpers import file_report, rows, say, tap
-from tests.test_staff import add, svc_of
+from tests.helpers import add, file_report, rows, say, svc_of, tap
 
 BKN_NATIONAL, BANTEN_OMBUDSMAN, LEBAK_INSPEKTORAT = 8101, 8102, 8103
 

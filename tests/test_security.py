@@ -31,6 +31,7 @@ from storage.crypto import DataCipher
 from storage.keys import ENCRYPTED
 from tests.conftest import ADMIN_ID, TOKEN, Clock, make_app
 from tests.helpers import (
+    add,
     answer,
     asks,
     file_report,
@@ -38,10 +39,10 @@ from tests.helpers import (
     opened,
     rows,
     say,
+    svc_of,
     tap,
     to_evidence,
 )
-from tests.test_staff import add, svc_of
 
 BALI_OMBUDSMAN, BALI_BAWASLU, BALI_INSPEKTORAT = 8401, 8402, 8403
 

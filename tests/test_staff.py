@@ -19,23 +19,13 @@ from bot.outbox import deliver_due
 from bot.runtime import running
 from bot.sandbox.fake_api import FakeTelegram
 from bot.sandbox.fake_users import FakeUser, buttons
-from bot.services import SERVICES_KEY, Services
 from bot.settings import Settings
 from storage import outbox
 from storage import staff as staff_store
 from tests.conftest import ADMIN_ID, Clock, make_app
-from tests.helpers import file_report, opened, rows, say, tap, with_button
+from tests.helpers import add, file_report, opened, rows, say, svc_of, tap, with_button
 
 BANTEN_OMBUDSMAN, BAWASLU_NATIONAL, BALI_BAWASLU, BANTEN_INSPEKTORAT = 7001, 7002, 7003, 7004
-
-
-def svc_of(app: AnyApplication) -> Services:
-    return app.bot_data[SERVICES_KEY]  # type: ignore[no-any-return]
-
-
-async def add(app: AnyApplication, user_id: int, agency: str, scope: str = "") -> None:
-    svc = svc_of(app)
-    await staff_store.upsert(svc.db, user_id, agency, scope, None, svc.now())
 
 
 @pytest.fixture

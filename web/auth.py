@@ -52,11 +52,12 @@ def services_of(request: web.Request) -> Services:
     return cast(Services, request.app[APPLICATION].bot_data[SERVICES_KEY])
 
 
+VISITOR = web.RequestKey("visitor", Visitor)
+
+
 def visitor_of(request: web.Request) -> Visitor:
     """The staff member making this (non-public) request."""
-    visitor = request["visitor"]
-    assert isinstance(visitor, Visitor)
-    return visitor
+    return request[VISITOR]
 
 
 def browser_language(request: web.Request, default: Language) -> Language:
@@ -157,7 +158,7 @@ async def staff_only(request: web.Request, handler: Handler) -> web.StreamRespon
         response.del_cookie(COOKIE, path="/")
         return response
     chosen: Language = "en" if session.language == "en" else "id"
-    request["visitor"] = Visitor(member, session_id, session.csrf_token, chosen)
+    request[VISITOR] = Visitor(member, session_id, session.csrf_token, chosen)
     if request.method not in {"GET", "HEAD"}:
         form = await request.post()
         sent = str(form.get("csrf", ""))

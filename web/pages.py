@@ -201,7 +201,8 @@ async def case_page(request: web.Request) -> web.Response:
             "kind": catalogue().raw(f"kind_{e.kind}", language),
             "name": Path(e.file_name or e.stored_path or "").name,
             "url": e.url,
-            "image": e.kind == "photo" and bool(e.stored_path),
+            "image": bool(e.stored_path)
+            and (e.kind == "photo" or e.mime_type in {"image/jpeg", "image/png"}),
             "file": bool(e.stored_path),
         }
         for n, e in enumerate(evidence, start=1)

@@ -1,0 +1,343 @@
+"""The web console over real HTTP, beside the bot running on the fake Bot API: sign-in links,
+sessions, scope, CSRF, actions that reach the reporter, export, staff admin, public stats."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import datetime as dt
+import io
+import re
+
+import aiohttp
+
+from conversations.console import suppressed
+from tests.conftest import ADMIN_ID
+from tests.console import (
+    BALI_OMBUDSMAN,
+    BANTEN_OMBUDSMAN,
+    BAWASLU_NATIONAL,
+    Console,
+    browser_session,
+    csrf_of,
+    login_link,
+    sign_in,
+)
+from tests.helpers import add, rows
+
+
+async def signed_in(console: Console, user_id: int) -> aiohttp.ClientSession:
+    session = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
+    answer = await sign_in(session, await login_link(console.user(user_id)))
+    assert answer.status == 303 and answer.location == "/"
+    return session
+
+
+async def text_of(session: aiohttp.ClientSession, url: str, status: int = 200) -> str:
+    async with session.get(url, allow_redirects=False) as page:
+        body = await page.text()
+        assert page.status == status, (page.status, body[:300])
+        return body
+
+
+async def test_a_login_link_works_once_and_for_ten_minutes(console: Console) -> None:
+    staff = console.user(BANTEN_OMBUDSMAN)
+    link = await login_link(staff)
+    assert link.startswith(console.url + "/login/")
+    assert len(link.rsplit("/", 1)[1]) >= 43  # 32 random bytes, url-safe base64
+    async with browser_session() as browser:
+        first = await sign_in(browser, link)
+        assert first.status == 303
+        cookie = first.cookie
+        assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
+        dashboard = await text_of(browser, console.url + "/")
+        assert "Ringkasan laporan — Banten" in dashboard
+    async with browser_session() as replay:
+        again = await sign_in(replay, link)
+        assert again.status == 403 and "sudah dipakai" in again.text and not again.cookie
+        assert "Silakan masuk" in await text_of(replay, console.url + "/", 401)
+    later = await login_link(staff)
+    console.clock.now = console.clock.now + dt.timedelta(minutes=11)
+    async with browser_session() as late:
+        assert (await sign_in(late, later)).status == 403
+        assert "Silakan masuk" in await text_of(late, console.url + "/", 401)
+    # the database keeps hashes only: the link's secret is not in it
+    stored = await rows(console.settings.database_path, "SELECT token_hash FROM web_login_links")
+    assert stored and all(link.rsplit("/", 1)[1] not in str(r) for r in stored)
+
+
+async def test_a_citizen_gets_no_link(console: Console) -> None:
+    console.reporter.send("/web")
+    answer = await console.reporter.expect(lambda m: "login" not in str(m.get("text")))
+    assert "/login/" not in str(answer["text"])
+
+
+async def test_pages_need_a_session_but_stats_do_not(console: Console) -> None:
+    async with browser_session() as anonymous:
+        for path in ("/", "/cases", f"/cases/{console.banten}", "/export.csv", "/staff"):
+            body = await text_of(anonymous, console.url + path, 401)
+            assert console.banten not in body
+        assert "Statistik" in await text_of(anonymous, console.url + "/stats")
+        async with anonymous.post(console.url + "/logout", allow_redirects=False) as answer:
+            assert answer.status == 401
+
+
+async def test_headers_protect_every_page(console: Console) -> None:
+    session = await signed_in(console, BANTEN_OMBUDSMAN)
+    async with session:
+        async with session.get(console.url + "/cases") as page:
+            csp = page.headers["Content-Security-Policy"]
+            assert "default-src 'none'" in csp and "script-src" not in csp
+            assert "frame-ancestors 'none'" in csp
+            assert page.headers["X-Content-Type-Options"] == "nosniff"
+            assert page.headers["Referrer-Policy"] == "no-referrer"
+            assert page.headers["Cache-Control"] == "no-store"
+        async with session.get(console.url + "/stats") as public:
+            assert public.headers["X-Content-Type-Options"] == "nosniff"
+
+
+async def test_a_case_out_of_scope_is_not_found_like_a_missing_one(console: Console) -> None:
+    session = await signed_in(console, BANTEN_OMBUDSMAN)
+    async with session:
+        page = await text_of(session, console.url + f"/cases/{console.banten}")
+        assert "Rudi" in page and "Siti Aminah" in page  # open identity, handling body
+        missing = await text_of(session, console.url + "/cases/LN-2024-XXXXXX", 404)
+        other = await text_of(session, console.url + f"/cases/{console.bali}", 404)
+        assert other == missing and console.bali not in other
+        await text_of(session, console.url + f"/cases/{console.bali}/evidence/1", 404)
+        await text_of(session, console.url + f"/cases/{console.bali}/packet/ombudsman", 404)
+        token = await csrf_of(session, console.url + "/cases")
+        async with session.post(
+            console.url + f"/cases/{console.bali}/status",
+            data={"csrf": token, "status": "diverifikasi"},
+            allow_redirects=False,
+        ) as answer:
+            assert answer.status == 404
+    status = await rows(
+        console.settings.database_path, "SELECT status FROM cases WHERE ticket = ?", console.bali
+    )
+    assert status == [("diterima",)]
+
+
+async def test_a_form_without_its_token_is_refused(console: Console) -> None:
+    session = await signed_in(console, BANTEN_OMBUDSMAN)
+    async with session:
+        for data in ({"status": "diverifikasi"}, {"status": "diverifikasi", "csrf": "forged"}):
+            async with session.post(
+                console.url + f"/cases/{console.banten}/status", data=data, allow_redirects=False
+            ) as answer:
+                assert answer.status == 403
+                assert "tidak sah" in await answer.text()
+    status = await rows(
+        console.settings.database_path, "SELECT status FROM cases WHERE ticket = ?", console.banten
+    )
+    assert status == [("diterima",)]
+
+
+async def test_status_change_reaches_the_reporter_and_the_history(console: Console) -> None:
+    session = await signed_in(console, BANTEN_OMBUDSMAN)
+    async with session:
+        token = await csrf_of(session, console.url + f"/cases/{console.banten}")
+        async with session.post(
+            console.url + f"/cases/{console.banten}/status",
+            data={
+                "csrf": token, "status": "diverifikasi", "visibility": "public",
+                "note": "Kami <b>periksa</b> minggu ini",
+            },
+            allow_redirects=False,
+        ) as answer:  # fmt: skip
+            assert answer.status == 303
+            assert answer.headers["Location"] == f"/cases/{console.banten}?selesai=status"
+        notified = await console.reporter.expect(f"Nomor tiket: {console.banten}")
+        assert "Kabar laporan Anda" in str(notified["text"])
+        assert "Kami <b>periksa</b> minggu ini" in str(notified["text"])  # shown as typed
+        page = await text_of(session, console.url + f"/cases/{console.banten}?selesai=status")
+        assert "Status sudah diubah" in page
+        assert "Kami &lt;b&gt;periksa&lt;/b&gt; minggu ini" in page  # escaped on the page
+        # an internal change: recorded, the reporter not told
+        before = len(console.reporter.bot_messages())
+        async with session.post(
+            console.url + f"/cases/{console.banten}/status",
+            data={"csrf": token, "status": "ditindaklanjuti", "visibility": "internal"},
+            allow_redirects=False,
+        ) as answer:
+            assert answer.status == 303
+        await asyncio.sleep(0.5)
+        assert len(console.reporter.bot_messages()) == before
+    events = await rows(
+        console.settings.database_path,
+        "SELECT action, new_value, public, actor_agency FROM case_events e"
+        " JOIN cases c ON c.id = e.case_id WHERE c.ticket = ? AND action = 'status'"
+        " ORDER BY e.id",
+        console.banten,
+    )
+    assert events == [
+        ("status", "diverifikasi", 1, "ombudsman"),
+        ("status", "ditindaklanjuti", 0, "ombudsman"),
+    ]
+
+
+async def test_forward_asks_first_then_alerts_the_other_body(console: Console) -> None:
+    inspectorate = console.user(8404)
+    await add(console.app, inspectorate.user_id, "inspektorat", "36")
+    session = await signed_in(console, BAWASLU_NATIONAL)
+    async with session:
+        page = await text_of(session, console.url + f"/cases/{console.banten}")
+        assert 'value="inspektorat"' in page and 'value="bawaslu"' not in page
+        token = await csrf_of(session, console.url + f"/cases/{console.banten}")
+        url = console.url + f"/cases/{console.banten}/forward"
+        async with session.post(url, data={"csrf": token, "agency": "inspektorat"}) as question:
+            body = await question.text()
+            assert "akan diteruskan ke Inspektorat Kota Serang" in body and "Ya, teruskan" in body
+        assert not await rows(
+            console.settings.database_path,
+            "SELECT 1 FROM case_bodies WHERE agency = 'inspektorat'",
+        )
+        for _ in range(2):  # a double click forwards once
+            async with session.post(
+                url,
+                data={"csrf": token, "agency": "inspektorat", "confirm": "yes"},
+                allow_redirects=False,
+            ) as answer:
+                assert answer.status == 303
+        bodies = await rows(
+            console.settings.database_path,
+            "SELECT agency, office FROM case_bodies WHERE agency = 'inspektorat'",
+        )
+        assert bodies == [("inspektorat", "Inspektorat Kota Serang")]
+        alert = await inspectorate.expect(console.banten)
+        assert "Serang" in str(alert["text"])
+        history = await text_of(session, console.url + f"/cases/{console.banten}")
+        assert "→ inspektorat" in history
+
+
+async def test_internal_notes_stay_within_the_agency(console: Console) -> None:
+    ombudsman = await signed_in(console, BANTEN_OMBUDSMAN)
+    bawaslu = await signed_in(console, BAWASLU_NATIONAL)
+    async with ombudsman, bawaslu:
+        token = await csrf_of(ombudsman, console.url + f"/cases/{console.banten}")
+        async with ombudsman.post(
+            console.url + f"/cases/{console.banten}/note",
+            data={"csrf": token, "note": "Saksi kunci: kepala seksi"},
+            allow_redirects=False,
+        ) as answer:
+            assert answer.headers["Location"].endswith("selesai=note")
+        assert "Saksi kunci" in await text_of(ombudsman, console.url + f"/cases/{console.banten}")
+        assert "Saksi kunci" not in await text_of(bawaslu, console.url + f"/cases/{console.banten}")
+
+
+async def test_filters_take_names_and_list_the_valid_values(console: Console) -> None:
+    session = await signed_in(console, BAWASLU_NATIONAL)
+    async with session:
+        both = await text_of(session, console.url + "/cases")
+        assert console.banten in both and console.bali in both
+        banten = await text_of(session, console.url + "/cases?prov=banten&kab=kota+serang")
+        assert console.banten in banten and console.bali not in banten
+        bali = await text_of(session, console.url + "/cases?kat=fasilitas&urut=oldest")
+        assert console.bali in bali and console.banten not in bali
+        wrong = await text_of(session, console.url + "/cases?status=selesaii")
+        assert "Filter tidak dikenali: status=selesaii" in wrong and "ditindaklanjuti" in wrong
+
+
+async def test_export_is_the_visitors_scope_with_filters(console: Console) -> None:
+    session = await signed_in(console, BANTEN_OMBUDSMAN)
+    async with session:
+        async with session.get(console.url + "/export.csv") as answer:
+            assert answer.headers["Content-Disposition"].startswith("attachment;")
+            table = list(csv.DictReader(io.StringIO((await answer.read()).decode("utf-8-sig"))))
+        assert [r["ticket"] for r in table] == [console.banten]
+        assert table[0]["reporter_name"] == "Siti Aminah"  # open identity
+        async with session.get(console.url + "/export.csv?status=selesai") as answer:
+            assert len(list(csv.reader(io.StringIO((await answer.read()).decode())))) == 1
+
+
+async def test_evidence_is_served_cleaned_and_never_run(console: Console) -> None:
+    session = await signed_in(console, BANTEN_OMBUDSMAN)
+    async with session:
+        page = await text_of(session, console.url + f"/cases/{console.banten}")
+        assert f'<img src="/cases/{console.banten}/evidence/1"' in page
+        async with session.get(console.url + f"/cases/{console.banten}/evidence/2") as answer:
+            data = await answer.read()
+            assert answer.headers["Content-Type"] == "image/jpeg"
+            assert answer.headers["Content-Disposition"].startswith("inline;")
+            assert answer.headers["X-Content-Type-Options"] == "nosniff"
+            assert "sandbox" in answer.headers["Content-Security-Policy"]
+        assert data.startswith(b"\xff\xd8") and b"PhoneMaker" not in data  # GPS removed
+        await text_of(session, console.url + f"/cases/{console.banten}/evidence/9", 404)
+        async with session.get(console.url + f"/cases/{console.banten}/packet/ombudsman") as pdf:
+            assert pdf.headers["Content-Type"] == "application/pdf"
+            assert (await pdf.read()).startswith(b"%PDF")
+
+
+async def test_identity_follows_the_case_mode(console: Console) -> None:
+    session = await signed_in(console, BALI_OMBUDSMAN)
+    async with session:
+        page = await text_of(session, console.url + f"/cases/{console.bali}")
+        assert "Rina Wati" not in page and "anonim" in page.lower()
+
+
+async def test_administrators_manage_staff_and_removal_logs_out(console: Console) -> None:
+    staff = await signed_in(console, BANTEN_OMBUDSMAN)
+    admin = await signed_in(console, ADMIN_ID)
+    async with staff, admin:
+        await text_of(staff, console.url + "/staff", 404)  # not an administrator
+        token = await csrf_of(admin, console.url + "/staff")
+        async with admin.post(
+            console.url + "/staff",
+            data={"csrf": token, "user_id": "8499", "agency": "bawaslu", "scope": "kota serang"},
+        ) as answer:
+            page = await answer.text()
+        assert "8499" in page and "Kota Serang" in page
+        async with admin.post(
+            console.url + "/staff", data={"csrf": token, "user_id": "abc", "agency": "bawaslu"}
+        ) as answer:
+            assert "harus berupa angka" in await answer.text()
+        async with admin.post(
+            console.url + "/staff",
+            data={"csrf": token, "user_id": str(BANTEN_OMBUDSMAN), "remove": "1"},
+        ) as answer:
+            assert answer.status == 200
+        body = await text_of(staff, console.url + f"/cases/{console.banten}", 401)
+        assert "Silakan masuk" in body
+
+
+async def test_language_switch_and_english_pages(console: Console) -> None:
+    session = await signed_in(console, BAWASLU_NATIONAL)
+    async with session:
+        token = await csrf_of(session, console.url + "/cases")
+        async with session.post(
+            console.url + "/language",
+            data={"csrf": token, "language": "en", "back": "//evil.example/x"},
+            allow_redirects=False,
+        ) as answer:
+            assert answer.headers["Location"] == "/"
+        page = await text_of(session, console.url + "/")
+        assert "Case summary — " in page and "By status" in page
+        case = await text_of(session, console.url + f"/cases/{console.bali}")
+        assert "Change status to" in case
+
+
+async def test_public_stats_hide_small_cells(console: Console) -> None:
+    async with browser_session() as anonymous:
+        page = await text_of(anonymous, console.url + "/stats")
+        assert console.banten not in page and "Rudi" not in page
+        assert "&lt;5" in page  # two cases: every cell is small
+        async with anonymous.get(console.url + "/stats.csv?lang=en") as answer:
+            table = list(csv.reader(io.StringIO((await answer.read()).decode("utf-8-sig"))))
+        assert table[0] == ["table", "key", "label", "count"]
+        assert {row[3] for row in table[1:]} == {"<5"}
+
+
+def test_suppression_hides_a_lone_small_cell_with_its_neighbour() -> None:
+    cells = suppressed([("a", "A", 40), ("b", "B", 3), ("c", "C", 7), ("d", "D", 12)])
+    assert [c.count for c in cells] == [40, None, None, 12]
+    two = suppressed([("a", "A", 2), ("b", "B", 1), ("c", "C", 9)])
+    assert [c.count for c in two] == [None, None, 9]
+    assert [c.count for c in suppressed([("a", "A", 5), ("b", "B", 6)])] == [5, 6]
+
+
+async def test_the_staff_help_names_web(console: Console) -> None:
+    staff = console.user(BANTEN_OMBUDSMAN)
+    staff.send("/petugas")
+    help_text = await staff.expect("/web")
+    assert re.search(r"/web — ", str(help_text["text"]))
