@@ -35,6 +35,7 @@ from storage import weblogins  # noqa: E402
 from storage.database import connect  # noqa: E402
 from storage.migrator import migrate  # noqa: E402
 from web.auth import COOKIE  # noqa: E402
+from web.pages import DASHBOARDS  # noqa: E402
 from web.server import build_web_app  # noqa: E402
 
 STAFF = (  # user id, agency, scope, label
@@ -42,17 +43,23 @@ STAFF = (  # user id, agency, scope, label
     (2, "ombudsman", "35", "province"),
     (3, "bawaslu", "36.73", "regency"),
 )
+# The list is the target. The dashboard is measured too, with fewer requests: computed afresh
+# each time ("/", its counts forgotten before every request) and as staff of one scope see it
+# within a minute of each other ("/ (shared)", from the one computation).
 QUERIES = (
     ("first page", "/cases"),
     ("status + province filter", "/cases?status=diterima&prov=35"),
     ("page 40", "/cases?hal=40"),
     ("longest waiting", "/cases?urut=waiting"),
     ("names: prov=jatim kat=fasilitas", "/cases?prov=jatim&kat=fasilitas"),
+    ("dashboard, computed", "/"),
+    ("dashboard, shared", "/ (shared)"),
 )
 
 
-async def measure(path: Path, rounds: int) -> dict[str, object]:
-    """Serve the console over the database and time each query for each staff scope."""
+async def measure(path: Path, rounds: int, *, settle: bool = True) -> dict[str, object]:
+    """Serve the console over the database and time each query for each staff scope (`settle`:
+    freeze start-up objects as the running bot does; the smoke test in pytest does not)."""
     settings = Settings(  # type: ignore[call-arg]
         _env_file=None, database_path=path, data_key=KEY, web_port=0, admin_user_ids=[]
     )
@@ -61,12 +68,14 @@ async def measure(path: Path, rounds: int) -> dict[str, object]:
     )
     svc = await open_services(settings)
     application.bot_data[SERVICES_KEY] = svc
-    runner = web.AppRunner(build_web_app(application), access_log=None)
+    console = build_web_app(application)
+    runner = web.AppRunner(console, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
     port = runner.addresses[0][1]
-    settle_startup_memory()  # as the running bot does once started (bot.runtime)
+    if settle:
+        settle_startup_memory()  # as the running bot does once started (bot.runtime)
     results: dict[str, object] = {}
     try:
         cookies = {}
@@ -82,10 +91,14 @@ async def measure(path: Path, rounds: int) -> dict[str, object]:
                 headers = {"Cookie": f"{COOKIE}={cookies[label]}"}
                 for name, query in QUERIES:
                     samples = []
-                    for _ in range(rounds + 1):
+                    path = query.split(" ")[0]
+                    count = max(3, rounds // 10) if query == "/" else rounds
+                    for _ in range(count + 1):
+                        if query == "/":
+                            console[DASHBOARDS].forget()
                         began = time.perf_counter()
                         async with client.get(
-                            f"http://127.0.0.1:{port}{query}", headers=headers
+                            f"http://127.0.0.1:{port}{path}", headers=headers
                         ) as r:
                             await r.read()
                             assert r.status == 200, (r.status, query)
@@ -125,9 +138,11 @@ def main() -> int:
     worst = 0.0
     for name, value in figures.items():
         assert isinstance(value, dict)
-        worst = max(worst, value["p99_ms"])
+        if "dashboard" not in name:
+            worst = max(worst, value["p99_ms"])
         print(f"| {name} | {value['p50_ms']} / {value['p99_ms']} ms |")
-    print(f"\nworst p99: {worst} ms (target < 100 ms)\nJSON: {written.relative_to(ROOT)}")
+    print(f"\nworst p99 of the case list: {worst} ms (target < 100 ms)")
+    print(f"JSON: {written.relative_to(ROOT)}")
     return 0
 
 

@@ -13,6 +13,8 @@ import io
 import logging
 from dataclasses import dataclass
 
+import aiosqlite
+
 from bot.digests import alert_in_scope, official_kinds
 from bot.services import Services
 from conversations.casefilters import Filters
@@ -180,10 +182,23 @@ async def add_staff(
     )  # fmt: skip
 
 
+async def remove_staff(svc: Services, user_id: int, language: Language) -> str:
+    """Remove a staff member (their open actions, cursors and web sessions go with them); the
+    answer to show."""
+    removed = await staff_store.remove(svc.db, user_id)
+    log.info("staff member %s", "removed" if removed else "not found")
+    key = "staff_removed" if removed else "staff_not_found"
+    return catalogue().render(key, language, user_id=user_id)
+
+
 async def export_csv(
-    svc: Services, member: StaffMember | None, filters: Filters
+    svc: Services,
+    member: StaffMember | None,
+    filters: Filters,
+    conn: aiosqlite.Connection | None = None,
 ) -> tuple[bytes, int]:
-    """UTF-8 CSV (with BOM for spreadsheet programs) of the cases in scope, oldest first."""
+    """UTF-8 CSV (with BOM for spreadsheet programs) of the cases in scope, oldest first (read
+    on `conn`, the web console's reader, when given)."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_HEADER)
@@ -192,7 +207,7 @@ async def export_csv(
     kinds = official_kinds(svc)
     while True:
         batch = await casequeries.visible(
-            svc.db,
+            conn or svc.db,
             member,
             kinds,
             filters=filters,

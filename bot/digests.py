@@ -198,7 +198,7 @@ async def alert_in_scope(
     key: str,
     *,
     agencies: list[str] | None = None,
-    extra: dict[str, Any] | None = None,
+    extra: dict[str, str] | None = None,
 ) -> int:
     """Queue an instant alert about a case to every staff member who may see it (call inside the
     transaction of the change). `agencies` narrows it to some bodies' staff."""

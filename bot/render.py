@@ -18,12 +18,13 @@ from telegram.ext import ExtBot
 from bot.retry import with_retries
 from conversations.messages import Language
 from conversations.replies import Reply
+from conversations.staffviews import ButtonSpec
 from conversations.textsplit import split_html
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 
 
-def inline_markup(rows: Sequence[Sequence[dict[str, str]]] | None) -> InlineKeyboardMarkup | None:
+def inline_markup(rows: Sequence[Sequence[ButtonSpec]] | None) -> InlineKeyboardMarkup | None:
     """Button specs (`{"text", "data"}`, as staff views and the outbox keep them) as markup."""
     if not rows:
         return None

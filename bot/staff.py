@@ -27,6 +27,7 @@ from conversations.caserow import CaseRow
 from conversations.messages import Language, Safe, catalogue, escape
 from conversations.packet import packet_bodies, shipped_packets
 from conversations.staffviews import (
+    ButtonSpec,
     case_detail,
     forward_confirmation,
     history_lines,
@@ -85,7 +86,7 @@ async def _reply(
     context: ContextTypes.DEFAULT_TYPE,
     chat_id: int,
     text: str,
-    buttons: list[list[dict[str, str]]] | None = None,
+    buttons: list[list[ButtonSpec]] | None = None,
 ) -> None:
     await send_html(context.bot, chat_id, text, inline_markup(buttons))
 
@@ -193,10 +194,8 @@ async def _manage_staff(
         await _reply(context, admin_id, answer)
         return
     if verb in {"hapus", "remove", "delete"} and len(args) == 2 and args[1].isdigit():
-        removed = await staff_store.remove(svc.db, int(args[1]))
-        key = "staff_removed" if removed else "staff_not_found"
-        log.info("staff member %s by an admin", "removed" if removed else "not found")
-        await _reply(context, admin_id, texts.render(key, language, user_id=args[1]))
+        answer = await casedesk.remove_staff(svc, int(args[1]), language)
+        await _reply(context, admin_id, answer)
         return
     await _reply(
         context,
@@ -434,9 +433,9 @@ async def _start_status_change(
         return
     await sessions.start_staff(svc.db, member.user_id, case.id, "status", new, svc.now())
     buttons = [[
-        {"text": catalogue().raw("btn_note_none", language), "data": "sn:none"},
-        {"text": catalogue().raw("btn_note_internal", language), "data": "sn:internal"},
-        {"text": catalogue().raw("btn_note_cancel", language), "data": "sn:cancel"},
+        ButtonSpec(text=catalogue().raw("btn_note_none", language), data="sn:none"),
+        ButtonSpec(text=catalogue().raw("btn_note_internal", language), data="sn:internal"),
+        ButtonSpec(text=catalogue().raw("btn_note_cancel", language), data="sn:cancel"),
     ]]  # fmt: skip
     text = catalogue().render(
         "ask_note", language, ticket=case.ticket, status=status_label(new, language)

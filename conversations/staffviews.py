@@ -7,7 +7,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TypedDict
 
 from conversations.bilingual import long_date
 from conversations.caserow import CaseEvent, CaseRow
@@ -20,7 +20,13 @@ from conversations.status import status_label
 from conversations.textsplit import MESSAGE_LIMIT, visible_length
 
 EXCERPT = 120
-ButtonSpec = dict[str, str]
+
+
+class ButtonSpec(TypedDict):
+    """A staff button as views make it and the outbox keeps it (JSON): label and data."""
+
+    text: str
+    data: str
 
 
 def t(key: str, language: Language, **args: object) -> str:
@@ -275,18 +281,18 @@ def case_detail(
         label = (
             catalogue().raw("btn_status_to", language).format(status=status_label(new, language))
         )
-        buttons.append([{"text": label, "data": f"sx:{case.id}:{new}"}])
+        buttons.append([ButtonSpec(text=label, data=f"sx:{case.id}:{new}")])
     for other in actions.forward_to:
         name = rules.bodies[other].name.get(language)
         label = catalogue().raw("btn_forward_to", language).format(agency=name)
-        buttons.append([{"text": label, "data": f"fw:{case.id}:{other}"}])
+        buttons.append([ButtonSpec(text=label, data=f"fw:{case.id}:{other}")])
     buttons.append(
-        [{"text": catalogue().raw("btn_add_internal_note", language), "data": f"in:{case.id}"}]
+        [ButtonSpec(text=catalogue().raw("btn_add_internal_note", language), data=f"in:{case.id}")]
     )
     for body in packets:
         name = rules.bodies[body].name.get(language)
         label = catalogue().raw("btn_staff_packet", language).format(body=name)
-        buttons.append([{"text": label, "data": f"pf:{case.id}:{body}"}])
+        buttons.append([ButtonSpec(text=label, data=f"pf:{case.id}:{body}")])
     return text, buttons
 
 
@@ -298,8 +304,8 @@ def forward_confirmation(
     warning = t("forward_no_stage", language, office=office) if out_of_stage else ""
     text = t("forward_confirm", language, ticket=case.ticket, office=office, warning=Safe(warning))
     buttons = [
-        [{"text": t("btn_forward_yes", language), "data": f"fc:{case.id}:{body}"}],
-        [{"text": t("btn_forward_no", language), "data": f"fn:{case.id}"}],
+        [ButtonSpec(text=t("btn_forward_yes", language), data=f"fc:{case.id}:{body}")],
+        [ButtonSpec(text=t("btn_forward_no", language), data=f"fn:{case.id}")],
     ]
     return text, buttons
 
@@ -360,11 +366,8 @@ def status_notification(
         status=status_label(status, language),
         note=Safe(note_text),
     )
-    buttons = (
-        []
-        if status in final
-        else [[{"text": catalogue().raw("btn_add_info", language), "data": f"ai:{ticket}"}]]
-    )
+    add_info = ButtonSpec(text=catalogue().raw("btn_add_info", language), data=f"ai:{ticket}")
+    buttons = [] if status in final else [[add_info]]
     return text, buttons
 
 
@@ -394,11 +397,11 @@ def list_page(
             )
         )
     buttons = [[open_button(c.ticket, language)] for c in cases]
-    paging = []
+    paging: list[ButtonSpec] = []
     if page > 1:
-        paging.append({"text": catalogue().raw("btn_prev", language), "data": f"kp:{page - 1}"})
+        paging.append(ButtonSpec(text=catalogue().raw("btn_prev", language), data=f"kp:{page - 1}"))
     if page < pages:
-        paging.append({"text": catalogue().raw("btn_next", language), "data": f"kp:{page + 1}"})
+        paging.append(ButtonSpec(text=catalogue().raw("btn_next", language), data=f"kp:{page + 1}"))
     if paging:
         buttons.append(paging)
     return "\n".join(lines), buttons
@@ -421,7 +424,7 @@ def csv_cell(value: str) -> str:
     return f"'{value}" if value.startswith(_FORMULA_START) else value
 
 
-def csv_row(case: CaseRow, jurisdiction: Jurisdiction) -> list[Any]:
+def csv_row(case: CaseRow, jurisdiction: Jurisdiction) -> list[str | int]:
     """One CSV row; the reporter's identity only for reports filed with open identity."""
     places = jurisdiction.places
     regency = places.find(case.regency_code)

@@ -135,10 +135,11 @@ async def count_visible(
     limit = "" if cap is None else f" LIMIT {int(cap)}"
     row = await fetch_one(
         conn,
-        f"SELECT COUNT(*) FROM (SELECT 1 FROM cases c WHERE {scope_sql} AND {filter_sql}{limit})",
+        f"SELECT COUNT(*) AS n FROM (SELECT 1 FROM cases c WHERE {scope_sql} AND {filter_sql}"
+        f"{limit})",
         [*params, *filter_params],
     )
-    return int(row[0]) if row else 0
+    return int(row["n"]) if row else 0
 
 
 async def by_ticket(
@@ -289,10 +290,10 @@ async def daily_counts(
     """(UTC day, agency, count) of cases filed since `since` that the member may see."""
     scope_sql, params = scope_clause(member, official_kinds)
     return [
-        (str(r[0]), str(r[1]), int(r[2]))
+        (str(r["day"]), str(r["agency"]), int(r["n"]))
         for r in await fetch_all(
             conn,
-            "SELECT substr(c.created_at, 1, 10), b.agency, COUNT(*) FROM cases c"
+            "SELECT substr(c.created_at, 1, 10) AS day, b.agency, COUNT(*) AS n FROM cases c"
             " JOIN case_bodies b ON b.case_id = c.id"
             f" WHERE c.created_at >= ? AND {scope_sql} GROUP BY 1, 2",
             [now_iso(since), *params],
@@ -306,10 +307,10 @@ async def status_counts(
     """Cases the member may see, by status."""
     scope_sql, params = scope_clause(member, official_kinds)
     return {
-        str(r[0]): int(r[1])
+        str(r["status"]): int(r["n"])
         for r in await fetch_all(
             conn,
-            f"SELECT c.status, COUNT(*) FROM cases c WHERE {scope_sql} GROUP BY c.status",
+            f"SELECT c.status, COUNT(*) AS n FROM cases c WHERE {scope_sql} GROUP BY c.status",
             params,
         )
     }
@@ -317,8 +318,8 @@ async def status_counts(
 
 async def count_referred(conn: aiosqlite.Connection) -> int:
     """Cases no handling body received through the bot ('dirujuk'), everywhere."""
-    row = await fetch_one(conn, "SELECT COUNT(*) FROM cases WHERE status = ?", (REFERRED,))
-    return int(row[0]) if row else 0
+    row = await fetch_one(conn, "SELECT COUNT(*) AS n FROM cases WHERE status = ?", (REFERRED,))
+    return int(row["n"]) if row else 0
 
 
 async def waiting_longest(
@@ -350,7 +351,7 @@ async def cursor_of(conn: aiosqlite.Connection, user_id: int) -> tuple[int, str 
     row = await fetch_one(
         conn, "SELECT last_case_id, daily_sent_on FROM digest_cursors WHERE user_id = ?", (user_id,)
     )
-    return (int(row[0]), row[1]) if row else (0, None)
+    return (int(row["last_case_id"]), row["daily_sent_on"]) if row else (0, None)
 
 
 async def mark_daily(
@@ -366,32 +367,18 @@ async def mark_daily(
     )
 
 
-async def category_counts(
+async def breakdown(
     conn: aiosqlite.Connection, member: StaffMember, official_kinds: list[str]
-) -> dict[str, int]:
-    """Cases the member may see, by category."""
+) -> dict[tuple[str, str, str], int]:
+    """Cases the member may see, counted by (status, category, province code) in one pass
+    over their scope (the dashboard sums it three ways)."""
     scope_sql, params = scope_clause(member, official_kinds)
     return {
-        str(r[0]): int(r[1])
+        (str(r["status"]), str(r["category"]), str(r["province_code"])): int(r["n"])
         for r in await fetch_all(
             conn,
-            f"SELECT c.category, COUNT(*) FROM cases c WHERE {scope_sql} GROUP BY c.category",
-            params,
-        )
-    }
-
-
-async def province_counts(
-    conn: aiosqlite.Connection, member: StaffMember, official_kinds: list[str]
-) -> dict[str, int]:
-    """Cases the member may see, by province code."""
-    scope_sql, params = scope_clause(member, official_kinds)
-    return {
-        str(r[0]): int(r[1])
-        for r in await fetch_all(
-            conn,
-            f"SELECT c.province_code, COUNT(*) FROM cases c WHERE {scope_sql}"
-            " GROUP BY c.province_code",
+            "SELECT c.status, c.category, c.province_code, COUNT(*) AS n FROM cases c"
+            f" WHERE {scope_sql} GROUP BY 1, 2, 3",
             params,
         )
     }
@@ -404,10 +391,10 @@ async def hourly_totals(
     as local days)."""
     scope_sql, params = scope_clause(member, official_kinds)
     return {
-        dt.datetime.fromisoformat(f"{r[0]}:00+00:00"): int(r[1])
+        dt.datetime.fromisoformat(f"{r['hour']}:00+00:00"): int(r["n"])
         for r in await fetch_all(
             conn,
-            "SELECT substr(c.created_at, 1, 13), COUNT(*) FROM cases c"
+            "SELECT substr(c.created_at, 1, 13) AS hour, COUNT(*) AS n FROM cases c"
             f" WHERE c.created_at >= ? AND {scope_sql} GROUP BY 1",
             [now_iso(since), *params],
         )
@@ -429,8 +416,10 @@ async def public_counts(conn: aiosqlite.Connection) -> PublicCounts:
     """Counts of all filed cases (nothing else is read: no text, no place below a province)."""
 
     async def grouped(expression: str) -> dict[str, int]:
-        rows = await fetch_all(conn, f"SELECT {expression}, COUNT(*) FROM cases GROUP BY 1")
-        return {str(r[0]): int(r[1]) for r in rows}
+        rows = await fetch_all(
+            conn, f"SELECT {expression} AS value, COUNT(*) AS n FROM cases GROUP BY 1"
+        )
+        return {str(r["value"]): int(r["n"]) for r in rows}
 
     by_status = await grouped("status")
     return PublicCounts(

@@ -226,7 +226,7 @@ async def tickets_of_chat(
     """The chat's own tickets with their status, newest first."""
     hashes = cipher.chat_hashes(chat_id)
     return [
-        (str(r[0]), str(r[1]))
+        (str(r["ticket"]), str(r["status"]))
         for r in await fetch_all(
             conn,
             f"SELECT ticket, status FROM cases WHERE reporter_chat_hash IN ({_marks(hashes)})"
@@ -243,8 +243,8 @@ async def filed_since(
     hashes = cipher.chat_hashes(chat_id)
     row = await fetch_one(
         conn,
-        f"SELECT COUNT(*) FROM cases WHERE reporter_chat_hash IN ({_marks(hashes)})"
+        f"SELECT COUNT(*) AS n FROM cases WHERE reporter_chat_hash IN ({_marks(hashes)})"
         " AND created_at >= ?",
         (*hashes, now_iso(since)),
     )
-    return int(row[0]) if row else 0
+    return int(row["n"]) if row else 0

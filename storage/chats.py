@@ -15,7 +15,7 @@ async def get_language(conn: aiosqlite.Connection, chat_id: int) -> Language | N
     row = await fetch_one(conn, "SELECT language FROM chats WHERE chat_id = ?", (chat_id,))
     if row is None:
         return None
-    return "en" if row[0] == "en" else "id"
+    return "en" if row["language"] == "en" else "id"
 
 
 async def set_language(

@@ -34,6 +34,16 @@ async def connect(path: Path | str) -> aiosqlite.Connection:
     return conn
 
 
+async def connect_reader(path: Path | str) -> aiosqlite.Connection:
+    """A second, read-only connection to the same file (WAL: it reads while the bot writes), for
+    long reads that must not hold up the bot's own connection."""
+    conn = await aiosqlite.connect(str(path), isolation_level=None)
+    conn.row_factory = aiosqlite.Row
+    await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    await conn.execute("PRAGMA query_only = ON")
+    return conn
+
+
 async def fetch_one(
     conn: aiosqlite.Connection, sql: str, parameters: Iterable[Any] = ()
 ) -> aiosqlite.Row | None:

@@ -17,7 +17,7 @@ async def load(conn: aiosqlite.Connection, cipher: DataCipher, chat_id: int) -> 
     row = await fetch_one(conn, "SELECT state FROM drafts WHERE chat_id = ?", (chat_id,))
     if row is None:
         return None
-    return Draft.model_validate_json(cipher.decrypt(row[0]))
+    return Draft.model_validate_json(cipher.decrypt(row["state"]))
 
 
 async def save(
@@ -69,7 +69,7 @@ async def idle(
     else:
         sql = select + "reminded_at IS NULL AND updated_at < ?"
     return [
-        IdleDraft(int(r[0]), str(r[1]), str(r[2]))
+        IdleDraft(int(r["chat_id"]), str(r["draft_id"]), str(r["step"]))
         for r in await fetch_all(conn, sql, (now_iso(untouched_since),))
     ]
 
@@ -87,5 +87,5 @@ async def mark_reminded(
 
 async def count(conn: aiosqlite.Connection) -> int:
     """How many reports are in progress."""
-    row = await fetch_one(conn, "SELECT COUNT(*) FROM drafts")
-    return int(row[0]) if row else 0
+    row = await fetch_one(conn, "SELECT COUNT(*) AS n FROM drafts")
+    return int(row["n"]) if row else 0

@@ -111,7 +111,7 @@ def _moment(stamp: str | None) -> dt.datetime | None:
 async def drop_for_draft(conn: aiosqlite.Connection, draft_id: str) -> list[str]:
     """Delete the unfiled evidence of a draft; return the stored files to remove."""
     paths = [
-        str(r[0])
+        str(r["stored_path"])
         for r in await fetch_all(
             conn,
             "SELECT stored_path FROM evidence"
@@ -132,8 +132,8 @@ async def drop_file(conn: aiosqlite.Connection, draft_id: str, unique_prefix: st
         (draft_id, unique_prefix),
     )
     for row in rows:
-        await execute(conn, "DELETE FROM evidence WHERE id = ?", (row[0],))
-    return [str(row[1]) for row in rows if row[1]]
+        await execute(conn, "DELETE FROM evidence WHERE id = ?", (row["id"],))
+    return [str(row["stored_path"]) for row in rows if row["stored_path"]]
 
 
 async def additions_of(conn: aiosqlite.Connection, case_id: int) -> tuple[int, int]:
@@ -141,8 +141,8 @@ async def additions_of(conn: aiosqlite.Connection, case_id: int) -> tuple[int, i
     row = await fetch_one(
         conn,
         "SELECT (SELECT COUNT(*) FROM case_events WHERE case_id = ?"
-        "        AND action IN ('reporter_info', 'reporter_evidence')),"
-        " (SELECT COALESCE(SUM(size_bytes), 0) FROM evidence WHERE case_id = ?)",
+        "        AND action IN ('reporter_info', 'reporter_evidence')) AS additions,"
+        " (SELECT COALESCE(SUM(size_bytes), 0) FROM evidence WHERE case_id = ?) AS bytes",
         (case_id, case_id),
     )
-    return (int(row[0]), int(row[1])) if row else (0, 0)
+    return (int(row["additions"]), int(row["bytes"])) if row else (0, 0)

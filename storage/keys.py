@@ -48,7 +48,7 @@ async def check_key(conn: aiosqlite.Connection, cipher: DataCipher, now: dt.date
         )
         return
     try:
-        ok = cipher.decrypt(row[0]) == CHECK_TEXT
+        ok = cipher.decrypt(row["check_enc"]) == CHECK_TEXT
     except ValueError:
         ok = False
     if not ok:
@@ -65,26 +65,30 @@ async def rotate_keys(conn: aiosqlite.Connection, cipher: DataCipher, now: dt.da
     async with transaction(conn):
         for table, key, column in ENCRYPTED:
             rows = await fetch_all(
-                conn, f"SELECT {key}, {column} FROM {table} WHERE {column} IS NOT NULL"
+                conn,
+                f"SELECT {key} AS row_key, {column} AS value FROM {table}"
+                f" WHERE {column} IS NOT NULL",
             )
             for row in rows:
                 await execute(
                     conn,
                     f"UPDATE {table} SET {column} = ? WHERE {key} = ?",
-                    (cipher.rotate(row[1]), row[0]),
+                    (cipher.rotate(row["value"]), row["row_key"]),
                 )
             rewritten += len(rows)
         for row in await fetch_all(
             conn, "SELECT id, reporter_chat_enc FROM cases WHERE reporter_chat_enc IS NOT NULL"
         ):
-            chat_hash = cipher.chat_hash(int(cipher.decrypt(row[1])))
+            chat_hash = cipher.chat_hash(int(cipher.decrypt(row["reporter_chat_enc"])))
             await execute(
-                conn, "UPDATE cases SET reporter_chat_hash = ? WHERE id = ?", (chat_hash, row[0])
+                conn,
+                "UPDATE cases SET reporter_chat_hash = ? WHERE id = ?",
+                (chat_hash, row["id"]),
             )
         for row in await fetch_all(
             conn, "SELECT stored_path FROM evidence WHERE stored_path IS NOT NULL"
         ):
-            rewritten += await asyncio.to_thread(_rotate_file, cipher, Path(row[0]))
+            rewritten += await asyncio.to_thread(_rotate_file, cipher, Path(row["stored_path"]))
         await execute(conn, "UPDATE key_check SET rotated_at = ? WHERE id = 1", (now_iso(now),))
     return rewritten
 

@@ -60,7 +60,7 @@ async def purge_closed(
     purgeable = [*final, REFERRED]
     marks = ", ".join("?" for _ in purgeable)
     ids = [
-        int(r[0])
+        int(r["id"])
         for r in await fetch_all(
             conn,
             f"SELECT id FROM cases WHERE status IN ({marks}) AND status_changed_at < ?"
@@ -71,7 +71,7 @@ async def purge_closed(
     files: list[str] = []
     for case_id in ids:
         files += [
-            str(r[0])
+            str(r["stored_path"])
             for r in await fetch_all(
                 conn,
                 "SELECT stored_path FROM evidence WHERE case_id = ? AND stored_path IS NOT NULL",
@@ -116,8 +116,8 @@ async def deletable_cases(
         f"SELECT ticket, status FROM cases WHERE reporter_chat_hash IN ({marks}) ORDER BY id",
         hashes,
     )
-    can = [str(r[0]) for r in rows if r[1] in OPEN_FOR_DELETION]
-    cannot = [str(r[0]) for r in rows if r[1] not in OPEN_FOR_DELETION]
+    can = [str(r["ticket"]) for r in rows if r["status"] in OPEN_FOR_DELETION]
+    cannot = [str(r["ticket"]) for r in rows if r["status"] not in OPEN_FOR_DELETION]
     return can, cannot
 
 
@@ -130,7 +130,7 @@ async def delete_reporter_data(
     marks = ", ".join("?" for _ in hashes)
     async with transaction(conn):
         found = [
-            (int(r[0]), str(r[1]))
+            (int(r["id"]), str(r["ticket"]))
             for r in await fetch_all(
                 conn,
                 f"SELECT id, ticket FROM cases WHERE reporter_chat_hash IN ({marks})"
@@ -141,7 +141,7 @@ async def delete_reporter_data(
         files: list[str] = []
         for case_id, _ in found:
             files += [
-                str(r[0])
+                str(r["stored_path"])
                 for r in await fetch_all(
                     conn,
                     "SELECT stored_path FROM evidence"
@@ -154,7 +154,7 @@ async def delete_reporter_data(
             )
             await execute(conn, "DELETE FROM cases WHERE id = ?", (case_id,))
         files += [
-            str(r[0])
+            str(r["stored_path"])
             for r in await fetch_all(
                 conn,
                 "SELECT stored_path FROM evidence"

@@ -158,9 +158,9 @@ async def pending_for(conn: aiosqlite.Connection, chat_id: int, kind: str) -> bo
 async def counts(conn: aiosqlite.Connection) -> dict[str, int]:
     """Rows by status, and the number of re-sends after a crash."""
     result = {
-        str(r[0]): int(r[1])
-        for r in await fetch_all(conn, "SELECT status, COUNT(*) FROM outbox GROUP BY status")
+        str(r["status"]): int(r["n"])
+        for r in await fetch_all(conn, "SELECT status, COUNT(*) AS n FROM outbox GROUP BY status")
     }
-    row = await fetch_one(conn, "SELECT COALESCE(SUM(resends), 0) FROM outbox")
-    result["resends"] = int(row[0]) if row else 0
+    row = await fetch_one(conn, "SELECT COALESCE(SUM(resends), 0) AS n FROM outbox")
+    result["resends"] = int(row["n"]) if row else 0
     return result

@@ -14,7 +14,7 @@ from storage.database import execute, fetch_one, now_iso, transaction
 async def answers_of(conn: aiosqlite.Connection, cipher: DataCipher, case_id: int) -> PacketAnswers:
     """What the reporter added for the forms of this case (nothing yet: empty answers)."""
     row = await fetch_one(conn, "SELECT packet_answers_enc FROM cases WHERE id = ?", (case_id,))
-    text = cipher.decrypt_optional(row[0]) if row else None
+    text = cipher.decrypt_optional(row["packet_answers_enc"]) if row else None
     return PacketAnswers.model_validate_json(text) if text else PacketAnswers()
 
 
@@ -45,7 +45,7 @@ async def session_of(
     )
     if row is None:
         return None
-    return int(row[0]), PacketSession.model_validate_json(cipher.decrypt(row[1]))
+    return int(row["case_id"]), PacketSession.model_validate_json(cipher.decrypt(row["state_enc"]))
 
 
 async def finish(

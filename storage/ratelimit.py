@@ -28,10 +28,10 @@ async def allow(
         )
         row = await fetch_one(
             conn,
-            "SELECT COUNT(*) FROM rate_events WHERE chat_id = ? AND action = ?",
+            "SELECT COUNT(*) AS n FROM rate_events WHERE chat_id = ? AND action = ?",
             (chat_id, action),
         )
-        if row is not None and int(row[0]) >= limit:
+        if row is not None and int(row["n"]) >= limit:
             return False
         await execute(
             conn,

@@ -107,7 +107,7 @@ async def agencies_covering(
         "SELECT DISTINCT agency FROM staff WHERE blocked_at IS NULL AND scope_code IN ('', ?, ?)",
         (province_code, regency_code or province_code),
     )
-    return {str(row[0]) for row in rows}
+    return {str(row["agency"]) for row in rows}
 
 
 def scope_clause(

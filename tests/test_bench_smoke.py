@@ -6,6 +6,8 @@ memory run working as the conversation changes.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from bench.conversation import memory_run, throughput_run
 
 
@@ -27,3 +29,18 @@ async def test_the_memory_run_leaves_reports_in_progress() -> None:
     assert run.figures["failures"] == 0
     assert run.figures["reports_in_progress"] == 20
     assert run.figures["drafts_in_database"] == 22  # and the two warm-up reporters
+
+
+async def test_the_console_benchmark_serves_every_list(tmp_path: Path) -> None:
+    from bench.console_list import QUERIES, STAFF, measure
+    from bench.storage_scale import generate
+    from storage.database import connect
+    from storage.migrator import migrate
+
+    path = tmp_path / "bench.db"
+    conn = await connect(path)
+    await migrate(conn)
+    await conn.close()
+    generate(path, 300, seed=1)
+    figures = await measure(path, rounds=1, settle=False)
+    assert len(figures) == len(STAFF) * len(QUERIES)  # every page answered 200 (asserted inside)

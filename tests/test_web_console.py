@@ -10,6 +10,7 @@ import io
 import re
 
 import aiohttp
+import pytest
 
 from conversations.console import suppressed
 from tests.conftest import ADMIN_ID
@@ -24,6 +25,7 @@ from tests.console import (
     sign_in,
 )
 from tests.helpers import add, rows
+from web.figures import Recent
 
 
 async def signed_in(console: Console, user_id: int) -> aiohttp.ClientSession:
@@ -341,3 +343,50 @@ async def test_the_staff_help_names_web(console: Console) -> None:
     staff.send("/petugas")
     help_text = await staff.expect("/web")
     assert re.search(r"/web — ", str(help_text["text"]))
+
+
+async def test_a_long_list_says_more_than_and_pages_on(
+    console: Console, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from web import pages
+
+    monkeypatch.setattr(pages, "COUNT_CAP", 1)  # as if a thousand matched
+    monkeypatch.setattr(pages, "PAGE_SIZE", 1)
+    session = await signed_in(console, BAWASLU_NATIONAL)
+    async with session:
+        first = await text_of(session, console.url + "/cases")
+        assert "Lebih dari 1 laporan" in first and "Halaman 1<" in first
+        assert console.bali in first and console.banten not in first  # newest first
+        assert 'rel="next" href="/cases?urut=newest&amp;hal=2"' in first
+        second = await text_of(session, console.url + "/cases?urut=newest&hal=2")
+        assert console.banten in second and 'rel="prev"' in second
+        assert 'rel="next"' in second  # a full page: there may be more
+        third = await text_of(session, console.url + "/cases?urut=newest&hal=3")
+        assert "Tidak ada laporan yang cocok" in third
+
+
+async def test_costly_figures_are_computed_once_for_everyone_waiting() -> None:
+    calls = 0
+    moment = dt.datetime(2024, 11, 20, 3, tzinfo=dt.UTC)
+
+    async def compute() -> int:
+        nonlocal calls
+        calls += 1
+        await asyncio.sleep(0.05)
+        return calls
+
+    shared: Recent[int] = Recent(60)
+    results = await asyncio.gather(*(shared.get("x", compute, lambda: moment) for _ in range(5)))
+    assert calls == 1 and {r.value for r in results} == {1} and results[0].at == moment
+    assert (await shared.get("y", compute, lambda: moment)).value == 2  # another scope
+    fresh: Recent[int] = Recent(0)
+    await fresh.get("x", compute, lambda: moment)
+    assert (await fresh.get("x", compute, lambda: moment)).value == 4  # too old: again
+
+
+async def test_pages_say_when_their_figures_were_taken(console: Console) -> None:
+    session = await signed_in(console, BAWASLU_NATIONAL)
+    async with session:
+        assert "Angka per pukul 10:" in await text_of(session, console.url + "/")
+    async with browser_session() as anonymous:
+        assert "Angka per 20 November 2024 10:" in await text_of(anonymous, console.url + "/stats")

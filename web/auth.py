@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, cast
 
+import aiosqlite
 from aiohttp import web
 from telegram.ext import Application
 
@@ -35,6 +36,8 @@ PUBLIC_PREFIXES = ("/login", "/stats", "/static/", "/favicon.ico")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 # the running PTB Application: the console wakes its outbox after queueing a notification
 APPLICATION = web.AppKey("application", Application[Any, Any, Any, Any, Any, Any])
+# the console's read-only connection, for the lists and counts that scan many cases
+READER = web.AppKey("reader", aiosqlite.Connection)
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,11 @@ def services_of(request: web.Request) -> Services:
 
 
 VISITOR = web.RequestKey("visitor", Visitor)
+
+
+def reader_of(request: web.Request) -> aiosqlite.Connection:
+    """The console's read-only connection (lists, counts, exports)."""
+    return request.app[READER]
 
 
 def visitor_of(request: web.Request) -> Visitor:
@@ -98,7 +106,7 @@ async def log_in(request: web.Request) -> web.StreamResponse:
     member = await svc.staff_member(user_id) if user_id is not None else None
     if member is None:
         log.info("web login refused: link used, expired or unknown")
-        return page("message.html", language, status=403, key="web_login_invalid", csrf="")
+        return page("message.html", language, 403, key="web_login_invalid", csrf="")
     session_id, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     language = await staff_language(svc, member)
     await weblogins.start_session(svc.db, session_id, member.user_id, csrf, language, svc.now())
@@ -154,7 +162,7 @@ async def staff_only(request: web.Request, handler: Handler) -> web.StreamRespon
         if session is not None:
             await weblogins.end_session(svc.db, session_id)
         language = browser_language(request, svc.settings.default_language)
-        response = page("message.html", language, status=401, key="web_login_needed", csrf="")
+        response = page("message.html", language, 401, key="web_login_needed", csrf="")
         response.del_cookie(COOKIE, path="/")
         return response
     chosen: Language = "en" if session.language == "en" else "id"
@@ -164,5 +172,5 @@ async def staff_only(request: web.Request, handler: Handler) -> web.StreamRespon
         sent = str(form.get("csrf", ""))
         if not hmac.compare_digest(sent.encode(), session.csrf_token.encode()):
             log.info("web form refused: missing or wrong CSRF token")
-            return page("message.html", chosen, status=403, key="web_bad_form", csrf="")
+            return page("message.html", chosen, 403, key="web_bad_form", csrf="")
     return await handler(request)

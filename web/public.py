@@ -10,22 +10,31 @@ from collections import Counter
 
 from aiohttp import web
 
+from conversations.bilingual import long_date
 from conversations.console import StatCell, iso_week, suppressed, suppressed_total
 from conversations.messages import Language, catalogue
 from conversations.staffviews import category_name
 from conversations.status import status_label
 from storage import casequeries
-from web.auth import browser_language, services_of
+from web.auth import browser_language, reader_of, services_of
+from web.figures import Recent
 from web.render import page
 
 TABLES = ("province", "category", "week", "status")
+STATISTICS = web.AppKey("statistics", Recent[casequeries.PublicCounts])
 
 
 async def _tables(
     request: web.Request, language: Language
-) -> tuple[dict[str, list[StatCell]], int | None]:
+) -> tuple[dict[str, list[StatCell]], int | None, dt.datetime]:
+    """The public tables, suppressed, and when their counts were taken (shared by every
+    visitor for STATISTICS_SECONDS: the page needs no login, so nobody can make it rescan
+    the cases at will)."""
     svc = services_of(request)
-    counts = await casequeries.public_counts(svc.db)
+    figures = await request.app[STATISTICS].get(
+        "all", lambda: casequeries.public_counts(reader_of(request)), svc.now
+    )
+    counts = figures.value
     places, jurisdiction = svc.jurisdiction.places, svc.jurisdiction
     weeks: Counter[str] = Counter()
     for day, count in counts.by_day.items():
@@ -47,30 +56,27 @@ async def _tables(
         "week": suppressed([(w, w, n) for w, n in sorted(weeks.items())]),
         "status": suppressed(status_rows),
     }
-    return tables, suppressed_total(counts.total)
+    return tables, suppressed_total(counts.total), figures.at
 
 
 async def stats_page(request: web.Request) -> web.Response:
     """GET /stats: the public tables, in the browser's language (`?lang=en` to choose)."""
     svc = services_of(request)
     language = browser_language(request, svc.settings.default_language)
-    tables, total = await _tables(request, language)
+    tables, total, at = await _tables(request, language)
+    local = at.astimezone(svc.settings.zone)
     return page(
-        "stats.html",
-        language,
-        tables=tables,
-        names=TABLES,
-        total=total,
-        csrf="",
+        "stats.html", language, tables=tables, names=TABLES, total=total, csrf="",
         other="en" if language == "id" else "id",
-    )
+        as_of=f"{long_date(local.date(), language)} {local:%H:%M}",
+    )  # fmt: skip
 
 
 async def stats_csv(request: web.Request) -> web.Response:
     """GET /stats.csv: the same tables, one row per cell (`<5` where suppressed)."""
     svc = services_of(request)
     language = browser_language(request, svc.settings.default_language)
-    tables, total = await _tables(request, language)
+    tables, total, _ = await _tables(request, language)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["table", "key", "label", "count"])

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import cache
-from typing import Any
 
 import jinja2
 from aiohttp import web
@@ -43,8 +42,10 @@ def text(key: str, language: Language, **args: object) -> str:
     return catalogue().raw(key, language).format(**args)
 
 
-def page(template: str, language: Language, *, status: int = 200, **context: Any) -> web.Response:
-    """A page in `language`."""
+def page(
+    template: str, language: Language, status: int = 200, /, **context: object
+) -> web.Response:
+    """A page in `language` (answered with `status`)."""
 
     def t(key: str, **args: object) -> str:
         return text(key, language, **args)

@@ -4,6 +4,7 @@ the bot (bot.runtime does that when WEB_PORT is not 0)."""
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -12,10 +13,15 @@ from aiohttp import web
 from telegram.ext import Application
 
 from bot.services import app_settings
+from storage.database import connect_reader
 from web import auth, pages, public
+from web.figures import Recent
 from web.render import secure_headers
 
 log = logging.getLogger(__name__)
+
+DASHBOARD_SECONDS = 60  # a scope's dashboard counts are at most a minute old
+STATISTICS_SECONDS = 600  # the public page is recomputed at most every ten minutes
 
 
 @web.middleware
@@ -35,6 +41,15 @@ def build_web_app(application: Application[Any, Any, Any, Any, Any, Any]) -> web
     """The console's aiohttp application over the running bot's services."""
     app = web.Application(middlewares=[headers, auth.staff_only], client_max_size=64 * 1024)
     app[auth.APPLICATION] = application
+    app[pages.DASHBOARDS] = Recent(DASHBOARD_SECONDS)
+    app[public.STATISTICS] = Recent(STATISTICS_SECONDS)
+
+    async def reader(app: web.Application) -> AsyncIterator[None]:
+        app[auth.READER] = await connect_reader(app_settings(application).database_path)
+        yield
+        await app[auth.READER].close()
+
+    app.cleanup_ctx.append(reader)
     static = Path(str(resources.files("web").joinpath("static")))
     app.add_routes(
         [
