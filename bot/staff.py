@@ -21,6 +21,7 @@ from bot import casedesk, citizen
 from bot.digests import official_kinds, queue_digest, staff_language
 from bot.outbox import kick
 from bot.render import inline_markup, send_html
+from bot.retry import with_retries
 from bot.services import Services, services
 from conversations.casefilters import FilterError, Filters, parse_filters
 from conversations.caserow import CaseRow
@@ -312,7 +313,10 @@ async def _send_evidence(
     links = [f"🔗 {caption(n, 'link')}\n{e.url}" for n, e in numbered if e.url]
     files = [(n, e) for n, e in numbered if e.stored_path]
     if links:
-        await context.bot.send_message(chat_id, "\n\n".join(links), parse_mode=None)
+        text = "\n\n".join(links)
+        await with_retries(
+            lambda: context.bot.send_message(chat_id, text, parse_mode=None), "sending links"
+        )
     for start in range(0, len(files), 10):
         group = files[start : start + 10]
         try:
@@ -324,18 +328,32 @@ async def _send_evidence(
             ]
             names = [Path(e.file_name or e.stored_path or "bukti").name for _, e in group]
             captions = [caption(n, e.kind) for n, e in group]
-            if len(group) == 1:
-                await context.bot.send_document(
-                    chat_id, contents[0], filename=names[0], caption=captions[0], parse_mode=None
-                )
-            else:
-                media = [
-                    InputMediaDocument(c, filename=n, caption=t, parse_mode=None)
-                    for c, n, t in zip(contents, names, captions, strict=True)
-                ]
-                await context.bot.send_media_group(chat_id, media)
+            await _send_files(context, chat_id, contents, names, captions)
         except (OSError, TelegramError) as exc:
             log.warning("evidence re-send failed: %s", type(exc).__name__)
+
+
+async def _send_files(
+    context: ContextTypes.DEFAULT_TYPE,
+    chat_id: int,
+    contents: list[bytes],
+    names: list[str],
+    captions: list[str],
+) -> None:
+    """Up to ten files as one document or one album, retried on failures on the way."""
+    if len(contents) == 1:
+        await with_retries(
+            lambda: context.bot.send_document(
+                chat_id, contents[0], filename=names[0], caption=captions[0], parse_mode=None
+            ),
+            "re-sending evidence",
+        )
+        return
+    media = [
+        InputMediaDocument(c, filename=n, caption=t, parse_mode=None)
+        for c, n, t in zip(contents, names, captions, strict=True)
+    ]
+    await with_retries(lambda: context.bot.send_media_group(chat_id, media), "re-sending evidence")
 
 
 async def _export(
@@ -365,8 +383,11 @@ async def _export(
         scope=scope_label(member.scope, svc.jurisdiction, language),
     )
     name = f"lapor-netral-{svc.today().isoformat()}.csv"
-    await context.bot.send_document(
-        member.user_id, data, filename=name, caption=caption, parse_mode=ParseMode.HTML
+    await with_retries(
+        lambda: context.bot.send_document(
+            member.user_id, data, filename=name, caption=caption, parse_mode=ParseMode.HTML
+        ),
+        "sending an export",
     )
     log.info("export sent: %s rows", count)
 

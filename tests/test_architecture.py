@@ -1,5 +1,5 @@
 """The layers as the README draws them: the core (`conversations/`) imports neither Telegram nor
-the database, and no SQL is written outside `storage/`."""
+the database nor the web console, and no SQL is written outside `storage/`."""
 
 from __future__ import annotations
 
@@ -40,11 +40,14 @@ def sql_strings(path: Path) -> list[str]:
 
 @pytest.mark.parametrize("path", modules("conversations"), ids=lambda p: p.name)
 def test_the_core_has_no_telegram_and_no_database(path: Path) -> None:
-    assert not imported(path) & {"telegram", "aiosqlite", "sqlite3", "storage", "bot", "aiohttp"}
+    forbidden = {"telegram", "aiosqlite", "sqlite3", "storage", "bot", "aiohttp", "web", "jinja2"}
+    assert not imported(path) & forbidden
 
 
 @pytest.mark.parametrize(
-    "path", modules("bot") + modules("conversations"), ids=lambda p: str(p.relative_to(ROOT))
+    "path",
+    modules("bot") + modules("conversations") + modules("web"),
+    ids=lambda p: str(p.relative_to(ROOT)),
 )
 def test_no_sql_outside_storage(path: Path) -> None:
     assert sql_strings(path) == []

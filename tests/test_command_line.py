@@ -13,11 +13,13 @@ from cryptography.fernet import Fernet
 from bot.sandbox.fake_api import FakeTelegram
 from bot.sandbox.fake_users import FakeUser
 from tests.conftest import TOKEN
+from tests.console import LINK, browser_session, free_port, sign_in
 
 
 def child_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG", "SYSTEMROOT"}}
-    env.update({"DATABASE_PATH": str(tmp_path / "db" / "lapor.db"), **extra})
+    # the web console stays off unless a test gives it a port
+    env.update({"DATABASE_PATH": str(tmp_path / "db" / "lapor.db"), "WEB_PORT": "0", **extra})
     return env
 
 
@@ -82,6 +84,38 @@ async def test_sandbox_answers_start_and_leaves_cleanly(tmp_path: Path) -> None:
     assert b"Traceback" not in err + out
     assert b"Sandbox stopped." in out
     assert (tmp_path / "db" / "sandbox.key").exists()
+
+
+async def test_the_sandbox_serves_the_console_and_web_signs_in(tmp_path: Path) -> None:
+    port = free_port()
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", cwd=tmp_path, env=child_env(tmp_path, WEB_PORT=str(port)),
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    assert process.stdin is not None and process.stdout is not None
+    process.stdin.write(b"/as staff\n/web\n")
+    await process.stdin.drain()
+    seen = b""
+    while b"/login/" not in seen or not seen.rstrip().endswith(b"siapa pun."):
+        chunk = await asyncio.wait_for(process.stdout.read(4096), 30)
+        assert chunk, seen.decode()
+        seen += chunk
+    text = seen.decode()
+    assert f"web console on http://127.0.0.1:{port}" in text
+    found = LINK.search(text)
+    assert found
+    try:
+        async with browser_session() as browser:
+            answer = await sign_in(browser, found.group(1))
+            assert answer.status == 303
+            async with browser.get(f"http://127.0.0.1:{port}/") as page:
+                assert page.status == 200
+                assert "Ringkasan laporan — nasional" in await page.text()
+    finally:
+        process.send_signal(signal.SIGINT)
+        out, err = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 0 and b"Traceback" not in err + out
 
 
 async def test_migrate_command(tmp_path: Path) -> None:
