@@ -13,8 +13,6 @@ import io
 import logging
 from dataclasses import dataclass
 
-import aiosqlite
-
 from bot.digests import alert_in_scope, official_kinds
 from bot.services import Services
 from conversations.casefilters import Filters
@@ -29,7 +27,7 @@ from conversations.staffviews import (
 )
 from storage import casequeries, chats, outbox
 from storage import staff as staff_store
-from storage.database import transaction
+from storage.database import Database, transaction
 from storage.staff import StaffMember
 
 log = logging.getLogger(__name__)
@@ -195,7 +193,7 @@ async def export_csv(
     svc: Services,
     member: StaffMember | None,
     filters: Filters,
-    conn: aiosqlite.Connection | None = None,
+    conn: Database | None = None,
 ) -> tuple[bytes, int]:
     """UTF-8 CSV (with BOM for spreadsheet programs) of the cases in scope, oldest first (read
     on `conn`, the web console's reader, when given)."""

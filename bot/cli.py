@@ -165,10 +165,12 @@ def _run_async(body: Callable[[asyncio.Event], Coroutine[Any, Any, int]]) -> int
 
 
 async def _migrate(settings: Settings) -> int:
-    from storage.database import connect
+    from storage.database import open_database
     from storage.migrator import migrate
 
-    db = await connect(settings.database_path)
+    db = await open_database(
+        settings.database_path, settings.database_url_text, settings.database_pool_size
+    )
     try:
         applied = await migrate(db)
     finally:
@@ -180,13 +182,15 @@ async def _migrate(settings: Settings) -> int:
 async def _check_key(settings: Settings, rotating: bool) -> int:
     """Before anything reads encrypted data: does DATA_KEY fit this database?"""
     from storage.crypto import DataCipher
-    from storage.database import connect
+    from storage.database import open_database
     from storage.keys import WrongKeyError, check_key
     from storage.migrator import migrate
 
     assert settings.data_key is not None
     cipher = DataCipher(settings.data_key.get_secret_value())
-    db = await connect(settings.database_path)
+    db = await open_database(
+        settings.database_path, settings.database_url_text, settings.database_pool_size
+    )
     try:
         await migrate(db)
         await check_key(db, cipher, dt.datetime.now(dt.UTC))

@@ -6,7 +6,6 @@ import datetime as dt
 import logging
 from typing import Any
 
-import aiosqlite
 from telegram.ext import Application, ContextTypes
 
 from bot.chart import Series, reports_chart
@@ -27,7 +26,7 @@ from conversations.staffviews import (
 from conversations.status import status_label
 from storage import casequeries, chats, outbox
 from storage import staff as staff_store
-from storage.database import transaction
+from storage.database import Database, transaction
 from storage.staff import StaffMember
 
 log = logging.getLogger(__name__)
@@ -192,7 +191,7 @@ async def daily_job(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def alert_in_scope(
-    conn: aiosqlite.Connection,
+    conn: Database,
     svc: Services,
     case: CaseRow,
     key: str,

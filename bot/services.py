@@ -9,7 +9,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
-import aiosqlite
 from telegram.ext import Application, CallbackContext
 
 from bot.flood import DraftBudget, FloodGuard
@@ -21,7 +20,7 @@ from conversations.packet import shipped_packets
 from conversations.questions import Context, Limits
 from storage import staff as staff_store
 from storage.crypto import DataCipher
-from storage.database import connect
+from storage.database import Database, open_database
 from storage.keys import check_key, encrypt_legacy
 from storage.migrator import migrate
 from storage.staff import StaffMember
@@ -43,7 +42,7 @@ class Services:
     """Settings, the open database, the data key and the jurisdiction data."""
 
     settings: Settings
-    db: aiosqlite.Connection
+    db: Database
     cipher: DataCipher
     jurisdiction: Jurisdiction
     casework: Casework
@@ -107,7 +106,9 @@ async def open_services(
     casework = load_casework(settings.service_targets_file)
     assert settings.data_key is not None, "the CLI provides a DATA_KEY (generated in the sandbox)"
     cipher = DataCipher(settings.data_key.get_secret_value())
-    db = await connect(settings.database_path)
+    db = await open_database(
+        settings.database_path, settings.database_url_text, settings.database_pool_size
+    )
     try:
         applied = await migrate(db)
         await check_key(db, cipher, clock())

@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     telegram_api_base_url: str = TELEGRAM_API
     telegram_api_file_url: str | None = None
     database_path: Path = Path("data/lapor.db")
+    database_url: SecretStr | None = None  # postgresql://…: several workers share it
+    database_pool_size: int = Field(default=10, ge=1, le=500)
     evidence_dir: Path | None = None
     data_key: SecretStr | None = None
     admin_user_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
@@ -66,7 +68,18 @@ class Settings(BaseSettings):
     web_base_url: str | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
-    @field_validator("telegram_bot_token", "data_key", "webhook_secret", mode="before")
+    @field_validator("database_url")
+    @classmethod
+    def _postgres_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith(
+            ("postgresql://", "postgres://")
+        ):
+            raise ValueError("must start with postgresql:// (or leave it empty for SQLite)")
+        return value
+
+    @field_validator(
+        "telegram_bot_token", "data_key", "webhook_secret", "database_url", mode="before"
+    )
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -197,6 +210,11 @@ class Settings(BaseSettings):
         return self.evidence_dir or self.database_path.parent / "evidence"
 
     @property
+    def database_url_text(self) -> str | None:
+        """DATABASE_URL as text (it holds a password), or None for SQLite."""
+        return self.database_url.get_secret_value() if self.database_url else None
+
+    @property
     def console_url(self) -> str:
         """The address staff open for the web console: WEB_BASE_URL, else where it listens."""
         if self.web_base_url:
@@ -232,7 +250,8 @@ def describe_error(error: ValidationError) -> str:
     name = "_".join(str(part) for part in first["loc"] if not isinstance(part, int)).upper()
     message = str(first["msg"]).removeprefix("Value error, ")
     value = first.get("input")
-    shown = "" if name in {"TELEGRAM_BOT_TOKEN", "DATA_KEY", "WEBHOOK_SECRET"} else value
+    secret = {"TELEGRAM_BOT_TOKEN", "DATA_KEY", "WEBHOOK_SECRET", "DATABASE_URL"}
+    shown = "" if name in secret else value
     suffix = ""
     if isinstance(shown, str | int) and repr(shown) not in message:
         suffix = f" (got {shown!r})"

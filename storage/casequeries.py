@@ -6,14 +6,12 @@ import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
 
-import aiosqlite
-
 from conversations.casefilters import NO_FILTERS, Filters
 from conversations.caserow import CaseEvent, CaseRow
 from conversations.jurisdiction.models import Decision
 from conversations.jurisdiction.routing import REFERRED
 from storage.crypto import DataCipher
-from storage.database import execute, fetch_all, fetch_one, now_iso
+from storage.database import Database, Row, execute, fetch_all, fetch_one, now_iso
 from storage.staff import StaffMember, scope_clause
 
 _COLUMNS = (
@@ -28,7 +26,7 @@ _COLUMNS = (
 )
 
 
-def _row(row: aiosqlite.Row, cipher: DataCipher, identity: bool = False) -> CaseRow:
+def _row(row: Row, cipher: DataCipher, identity: bool = False) -> CaseRow:
     """A case read by column name, its free text decrypted; the reporter's name and phone only
     with `identity` (and only when the reporter gave them)."""
     bodies = {}
@@ -91,11 +89,11 @@ def _filter_sql(filters: Filters) -> tuple[str, list[object]]:
     if filters.until:
         parts.append("c.created_at < ?")
         params.append((filters.until + dt.timedelta(days=1)).isoformat())
-    return " AND ".join(parts) or "1", params
+    return " AND ".join(parts) or "TRUE", params
 
 
 async def visible(
-    conn: aiosqlite.Connection,
+    conn: Database,
     member: StaffMember | None,
     official_kinds: list[str],
     *,
@@ -109,7 +107,7 @@ async def visible(
 ) -> list[CaseRow]:
     """Cases the member may see (all cases when `member` is None: the command line), in one of
     the ORDERS."""
-    scope_sql, params = scope_clause(member, official_kinds) if member else ("1", [])
+    scope_sql, params = scope_clause(member, official_kinds) if member else ("TRUE", [])
     filter_sql, filter_params = _filter_sql(filters)
     # `c.id > ?` only when paging by id: even as `c.id > 0` it steers the planner to an id index
     after_sql, after_params = ("c.id > ? AND ", [after_id]) if after_id else ("", [])
@@ -122,7 +120,7 @@ async def visible(
 
 
 async def count_visible(
-    conn: aiosqlite.Connection,
+    conn: Database,
     member: StaffMember,
     official_kinds: list[str],
     filters: Filters,
@@ -143,7 +141,7 @@ async def count_visible(
 
 
 async def by_ticket(
-    conn: aiosqlite.Connection,
+    conn: Database,
     ticket: str,
     member: StaffMember | None,
     official_kinds: list[str],
@@ -151,7 +149,7 @@ async def by_ticket(
     identity: bool = False,
 ) -> CaseRow | None:
     """The case with this ticket if the member may see it."""
-    scope_sql, params = scope_clause(member, official_kinds) if member else ("1", [])
+    scope_sql, params = scope_clause(member, official_kinds) if member else ("TRUE", [])
     row = await fetch_one(
         conn,
         f"SELECT {_COLUMNS} FROM cases c WHERE c.ticket = ? AND {scope_sql}",
@@ -161,7 +159,7 @@ async def by_ticket(
 
 
 async def may_see(
-    conn: aiosqlite.Connection, member: StaffMember, official_kinds: list[str], case_id: int
+    conn: Database, member: StaffMember, official_kinds: list[str], case_id: int
 ) -> bool:
     """Whether the member may see the case with this id (the SQL scope rule)."""
     scope_sql, params = scope_clause(member, official_kinds)
@@ -172,7 +170,7 @@ async def may_see(
 
 
 async def by_id(
-    conn: aiosqlite.Connection, case_id: int, cipher: DataCipher, identity: bool = False
+    conn: Database, case_id: int, cipher: DataCipher, identity: bool = False
 ) -> CaseRow | None:
     """The case with this id (no scope check: callers check it)."""
     row = await fetch_one(conn, f"SELECT {_COLUMNS} FROM cases c WHERE c.id = ?", (case_id,))
@@ -180,7 +178,7 @@ async def by_id(
 
 
 async def related(
-    conn: aiosqlite.Connection,
+    conn: Database,
     case: CaseRow,
     window_days: int,
     member: StaffMember,
@@ -207,7 +205,7 @@ async def related(
 
 
 async def add_event(
-    conn: aiosqlite.Connection,
+    conn: Database,
     case_id: int,
     now: dt.datetime,
     *,
@@ -234,9 +232,7 @@ async def add_event(
     )  # fmt: skip
 
 
-async def set_status(
-    conn: aiosqlite.Connection, case_id: int, status: str, now: dt.datetime
-) -> None:
+async def set_status(conn: Database, case_id: int, status: str, now: dt.datetime) -> None:
     """Move the case to a new status (call inside a transaction)."""
     stamp = now_iso(now)
     await execute(
@@ -247,19 +243,20 @@ async def set_status(
 
 
 async def add_body(
-    conn: aiosqlite.Connection, case_id: int, agency: str, office: str, now: dt.datetime
+    conn: Database, case_id: int, agency: str, office: str, now: dt.datetime
 ) -> bool:
     """Add a handling body to the case; False when it already had it."""
-    cursor = await execute(
+    changed = await execute(
         conn,
-        "INSERT OR IGNORE INTO case_bodies (case_id, agency, office, added_at) VALUES (?, ?, ?, ?)",
+        "INSERT INTO case_bodies (case_id, agency, office, added_at) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT DO NOTHING",
         (case_id, agency, office, now_iso(now)),
     )
-    return cursor.rowcount == 1
+    return changed == 1
 
 
 async def events(
-    conn: aiosqlite.Connection, case_id: int, cipher: DataCipher, limit: int = 10
+    conn: Database, case_id: int, cipher: DataCipher, limit: int = 10
 ) -> list[CaseEvent]:
     """The newest events of a case, oldest first."""
     rows = await fetch_all(
@@ -285,7 +282,7 @@ async def events(
 
 
 async def daily_counts(
-    conn: aiosqlite.Connection, member: StaffMember, official_kinds: list[str], since: dt.datetime
+    conn: Database, member: StaffMember, official_kinds: list[str], since: dt.datetime
 ) -> list[tuple[str, str, int]]:
     """(UTC day, agency, count) of cases filed since `since` that the member may see."""
     scope_sql, params = scope_clause(member, official_kinds)
@@ -302,7 +299,7 @@ async def daily_counts(
 
 
 async def status_counts(
-    conn: aiosqlite.Connection, member: StaffMember, official_kinds: list[str]
+    conn: Database, member: StaffMember, official_kinds: list[str]
 ) -> dict[str, int]:
     """Cases the member may see, by status."""
     scope_sql, params = scope_clause(member, official_kinds)
@@ -316,14 +313,14 @@ async def status_counts(
     }
 
 
-async def count_referred(conn: aiosqlite.Connection) -> int:
+async def count_referred(conn: Database) -> int:
     """Cases no handling body received through the bot ('dirujuk'), everywhere."""
     row = await fetch_one(conn, "SELECT COUNT(*) AS n FROM cases WHERE status = ?", (REFERRED,))
     return int(row["n"]) if row else 0
 
 
 async def waiting_longest(
-    conn: aiosqlite.Connection,
+    conn: Database,
     member: StaffMember,
     official_kinds: list[str],
     cipher: DataCipher,
@@ -346,7 +343,7 @@ async def waiting_longest(
     ]
 
 
-async def cursor_of(conn: aiosqlite.Connection, user_id: int) -> tuple[int, str | None]:
+async def cursor_of(conn: Database, user_id: int) -> tuple[int, str | None]:
     """The last case id in a delivered digest, and the day of the last daily summary."""
     row = await fetch_one(
         conn, "SELECT last_case_id, daily_sent_on FROM digest_cursors WHERE user_id = ?", (user_id,)
@@ -354,9 +351,7 @@ async def cursor_of(conn: aiosqlite.Connection, user_id: int) -> tuple[int, str 
     return (int(row["last_case_id"]), row["daily_sent_on"]) if row else (0, None)
 
 
-async def mark_daily(
-    conn: aiosqlite.Connection, user_id: int, day: dt.date, now: dt.datetime
-) -> None:
+async def mark_daily(conn: Database, user_id: int, day: dt.date, now: dt.datetime) -> None:
     """Remember that today's summary was queued for this member."""
     await execute(
         conn,
@@ -368,7 +363,7 @@ async def mark_daily(
 
 
 async def breakdown(
-    conn: aiosqlite.Connection, member: StaffMember, official_kinds: list[str]
+    conn: Database, member: StaffMember, official_kinds: list[str]
 ) -> dict[tuple[str, str, str], int]:
     """Cases the member may see, counted by (status, category, province code) in one pass
     over their scope (the dashboard sums it three ways)."""
@@ -385,7 +380,7 @@ async def breakdown(
 
 
 async def hourly_totals(
-    conn: aiosqlite.Connection, member: StaffMember, official_kinds: list[str], since: dt.datetime
+    conn: Database, member: StaffMember, official_kinds: list[str], since: dt.datetime
 ) -> dict[dt.datetime, int]:
     """Cases the member may see filed since `since`, by UTC hour (the caller reads the hours
     as local days)."""
@@ -412,7 +407,7 @@ class PublicCounts:
     by_status: dict[str, int]
 
 
-async def public_counts(conn: aiosqlite.Connection) -> PublicCounts:
+async def public_counts(conn: Database) -> PublicCounts:
     """Counts of all filed cases (nothing else is read: no text, no place below a province)."""
 
     async def grouped(expression: str) -> dict[str, int]:

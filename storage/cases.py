@@ -4,18 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-
-import aiosqlite
 
 from conversations.draft import Draft
 from conversations.jurisdiction.models import Decision
 from conversations.jurisdiction.routing import Routing, route
 from conversations.messages import Language
 from storage.crypto import DataCipher
-from storage.database import execute, execute_many, fetch_all, fetch_one, now_iso, transaction
+from storage.database import (
+    Database,
+    IntegrityError,
+    execute,
+    execute_many,
+    fetch_all,
+    fetch_one,
+    now_iso,
+    transaction,
+)
 
 
 @dataclass(frozen=True)
@@ -30,13 +36,13 @@ class FiledCase:
     created: bool
 
 
-async def find_by_draft(conn: aiosqlite.Connection, draft_id: str) -> FiledCase | None:
+async def find_by_draft(conn: Database, draft_id: str) -> FiledCase | None:
     """The case filed from this draft, if any."""
     row = await fetch_one(
         conn,
         "SELECT c.id, c.ticket, c.decision,"
-        " (SELECT json_group_array(b.agency) FROM case_bodies b"
-        "  WHERE b.case_id = c.id AND b.reached = 1) AS reached"
+        " COALESCE((SELECT json_group_array(b.agency) FROM case_bodies b"
+        "  WHERE b.case_id = c.id AND b.reached = 1), '[]') AS reached"
         " FROM cases c WHERE c.draft_id = ?",
         (draft_id,),
     )
@@ -49,7 +55,7 @@ async def find_by_draft(conn: aiosqlite.Connection, draft_id: str) -> FiledCase 
 
 
 async def file_case(
-    conn: aiosqlite.Connection,
+    conn: Database,
     *,
     draft: Draft,
     chat_id: int,
@@ -100,7 +106,7 @@ async def file_case(
         for _ in range(8):
             ticket = new_ticket()
             try:
-                cursor = await execute(
+                inserted = await fetch_one(
                     conn,
                     "INSERT INTO cases (ticket, draft_id, reporter_chat_id, description, language,"
                     " category, person_kind, province_code, regency_code, event_date,"
@@ -108,16 +114,17 @@ async def file_case(
                     " reporter_phone_enc, decision, status, status_changed_at, created_at,"
                     " updated_at, description_enc, person_name_enc, place_detail_enc,"
                     " service_name_enc, location_enc, reporter_chat_hash, reporter_chat_enc)"
-                    f" VALUES (?, ?, 0, '', {', '.join('?' * 24)})",
+                    f" VALUES (?, ?, 0, '', {', '.join('?' * 24)}) RETURNING id",
                     (ticket, *values),
                 )
                 break
-            except sqlite3.IntegrityError as exc:
-                if "cases.ticket" not in str(exc):
+            except IntegrityError as exc:
+                if "ticket" not in str(exc):  # SQLite: cases.ticket; PostgreSQL: cases_ticket_key
                     raise
         else:
             raise RuntimeError("could not draw an unused ticket number")
-        case_id = int(cursor.lastrowid or 0)
+        assert inserted is not None
+        case_id = int(inserted["id"])
         await execute_many(
             conn,
             "INSERT INTO case_bodies (case_id, agency, office, added_at, reached)"
@@ -167,19 +174,20 @@ class CaseStatus:
 
 
 async def status_of(
-    conn: aiosqlite.Connection, ticket: str, cipher: DataCipher, chat_id: int = 0
+    conn: Database, ticket: str, cipher: DataCipher, chat_id: int = 0
 ) -> CaseStatus | None:
     """The status, offices and public notes of the case with this ticket (one query), and
     whether `chat_id` filed it."""
     row = await fetch_one(
         conn,
         "SELECT c.status, c.status_changed_at,"
-        " (SELECT json_group_array(json_array(agency, office)) FROM"
-        "   (SELECT agency, office FROM case_bodies WHERE case_id = c.id ORDER BY agency))"
-        "   AS offices,"
-        " (SELECT json_group_array(json_array(at, hex(note_enc))) FROM"
+        " COALESCE((SELECT json_group_array(json_array(agency, office)) FROM"
+        "   (SELECT agency, office FROM case_bodies WHERE case_id = c.id ORDER BY agency) o),"
+        "   '[]') AS offices,"
+        " COALESCE((SELECT json_group_array(json_array(at, hex(note_enc))) FROM"
         "   (SELECT at, note_enc FROM case_events"
-        "    WHERE case_id = c.id AND public = 1 AND note_enc IS NOT NULL ORDER BY id)) AS notes,"
+        "    WHERE case_id = c.id AND public = 1 AND note_enc IS NOT NULL ORDER BY id) n),"
+        "   '[]') AS notes,"
         " c.reporter_chat_hash"
         " FROM cases c WHERE c.ticket = ?",
         (ticket,),
@@ -204,9 +212,7 @@ class OwnCase:
     status: str
 
 
-async def own_case(
-    conn: aiosqlite.Connection, ticket: str, cipher: DataCipher, chat_id: int
-) -> OwnCase | None:
+async def own_case(conn: Database, ticket: str, cipher: DataCipher, chat_id: int) -> OwnCase | None:
     """The case with this ticket if `chat_id` filed it."""
     row = await fetch_one(
         conn, "SELECT id, status, reporter_chat_hash FROM cases WHERE ticket = ?", (ticket,)
@@ -221,7 +227,7 @@ def _marks(values: list[str]) -> str:
 
 
 async def tickets_of_chat(
-    conn: aiosqlite.Connection, cipher: DataCipher, chat_id: int, limit: int = 20
+    conn: Database, cipher: DataCipher, chat_id: int, limit: int = 20
 ) -> list[tuple[str, str]]:
     """The chat's own tickets with their status, newest first."""
     hashes = cipher.chat_hashes(chat_id)
@@ -236,9 +242,7 @@ async def tickets_of_chat(
     ]
 
 
-async def filed_since(
-    conn: aiosqlite.Connection, cipher: DataCipher, chat_id: int, since: dt.datetime
-) -> int:
+async def filed_since(conn: Database, cipher: DataCipher, chat_id: int, since: dt.datetime) -> int:
     """How many cases the chat filed since the moment."""
     hashes = cipher.chat_hashes(chat_id)
     row = await fetch_one(

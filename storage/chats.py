@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-import aiosqlite
-
 from conversations.messages import Language
-from storage.database import execute, fetch_one, now_iso
+from storage.database import Database, execute, fetch_one, now_iso
 
 
-async def get_language(conn: aiosqlite.Connection, chat_id: int) -> Language | None:
+async def get_language(conn: Database, chat_id: int) -> Language | None:
     """The language this chat chose, or None when it never chose."""
     row = await fetch_one(conn, "SELECT language FROM chats WHERE chat_id = ?", (chat_id,))
     if row is None:
@@ -18,9 +16,7 @@ async def get_language(conn: aiosqlite.Connection, chat_id: int) -> Language | N
     return "en" if row["language"] == "en" else "id"
 
 
-async def set_language(
-    conn: aiosqlite.Connection, chat_id: int, language: Language, now: dt.datetime
-) -> None:
+async def set_language(conn: Database, chat_id: int, language: Language, now: dt.datetime) -> None:
     """Remember the chat's language."""
     stamp = now_iso(now)
     await execute(

@@ -1,16 +1,23 @@
-"""Opening the SQLite file with the settings every connection needs, and transactions."""
+"""The database every repository talks to, whichever engine holds it: SQLite (one file, one
+process: the embedded default) or PostgreSQL (`storage/postgres.py`: several workers).
+
+Repositories write SQL once, in the subset both engines read the same way: `?` placeholders,
+`TRUE`/`FALSE`, `INSERT … ON CONFLICT … DO NOTHING/UPDATE`, `RETURNING`, moments as ISO text
+(`now_iso`), and read rows by column name. An engine adapts the rest in one place.
+"""
 
 from __future__ import annotations
 
+import abc
 import asyncio
 import contextlib
 import datetime as dt
-import weakref
-from collections.abc import AsyncIterator, Iterable
+import sqlite3
+from collections.abc import AsyncIterator, Iterable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, Protocol
 
 import aiosqlite
 
@@ -19,45 +26,42 @@ from storage.files import private_database
 BUSY_TIMEOUT_MS = 5000
 
 
-async def connect(path: Path | str) -> aiosqlite.Connection:
-    """Open (creating folders as needed) the database in WAL mode with foreign keys on."""
-    if str(path) != ":memory:":
-        private_database(Path(path))
-    conn = await aiosqlite.connect(str(path), isolation_level=None)
-    conn.row_factory = aiosqlite.Row
-    await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    await conn.execute("PRAGMA journal_mode = WAL")
-    await conn.execute("PRAGMA synchronous = NORMAL")
-    await conn.execute("PRAGMA foreign_keys = ON")
-    if str(path) != ":memory:":
-        private_database(Path(path))  # the -wal and -shm files SQLite has just made too
-    return conn
+class IntegrityError(Exception):
+    """A constraint refused the statement (a unique key taken, a foreign key missing); the
+    message is the engine's."""
 
 
-async def connect_reader(path: Path | str) -> aiosqlite.Connection:
-    """A second, read-only connection to the same file (WAL: it reads while the bot writes), for
-    long reads that must not hold up the bot's own connection."""
-    conn = await aiosqlite.connect(str(path), isolation_level=None)
-    conn.row_factory = aiosqlite.Row
-    await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    await conn.execute("PRAGMA query_only = ON")
-    return conn
+class Row(Protocol):
+    """A result row, read by column name."""
+
+    def __getitem__(self, key: str, /) -> Any: ...
 
 
-async def fetch_one(
-    conn: aiosqlite.Connection, sql: str, parameters: Iterable[Any] = ()
-) -> aiosqlite.Row | None:
-    """The first row of a query, or None: one trip to the database thread (a cursor takes three)."""
-    rows = await fetch_all(conn, sql, parameters)
-    return rows[0] if rows else None
+class Database(abc.ABC):
+    """An open database: statements, transactions, closing."""
 
+    engine: ClassVar[str]
 
-async def fetch_all(
-    conn: aiosqlite.Connection, sql: str, parameters: Iterable[Any] = ()
-) -> list[aiosqlite.Row]:
-    """Every row of a query, in one trip to the database thread."""
-    await _wait_turn(conn)
-    return list(await conn.execute_fetchall(sql, parameters))
+    @abc.abstractmethod
+    async def fetch_all(self, sql: str, parameters: Iterable[Any] = ()) -> list[Row]:
+        """Every row of a query."""
+
+    @abc.abstractmethod
+    async def execute(self, sql: str, parameters: Iterable[Any] = ()) -> int:
+        """Run one statement; how many rows it changed."""
+
+    @abc.abstractmethod
+    async def execute_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        """Run one statement for each row."""
+
+    @abc.abstractmethod
+    def transaction(self) -> contextlib.AbstractAsyncContextManager[None]:
+        """The block as one transaction: committed on success, rolled back on error. The
+        block's statements, and only they, run inside it."""
+
+    @abc.abstractmethod
+    async def close(self) -> None:
+        """Close the connection(s)."""
 
 
 @dataclass
@@ -71,60 +75,141 @@ class _Turns:
         self.open.set()
 
 
-# Chats are handled concurrently over one connection. A statement sent while another chat's
-# transaction is open would become part of it (and be undone by its rollback), so statements
-# from outside wait until it ends. aiosqlite runs statements in the order they are sent, so
-# one sent before BEGIN runs before it: only statements sent during the transaction wait.
-_TURNS: weakref.WeakKeyDictionary[aiosqlite.Connection, _Turns] = weakref.WeakKeyDictionary()
-_OWNER: ContextVar[aiosqlite.Connection | None] = ContextVar("transaction_owner", default=None)
+# The database whose transaction the current task is running (its statements go in).
+_OWNER: ContextVar[Database | None] = ContextVar("transaction_owner", default=None)
 
 
-async def _wait_turn(conn: aiosqlite.Connection) -> None:
-    if _OWNER.get() is conn:
-        return
-    turns = _TURNS.get(conn)
-    while turns is not None and not turns.open.is_set():
-        await turns.open.wait()
+class SqliteDatabase(Database):
+    """One SQLite connection shared by every chat of the process.
+
+    Chats are handled concurrently over it. A statement sent while another chat's transaction
+    is open would become part of it (and be undone by its rollback), so statements from
+    outside wait until it ends. aiosqlite runs statements in the order they are sent, so one
+    sent before BEGIN runs before it: only statements sent during the transaction wait.
+    """
+
+    engine = "sqlite"
+
+    def __init__(self, raw: aiosqlite.Connection) -> None:
+        self.raw = raw  # SQLite itself, for what only SQLite has (backups, query plans)
+        self._turns = _Turns()
+
+    async def _wait_turn(self) -> None:
+        if _OWNER.get() is self:
+            return
+        while not self._turns.open.is_set():
+            await self._turns.open.wait()
+
+    async def fetch_all(self, sql: str, parameters: Iterable[Any] = ()) -> list[Row]:
+        await self._wait_turn()
+        try:
+            return list(await self.raw.execute_fetchall(sql, tuple(parameters)))
+        except sqlite3.IntegrityError as exc:  # INSERT … RETURNING
+            raise IntegrityError(str(exc)) from exc
+
+    async def execute(self, sql: str, parameters: Iterable[Any] = ()) -> int:
+        await self._wait_turn()
+        try:
+            cursor = await self.raw.execute(sql, tuple(parameters))
+        except sqlite3.IntegrityError as exc:
+            raise IntegrityError(str(exc)) from exc
+        return cursor.rowcount
+
+    async def execute_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        await self._wait_turn()
+        try:
+            await self.raw.executemany(sql, rows)
+        except sqlite3.IntegrityError as exc:
+            raise IntegrityError(str(exc)) from exc
+
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[None]:
+        # Transactions wait for each other (they must not be nested); other tasks' statements
+        # wait until it ends.
+        async with self._turns.transaction:  # the gate is open whenever no transaction holds it
+            self._turns.open.clear()
+            owner = _OWNER.set(self)
+            try:
+                await self.raw.execute("BEGIN IMMEDIATE")
+                try:
+                    yield
+                except BaseException:
+                    await self.raw.execute("ROLLBACK")
+                    raise
+                await self.raw.execute("COMMIT")
+            finally:
+                _OWNER.reset(owner)
+                self._turns.open.set()
+
+    @property
+    def in_transaction(self) -> bool:
+        """Whether SQLite has a transaction open on the connection."""
+        return self.raw.in_transaction
+
+    async def close(self) -> None:
+        await self.raw.close()
 
 
-async def execute(
-    conn: aiosqlite.Connection, sql: str, parameters: Iterable[Any] = ()
-) -> aiosqlite.Cursor:
-    """Run one statement (waiting while another task's transaction is open on the connection)."""
-    await _wait_turn(conn)
+async def connect(path: Path | str) -> SqliteDatabase:
+    """Open (creating folders as needed) the SQLite file in WAL mode with foreign keys on."""
+    if str(path) != ":memory:":
+        private_database(Path(path))
+    raw = await aiosqlite.connect(str(path), isolation_level=None)
+    raw.row_factory = aiosqlite.Row
+    await raw.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    await raw.execute("PRAGMA journal_mode = WAL")
+    await raw.execute("PRAGMA synchronous = NORMAL")
+    await raw.execute("PRAGMA foreign_keys = ON")
+    if str(path) != ":memory:":
+        private_database(Path(path))  # the -wal and -shm files SQLite has just made too
+    return SqliteDatabase(raw)
+
+
+async def open_database(path: Path, url: str | None = None, pool_size: int = 10) -> Database:
+    """PostgreSQL when `url` is given (a pool of `pool_size`), else the SQLite file at `path`."""
+    if url:
+        from storage.postgres import connect_url  # asyncpg only when PostgreSQL is used
+
+        return await connect_url(url, pool_size=pool_size)
+    return await connect(path)
+
+
+async def connect_reader(path: Path | str) -> SqliteDatabase:
+    """A second, read-only connection to the same file (WAL: it reads while the bot writes), for
+    long reads that must not hold up the bot's own connection."""
+    raw = await aiosqlite.connect(str(path), isolation_level=None)
+    raw.row_factory = aiosqlite.Row
+    await raw.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    await raw.execute("PRAGMA query_only = ON")
+    return SqliteDatabase(raw)
+
+
+async def fetch_one(conn: Database, sql: str, parameters: Iterable[Any] = ()) -> Row | None:
+    """The first row of a query, or None."""
+    rows = await conn.fetch_all(sql, parameters)
+    return rows[0] if rows else None
+
+
+async def fetch_all(conn: Database, sql: str, parameters: Iterable[Any] = ()) -> list[Row]:
+    """Every row of a query (waiting while another task's transaction is open on SQLite)."""
+    return await conn.fetch_all(sql, parameters)
+
+
+async def execute(conn: Database, sql: str, parameters: Iterable[Any] = ()) -> int:
+    """Run one statement; how many rows it changed."""
     return await conn.execute(sql, parameters)
 
 
-async def execute_many(
-    conn: aiosqlite.Connection, sql: str, rows: Iterable[Iterable[Any]]
-) -> aiosqlite.Cursor:
-    """Run one statement for each row, in one trip to the database thread."""
-    await _wait_turn(conn)
-    return await conn.executemany(sql, rows)
+async def execute_many(conn: Database, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+    """Run one statement for each row, in one trip."""
+    await conn.execute_many(sql, rows)
 
 
 @contextlib.asynccontextmanager
-async def transaction(conn: aiosqlite.Connection) -> AsyncIterator[aiosqlite.Connection]:
-    """Run the block as one write transaction: committed on success, rolled back on error.
-
-    Transactions on the same connection wait for each other (they must not be nested), and
-    other tasks' statements wait until it ends.
-    """
-    turns = _TURNS.setdefault(conn, _Turns())
-    async with turns.transaction:  # the gate is open whenever no transaction holds this
-        turns.open.clear()
-        owner = _OWNER.set(conn)
-        try:
-            await conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-            except BaseException:
-                await conn.execute("ROLLBACK")
-                raise
-            await conn.execute("COMMIT")
-        finally:
-            _OWNER.reset(owner)
-            turns.open.set()
+async def transaction(conn: Database) -> AsyncIterator[Database]:
+    """Run the block as one write transaction: committed on success, rolled back on error."""
+    async with conn.transaction():
+        yield conn
 
 
 def now_iso(now: dt.datetime) -> str:

@@ -5,14 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import aiosqlite
-
 from conversations.draft import Draft
 from storage.crypto import DataCipher
-from storage.database import execute, fetch_all, fetch_one, now_iso
+from storage.database import Database, execute, fetch_all, fetch_one, now_iso
 
 
-async def load(conn: aiosqlite.Connection, cipher: DataCipher, chat_id: int) -> Draft | None:
+async def load(conn: Database, cipher: DataCipher, chat_id: int) -> Draft | None:
     """The chat's draft, or None."""
     row = await fetch_one(conn, "SELECT state FROM drafts WHERE chat_id = ?", (chat_id,))
     if row is None:
@@ -21,7 +19,7 @@ async def load(conn: aiosqlite.Connection, cipher: DataCipher, chat_id: int) -> 
 
 
 async def save(
-    conn: aiosqlite.Connection, cipher: DataCipher, chat_id: int, draft: Draft, now: dt.datetime
+    conn: Database, cipher: DataCipher, chat_id: int, draft: Draft, now: dt.datetime
 ) -> None:
     """Insert or replace the chat's draft (a new draft id restarts its clock)."""
     stamp = now_iso(now)
@@ -30,8 +28,8 @@ async def save(
         "INSERT INTO drafts (chat_id, draft_id, step, state, created_at, updated_at)"
         " VALUES (?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (chat_id) DO UPDATE SET"
-        "  created_at = CASE WHEN draft_id = excluded.draft_id"
-        "   THEN created_at ELSE excluded.created_at END,"
+        "  created_at = CASE WHEN drafts.draft_id = excluded.draft_id"
+        "   THEN drafts.created_at ELSE excluded.created_at END,"
         "  draft_id = excluded.draft_id, step = excluded.step, state = excluded.state,"
         "  updated_at = excluded.updated_at, reminded_at = NULL",
         (
@@ -45,7 +43,7 @@ async def save(
     )
 
 
-async def delete(conn: aiosqlite.Connection, chat_id: int) -> None:
+async def delete(conn: Database, chat_id: int) -> None:
     """Forget the chat's draft."""
     await execute(conn, "DELETE FROM drafts WHERE chat_id = ?", (chat_id,))
 
@@ -59,9 +57,7 @@ class IdleDraft:
     step: str
 
 
-async def idle(
-    conn: aiosqlite.Connection, untouched_since: dt.datetime, *, reminded: bool
-) -> list[IdleDraft]:
+async def idle(conn: Database, untouched_since: dt.datetime, *, reminded: bool) -> list[IdleDraft]:
     """Drafts not updated since the moment (not yet reminded, or reminded before it)."""
     select = "SELECT chat_id, draft_id, step FROM drafts WHERE "
     if reminded:
@@ -74,9 +70,7 @@ async def idle(
     ]
 
 
-async def mark_reminded(
-    conn: aiosqlite.Connection, chat_id: int, draft_id: str, now: dt.datetime
-) -> None:
+async def mark_reminded(conn: Database, chat_id: int, draft_id: str, now: dt.datetime) -> None:
     """Note that the reporter was reminded of this draft."""
     await execute(
         conn,
@@ -85,7 +79,7 @@ async def mark_reminded(
     )
 
 
-async def count(conn: aiosqlite.Connection) -> int:
+async def count(conn: Database) -> int:
     """How many reports are in progress."""
     row = await fetch_one(conn, "SELECT COUNT(*) AS n FROM drafts")
     return int(row["n"]) if row else 0

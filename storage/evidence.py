@@ -5,10 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import aiosqlite
-
 from storage.crypto import DataCipher
-from storage.database import execute, fetch_all, fetch_one, now_iso
+from storage.database import Database, execute, fetch_all, fetch_one, now_iso
 
 
 @dataclass(frozen=True)
@@ -30,7 +28,7 @@ class StoredEvidence:
 
 
 async def add(
-    conn: aiosqlite.Connection,
+    conn: Database,
     chat_id: int,
     draft_id: str,
     item: StoredEvidence,
@@ -39,10 +37,11 @@ async def add(
 ) -> bool:
     """Record evidence for a draft (its name and link encrypted); False when this file was
     already recorded for it."""
-    cursor = await execute(conn,
-        "INSERT OR IGNORE INTO evidence (draft_id, chat_id, kind, telegram_file_id, file_unique_id,"
+    changed = await execute(conn,
+        "INSERT INTO evidence (draft_id, chat_id, kind, telegram_file_id, file_unique_id,"
         " file_name_enc, mime_type, size_bytes, sha256_received, sha256_stored, stored_path,"
-        " url_enc, metadata_removed, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " url_enc, metadata_removed, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT DO NOTHING",
         (
             draft_id, chat_id, item.kind, item.telegram_file_id, item.file_unique_id,
             cipher.encrypt_optional(item.file_name), item.mime_type, item.size_bytes,
@@ -50,11 +49,11 @@ async def add(
             cipher.encrypt_optional(item.url), int(item.metadata_removed), now_iso(now),
         ),
     )  # fmt: skip
-    return cursor.rowcount == 1
+    return changed == 1
 
 
 async def add_to_case(
-    conn: aiosqlite.Connection,
+    conn: Database,
     chat_id: int,
     case_id: int,
     item: StoredEvidence,
@@ -71,9 +70,7 @@ async def add_to_case(
     )
 
 
-async def of_case(
-    conn: aiosqlite.Connection, case_id: int, cipher: DataCipher
-) -> list[StoredEvidence]:
+async def of_case(conn: Database, case_id: int, cipher: DataCipher) -> list[StoredEvidence]:
     """The evidence of a filed case, in the order it was sent (the files stay encrypted)."""
     rows = await fetch_all(
         conn,
@@ -108,7 +105,7 @@ def _moment(stamp: str | None) -> dt.datetime | None:
         return None
 
 
-async def drop_for_draft(conn: aiosqlite.Connection, draft_id: str) -> list[str]:
+async def drop_for_draft(conn: Database, draft_id: str) -> list[str]:
     """Delete the unfiled evidence of a draft; return the stored files to remove."""
     paths = [
         str(r["stored_path"])
@@ -123,7 +120,7 @@ async def drop_for_draft(conn: aiosqlite.Connection, draft_id: str) -> list[str]
     return paths
 
 
-async def drop_file(conn: aiosqlite.Connection, draft_id: str, unique_prefix: str) -> list[str]:
+async def drop_file(conn: Database, draft_id: str, unique_prefix: str) -> list[str]:
     """Delete one unfiled evidence file of a draft (the reporter dropped it); return its path."""
     rows = await fetch_all(
         conn,
@@ -136,7 +133,7 @@ async def drop_file(conn: aiosqlite.Connection, draft_id: str, unique_prefix: st
     return [str(row["stored_path"]) for row in rows if row["stored_path"]]
 
 
-async def additions_of(conn: aiosqlite.Connection, case_id: int) -> tuple[int, int]:
+async def additions_of(conn: Database, case_id: int) -> tuple[int, int]:
     """How many times the reporter added to a filed case, and the bytes of its stored evidence."""
     row = await fetch_one(
         conn,

@@ -6,10 +6,8 @@ import asyncio
 import datetime as dt
 from pathlib import Path
 
-import aiosqlite
-
 from storage.crypto import CHECK_TEXT, DataCipher
-from storage.database import execute, fetch_all, fetch_one, now_iso, transaction
+from storage.database import Database, execute, fetch_all, fetch_one, now_iso, transaction
 from storage.files import write_private
 
 # Every encrypted column: (table, key column, encrypted column).
@@ -37,7 +35,7 @@ class WrongKeyError(RuntimeError):
     """DATA_KEY does not decrypt this database."""
 
 
-async def check_key(conn: aiosqlite.Connection, cipher: DataCipher, now: dt.datetime) -> None:
+async def check_key(conn: Database, cipher: DataCipher, now: dt.datetime) -> None:
     """Store the check value on first use; afterwards refuse a key that cannot read it."""
     row = await fetch_one(conn, "SELECT check_enc FROM key_check WHERE id = 1")
     if row is None:
@@ -58,7 +56,7 @@ async def check_key(conn: aiosqlite.Connection, cipher: DataCipher, now: dt.date
         )
 
 
-async def rotate_keys(conn: aiosqlite.Connection, cipher: DataCipher, now: dt.datetime) -> int:
+async def rotate_keys(conn: Database, cipher: DataCipher, now: dt.datetime) -> int:
     """Re-encrypt every encrypted value and evidence file with the current (first) key, and
     hash chat ids with it, in one transaction; return how many values were rewritten."""
     rewritten = 0
@@ -115,7 +113,7 @@ def _encrypt_file(cipher: DataCipher, path: Path) -> None:
         write_private(path, cipher.encrypt_bytes(data))
 
 
-async def encrypt_legacy(conn: aiosqlite.Connection, cipher: DataCipher) -> int:
+async def encrypt_legacy(conn: Database, cipher: DataCipher) -> int:
     """Move values stored in clear by earlier versions into the encrypted columns (and files),
     emptying the clear ones; idempotent. Returns how many rows changed."""
     changed = 0

@@ -8,11 +8,9 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
-import aiosqlite
-
 from conversations.jurisdiction.routing import REFERRED
 from storage.crypto import DataCipher
-from storage.database import execute, fetch_all, now_iso, transaction
+from storage.database import Database, SqliteDatabase, execute, fetch_all, now_iso, transaction
 from storage.files import FILE_MODE, private_dir
 
 # A reporter may delete a report no staff member has started on; once staff verify it, it stays.
@@ -21,15 +19,18 @@ OPEN_FOR_DELETION = (REFERRED, "diterima")
 
 # Identity and files go after the retention period once a case is closed, or when it was
 # referred elsewhere and no staff member here ever took it over.
-async def backup(conn: aiosqlite.Connection, target: Path) -> None:
-    """A consistent copy of the database while it is in use (SQLite's online backup)."""
+async def backup(conn: Database, target: Path) -> None:
+    """A consistent copy of the database while it is in use (SQLite's online backup; a
+    PostgreSQL database is backed up with pg_dump, see the README)."""
+    if not isinstance(conn, SqliteDatabase):
+        raise RuntimeError("backup copies a SQLite file; back PostgreSQL up with pg_dump")
     private_dir(target.parent)
     temporary = target.with_suffix(target.suffix + ".part")
     temporary.unlink(missing_ok=True)
     temporary.touch(mode=FILE_MODE)
     destination = sqlite3.connect(temporary)
     try:
-        await conn.backup(destination)
+        await conn.raw.backup(destination)
     finally:
         destination.close()
     temporary.replace(target)
@@ -44,7 +45,7 @@ class Purge:
 
 
 async def purge_closed(
-    conn: aiosqlite.Connection,
+    conn: Database,
     older_than: dt.datetime,
     now: dt.datetime,
     final: Collection[str],
@@ -106,7 +107,7 @@ async def purge_closed(
 
 
 async def deletable_cases(
-    conn: aiosqlite.Connection, cipher: DataCipher, chat_id: int
+    conn: Database, cipher: DataCipher, chat_id: int
 ) -> tuple[list[str], list[str]]:
     """(tickets that can be deleted, tickets already being acted on or closed) of a chat."""
     hashes = cipher.chat_hashes(chat_id)
@@ -122,7 +123,7 @@ async def deletable_cases(
 
 
 async def delete_reporter_data(
-    conn: aiosqlite.Connection, cipher: DataCipher, chat_id: int
+    conn: Database, cipher: DataCipher, chat_id: int
 ) -> tuple[list[str], list[str]]:
     """Delete the chat's cases not yet being acted on, its draft and preferences; return the
     deleted tickets and the evidence files to remove."""

@@ -1,4 +1,8 @@
-"""Forward-only schema migrations: numbered SQL files applied in order, each in a transaction."""
+"""Forward-only schema migrations: numbered SQL files applied in order, each in a transaction.
+
+SQLite runs every file from 0001. PostgreSQL starts from `postgresql/NNNN_baseline.sql`, the
+schema SQLite has at that version written for PostgreSQL, and then runs the same files as
+SQLite from the next version on (those are written in SQL both engines read)."""
 
 from __future__ import annotations
 
@@ -8,9 +12,7 @@ import sqlite3
 from dataclasses import dataclass
 from importlib import resources
 
-import aiosqlite
-
-from storage.database import execute, fetch_one, now_iso, transaction
+from storage.database import Database, execute, fetch_one, now_iso, transaction
 
 _NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 
@@ -40,10 +42,22 @@ def split_statements(sql: str) -> tuple[str, ...]:
     return tuple(statements)
 
 
-def load_migrations() -> list[Migration]:
-    """All migrations shipped in `storage/migrations`, ordered by version, checked for gaps."""
+def load_migrations(engine: str = "sqlite") -> list[Migration]:
+    """The migrations for `engine`, ordered by version, checked for gaps (PostgreSQL: its
+    baseline, then the shared files after it)."""
+    shared = _load("storage.migrations")
+    if engine == "sqlite":
+        return shared
+    baseline = _load("storage.migrations.postgresql", check=False)
+    if len(baseline) != 1:
+        raise ValueError("storage/migrations/postgresql holds exactly one baseline")
+    start = baseline[0].version
+    return [*baseline, *(m for m in shared if m.version > start)]
+
+
+def _load(package: str, *, check: bool = True) -> list[Migration]:
     found: list[Migration] = []
-    for entry in resources.files("storage.migrations").iterdir():
+    for entry in resources.files(package).iterdir():
         match = _NAME.match(entry.name)
         if match:
             found.append(
@@ -52,26 +66,28 @@ def load_migrations() -> list[Migration]:
                 )
             )
     found.sort(key=lambda m: m.version)
-    for expected, migration in enumerate(found, start=1):
+    for expected, migration in enumerate(found if check else [], start=1):
         if migration.version != expected:
             raise ValueError(f"migration {expected:04d} is missing")
     return found
 
 
-async def current_version(conn: aiosqlite.Connection) -> int:
+async def current_version(conn: Database) -> int:
     """The newest applied migration, 0 for an empty database."""
     await execute(
         conn,
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
     )
-    row = await fetch_one(conn, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
-    return int(row[0]) if row else 0
+    row = await fetch_one(
+        conn, "SELECT COALESCE(MAX(version), 0) AS version FROM schema_migrations"
+    )
+    return int(row["version"]) if row else 0
 
 
-async def migrate(conn: aiosqlite.Connection, target: int | None = None) -> list[int]:
+async def migrate(conn: Database, target: int | None = None) -> list[int]:
     """Apply every migration above the current version (up to `target`); return those applied."""
-    migrations = load_migrations()
+    migrations = load_migrations(conn.engine)
     latest = migrations[-1].version if migrations else 0
     target = latest if target is None else target
     version = await current_version(conn)

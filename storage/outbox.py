@@ -7,10 +7,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-import aiosqlite
-
 from storage.crypto import DataCipher
-from storage.database import execute, fetch_all, fetch_one, now_iso, transaction
+from storage.database import Database, execute, fetch_all, fetch_one, now_iso, transaction
 
 
 @dataclass(frozen=True)
@@ -28,7 +26,7 @@ class OutboxRow:
 
 
 async def enqueue(
-    conn: aiosqlite.Connection,
+    conn: Database,
     chat_id: int,
     kind: str,
     payload: dict[str, Any],
@@ -40,10 +38,11 @@ async def enqueue(
     """Queue a message (call inside the transaction of the change that causes it); what it says
     is stored encrypted."""
     cursor_user, cursor_case = cursor if cursor else (None, None)
-    result = await execute(
+    row = await fetch_one(
         conn,
         "INSERT INTO outbox (chat_id, kind, payload, payload_enc, status, next_attempt_at,"
-        " created_at, cursor_user_id, cursor_case_id) VALUES (?, ?, '', ?, 'pending', ?, ?, ?, ?)",
+        " created_at, cursor_user_id, cursor_case_id) VALUES (?, ?, '', ?, 'pending', ?, ?, ?, ?)"
+        " RETURNING id",
         (
             chat_id,
             kind,
@@ -54,12 +53,11 @@ async def enqueue(
             cursor_case,
         ),
     )
-    return int(result.lastrowid or 0)
+    assert row is not None
+    return int(row["id"])
 
 
-async def next_due(
-    conn: aiosqlite.Connection, now: dt.datetime, cipher: DataCipher
-) -> OutboxRow | None:
+async def next_due(conn: Database, now: dt.datetime, cipher: DataCipher) -> OutboxRow | None:
     """The oldest message due now. A row still 'sending' was cut off by a crash: it is due too."""
     row = await fetch_one(
         conn,
@@ -82,7 +80,7 @@ async def next_due(
     )
 
 
-async def mark_sending(conn: aiosqlite.Connection, row: OutboxRow) -> None:
+async def mark_sending(conn: Database, row: OutboxRow) -> None:
     """Note the attempt before the API call; a row found 'sending' later is a possible re-send."""
     await execute(
         conn,
@@ -92,7 +90,7 @@ async def mark_sending(conn: aiosqlite.Connection, row: OutboxRow) -> None:
     )
 
 
-async def mark_sent(conn: aiosqlite.Connection, row: OutboxRow, now: dt.datetime) -> None:
+async def mark_sent(conn: Database, row: OutboxRow, now: dt.datetime) -> None:
     """Delivered: mark it, and move the staff member's digest cursor if the row carries one."""
     stamp = now_iso(now)
     async with transaction(conn):
@@ -106,12 +104,12 @@ async def mark_sent(conn: aiosqlite.Connection, row: OutboxRow, now: dt.datetime
             # together, so with the same moment) was refused: those cases come again next time.
             refused = await fetch_one(
                 conn,
-                "SELECT COUNT(*) FROM outbox o, outbox me WHERE me.id = ? AND o.id != me.id"
+                "SELECT COUNT(*) AS n FROM outbox o, outbox me WHERE me.id = ? AND o.id != me.id"
                 " AND o.chat_id = me.chat_id AND o.kind = me.kind"
                 " AND o.created_at = me.created_at AND o.status IN ('failed', 'blocked')",
                 (row.id,),
             )
-            if refused is not None and int(refused[0]) > 0:
+            if refused is not None and int(refused["n"]) > 0:
                 return
             await execute(
                 conn,
@@ -123,9 +121,7 @@ async def mark_sent(conn: aiosqlite.Connection, row: OutboxRow, now: dt.datetime
             )
 
 
-async def retry_later(
-    conn: aiosqlite.Connection, row: OutboxRow, at: dt.datetime, error: str
-) -> None:
+async def retry_later(conn: Database, row: OutboxRow, at: dt.datetime, error: str) -> None:
     """Try again at `at` (network trouble, 5xx, 429)."""
     await execute(
         conn,
@@ -134,7 +130,7 @@ async def retry_later(
     )
 
 
-async def give_up(conn: aiosqlite.Connection, row: OutboxRow, status: str, error: str) -> None:
+async def give_up(conn: Database, row: OutboxRow, status: str, error: str) -> None:
     """Stop trying: 'blocked' (403, the user blocked the bot) or 'failed' (a permanent 400)."""
     await execute(
         conn,
@@ -143,7 +139,7 @@ async def give_up(conn: aiosqlite.Connection, row: OutboxRow, status: str, error
     )
 
 
-async def pending_for(conn: aiosqlite.Connection, chat_id: int, kind: str) -> bool:
+async def pending_for(conn: Database, chat_id: int, kind: str) -> bool:
     """Whether a message of this kind is still waiting for this chat."""
     return (
         await fetch_one(
@@ -155,7 +151,7 @@ async def pending_for(conn: aiosqlite.Connection, chat_id: int, kind: str) -> bo
     ) is not None
 
 
-async def counts(conn: aiosqlite.Connection) -> dict[str, int]:
+async def counts(conn: Database) -> dict[str, int]:
     """Rows by status, and the number of re-sends after a crash."""
     result = {
         str(r["status"]): int(r["n"])

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-import aiosqlite
-
 from conversations.packet import PacketAnswers, PacketSession
 from storage.crypto import DataCipher
-from storage.database import execute, fetch_one, now_iso, transaction
+from storage.database import Database, execute, fetch_one, now_iso, transaction
 
 
-async def answers_of(conn: aiosqlite.Connection, cipher: DataCipher, case_id: int) -> PacketAnswers:
+async def answers_of(conn: Database, cipher: DataCipher, case_id: int) -> PacketAnswers:
     """What the reporter added for the forms of this case (nothing yet: empty answers)."""
     row = await fetch_one(conn, "SELECT packet_answers_enc FROM cases WHERE id = ?", (case_id,))
     text = cipher.decrypt_optional(row["packet_answers_enc"]) if row else None
@@ -19,7 +17,7 @@ async def answers_of(conn: aiosqlite.Connection, cipher: DataCipher, case_id: in
 
 
 async def start(
-    conn: aiosqlite.Connection,
+    conn: Database,
     cipher: DataCipher,
     chat_id: int,
     case_id: int,
@@ -37,7 +35,7 @@ async def start(
 
 
 async def session_of(
-    conn: aiosqlite.Connection, cipher: DataCipher, chat_id: int
+    conn: Database, cipher: DataCipher, chat_id: int
 ) -> tuple[int, PacketSession] | None:
     """The case and the questions this chat is answering, if any."""
     row = await fetch_one(
@@ -49,7 +47,7 @@ async def session_of(
 
 
 async def finish(
-    conn: aiosqlite.Connection,
+    conn: Database,
     cipher: DataCipher,
     chat_id: int,
     case_id: int,
@@ -66,6 +64,6 @@ async def finish(
         await execute(conn, "DELETE FROM packet_sessions WHERE chat_id = ?", (chat_id,))
 
 
-async def cancel(conn: aiosqlite.Connection, chat_id: int) -> None:
+async def cancel(conn: Database, chat_id: int) -> None:
     """Forget the chat's unfinished packet questions."""
     await execute(conn, "DELETE FROM packet_sessions WHERE chat_id = ?", (chat_id,))

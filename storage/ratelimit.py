@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-import aiosqlite
-
-from storage.database import execute, fetch_one, now_iso, transaction
+from storage.database import Database, execute, fetch_one, now_iso, transaction
 
 
 async def allow(
-    conn: aiosqlite.Connection,
+    conn: Database,
     chat_id: int,
     action: str,
     *,

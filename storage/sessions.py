@@ -9,10 +9,8 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
-import aiosqlite
-
 from conversations.casefilters import NO_FILTERS, Filters
-from storage.database import execute, fetch_one, now_iso
+from storage.database import Database, execute, fetch_one, now_iso
 
 
 @dataclass(frozen=True)
@@ -25,7 +23,7 @@ class StaffSession:
 
 
 async def start_staff(
-    conn: aiosqlite.Connection,
+    conn: Database,
     user_id: int,
     case_id: int,
     action: str,
@@ -43,7 +41,7 @@ async def start_staff(
     )
 
 
-async def staff_session(conn: aiosqlite.Connection, user_id: int) -> StaffSession | None:
+async def staff_session(conn: Database, user_id: int) -> StaffSession | None:
     """The action this staff member has open, if any."""
     row = await fetch_one(
         conn, "SELECT case_id, action, value FROM staff_sessions WHERE user_id = ?", (user_id,)
@@ -53,14 +51,12 @@ async def staff_session(conn: aiosqlite.Connection, user_id: int) -> StaffSessio
     return StaffSession(int(row["case_id"]), str(row["action"]), row["value"])
 
 
-async def end_staff(conn: aiosqlite.Connection, user_id: int) -> None:
+async def end_staff(conn: Database, user_id: int) -> None:
     """Close this staff member's open action."""
     await execute(conn, "DELETE FROM staff_sessions WHERE user_id = ?", (user_id,))
 
 
-async def start_addition(
-    conn: aiosqlite.Connection, chat_id: int, case_id: int, now: dt.datetime
-) -> None:
+async def start_addition(conn: Database, chat_id: int, case_id: int, now: dt.datetime) -> None:
     """The reporter's next messages are added to this case."""
     await execute(
         conn,
@@ -71,7 +67,7 @@ async def start_addition(
     )
 
 
-async def addition_case(conn: aiosqlite.Connection, chat_id: int) -> int | None:
+async def addition_case(conn: Database, chat_id: int) -> int | None:
     """The case this chat is adding to, if any."""
     row = await fetch_one(
         conn, "SELECT case_id FROM reporter_sessions WHERE chat_id = ?", (chat_id,)
@@ -79,13 +75,13 @@ async def addition_case(conn: aiosqlite.Connection, chat_id: int) -> int | None:
     return int(row["case_id"]) if row else None
 
 
-async def end_addition(conn: aiosqlite.Connection, chat_id: int) -> None:
+async def end_addition(conn: Database, chat_id: int) -> None:
     """Stop adding to a case."""
     await execute(conn, "DELETE FROM reporter_sessions WHERE chat_id = ?", (chat_id,))
 
 
 async def keep_list_filters(
-    conn: aiosqlite.Connection, user_id: int, filters: Filters, now: dt.datetime
+    conn: Database, user_id: int, filters: Filters, now: dt.datetime
 ) -> None:
     """Remember the filters of this staff member's case list (for its paging buttons)."""
     values = {
@@ -102,7 +98,7 @@ async def keep_list_filters(
     )
 
 
-async def list_filters(conn: aiosqlite.Connection, user_id: int) -> Filters:
+async def list_filters(conn: Database, user_id: int) -> Filters:
     """The filters of this staff member's last case list (none when there was no list)."""
     row = await fetch_one(
         conn, "SELECT filters FROM staff_list_filters WHERE user_id = ?", (user_id,)

@@ -5,10 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import aiosqlite
-
 from conversations.jurisdiction.routing import REFERRED
-from storage.database import execute, fetch_all, fetch_one, now_iso
+from storage.database import Database, Row, execute, fetch_all, fetch_one, now_iso
 
 
 @dataclass(frozen=True)
@@ -23,7 +21,7 @@ class StaffMember:
     admin: bool = False  # administrators also see every case no body received ('dirujuk')
 
 
-def _member(row: aiosqlite.Row) -> StaffMember:
+def _member(row: Row) -> StaffMember:
     return StaffMember(
         user_id=int(row["user_id"]),
         agency=str(row["agency"]),
@@ -33,7 +31,7 @@ def _member(row: aiosqlite.Row) -> StaffMember:
     )
 
 
-async def get(conn: aiosqlite.Connection, user_id: int) -> StaffMember | None:
+async def get(conn: Database, user_id: int) -> StaffMember | None:
     """The staff member with this Telegram id, if any."""
     row = await fetch_one(
         conn,
@@ -43,7 +41,7 @@ async def get(conn: aiosqlite.Connection, user_id: int) -> StaffMember | None:
     return _member(row) if row else None
 
 
-async def all_staff(conn: aiosqlite.Connection) -> list[StaffMember]:
+async def all_staff(conn: Database) -> list[StaffMember]:
     """Every staff member, by agency then id."""
     return [
         _member(r)
@@ -56,7 +54,7 @@ async def all_staff(conn: aiosqlite.Connection) -> list[StaffMember]:
 
 
 async def upsert(
-    conn: aiosqlite.Connection,
+    conn: Database,
     user_id: int,
     agency: str,
     scope: str,
@@ -80,18 +78,18 @@ async def upsert(
     return existing is None
 
 
-async def remove(conn: aiosqlite.Connection, user_id: int) -> bool:
+async def remove(conn: Database, user_id: int) -> bool:
     """Remove a staff member; False when there was none."""
-    cursor = await execute(conn, "DELETE FROM staff WHERE user_id = ?", (user_id,))
+    removed = await execute(conn, "DELETE FROM staff WHERE user_id = ?", (user_id,))
     await execute(conn, "DELETE FROM digest_cursors WHERE user_id = ?", (user_id,))
     await execute(conn, "DELETE FROM staff_sessions WHERE user_id = ?", (user_id,))
     await execute(conn, "DELETE FROM staff_list_filters WHERE user_id = ?", (user_id,))
     await execute(conn, "DELETE FROM web_sessions WHERE user_id = ?", (user_id,))
     await execute(conn, "DELETE FROM web_login_links WHERE user_id = ?", (user_id,))
-    return cursor.rowcount > 0
+    return removed > 0
 
 
-async def mark_blocked(conn: aiosqlite.Connection, user_id: int, now: dt.datetime) -> None:
+async def mark_blocked(conn: Database, user_id: int, now: dt.datetime) -> None:
     """Telegram refused delivery (403): the staff member blocked the bot."""
     await execute(
         conn, "UPDATE staff SET blocked_at = ? WHERE user_id = ?", (now_iso(now), user_id)
@@ -99,7 +97,7 @@ async def mark_blocked(conn: aiosqlite.Connection, user_id: int, now: dt.datetim
 
 
 async def agencies_covering(
-    conn: aiosqlite.Connection, province_code: str, regency_code: str | None
+    conn: Database, province_code: str, regency_code: str | None
 ) -> set[str]:
     """Agencies with at least one staff member (not blocked) whose scope covers the place."""
     rows = await fetch_all(
@@ -132,7 +130,7 @@ def _agency_scope(
 ) -> tuple[str, list[object]]:
     params: list[object] = []
     if not member.agency:
-        return "0", params
+        return "FALSE", params
     if member.agency == "inspektorat":
         marks = ", ".join("?" for _ in official_kinds) or "''"
         agency_sql = f"{alias}.person_kind IN ({marks})"

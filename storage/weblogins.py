@@ -6,9 +6,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
-import aiosqlite
-
-from storage.database import execute, fetch_one, now_iso, transaction
+from storage.database import Database, execute, fetch_one, now_iso, transaction
 
 TOUCH_EVERY = dt.timedelta(minutes=1)  # how stale a session's last-seen time may be
 
@@ -26,9 +24,7 @@ class WebSession:
     language: str
 
 
-async def add_link(
-    conn: aiosqlite.Connection, token: str, user_id: int, expires_at: dt.datetime
-) -> None:
+async def add_link(conn: Database, token: str, user_id: int, expires_at: dt.datetime) -> None:
     """Remember a login link's token until it expires."""
     await execute(
         conn,
@@ -37,7 +33,7 @@ async def add_link(
     )
 
 
-async def use_link(conn: aiosqlite.Connection, token: str, now: dt.datetime) -> int | None:
+async def use_link(conn: Database, token: str, now: dt.datetime) -> int | None:
     """The user a login link was made for, once: a used, expired or unknown link gives None."""
     async with transaction(conn):
         row = await fetch_one(
@@ -58,7 +54,7 @@ async def use_link(conn: aiosqlite.Connection, token: str, now: dt.datetime) -> 
 
 
 async def start_session(
-    conn: aiosqlite.Connection,
+    conn: Database,
     session_id: str,
     user_id: int,
     csrf_token: str,
@@ -77,7 +73,7 @@ async def start_session(
 
 
 async def touch_session(
-    conn: aiosqlite.Connection, session_id: str, now: dt.datetime, idle: dt.timedelta
+    conn: Database, session_id: str, now: dt.datetime, idle: dt.timedelta
 ) -> WebSession | None:
     """The session, its idle clock restarted (to the minute); None (and the session ended) when
     it has been idle longer than `idle` or does not exist."""
@@ -103,7 +99,7 @@ async def touch_session(
     return WebSession(int(row["user_id"]), str(row["csrf_token"]), str(row["language"]))
 
 
-async def set_language(conn: aiosqlite.Connection, session_id: str, language: str) -> None:
+async def set_language(conn: Database, session_id: str, language: str) -> None:
     """The language this browser reads the console in."""
     await execute(
         conn,
@@ -112,18 +108,18 @@ async def set_language(conn: aiosqlite.Connection, session_id: str, language: st
     )
 
 
-async def end_session(conn: aiosqlite.Connection, session_id: str) -> None:
+async def end_session(conn: Database, session_id: str) -> None:
     """Log this browser out."""
     await execute(conn, "DELETE FROM web_sessions WHERE session_hash = ?", (_hash(session_id),))
 
 
-async def end_sessions_of(conn: aiosqlite.Connection, user_id: int) -> None:
+async def end_sessions_of(conn: Database, user_id: int) -> None:
     """Log every browser of this user out (a removed staff member)."""
     await execute(conn, "DELETE FROM web_sessions WHERE user_id = ?", (user_id,))
     await execute(conn, "DELETE FROM web_login_links WHERE user_id = ?", (user_id,))
 
 
-async def purge(conn: aiosqlite.Connection, now: dt.datetime, idle: dt.timedelta) -> None:
+async def purge(conn: Database, now: dt.datetime, idle: dt.timedelta) -> None:
     """Forget expired links and idle sessions."""
     await execute(conn, "DELETE FROM web_login_links WHERE expires_at <= ?", (now_iso(now),))
     await execute(conn, "DELETE FROM web_sessions WHERE last_seen_at <= ?", (now_iso(now - idle),))

@@ -7,12 +7,12 @@ from pathlib import Path
 import aiosqlite
 import pytest
 
-from storage.database import connect, transaction
+from storage.database import SqliteDatabase, connect, transaction
 from storage.migrator import current_version, load_migrations, migrate, split_statements
 
 
-async def schema(conn: aiosqlite.Connection) -> list[tuple[str, str]]:
-    async with conn.execute(
+async def schema(conn: SqliteDatabase) -> list[tuple[str, str]]:
+    async with conn.raw.execute(
         "SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name"
     ) as cur:
         return [(row[0], row[1]) for row in await cur.fetchall()]
@@ -26,11 +26,11 @@ async def test_fresh_database_reaches_latest(tmp_path: Path) -> None:
         assert applied == list(range(1, latest + 1))
         assert await current_version(conn) == latest
         assert await migrate(conn) == []  # idempotent
-        async with conn.execute("PRAGMA journal_mode") as cur:
+        async with conn.raw.execute("PRAGMA journal_mode") as cur:
             assert (await cur.fetchone())[0] == "wal"  # type: ignore[index]
-        async with conn.execute("PRAGMA foreign_keys") as cur:
+        async with conn.raw.execute("PRAGMA foreign_keys") as cur:
             assert (await cur.fetchone())[0] == 1  # type: ignore[index]
-        async with conn.execute("PRAGMA busy_timeout") as cur:
+        async with conn.raw.execute("PRAGMA busy_timeout") as cur:
             assert (await cur.fetchone())[0] >= 1000  # type: ignore[index]
     finally:
         await conn.close()
@@ -57,9 +57,11 @@ async def test_a_failing_migration_leaves_nothing_behind(tmp_path: Path) -> None
         await migrate(conn)
         with pytest.raises(aiosqlite.OperationalError):
             async with transaction(conn):
-                await conn.execute("CREATE TABLE half_done (x INTEGER)")
-                await conn.execute("THIS IS NOT SQL")
-        async with conn.execute("SELECT name FROM sqlite_master WHERE name = 'half_done'") as cur:
+                await conn.raw.execute("CREATE TABLE half_done (x INTEGER)")
+                await conn.raw.execute("THIS IS NOT SQL")
+        async with conn.raw.execute(
+            "SELECT name FROM sqlite_master WHERE name = 'half_done'"
+        ) as cur:
             assert await cur.fetchone() is None
     finally:
         await conn.close()
@@ -70,7 +72,7 @@ async def test_foreign_keys_are_enforced(tmp_path: Path) -> None:
     try:
         await migrate(conn)
         with pytest.raises(aiosqlite.IntegrityError):
-            await conn.execute(
+            await conn.raw.execute(
                 "INSERT INTO case_events (case_id, at, actor_kind, action)"
                 " VALUES (999, 'x', 'system', 'y')"
             )
@@ -103,7 +105,7 @@ async def test_migrate_applies_each_migration_whole_or_not_at_all(
         with pytest.raises(aiosqlite.OperationalError):
             await migrator.migrate(conn)
         assert await current_version(conn) == 1
-        async with conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'") as cur:
+        async with conn.raw.execute("SELECT name FROM sqlite_master WHERE type = 'table'") as cur:
             tables = {row[0] for row in await cur.fetchall()}
         assert "first_table" in tables and "half_done" not in tables
     finally:

@@ -7,25 +7,24 @@ import datetime as dt
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import aiosqlite
 import pytest
 
 from storage import chats
-from storage.database import connect, fetch_one, transaction
+from storage.database import SqliteDatabase, connect, fetch_one, transaction
 from storage.migrator import migrate
 
 NOW = dt.datetime(2024, 11, 20, 3, tzinfo=dt.UTC)
 
 
 @pytest.fixture
-async def conn(tmp_path: Path) -> AsyncIterator[aiosqlite.Connection]:
+async def conn(tmp_path: Path) -> AsyncIterator[SqliteDatabase]:
     connection = await connect(tmp_path / "lapor.db")
     await migrate(connection)
     yield connection
     await connection.close()
 
 
-async def test_a_rollback_does_not_undo_another_chats_write(conn: aiosqlite.Connection) -> None:
+async def test_a_rollback_does_not_undo_another_chats_write(conn: SqliteDatabase) -> None:
     inside, release = asyncio.Event(), asyncio.Event()
 
     async def failing_transaction() -> None:
@@ -48,7 +47,7 @@ async def test_a_rollback_does_not_undo_another_chats_write(conn: aiosqlite.Conn
 
 
 async def test_statements_sent_before_a_transaction_are_not_held_up(
-    conn: aiosqlite.Connection,
+    conn: SqliteDatabase,
 ) -> None:
     release = asyncio.Event()
 
@@ -63,7 +62,7 @@ async def test_statements_sent_before_a_transaction_are_not_held_up(
     await holder
 
 
-async def test_many_chats_and_transactions_at_once_all_finish(conn: aiosqlite.Connection) -> None:
+async def test_many_chats_and_transactions_at_once_all_finish(conn: SqliteDatabase) -> None:
     async def chat(chat_id: int) -> None:
         for round_ in range(5):
             if (chat_id + round_) % 3 == 0:

@@ -59,7 +59,6 @@ async def test_sees_and_the_sql_scope_clause_agree(tmp_path: Path) -> None:
                     " VALUES (?, ?, ?, ?)",
                     (case_id, agency, agency, stamp),
                 )
-        await conn.commit()
         compared = 0
         for agency, scope, admin in itertools.product(AGENCIES, SCOPES, (False, True)):
             member = StaffMember(1, agency, scope, "id", admin=admin)

@@ -15,7 +15,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, cast
 
-import aiosqlite
 from aiohttp import web
 from telegram.ext import Application
 
@@ -23,6 +22,7 @@ from bot.digests import staff_language
 from bot.services import SERVICES_KEY, Services
 from conversations.messages import Language
 from storage import weblogins
+from storage.database import Database
 from storage.staff import StaffMember
 from web.render import page
 
@@ -37,7 +37,7 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 # the running PTB Application: the console wakes its outbox after queueing a notification
 APPLICATION = web.AppKey("application", Application[Any, Any, Any, Any, Any, Any])
 # the console's read-only connection, for the lists and counts that scan many cases
-READER = web.AppKey("reader", aiosqlite.Connection)
+READER = web.AppKey("reader", Database)
 
 
 @dataclass(frozen=True)
@@ -52,13 +52,18 @@ class Visitor:
 
 def services_of(request: web.Request) -> Services:
     """The running bot's services."""
-    return cast(Services, request.app[APPLICATION].bot_data[SERVICES_KEY])
+    return services_of_app(request.app)
+
+
+def services_of_app(app: web.Application) -> Services:
+    """The running bot's services, from the console's application."""
+    return cast(Services, app[APPLICATION].bot_data[SERVICES_KEY])
 
 
 VISITOR = web.RequestKey("visitor", Visitor)
 
 
-def reader_of(request: web.Request) -> aiosqlite.Connection:
+def reader_of(request: web.Request) -> Database:
     """The console's read-only connection (lists, counts, exports)."""
     return request.app[READER]
 

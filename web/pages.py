@@ -15,7 +15,6 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-import aiosqlite
 from aiohttp import web
 from markupsafe import Markup
 
@@ -51,6 +50,7 @@ from conversations.status import STATUSES
 from storage import casequeries, packets
 from storage import evidence as evidence_store
 from storage import staff as staff_store
+from storage.database import Database
 from storage.staff import StaffMember
 from web.auth import APPLICATION, Visitor, reader_of, services_of, visitor_of
 from web.figures import Recent
@@ -96,9 +96,7 @@ class ScopeCounts:
 DASHBOARDS = web.AppKey("dashboards", Recent[ScopeCounts])
 
 
-async def _scope_counts(
-    svc: Services, reader: aiosqlite.Connection, member: StaffMember
-) -> ScopeCounts:
+async def _scope_counts(svc: Services, reader: Database, member: StaffMember) -> ScopeCounts:
     kinds = official_kinds(svc)
     statuses: Counter[str] = Counter()
     categories: Counter[str] = Counter()

@@ -45,7 +45,12 @@ def build_web_app(application: Application[Any, Any, Any, Any, Any, Any]) -> web
     app[public.STATISTICS] = Recent(STATISTICS_SECONDS)
 
     async def reader(app: web.Application) -> AsyncIterator[None]:
-        app[auth.READER] = await connect_reader(app_settings(application).database_path)
+        settings = app_settings(application)
+        if settings.database_url is not None:  # PostgreSQL: the pool reads in parallel already
+            app[auth.READER] = auth.services_of_app(app).db
+            yield
+            return
+        app[auth.READER] = await connect_reader(settings.database_path)
         yield
         await app[auth.READER].close()
 

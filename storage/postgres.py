@@ -1,0 +1,123 @@
+"""PostgreSQL as the database of one or several bot workers (`DATABASE_URL`): an asyncpg pool,
+the project's SQL adapted once per statement text, transactions on one pooled connection held
+by the task that opened them.
+
+asyncpg was chosen over psycopg 3: it speaks PostgreSQL's binary protocol itself, prepares and
+caches each statement once per connection and answers a query in one round trip, and its pool
+is built in; the project needs nothing psycopg adds (sync use, COPY helpers, SQL composition).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextvars import ContextVar
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+import asyncpg
+
+from storage.database import Database, IntegrityError, Row
+
+if TYPE_CHECKING:
+    Connection: TypeAlias = asyncpg.pool.PoolConnectionProxy[asyncpg.Record]
+
+# SQLite's aggregate and JSON functions by their PostgreSQL names (`hex` is a function the
+# baseline migration defines; empty aggregates are NULL in PostgreSQL: the SQL wraps them in
+# COALESCE for both engines).
+_RENAMED = {
+    "group_concat(": "string_agg(",
+    "json_group_array(": "json_agg(",
+    "json_array(": "json_build_array(",
+}
+_FUNCTION = re.compile(r"\b(group_concat|json_group_array|json_array)\(", re.IGNORECASE)
+_COUNT = re.compile(r"(\d+)$")
+
+
+def adapt(sql: str) -> str:
+    """The project's SQL as PostgreSQL reads it: `?` placeholders numbered `$1, $2, …` (not
+    inside quoted text), SQLite's aggregate and JSON functions by their PostgreSQL names."""
+    out: list[str] = []
+    number = 0
+    quoted = False
+    for char in sql:
+        if char == "'":
+            quoted = not quoted
+        if char == "?" and not quoted:
+            number += 1
+            out.append(f"${number}")
+        else:
+            out.append(char)
+    return _FUNCTION.sub(lambda m: _RENAMED[m.group(0).lower()], "".join(out))
+
+
+class PostgresDatabase(Database):
+    """A pool of connections to one PostgreSQL database."""
+
+    engine = "postgresql"
+
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self.pool = pool
+        self._adapted: dict[str, str] = {}
+        # the connection of the transaction the current task is running, if any
+        self._held: ContextVar[Connection | None] = ContextVar(
+            f"postgres_transaction_{id(self)}", default=None
+        )
+
+    def _sql(self, sql: str) -> str:
+        adapted = self._adapted.get(sql)
+        if adapted is None:
+            adapted = self._adapted[sql] = adapt(sql)
+        return adapted
+
+    @contextlib.asynccontextmanager
+    async def _connection(self) -> AsyncIterator[Connection]:
+        held = self._held.get()
+        if held is not None:
+            yield held
+            return
+        async with self.pool.acquire() as connection:
+            yield connection
+
+    async def fetch_all(self, sql: str, parameters: Iterable[Any] = ()) -> list[Row]:
+        async with self._connection() as connection:
+            try:
+                return list(await connection.fetch(self._sql(sql), *parameters))
+            except asyncpg.IntegrityConstraintViolationError as exc:
+                raise IntegrityError(str(exc)) from exc
+
+    async def execute(self, sql: str, parameters: Iterable[Any] = ()) -> int:
+        async with self._connection() as connection:
+            try:
+                status = await connection.execute(self._sql(sql), *parameters)
+            except asyncpg.IntegrityConstraintViolationError as exc:
+                raise IntegrityError(str(exc)) from exc
+        found = _COUNT.search(status or "")  # "INSERT 0 1", "UPDATE 3", "DELETE 0", "CREATE…"
+        return int(found.group(1)) if found else 0
+
+    async def execute_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        async with self._connection() as connection:
+            try:
+                await connection.executemany(self._sql(sql), list(rows))
+            except asyncpg.IntegrityConstraintViolationError as exc:
+                raise IntegrityError(str(exc)) from exc
+
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[None]:
+        if self._held.get() is not None:
+            raise RuntimeError("transactions must not be nested")
+        async with self.pool.acquire() as connection, connection.transaction():
+            token = self._held.set(connection)
+            try:
+                yield
+            finally:
+                self._held.reset(token)
+
+    async def close(self) -> None:
+        await self.pool.close()
+
+
+async def connect_url(url: str, *, pool_size: int = 10) -> PostgresDatabase:
+    """A pool of up to `pool_size` connections to the database at `url`."""
+    pool = await asyncpg.create_pool(url, min_size=1, max_size=pool_size)
+    return PostgresDatabase(pool)

@@ -1,0 +1,137 @@
+"""PostgreSQL as the database: the same schema as SQLite after the migrations, the project's SQL
+adapted correctly, and the bot's whole report flow and staff side on a real server."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+from bot.runtime import running
+from bot.sandbox.fake_api import FakeTelegram
+from bot.sandbox.fake_users import FakeUser
+from bot.settings import Settings
+from storage import chats, staff, weblogins
+from storage.database import connect, fetch_all, open_database, transaction
+from storage.migrator import current_version, load_migrations, migrate
+from storage.postgres import PostgresDatabase, adapt
+from tests.conftest import Clock, make_app
+from tests.helpers import add, file_report, say
+
+NOW = dt.datetime(2024, 11, 20, 3, tzinfo=dt.UTC)
+
+
+def test_placeholders_are_numbered_outside_quoted_text() -> None:
+    sql = "SELECT group_concat(a || '=?' || b, '|') FROM t WHERE x = ? AND y IN ('?', ?)"
+    assert adapt(sql) == (
+        "SELECT string_agg(a || '=?' || b, '|') FROM t WHERE x = $1 AND y IN ('?', $2)"
+    )
+    assert adapt("SELECT JSON_GROUP_ARRAY(json_array(a, b)) FROM t") == (
+        "SELECT json_agg(json_build_array(a, b)) FROM t"
+    )
+
+
+async def sqlite_schema(path: Path) -> tuple[set[tuple[str, str]], set[str]]:
+    conn = await connect(path)
+    try:
+        await migrate(conn)
+        tables = [
+            str(r["name"])
+            for r in await fetch_all(
+                conn,
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+            )
+        ]
+        columns = {
+            (table, str(c["name"]))
+            for table in tables
+            for c in await fetch_all(conn, f"PRAGMA table_info({table})")
+        }
+        indexes = {
+            str(r["name"])
+            for r in await fetch_all(
+                conn,
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL",
+            )
+        }
+        return columns, indexes
+    finally:
+        await conn.close()
+
+
+async def test_both_engines_end_with_the_same_schema(tmp_path: Path, postgres_url: str) -> None:
+    expected_columns, expected_indexes = await sqlite_schema(tmp_path / "lapor.db")
+    db = await open_database(tmp_path / "unused.db", postgres_url)
+    try:
+        assert isinstance(db, PostgresDatabase)
+        applied = await migrate(db)
+        assert applied[0] == load_migrations("postgresql")[0].version  # the baseline first
+        assert await current_version(db) == load_migrations()[-1].version
+        assert await migrate(db) == []  # and nothing the second time
+        columns = {
+            (str(r["table_name"]), str(r["column_name"]))
+            for r in await fetch_all(
+                db,
+                "SELECT table_name, column_name FROM information_schema.columns"
+                " WHERE table_schema = 'public'",
+            )
+        }
+        indexes = {
+            str(r["indexname"])
+            for r in await fetch_all(
+                db,
+                "SELECT indexname FROM pg_indexes WHERE schemaname = 'public'"
+                " AND indexname NOT LIKE '%_pkey' AND indexname NOT LIKE '%_key'",
+            )
+        }
+    finally:
+        await db.close()
+    assert columns == expected_columns
+    assert indexes == expected_indexes
+
+
+async def test_repositories_and_transactions_on_postgres(tmp_path: Path, postgres_url: str) -> None:
+    db = await open_database(tmp_path / "unused.db", postgres_url)
+    try:
+        await migrate(db)
+        await chats.set_language(db, 8_000_000_001, "en", NOW)  # ids above 2^31 fit
+        assert await chats.get_language(db, 8_000_000_001) == "en"
+        assert await staff.upsert(db, 5, "bawaslu", "36", None, NOW)
+        assert not await staff.upsert(db, 5, "bawaslu", "36.73", None, NOW)
+        member = await staff.get(db, 5)
+        assert member is not None and member.scope == "36.73"
+        await weblogins.add_link(db, "secret", 5, NOW + dt.timedelta(minutes=10))
+        assert await weblogins.use_link(db, "secret", NOW) == 5
+        assert await weblogins.use_link(db, "secret", NOW) is None  # once
+        try:
+            async with transaction(db):
+                await chats.set_language(db, 7, "id", NOW)
+                raise RuntimeError("half-way")
+        except RuntimeError:
+            pass
+        assert await chats.get_language(db, 7) is None  # rolled back
+        assert await staff.remove(db, 5) and not await staff.remove(db, 5)
+    finally:
+        await db.close()
+
+
+async def test_a_whole_report_and_its_staff_side_on_postgres(
+    settings_factory: Callable[..., Settings],
+    fake: FakeTelegram,
+    clock: Clock,
+    people: Callable[..., FakeUser],
+    postgres_url: str,
+) -> None:
+    settings = settings_factory(database_url=postgres_url)
+    async with running(make_app(settings, fake, clock), settings) as app:
+        await add(app, 9101, "ombudsman", "36")
+        reporter = people("id")
+        ticket = await file_report(
+            reporter, category="state_facilities", person="asn", province="banten",
+            regency="kota serang", details="Budi, Camat Serang",
+        )  # fmt: skip
+        staff_user = FakeUser(fake, 9101, "Ombudsman Banten", "id")
+        listing = await say(staff_user, "/kasus", "halaman")
+        assert ticket in str(listing["text"])
+        reporter.send(f"/status {ticket}")
+        await reporter.expect("Diterima")
