@@ -99,7 +99,7 @@ async def test_migrate_applies_each_migration_whole_or_not_at_all(
         migrator.Migration(1, "first", ("CREATE TABLE first_table (x INTEGER)",)),
         migrator.Migration(2, "broken", ("CREATE TABLE half_done (x INTEGER)", "NOT SQL")),
     ]
-    monkeypatch.setattr(migrator, "load_migrations", lambda: steps)
+    monkeypatch.setattr(migrator, "load_migrations", lambda engine="sqlite": steps)
     conn = await connect(tmp_path / "whole.db")
     try:
         with pytest.raises(aiosqlite.OperationalError):
