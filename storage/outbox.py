@@ -115,7 +115,8 @@ async def mark_sent(conn: Database, row: OutboxRow, now: dt.datetime) -> None:
                 conn,
                 "INSERT INTO digest_cursors (user_id, last_case_id, updated_at) VALUES (?, ?, ?)"
                 " ON CONFLICT (user_id) DO UPDATE SET"
-                " last_case_id = MAX(last_case_id, excluded.last_case_id),"
+                " last_case_id = CASE WHEN digest_cursors.last_case_id > excluded.last_case_id"
+                "  THEN digest_cursors.last_case_id ELSE excluded.last_case_id END,"
                 " updated_at = excluded.updated_at",
                 (row.cursor_user_id, row.cursor_case_id, stamp),
             )

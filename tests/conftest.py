@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
@@ -32,8 +33,6 @@ ADMIN_ID = 777000
 @pytest.fixture(autouse=True)
 def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
     """No setting leaks in from the developer's shell or a .env file."""
-    import os
-
     for name in list(os.environ):
         if name in Settings.model_fields or name.lower() in Settings.model_fields:
             monkeypatch.delenv(name, raising=False)
@@ -41,12 +40,36 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Itera
     yield
 
 
+# The engines every test that runs the bot runs on: SQLite (a file in the test's folder) and
+# PostgreSQL (a fresh database on a real server). LAPOR_TEST_ENGINES=sqlite narrows it.
+ENGINES = [e for e in os.environ.get("LAPOR_TEST_ENGINES", "sqlite,postgresql").split(",") if e]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "sqlite_only: the test is about SQLite itself (its file, its query plans)"
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run every test that uses the bot's settings once per engine."""
+    if "engine" in metafunc.fixturenames:
+        sqlite_only = metafunc.definition.get_closest_marker("sqlite_only") is not None
+        engines = ["sqlite"] if sqlite_only else ENGINES
+        metafunc.parametrize("engine", engines)
+
+
 @pytest.fixture
-def settings_factory(tmp_path: Path) -> Callable[..., Settings]:
-    """Settings for a test: a real SQLite file in the test's folder, a fresh data key."""
+def settings_factory(
+    tmp_path: Path, engine: str, request: pytest.FixtureRequest
+) -> Callable[..., Settings]:
+    """Settings for a test: a real SQLite file in the test's folder or a fresh PostgreSQL
+    database (by `engine`), a fresh data key."""
+    database_url = request.getfixturevalue("postgres_url") if engine == "postgresql" else None
 
     def make(**overrides: Any) -> Settings:
         values: dict[str, Any] = {
+            "database_url": database_url,
             "telegram_bot_token": TOKEN,
             "data_key": Fernet.generate_key().decode(),
             "database_path": tmp_path / "data" / "lapor.db",

@@ -41,10 +41,25 @@ async def say(user: FakeUser, text: str, expect: str, timeout: float = 10.0) -> 
     return await user.expect(expect, timeout)
 
 
-async def rows(path: Path, sql: str, *args: Any) -> list[tuple[Any, ...]]:
-    """Query the bot's real database file from the test."""
-    async with aiosqlite.connect(path) as conn, conn.execute(sql, args) as cursor:
-        return [tuple(r) for r in await cursor.fetchall()]
+async def rows(where: Settings | Path, sql: str, *args: Any) -> list[tuple[Any, ...]]:
+    """Query the bot's real database from the test: the settings' engine (PostgreSQL when they
+    name one), or a SQLite file given by its path."""
+    if isinstance(where, Settings) and where.database_url_text:
+        import asyncpg
+
+        from storage.postgres import adapt
+
+        conn = await asyncpg.connect(where.database_url_text)
+        try:
+            return [tuple(r) for r in await conn.fetch(adapt(sql), *args)]
+        finally:
+            await conn.close()
+    path = where.database_path if isinstance(where, Settings) else where
+    async with aiosqlite.connect(path) as sqlite:
+        async with sqlite.execute(sql, args) as cursor:
+            found = [tuple(r) for r in await cursor.fetchall()]
+        await sqlite.commit()  # a test's UPDATE counts
+        return found
 
 
 def jpeg_with_gps() -> bytes:

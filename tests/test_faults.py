@@ -93,10 +93,8 @@ async def test_a_report_completes_through_faults_on_every_method(
     # Exactly once: every fault above came before the server processed the call.
     assert sum(ticket in str(m.get("text")) for m in staff.bot_messages()) == 1
     assert sum("Nomor tiket:" in str(m.get("text")) for m in user.bot_messages()) == 1
-    assert await rows(settings.database_path, "SELECT COUNT(*) FROM cases") == [(1,)]
-    assert await rows(
-        settings.database_path, "SELECT COUNT(*) FROM evidence WHERE case_id IS NOT NULL"
-    ) == [(1,)]
+    assert await rows(settings, "SELECT COUNT(*) FROM cases") == [(1,)]
+    assert await rows(settings, "SELECT COUNT(*) FROM evidence WHERE case_id IS NOT NULL") == [(1,)]
     injected = {c.outcome for c in fake.calls}
     assert {"502", "429", "dropped"} <= injected
 
@@ -131,11 +129,9 @@ async def test_lost_replies_are_sent_again_and_counted(
         )
         fake.inject("sendMessage", "lost_reply", times=1)
     for _ in range(100):
-        if await rows(settings.database_path, "SELECT status FROM outbox") == [("sent",)]:
+        if await rows(settings, "SELECT status FROM outbox") == [("sent",)]:
             break
         await asyncio.sleep(0.1)
-    assert await rows(settings.database_path, "SELECT status, attempts FROM outbox") == [
-        ("sent", 2)
-    ]
+    assert await rows(settings, "SELECT status, attempts FROM outbox") == [("sent", 2)]
     assert sum(f"kabar {ticket}" == m.get("text") for m in user.bot_messages()) == 2
     assert len([c for c in fake.calls if c.outcome == "processed-reply-lost"]) == 2

@@ -68,7 +68,7 @@ async def test_the_packet_for_bawaslu_ombudsman_and_bkn(
     assert sorted(pdfs) == [f"{ticket}-{body}.pdf" for body in ("bawaslu", "bkn", "ombudsman")]
 
     hashes = await rows(
-        settings.database_path,
+        settings,
         "SELECT sha256_stored, sha256_received FROM evidence WHERE case_id IS NOT NULL ORDER BY id",
     )
     bawaslu = pdf_text(pdfs[f"{ticket}-bawaslu.pdf"])
@@ -136,8 +136,8 @@ async def test_the_packet_for_bawaslu_ombudsman_and_bkn(
     # Asked again: the answers are kept, the same packet comes at once.
     reporter.mark()
     await tap(reporter, "📄 Berkas laporan resmi", "Menyiapkan")
-    assert await rows(settings.database_path, "SELECT COUNT(*) FROM packet_sessions") == [(0,)]
-    stored = await rows(settings.database_path, "SELECT packet_answers_enc FROM cases")
+    assert await rows(settings, "SELECT COUNT(*) FROM packet_sessions") == [(0,)]
+    stored = await rows(settings, "SELECT packet_answers_enc FROM cases")
     assert b"Budi Santoso" not in stored[0][0]  # encrypted at rest
 
     # Staff who may see the case get the same form without the reporter's identity.

@@ -50,7 +50,7 @@ async def test_a_lying_size_is_cut_off_at_the_bytes_received(
                            declared_size=1000)  # fmt: skip
         refused = await user.expect("terlalu besar")
         assert "1.0 MB" in str(refused["text"]) or "MB" in str(refused["text"])
-        assert await rows(settings.database_path, "SELECT COUNT(*) FROM evidence") == [(0,)]
+        assert await rows(settings, "SELECT COUNT(*) FROM evidence") == [(0,)]
         stored = list(settings.evidence_path.rglob("*")) if settings.evidence_path.exists() else []
         assert not [p for p in stored if p.is_file()]
 
@@ -65,7 +65,7 @@ async def test_an_image_bomb_is_refused_politely(
     await to_evidence(user, "The sub-district head put up a candidate's banner at the office.")
     user.send_document(bomb.getvalue(), "poster.png", "image/png")
     await user.expect("too large to process")
-    assert await rows(settings.database_path, "SELECT COUNT(*) FROM evidence") == [(0,)]
+    assert await rows(settings, "SELECT COUNT(*) FROM evidence") == [(0,)]
 
 
 async def test_metadata_that_stays_is_declared_and_the_file_can_be_dropped(
@@ -77,10 +77,10 @@ async def test_metadata_that_stays_is_declared_and_the_file_can_be_dropped(
     user.send_document(truncated, "foto_rusak.jpg", "image/jpeg")
     warned = await user.expect("tidak bisa kami hapus")
     assert any(label == "🗑 Hapus bukti ini" for label, _ in buttons(warned))
-    stored = await rows(settings.database_path, "SELECT stored_path FROM evidence")
+    stored = await rows(settings, "SELECT stored_path FROM evidence")
     assert len(stored) == 1 and Path(stored[0][0]).exists()
     await tap(user, "🗑 Hapus bukti ini", "Bukti itu sudah dihapus")
-    assert await rows(settings.database_path, "SELECT COUNT(*) FROM evidence") == [(0,)]
+    assert await rows(settings, "SELECT COUNT(*) FROM evidence") == [(0,)]
     assert not Path(stored[0][0]).exists()
     review_ready = await answer(user, "!ev:none", "id")
     assert review_ready
@@ -110,7 +110,7 @@ async def test_pdf_gif_and_heic_metadata_is_removed(
         await user.expect("Data lokasi dan perangkat")
     files = [
         opened_file(settings, r[0])
-        for r in await rows(settings.database_path, "SELECT stored_path FROM evidence ORDER BY id")
+        for r in await rows(settings, "SELECT stored_path FROM evidence ORDER BY id")
     ]
     assert len(files) == 3
     cleaned_pdf = PdfReader(io.BytesIO(files[0]))
@@ -158,7 +158,7 @@ async def test_additions_to_a_filed_case_are_limited(
         await say(reporter, "Tambahan kedua.", "diteruskan")
         await say(reporter, "Tambahan ketiga.", "batas kami")
         assert await rows(
-            settings.database_path,
+            settings,
             "SELECT COUNT(*) FROM case_events WHERE action = 'reporter_info'",
         ) == [(2,)]
 
@@ -180,4 +180,4 @@ async def test_a_report_has_a_total_for_all_its_files(
             os.urandom(600_000), "c.bin", "application/octet-stream", declared_size=1000
         )
         await user.expect("terlalu besar")
-        assert await rows(settings.database_path, "SELECT COUNT(*) FROM evidence") == [(1,)]
+        assert await rows(settings, "SELECT COUNT(*) FROM evidence") == [(1,)]

@@ -96,7 +96,7 @@ async def test_retention_anonymises_old_closed_cases(
     done = await purge_old_cases(svc, dry_run=False)
     assert done.cases == 1 and not (settings.evidence_path / "old.jpg").exists()
     found = await rows(
-        settings.database_path,
+        settings,
         "SELECT ticket, reporter_name_enc IS NULL, anonymised_at IS NOT NULL FROM cases ORDER BY id",
     )
     assert found == [(closed, 1, 1), (still_open, 0, 0)]
@@ -128,7 +128,7 @@ async def test_a_reporter_deletes_their_data(
     await tap(user, "↩️ Tidak", "Dibatalkan")
     await say(user, "/hapus", "Hapus data Anda?")
     await tap(user, "🗑 Ya, hapus data saya", "Data Anda sudah dihapus (1 laporan)")
-    left = await rows(settings.database_path, "SELECT ticket FROM cases ORDER BY id")
+    left = await rows(settings, "SELECT ticket FROM cases ORDER BY id")
     assert left == [(acted,), (other,)]
-    assert await rows(settings.database_path, "SELECT COUNT(*) FROM drafts") == [(0,)]
+    assert await rows(settings, "SELECT COUNT(*) FROM drafts") == [(0,)]
     await say(user, "/hapus", "Tidak ada data laporan Anda yang bisa dihapus")

@@ -106,7 +106,7 @@ async def test_staff_are_added_by_place_name_in_the_chat_and_on_the_command_line
     await say(admin, "/staf tambah 558 kpu", "bawaslu|ombudsman|bkn|inspektorat")
     settings = bot.bot_data["settings"]
     assert await rows(
-        settings.database_path, "SELECT user_id, agency, scope_code FROM staff ORDER BY user_id"
+        settings, "SELECT user_id, agency, scope_code FROM staff ORDER BY user_id"
     ) == [(555, "bkn", "36.73"), (556, "inspektorat", "36.02")]
     env = {
         **os.environ,

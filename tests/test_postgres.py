@@ -1,22 +1,16 @@
 """PostgreSQL as the database: the same schema as SQLite after the migrations, the project's SQL
-adapted correctly, and the bot's whole report flow and staff side on a real server."""
+adapted correctly, repositories and transactions on a real server. (Every test that runs the
+bot runs on both engines: see `ENGINES` in conftest.)"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from pathlib import Path
 
-from bot.runtime import running
-from bot.sandbox.fake_api import FakeTelegram
-from bot.sandbox.fake_users import FakeUser
-from bot.settings import Settings
 from storage import chats, staff, weblogins
 from storage.database import connect, fetch_all, open_database, transaction
 from storage.migrator import current_version, load_migrations, migrate
 from storage.postgres import PostgresDatabase, adapt
-from tests.conftest import Clock, make_app
-from tests.helpers import add, file_report, say
 
 NOW = dt.datetime(2024, 11, 20, 3, tzinfo=dt.UTC)
 
@@ -113,25 +107,3 @@ async def test_repositories_and_transactions_on_postgres(tmp_path: Path, postgre
         assert await staff.remove(db, 5) and not await staff.remove(db, 5)
     finally:
         await db.close()
-
-
-async def test_a_whole_report_and_its_staff_side_on_postgres(
-    settings_factory: Callable[..., Settings],
-    fake: FakeTelegram,
-    clock: Clock,
-    people: Callable[..., FakeUser],
-    postgres_url: str,
-) -> None:
-    settings = settings_factory(database_url=postgres_url)
-    async with running(make_app(settings, fake, clock), settings) as app:
-        await add(app, 9101, "ombudsman", "36")
-        reporter = people("id")
-        ticket = await file_report(
-            reporter, category="state_facilities", person="asn", province="banten",
-            regency="kota serang", details="Budi, Camat Serang",
-        )  # fmt: skip
-        staff_user = FakeUser(fake, 9101, "Ombudsman Banten", "id")
-        listing = await say(staff_user, "/kasus", "halaman")
-        assert ticket in str(listing["text"])
-        reporter.send(f"/status {ticket}")
-        await reporter.expect("Diterima")

@@ -70,7 +70,7 @@ async def test_double_tap_on_send_files_one_case(
     user.press(review, label="📨 Kirim laporan")  # same batch of getUpdates: no await in between
     await user.expect("Nomor tiket:")
     await user.expect("sudah terkirim sebelumnya")
-    assert await rows(settings.database_path, "SELECT COUNT(*) FROM cases") == [(1,)]
+    assert await rows(settings, "SELECT COUNT(*) FROM cases") == [(1,)]
     tickets = [m["text"] for m in user.bot_messages() if "Nomor tiket:" in str(m.get("text"))]
     assert len(tickets) == 2 and tickets[0] == tickets[1]  # the same ticket shown again
 
@@ -86,7 +86,7 @@ async def test_send_after_a_lost_reply_is_not_filed_twice(
     await user.expect("Maaf, ada gangguan", timeout=15)  # the error handler apologises
     user.press(review, send, forge=True)  # a retry of the same press (e.g. a client resend)
     await user.expect("Nomor tiket:")
-    assert await rows(settings.database_path, "SELECT COUNT(*) FROM cases") == [(1,)]
+    assert await rows(settings, "SELECT COUNT(*) FROM cases") == [(1,)]
 
 
 async def test_every_step_validates_and_goes_back(
@@ -196,7 +196,7 @@ async def test_cancel_asks_first_and_then_deletes(
     await tap(user, "↩️ Tidak, lanjutkan", "Di provinsi mana?")
     await tap(user, "✖️ Batal", "Batalkan laporan ini?")
     await tap(user, "🗑 Ya, batalkan", "Laporan dibatalkan dan dihapus")
-    assert await rows(settings.database_path, "SELECT COUNT(*) FROM drafts") == [(0,)]
+    assert await rows(settings, "SELECT COUNT(*) FROM drafts") == [(0,)]
     await say(user, "/batal", "Tidak ada laporan yang sedang diisi")
 
 
@@ -306,7 +306,7 @@ async def test_untouched_drafts_are_reminded_once_then_deleted(
     user.mark()
     await expire_drafts(job_context)
     await user.expect("sudah dihapus karena lama tidak dilanjutkan")
-    assert await rows(settings.database_path, "SELECT COUNT(*) FROM drafts") == [(0,)]
+    assert await rows(settings, "SELECT COUNT(*) FROM drafts") == [(0,)]
 
 
 async def test_tickets_cannot_be_enumerated(

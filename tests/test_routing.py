@@ -42,10 +42,10 @@ async def test_asn_outside_elections_is_referred_to_bkn_until_bkn_staff_join(
     assert filed.index("Laporkan sendiri") < filed.index("Mengapa") < filed.index("Perhatian")
     assert "Bawaslu tidak dapat menanganinya" in filed
     assert "diteruskan lewat bot" not in filed
-    assert await rows(settings.database_path, "SELECT status FROM cases") == [("dirujuk",)]
-    assert await rows(
-        settings.database_path, "SELECT agency, reached FROM case_bodies ORDER BY agency"
-    ) == [("bkn", 0)]
+    assert await rows(settings, "SELECT status FROM cases") == [("dirujuk",)]
+    assert await rows(settings, "SELECT agency, reached FROM case_bodies ORDER BY agency") == [
+        ("bkn", 0)
+    ]
     status = await say(reporter, f"/status {ticket}", "Status laporan")
     assert "Status: Dirujuk" in str(status["text"])
     assert "Laporkan sendiri ke" in str(status["text"]) and "bkn.go.id" in str(status["text"])
@@ -72,7 +72,7 @@ async def test_asn_outside_elections_is_referred_to_bkn_until_bkn_staff_join(
     await say(bkn, "Laporan Anda kami terima dan akan kami periksa.", "Pelapor diberi tahu")
     news = await reporter.expect("Kabar laporan Anda")
     assert "Status: Diterima" in str(news["text"])
-    assert await rows(settings.database_path, "SELECT status FROM cases") == [("diterima",)]
+    assert await rows(settings, "SELECT status FROM cases") == [("diterima",)]
 
     # The next such report reaches BKN through the bot at once.
     second = people("id")
@@ -83,7 +83,7 @@ async def test_asn_outside_elections_is_referred_to_bkn_until_bkn_staff_join(
     filed = str(second.bot_messages()[-1]["text"])
     assert "Laporan ini kami teruskan lewat bot ini ke: Badan Kepegawaian Negara (BKN)" in filed
     assert "Dirujuk" not in filed and "Laporkan sendiri" not in filed
-    assert await rows(settings.database_path, "SELECT status FROM cases ORDER BY id") == [
+    assert await rows(settings, "SELECT status FROM cases ORDER BY id") == [
         ("diterima",),
         ("diterima",),
     ]
@@ -134,9 +134,11 @@ async def test_reached_by_one_body_and_not_another_says_both(
     assert "Bawaslu Kota Serang" in direct and "Badan Kepegawaian Negara (BKN)" in direct
     assert "Ombudsman" not in direct and "Dirujuk" not in filed
     assert "Identitas Anda bisa dirahasiakan" in filed  # a confidential reporter
-    assert await rows(
-        settings.database_path, "SELECT agency, reached FROM case_bodies ORDER BY agency"
-    ) == [("bawaslu", 0), ("bkn", 0), ("ombudsman", 1)]
+    assert await rows(settings, "SELECT agency, reached FROM case_bodies ORDER BY agency") == [
+        ("bawaslu", 0),
+        ("bkn", 0),
+        ("ombudsman", 1),
+    ]
     status = await say(reporter, f"/status {ticket}", "Status laporan")
     assert "Status: Diterima" in status_line(str(status["text"]))
 

@@ -159,6 +159,8 @@ async def test_a_wrong_data_key_is_refused_at_start_and_keys_rotate(
         )  # fmt: skip
         await answer(people("id"), "/lapor", "c")  # a draft in progress, encrypted whole
     db = {"DATABASE_PATH": str(settings.database_path)}
+    if settings.database_url_text:
+        db["DATABASE_URL"] = settings.database_url_text
     code, printed = await run_cli(tmp_path, "staff", "list", DATA_KEY=new_key, **db)
     assert code == 2 and printed.count("\n") == 1
     assert "DATA_KEY does not fit this database" in printed and new_key not in printed
@@ -173,7 +175,7 @@ async def test_a_wrong_data_key_is_refused_at_start_and_keys_rotate(
     only_new = DataCipher(new_key)
     for table, key, column in ENCRYPTED:
         for _, value in await rows(
-            settings.database_path,
+            settings,
             f"SELECT {key}, {column} FROM {table} WHERE {column} IS NOT NULL",
         ):
             only_new.decrypt(value)  # every value now opens with the new key alone
@@ -212,7 +214,7 @@ async def test_long_emoji_reports_reach_staff_whole(
     await deliver_due(bot.bot, svc)
     counts = await outbox.counts(svc.db)
     assert counts.get("failed", 0) == 0 and counts.get("pending", 0) == 0 and counts["sent"] >= 1
-    newest = max(int(r[0]) for r in await rows(svc.settings.database_path, "SELECT id FROM cases"))
+    newest = max(int(r[0]) for r in await rows(svc.settings, "SELECT id FROM cases"))
     assert await casequeries.cursor_of(svc.db, BALI_BAWASLU) == (newest, None)
 
 
@@ -272,9 +274,9 @@ async def test_adding_information_ends_when_the_case_is_closed(
     svc = svc_of(bot)
     await svc.db.execute("UPDATE cases SET status = 'selesai' WHERE ticket = ?", (ticket,))
     await say(reporter, "Ada saksi lain yang melihat.", "Laporan ini sudah ditutup")
-    assert await rows(settings.database_path, "SELECT COUNT(*) FROM reporter_sessions") == [(0,)]
+    assert await rows(settings, "SELECT COUNT(*) FROM reporter_sessions") == [(0,)]
     assert await rows(
-        settings.database_path, "SELECT COUNT(*) FROM case_events WHERE action = 'reporter_info'"
+        settings, "SELECT COUNT(*) FROM case_events WHERE action = 'reporter_info'"
     ) == [(0,)]
 
 
@@ -287,7 +289,7 @@ async def test_bidi_overrides_and_mark_floods_are_neutralised_for_staff(
         people("id"), category="political_expression", person="asn", province="bali",
         regency="denpasar", description=description,
     )  # fmt: skip
-    stored = await rows(settings.database_path, "SELECT description_enc FROM cases")
+    stored = await rows(settings, "SELECT description_enc FROM cases")
     assert opened(settings, stored[0][0]) == description  # stored exactly, shown neutralised
     staff = FakeUser(fake, BALI_BAWASLU, "Bawaslu Bali", "id")
     shown = str((await say(staff, f"/kasus {ticket}", "Kategori:"))["text"])
@@ -306,7 +308,7 @@ async def test_a_crowd_of_new_chats_is_asked_to_come_back(
             await say(user, "/lapor", "Langkah 1 dari 9")
         for user in crowd[3:]:
             await say(user, "/lapor", "sangat banyak laporan baru")
-        assert await rows(settings.database_path, "SELECT COUNT(*) FROM drafts") == [(3,)]
+        assert await rows(settings, "SELECT COUNT(*) FROM drafts") == [(3,)]
     capped = settings_factory(
         max_drafts=3, database_path=settings.database_path, data_key=settings.data_key
     )
@@ -363,7 +365,7 @@ async def test_webhook_mode_end_to_end_and_forged_updates_refused(
                 async with session.post(url, json=forged, headers=headers) as reply:
                     assert reply.status in {403, 404}
         await asyncio.sleep(0.3)
-        assert await rows(settings.database_path, "SELECT COUNT(*) FROM staff") == [(0,)]
+        assert await rows(settings, "SELECT COUNT(*) FROM staff") == [(0,)]
 
 
 async def test_tickets_the_bot_draws_are_not_sequential(
@@ -382,6 +384,7 @@ async def test_tickets_the_bot_draws_are_not_sequential(
     assert max(drawn) - min(drawn) > 2**45
 
 
+@pytest.mark.sqlite_only  # it reads the SQLite file's bytes
 async def test_the_database_and_evidence_files_alone_reveal_no_personal_data(
     bot: AnyApplication, fake: FakeTelegram, people: Callable[..., FakeUser], settings: Settings
 ) -> None:
@@ -452,7 +455,5 @@ async def test_the_database_and_evidence_files_alone_reveal_no_personal_data(
     shown = await say(staff, f"/kasus {ticket}", "Kategori:")
     for secret in secrets_of_report[:6]:
         assert secret in str(shown["text"]) or secret not in secrets_of_report[:3], secret
-    chat = await rows(
-        settings.database_path, "SELECT reporter_chat_id, reporter_chat_enc FROM cases"
-    )
+    chat = await rows(settings, "SELECT reporter_chat_id, reporter_chat_enc FROM cases")
     assert chat[0][0] == 0 and opened(settings, chat[0][1]) == str(user.chat_id)

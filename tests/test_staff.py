@@ -100,7 +100,7 @@ async def test_scope_isolation(
     bali_case = next(
         iter(
             await rows(
-                svc_of(bot).settings.database_path,
+                svc_of(bot).settings,
                 "SELECT id FROM cases WHERE province_code = '51'",
             )
         )
@@ -152,7 +152,7 @@ async def test_blocked_staff_is_marked_and_not_retried(
     await deliver_due(bot.bot, svc)
     await deliver_due(bot.bot, svc)
     assert await rows(
-        settings.database_path, "SELECT status FROM outbox WHERE chat_id = ?", BAWASLU_NATIONAL
+        settings, "SELECT status FROM outbox WHERE chat_id = ?", BAWASLU_NATIONAL
     ) == [("blocked",)]
     attempts = [
         c
@@ -198,7 +198,7 @@ async def test_status_change_reaches_the_reporter_in_their_language(
         for m in reporter.bot_messages()
     )
     events = await rows(
-        settings.database_path,
+        settings,
         "SELECT action, old_value, new_value, public, actor_id FROM case_events WHERE action = 'status' ORDER BY id",
     )
     assert events == [
@@ -217,9 +217,7 @@ async def test_status_change_reaches_the_reporter_in_their_language(
     )
     await staff.expect("Pelapor menambahkan informasi")
     await tap(reporter, "✅ Done", "Thank you")
-    notes = await rows(
-        settings.database_path, "SELECT note_enc FROM case_events WHERE action = 'reporter_info'"
-    )
+    notes = await rows(settings, "SELECT note_enc FROM case_events WHERE action = 'reporter_info'")
     assert [opened(settings, n[0]) for n in notes] == ["The rice bags had the candidate's sticker."]
 
 
@@ -272,10 +270,8 @@ async def test_forwarding_adds_the_other_body(
     # A second tap on the same confirmation forwards nothing more.
     bawaslu.press(with_button(bawaslu, "↪️ Ya, teruskan"), label="↪️ Ya, teruskan")
     await say(bawaslu, f"/kasus {ticket}", "Kategori:")
-    forwards = await rows(
-        settings.database_path, "SELECT new_value FROM case_events WHERE action = 'forward'"
-    )
-    bodies = await rows(settings.database_path, "SELECT agency FROM case_bodies")
+    forwards = await rows(settings, "SELECT new_value FROM case_events WHERE action = 'forward'")
+    bodies = await rows(settings, "SELECT agency FROM case_bodies")
     assert forwards == [("ombudsman",)] and bodies.count(("ombudsman",)) == 1
     await say(
         ombudsman,
@@ -389,14 +385,10 @@ async def test_restart_between_outbox_write_and_send(
             "UPDATE outbox SET next_attempt_at = '9999' WHERE status IN ('pending', 'sending')"
         )
     reporter.mark()
-    await rows(settings.database_path, "SELECT 1")  # the file is closed and intact
-    import aiosqlite
-
-    async with aiosqlite.connect(settings.database_path) as conn:
-        await conn.execute(
-            "UPDATE outbox SET next_attempt_at = '2000-01-01' WHERE next_attempt_at = '9999'"
-        )
-        await conn.commit()
+    await rows(settings, "SELECT 1")  # the file is closed and intact
+    await rows(
+        settings, "UPDATE outbox SET next_attempt_at = '2000-01-01' WHERE next_attempt_at = '9999'"
+    )
     async with running(make_app(settings, fake, clock), settings) as app:
         await reporter.expect(f"kabar B {ticket}")
         await reporter.expect(f"kabar A {ticket}")

@@ -64,7 +64,7 @@ async def test_a_login_link_works_once_and_for_ten_minutes(console: Console) -> 
         assert (await sign_in(late, later)).status == 403
         assert "Silakan masuk" in await text_of(late, console.url + "/", 401)
     # the database keeps hashes only: the link's secret is not in it
-    stored = await rows(console.settings.database_path, "SELECT token_hash FROM web_login_links")
+    stored = await rows(console.settings, "SELECT token_hash FROM web_login_links")
     assert stored and all(link.rsplit("/", 1)[1] not in str(r) for r in stored)
 
 
@@ -115,9 +115,7 @@ async def test_a_case_out_of_scope_is_not_found_like_a_missing_one(console: Cons
             allow_redirects=False,
         ) as answer:
             assert answer.status == 404
-    status = await rows(
-        console.settings.database_path, "SELECT status FROM cases WHERE ticket = ?", console.bali
-    )
+    status = await rows(console.settings, "SELECT status FROM cases WHERE ticket = ?", console.bali)
     assert status == [("diterima",)]
 
 
@@ -131,7 +129,7 @@ async def test_a_form_without_its_token_is_refused(console: Console) -> None:
                 assert answer.status == 403
                 assert "tidak sah" in await answer.text()
     status = await rows(
-        console.settings.database_path, "SELECT status FROM cases WHERE ticket = ?", console.banten
+        console.settings, "SELECT status FROM cases WHERE ticket = ?", console.banten
     )
     assert status == [("diterima",)]
 
@@ -167,7 +165,7 @@ async def test_status_change_reaches_the_reporter_and_the_history(console: Conso
         await asyncio.sleep(0.5)
         assert len(console.reporter.bot_messages()) == before
     events = await rows(
-        console.settings.database_path,
+        console.settings,
         "SELECT action, new_value, public, actor_agency FROM case_events e"
         " JOIN cases c ON c.id = e.case_id WHERE c.ticket = ? AND action = 'status'"
         " ORDER BY e.id",
@@ -192,7 +190,7 @@ async def test_forward_asks_first_then_alerts_the_other_body(console: Console) -
             body = await question.text()
             assert "akan diteruskan ke Inspektorat Kota Serang" in body and "Ya, teruskan" in body
         assert not await rows(
-            console.settings.database_path,
+            console.settings,
             "SELECT 1 FROM case_bodies WHERE agency = 'inspektorat'",
         )
         for _ in range(2):  # a double click forwards once
@@ -203,7 +201,7 @@ async def test_forward_asks_first_then_alerts_the_other_body(console: Console) -
             ) as answer:
                 assert answer.status == 303
         bodies = await rows(
-            console.settings.database_path,
+            console.settings,
             "SELECT agency, office FROM case_bodies WHERE agency = 'inspektorat'",
         )
         assert bodies == [("inspektorat", "Inspektorat Kota Serang")]
