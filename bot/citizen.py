@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import itertools
 import logging
 import secrets
 import time
@@ -46,7 +47,7 @@ from conversations.messages import Language, Safe, catalogue, language_from_code
 from conversations.questions import DropEvidence, FetchEvidence
 from conversations.replies import Button, Reply
 from conversations.status import StatusView, status_reply, tickets_reply
-from conversations.tickets import RANDOM_BITS, make_ticket
+from conversations.tickets import make_ticket, ticket_value
 from storage import casequeries, cases, chats, drafts, lifecycle
 from storage import evidence as evidence_store
 from storage import staff as staff_store
@@ -304,6 +305,7 @@ async def _file(
     prefix = svc.settings.ticket_prefix
     assert draft.province_code is not None
     province, regency = draft.province_code, draft.regency_code
+    attempts = itertools.count()
     filed = await cases.file_case(
         svc.db,
         draft=draft,
@@ -313,7 +315,7 @@ async def _file(
         covered=lambda: staff_store.agencies_covering(svc.db, province, regency),
         cipher=svc.cipher,
         now=svc.now(),
-        new_ticket=lambda: make_ticket(prefix, secrets.randbits(RANDOM_BITS)),
+        new_ticket=lambda: make_ticket(prefix, ticket_value(draft.draft_id, next(attempts))),
         on_filed=(lambda case_id: _alert_urgent(svc, case_id)) if decision.urgent else None,
     )
     if filed.created and decision.urgent:

@@ -36,6 +36,24 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("run", help="run the bot (the sandbox when TELEGRAM_BOT_TOKEN is not set)")
     sub.add_parser("sandbox", help="run the fake Bot API and a terminal chat")
     sub.add_parser("migrate", help="apply database migrations and exit")
+    ingress = sub.add_parser(
+        "ingress",
+        help="take Telegram's webhook calls into the PostgreSQL inbox (with `worker`)",
+        description="The webhook endpoint of several workers: needs DATABASE_URL, WEBHOOK_URL"
+        " and WEBHOOK_SECRET; listens on WEBHOOK_LISTEN:WEBHOOK_PORT; /healthz and /readyz.",
+    )
+    ingress.add_argument(
+        "--no-register", action="store_true", help="do not call setWebhook (another did)"
+    )
+    worker = sub.add_parser(
+        "worker",
+        help="handle updates from the PostgreSQL inbox (run any number, on any machine)",
+        description="Needs DATABASE_URL. Runs the handlers, the outbox and the jobs; the web"
+        " console too when WEB_PORT is set (with /healthz and /readyz).",
+    )
+    worker.add_argument(
+        "--lanes", type=int, default=8, help="updates of different chats handled at once"
+    )
     genkey = sub.add_parser("genkey", help="print a new DATA_KEY (or WEBHOOK_SECRET)")
     genkey.add_argument(
         "what", nargs="?", choices=["data", "webhook"], default="data",
@@ -116,6 +134,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if command == "migrate":
         return _run_async(lambda stop: _migrate(settings))
+    if command in {"ingress", "worker"}:
+        missing = [
+            name
+            for name, value in (
+                ("DATABASE_URL", settings.database_url),
+                ("TELEGRAM_BOT_TOKEN", settings.telegram_bot_token),
+                ("DATA_KEY", settings.data_key),
+                ("WEBHOOK_URL", settings.webhook_url if command == "ingress" else "-"),
+            )
+            if not value
+        ]
+        if missing:
+            print(f"lapor-netral {command}: set {', '.join(missing)}", file=sys.stderr)
+            return 2
     admin = command in {"staff", "export", "backup", "purge", "rotate-key"}
     if admin and settings.sandbox:
         settings = with_sandbox_key(settings)  # the sandbox's own database and key
@@ -128,6 +160,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return checked
     if admin:
         return _run_async(lambda stop: _admin(settings, args))
+    if command == "ingress":
+        return _run_async(lambda stop: _ingress(settings, stop, register=not args.no_register))
+    if command == "worker":
+        return _run_async(lambda stop: _worker(settings, stop, max(1, args.lanes)))
     if sandbox:
         settings = with_sandbox_key(settings)
         return _run_async(lambda stop: _sandbox(settings, stop))
@@ -288,6 +324,48 @@ async def _telegram(settings: Settings, stop: asyncio.Event) -> int:
             file=sys.stderr,
         )
         return 2
+    log.info("stopped cleanly")
+    return 0
+
+
+async def _ingress(settings: Settings, stop: asyncio.Event, *, register: bool) -> int:
+    from aiohttp import web
+
+    from bot.ingress import build_ingress, register_webhook
+    from bot.services import open_services
+
+    assert settings.telegram_bot_token is not None
+    svc = await open_services(settings)
+    runner = web.AppRunner(build_ingress(svc), access_log=None, handle_signals=False)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, settings.webhook_listen, settings.webhook_port).start()
+        if register:
+            await register_webhook(svc, settings.telegram_bot_token.get_secret_value())
+        log.info("ingress listening on %s:%s", settings.webhook_listen, settings.webhook_port)
+        await stop.wait()
+    finally:
+        await runner.cleanup()
+        await svc.db.close()
+    log.info("stopped cleanly")
+    return 0
+
+
+async def _worker(settings: Settings, stop: asyncio.Event, lanes: int) -> int:
+    from bot.application import build_application
+    from bot.runtime import running, settle_startup_memory
+    from bot.worker import work
+
+    assert settings.telegram_bot_token is not None
+    application = build_application(
+        settings,
+        token=settings.telegram_bot_token.get_secret_value(),
+        base_url=settings.telegram_api_base_url,
+        file_url=settings.file_url,
+    )
+    async with running(application, settings, inbox=True):
+        settle_startup_memory()
+        await work(application, stop, lanes)
     log.info("stopped cleanly")
     return 0
 

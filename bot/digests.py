@@ -92,9 +92,12 @@ async def digest_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Job: a digest for every staff member with new cases in scope."""
     svc = services(context)
     queued = 0
-    for member in await staff_store.all_staff(svc.db):
-        if await queue_digest(svc, member) > 0:
-            queued += 1
+    async with svc.db.exclusive("digest") as mine:  # one worker at a time
+        if not mine:
+            return
+        for member in await staff_store.all_staff(svc.db):
+            if await queue_digest(svc, member) > 0:
+                queued += 1
     if queued:
         kick(context.application)
 
@@ -182,11 +185,14 @@ async def queue_daily(svc: Services, member: StaffMember) -> bool:
 async def daily_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Job: the daily summary for every staff member and administrator."""
     svc = services(context)
-    staff_ids = {member.user_id for member in await staff_store.all_staff(svc.db)}
-    for user_id in sorted(staff_ids | set(svc.settings.admin_user_ids)):
-        member = await svc.staff_member(user_id)
-        if member is not None:
-            await queue_daily(svc, member)
+    async with svc.db.exclusive("daily") as mine:  # one worker at a time; a day once each
+        if not mine:
+            return
+        staff_ids = {member.user_id for member in await staff_store.all_staff(svc.db)}
+        for user_id in sorted(staff_ids | set(svc.settings.admin_user_ids)):
+            member = await svc.staff_member(user_id)
+            if member is not None:
+                await queue_daily(svc, member)
     kick(context.application)
 
 

@@ -47,13 +47,23 @@ async def purge_old_cases(svc: Services, *, dry_run: bool) -> lifecycle.Purge:
 
 
 async def retention_job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Job: the retention run, once a day."""
-    await purge_old_cases(services(context), dry_run=False)
+    """Job: the retention run, once a day (one worker at a time)."""
+    svc = services(context)
+    async with svc.db.exclusive("retention") as mine:
+        if mine:
+            await purge_old_cases(svc, dry_run=False)
 
 
 async def expire_drafts(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Remind drafts untouched for DRAFT_TTL_HOURS once; delete them after as long again."""
+    """Remind drafts untouched for DRAFT_TTL_HOURS once; delete them after as long again (one
+    worker at a time)."""
     svc = services(context)
+    async with svc.db.exclusive("drafts") as mine:
+        if mine:
+            await _expire_drafts(context, svc)
+
+
+async def _expire_drafts(context: ContextTypes.DEFAULT_TYPE, svc: Services) -> None:
     ttl = dt.timedelta(hours=svc.settings.draft_ttl_hours)
     now = svc.now()
     for idle in await drafts.idle(svc.db, now - ttl, reminded=False):

@@ -61,7 +61,9 @@ async def send_payload(bot: ExtBot[None], chat_id: int, payload: dict[str, Any])
 async def deliver_due(bot: ExtBot[None], svc: Services) -> int:
     """Deliver what is due now, in order; return how many were sent."""
     sent = 0
-    async with svc.outbox_lock:
+    async with svc.outbox_lock, svc.db.exclusive("outbox") as mine:
+        if not mine:  # another worker is delivering: rows go out once, in order
+            return 0
         for _ in range(BATCH):
             row = await outbox.next_due(svc.db, svc.now(), svc.cipher)
             if row is None:

@@ -20,12 +20,14 @@ log = logging.getLogger(__name__)
 
 @contextlib.asynccontextmanager
 async def running(
-    application: AnyApplication, settings: Settings | None = None
+    application: AnyApplication, settings: Settings | None = None, *, inbox: bool = False
 ) -> AsyncIterator[AnyApplication]:
     """Start the application (hooks included) and stop it cleanly when the block ends.
 
-    PTB runs post_init/post_shutdown only inside run_polling/run_webhook; this runs them too, so
-    the sandbox, the tests and production share one start-up path.
+    Updates come by long polling, by the webhook server when WEBHOOK_URL is set, or, for a
+    worker (`inbox`), from the database's inbox (bot.worker feeds them). PTB runs
+    post_init/post_shutdown only inside run_polling/run_webhook; this runs them too, so the
+    sandbox, the tests and production share one start-up path.
     """
     await application.initialize()
     try:
@@ -41,7 +43,9 @@ async def running(
             if not await console.start():
                 console = None
         webhook = None
-        if settings is not None and settings.webhook_url:
+        if inbox:
+            await application.start()  # no updater: the worker takes updates from the inbox
+        elif settings is not None and settings.webhook_url:
             await application.start()  # updates come from the webhook server into the queue
             webhook = WebhookServer(application, settings)
             await webhook.start()

@@ -137,6 +137,11 @@ def services(context: CallbackContext[Any, Any, Any, Any]) -> Services:
     return cast(Services, context.bot_data[SERVICES_KEY])
 
 
+def services_of_application(application: Application[Any, Any, Any, Any, Any, Any]) -> Services:
+    """The services of a started application (outside a handler: workers, the console)."""
+    return cast(Services, application.bot_data[SERVICES_KEY])
+
+
 def app_settings(application: Application[Any, Any, Any, Any, Any, Any]) -> Settings:
     """The settings the application was built with."""
     return cast(Settings, application.bot_data[SETTINGS_KEY])

@@ -1,13 +1,15 @@
 """Ticket numbers: random, grouped for reading, with a check character, parsed forgivingly.
 
 A ticket is the prefix (TICKET_PREFIX) and 12 characters from an alphabet without look-alikes
-(no I, L, O, U): 11 random ones (55 bits) and a check character, shown as `LN-7K3M-Q9TX-W2HC`.
+(no I, L, O, U): 11 random ones (55 bits, drawn from the draft's random id) and a check
+character, shown as `LN-7K3M-Q9TX-W2HC`.
 The check is a position-weighted sum modulo 31: it catches every single wrong character and
 every swap of two neighbours, except between `0` and `Z`.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Literal
 
@@ -22,6 +24,14 @@ def check_character(body: str) -> str:
     """The check character of the 11 random characters."""
     total = sum((i + 1) * _VALUE[c] for i, c in enumerate(body))
     return ALPHABET[total % 31]
+
+
+def ticket_value(draft_id: str, attempt: int) -> int:
+    """The `RANDOM_BITS` of the ticket a draft files under (`attempt` 0, then 1, … if a ticket
+    was taken): drawn from the draft's own random id, so filing the same draft again, after a
+    crash undid the first try, gives the same ticket the reporter may already have been shown."""
+    digest = hashlib.sha256(f"ticket\n{draft_id}\n{attempt}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") & ((1 << RANDOM_BITS) - 1)
 
 
 def make_ticket(prefix: str, random_value: int) -> str:

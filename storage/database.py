@@ -60,6 +60,12 @@ class Database(abc.ABC):
         block's statements, and only they, run inside it."""
 
     @abc.abstractmethod
+    def exclusive(self, name: str) -> contextlib.AbstractAsyncContextManager[bool]:
+        """Whether this process may run the job `name` now: True for one holder at a time
+        across every process sharing the database (PostgreSQL: an advisory lock), always True
+        on SQLite (one process)."""
+
+    @abc.abstractmethod
     async def close(self) -> None:
         """Close the connection(s)."""
 
@@ -140,6 +146,10 @@ class SqliteDatabase(Database):
             finally:
                 _OWNER.reset(owner)
                 self._turns.open.set()
+
+    @contextlib.asynccontextmanager
+    async def exclusive(self, name: str) -> AsyncIterator[bool]:
+        yield True  # one process owns the file
 
     @property
     def in_transaction(self) -> bool:

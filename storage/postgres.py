@@ -104,14 +104,31 @@ class PostgresDatabase(Database):
 
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
-        if self._held.get() is not None:
-            raise RuntimeError("transactions must not be nested")
+        held = self._held.get()
+        if held is not None:
+            # Inside a worker's transaction around a whole update: a savepoint, so that this
+            # block still succeeds or fails whole, and commits with the update.
+            async with held.transaction():
+                yield
+            return
         async with self.pool.acquire() as connection, connection.transaction():
             token = self._held.set(connection)
             try:
                 yield
             finally:
                 self._held.reset(token)
+
+    @contextlib.asynccontextmanager
+    async def exclusive(self, name: str) -> AsyncIterator[bool]:
+        async with self.pool.acquire() as connection:
+            mine = bool(
+                await connection.fetchval("SELECT pg_try_advisory_lock(hashtext($1))", name)
+            )
+            try:
+                yield mine
+            finally:
+                if mine:
+                    await connection.execute("SELECT pg_advisory_unlock(hashtext($1))", name)
 
     async def close(self) -> None:
         await self.pool.close()

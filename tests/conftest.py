@@ -49,13 +49,19 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "sqlite_only: the test is about SQLite itself (its file, its query plans)"
     )
+    config.addinivalue_line(
+        "markers", "postgresql_only: the test needs PostgreSQL (several workers on one database)"
+    )
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Run every test that uses the bot's settings once per engine."""
     if "engine" in metafunc.fixturenames:
-        sqlite_only = metafunc.definition.get_closest_marker("sqlite_only") is not None
-        engines = ["sqlite"] if sqlite_only else ENGINES
+        engines = ENGINES
+        if metafunc.definition.get_closest_marker("sqlite_only") is not None:
+            engines = ["sqlite"]
+        elif metafunc.definition.get_closest_marker("postgresql_only") is not None:
+            engines = ["postgresql"]
         metafunc.parametrize("engine", engines)
 
 

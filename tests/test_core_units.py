@@ -234,3 +234,15 @@ def test_a_prefix_made_of_code_characters_is_not_confused_with_the_code() -> Non
 )
 def test_what_is_taken_for_a_ticket_typed_alone(typed: str, meant: bool) -> None:
     assert looks_like_ticket(typed, "LN") is meant
+
+
+def test_a_draft_files_under_the_same_ticket_every_time() -> None:
+    from conversations.tickets import RANDOM_BITS, make_ticket, parse_ticket, ticket_value
+
+    first = make_ticket("LN", ticket_value("3f9a0c1d2e4b5a69", 0))
+    assert first == make_ticket("LN", ticket_value("3f9a0c1d2e4b5a69", 0))  # a retry: the same
+    assert first != make_ticket("LN", ticket_value("3f9a0c1d2e4b5a69", 1))  # a taken one: next
+    assert first != make_ticket("LN", ticket_value("3f9a0c1d2e4b5a6a", 0))
+    assert parse_ticket(first, "LN").ticket == first
+    values = {ticket_value(f"{n:016x}", 0) for n in range(2000)}
+    assert len(values) == 2000 and max(values) < 2**RANDOM_BITS and max(values) > 2**50

@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 LINK_LIFETIME = dt.timedelta(minutes=10)
 IDLE_LIMIT = dt.timedelta(hours=8)
 COOKIE = "ln_session"
-PUBLIC_PREFIXES = ("/login", "/stats", "/static/", "/favicon.ico")
+PUBLIC_PREFIXES = ("/login", "/stats", "/static/", "/favicon.ico", "/healthz", "/readyz")
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 # the running PTB Application: the console wakes its outbox after queueing a notification

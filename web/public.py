@@ -16,6 +16,7 @@ from conversations.messages import Language, catalogue
 from conversations.staffviews import category_name
 from conversations.status import status_label
 from storage import casequeries
+from storage.database import fetch_one
 from web.auth import browser_language, reader_of, services_of
 from web.figures import Recent
 from web.render import page
@@ -70,6 +71,20 @@ async def stats_page(request: web.Request) -> web.Response:
         other="en" if language == "id" else "id",
         as_of=f"{long_date(local.date(), language)} {local:%H:%M}",
     )  # fmt: skip
+
+
+async def healthz(request: web.Request) -> web.Response:
+    """GET /healthz: the process answers (for a load balancer or systemd's watchdog)."""
+    return web.Response(text="ok")
+
+
+async def readyz(request: web.Request) -> web.Response:
+    """GET /readyz: the database answers too."""
+    try:
+        await fetch_one(services_of(request).db, "SELECT 1 AS one")
+    except Exception:
+        return web.Response(status=503, text="database unavailable")
+    return web.Response(text="ready")
 
 
 async def stats_csv(request: web.Request) -> web.Response:

@@ -75,6 +75,8 @@ def build_web_app(application: Application[Any, Any, Any, Any, Any, Any]) -> web
             web.post("/language", auth.set_language),
             web.get("/stats", public.stats_page),
             web.get("/stats.csv", public.stats_csv),
+            web.get("/healthz", public.healthz),
+            web.get("/readyz", public.readyz),
             web.static("/static/", static),
         ]
     )

@@ -1,0 +1,99 @@
+"""`python -m bot worker`: one of any number of workers taking updates from the PostgreSQL inbox.
+
+Each worker runs the same application as the single process (handlers, jobs, outbox) but no
+updater: its updates come from the inbox. A worker claims a chat's earliest open update (so a
+chat's updates go in order, one at a time, across all workers), keeps extending its claim while
+it works, and runs the handlers inside one transaction that also marks the update done: the
+update's database effects happen exactly once. If the worker dies, the transaction rolls back,
+the claim runs out, and another worker handles the update again; its replies may then reach the
+chat twice (at least once, counted in `attempts`), and a report filed again keeps its ticket.
+Jobs and the outbox run on every worker, each run by one worker at a time (advisory locks).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import json
+import logging
+import os
+import secrets
+import socket
+
+from telegram import Update
+
+from bot.application import AnyApplication
+from bot.outbox import kick
+from bot.services import Services, services_of_application
+from storage import inbox
+from storage.database import transaction
+
+log = logging.getLogger(__name__)
+
+IDLE_POLL = 0.05  # seconds between looks at an empty inbox
+
+
+def worker_name() -> str:
+    """This worker in claims and logs: host, process and a random suffix."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
+class ClaimLostError(Exception):
+    """Another worker took the update over (this one was too slow): roll back, move on."""
+
+
+async def handle_one(application: AnyApplication, svc: Services, name: str) -> bool:
+    """Claim and handle one update; False when there was none to claim."""
+    lease = dt.timedelta(seconds=svc.settings.worker_lease_seconds)
+    claimed = await inbox.claim(svc.db, name, svc.now(), lease)
+    if claimed is None:
+        return False
+    if claimed.attempts > 1:
+        log.info("update %s handled again (attempt %s)", claimed.update_id, claimed.attempts)
+    data = json.loads(svc.cipher.decrypt(claimed.body_enc.encode("ascii")))
+    update = Update.de_json(data, application.bot)
+    keeper = asyncio.create_task(_keep_claim(svc, claimed.update_id, name, lease))
+    try:
+        async with transaction(svc.db):
+            await application.process_update(update)
+            if not await inbox.mark_done(svc.db, claimed.update_id, name, svc.now()):
+                raise ClaimLostError(claimed.update_id)
+    except ClaimLostError:
+        log.warning("update %s was taken over by another worker", claimed.update_id)
+    else:
+        kick(application)  # what the update queued is committed now: deliver it
+    finally:
+        keeper.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await keeper
+    return True
+
+
+async def _keep_claim(svc: Services, update_id: int, name: str, lease: dt.timedelta) -> None:
+    """Extend the claim three times per lease while the update is handled."""
+    while True:
+        await asyncio.sleep(lease.total_seconds() / 3)
+        await inbox.extend(svc.db, update_id, name, svc.now(), lease)
+
+
+async def work(application: AnyApplication, stop: asyncio.Event, lanes: int) -> None:
+    """Handle updates on `lanes` concurrent lanes until `stop` is set (a lane finishes the
+    update it holds first)."""
+    svc = services_of_application(application)
+    name = worker_name()
+    log.info("worker %s taking updates on %s lanes", name, lanes)
+
+    async def lane() -> None:
+        while not stop.is_set():
+            try:
+                busy = await handle_one(application, svc, name)
+            except Exception as exc:  # the database went away for a moment: try again
+                log.error("worker lane: %s", type(exc).__name__)
+                busy = False
+                await asyncio.sleep(1.0)
+            if not busy:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), IDLE_POLL)
+
+    await asyncio.gather(*(lane() for _ in range(lanes)))

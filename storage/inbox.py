@@ -1,0 +1,110 @@
+"""The updates inbox of webhook workers: added by the ingress, claimed by workers (each chat's
+earliest open update only, so a chat's updates are handled in order and one at a time), marked
+done inside the transaction of the update's own changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from storage.database import Database, execute, fetch_one, now_iso
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """An update a worker holds until `until` (it extends the claim while it works)."""
+
+    update_id: int
+    body_enc: str
+    attempts: int
+
+
+async def add(
+    conn: Database, update_id: int, chat_key: str, body_enc: str, now: dt.datetime
+) -> bool:
+    """Keep an update Telegram delivered; False when it was already kept (a repeated delivery)."""
+    changed = await execute(
+        conn,
+        "INSERT INTO updates (update_id, chat_key, body_enc, received_at) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT DO NOTHING",
+        (update_id, chat_key, body_enc, now_iso(now)),
+    )
+    return changed == 1
+
+
+async def claim(
+    conn: Database, worker: str, now: dt.datetime, lease: dt.timedelta
+) -> Claimed | None:
+    """Claim the oldest open update that is its chat's earliest and is not held by a live
+    claim. Two workers racing for one row: PostgreSQL's row lock makes the second re-check
+    `claimed_until` after the first commits, and it gets nothing."""
+    stamp = now_iso(now)
+    row = await fetch_one(
+        conn,
+        "UPDATE updates SET claimed_by = ?, claimed_until = ?, attempts = attempts + 1"
+        " WHERE update_id = ("
+        "  SELECT u.update_id FROM updates u"
+        "  WHERE u.done_at IS NULL AND (u.claimed_until IS NULL OR u.claimed_until < ?)"
+        "   AND NOT EXISTS (SELECT 1 FROM updates e WHERE e.chat_key = u.chat_key"
+        "    AND e.done_at IS NULL AND e.update_id < u.update_id)"
+        "  ORDER BY u.update_id LIMIT 1)"
+        " AND done_at IS NULL AND (claimed_until IS NULL OR claimed_until < ?)"
+        " RETURNING update_id, body_enc, attempts",
+        (worker, now_iso(now + lease), stamp, stamp),
+    )
+    if row is None:
+        return None
+    return Claimed(int(row["update_id"]), str(row["body_enc"]), int(row["attempts"]))
+
+
+async def extend(
+    conn: Database, update_id: int, worker: str, now: dt.datetime, lease: dt.timedelta
+) -> bool:
+    """Keep holding an update while working on it; False when the claim was lost."""
+    changed = await execute(
+        conn,
+        "UPDATE updates SET claimed_until = ? WHERE update_id = ? AND claimed_by = ?"
+        " AND done_at IS NULL",
+        (now_iso(now + lease), update_id, worker),
+    )
+    return changed == 1
+
+
+async def mark_done(conn: Database, update_id: int, worker: str, now: dt.datetime) -> bool:
+    """Mark the update handled (inside the transaction of its changes); False when this worker
+    no longer holds it (the caller rolls back: another worker handles it)."""
+    changed = await execute(
+        conn,
+        "UPDATE updates SET done_at = ? WHERE update_id = ? AND claimed_by = ? AND done_at IS NULL",
+        (now_iso(now), update_id, worker),
+    )
+    return changed == 1
+
+
+@dataclass(frozen=True)
+class InboxCounts:
+    """How many updates wait, and how many were handled more than once (after a crash)."""
+
+    open: int
+    done: int
+    retried: int
+
+
+async def counts(conn: Database) -> InboxCounts:
+    """The inbox's state, for health checks and the campaigns."""
+    row = await fetch_one(
+        conn,
+        "SELECT COALESCE(SUM(CASE WHEN done_at IS NULL THEN 1 ELSE 0 END), 0) AS open_count,"
+        " COALESCE(SUM(CASE WHEN done_at IS NULL THEN 0 ELSE 1 END), 0) AS done_count,"
+        " COALESCE(SUM(CASE WHEN attempts > 1 THEN 1 ELSE 0 END), 0) AS retried"
+        " FROM updates",
+    )
+    assert row is not None
+    return InboxCounts(int(row["open_count"]), int(row["done_count"]), int(row["retried"]))
+
+
+async def purge_done(conn: Database, before: dt.datetime) -> int:
+    """Forget updates handled before the moment."""
+    return await execute(
+        conn, "DELETE FROM updates WHERE done_at IS NOT NULL AND done_at < ?", (now_iso(before),)
+    )

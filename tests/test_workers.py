@@ -1,0 +1,161 @@
+"""Several workers on PostgreSQL: the ingress keeps every update Telegram delivers by webhook,
+workers handle them (each chat's in order, one at a time), and a worker killed mid-report
+stops nothing: another takes its update over and the report is filed once."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from collections.abc import AsyncIterator, Callable
+from contextlib import AsyncExitStack, asynccontextmanager
+from pathlib import Path
+
+import aiohttp
+import pytest
+from aiohttp import web
+
+from bot.application import AnyApplication
+from bot.ingress import build_ingress, register_webhook
+from bot.runtime import running
+from bot.sandbox.fake_api import FakeTelegram
+from bot.sandbox.fake_users import FakeUser
+from bot.services import open_services
+from bot.settings import Settings
+from bot.worker import work
+from tests.conftest import TOKEN, Clock, make_app
+from tests.console import free_port
+from tests.helpers import file_report, rows
+
+SECRET = "test-ingress-secret-0123456789abcdef"
+
+
+pytestmark = pytest.mark.postgresql_only  # workers share a PostgreSQL database
+
+
+def worker_settings(
+    settings_factory: Callable[..., Settings], fake: FakeTelegram, port: int
+) -> Settings:
+    return settings_factory(
+        telegram_api_base_url=fake.base_url,
+        webhook_port=port,
+        webhook_url=f"http://127.0.0.1:{port}",
+        webhook_secret=SECRET,
+        worker_lease_seconds=2.0,
+    )
+
+
+@asynccontextmanager
+async def ingress(settings: Settings) -> AsyncIterator[str]:
+    """The ingress listening on its port, registered with the fake API; its base URL."""
+    svc = await open_services(settings)
+    runner = web.AppRunner(build_ingress(svc), access_log=None)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, "127.0.0.1", settings.webhook_port).start()
+        await register_webhook(svc, TOKEN)
+        yield f"http://127.0.0.1:{settings.webhook_port}"
+    finally:
+        await runner.cleanup()
+        await svc.db.close()
+
+
+@asynccontextmanager
+async def worker(settings: Settings, fake: FakeTelegram, clock: Clock) -> AsyncIterator[None]:
+    """A worker in this process, handling updates until the block ends."""
+    stop = asyncio.Event()
+    application: AnyApplication = make_app(settings, fake, clock)
+    async with running(application, settings, inbox=True):
+        task = asyncio.create_task(work(application, stop, lanes=4))
+        try:
+            yield
+        finally:
+            stop.set()
+            await task
+
+
+async def test_the_ingress_keeps_updates_and_workers_handle_them_in_order(
+    settings_factory: Callable[..., Settings],
+    fake: FakeTelegram,
+    clock: Clock,
+    people: Callable[..., FakeUser],
+) -> None:
+    settings = worker_settings(settings_factory, fake, free_port())
+    async with AsyncExitStack() as stack:
+        base = await stack.enter_async_context(ingress(settings))
+        async with aiohttp.ClientSession() as http:
+            async with http.get(base + "/healthz") as health:
+                assert health.status == 200
+            async with http.get(base + "/readyz") as ready:
+                assert ready.status == 200
+            async with http.post(base + "/telegram/anything", json={"update_id": 1}) as wrong:
+                assert wrong.status in {403, 404}  # no secret, no path: nothing stored
+        await stack.enter_async_context(worker(settings, fake, clock))
+        await stack.enter_async_context(worker(settings, fake, clock))
+        reporters = [people("id") for _ in range(3)]
+        tickets = await asyncio.gather(
+            *(
+                file_report(r, category="other", person="asn", province="bali", regency="denpasar")
+                for r in reporters
+            )
+        )
+    assert len(set(tickets)) == 3
+    assert await rows(settings, "SELECT COUNT(*) FROM cases") == [(3,)]
+    # every update the fake Telegram delivered was kept once and handled once
+    kept = await rows(settings, "SELECT COUNT(*), COUNT(done_at), MAX(attempts) FROM updates")
+    assert kept[0][0] >= 3 * 14 and kept[0][1] == kept[0][0] and kept[0][2] == 1
+    assert not fake.updates  # nothing left undelivered
+
+
+async def test_a_killed_worker_stops_nothing_and_loses_nothing(
+    settings_factory: Callable[..., Settings],
+    fake: FakeTelegram,
+    clock: Clock,
+    people: Callable[..., FakeUser],
+    tmp_path: Path,
+) -> None:
+    settings = worker_settings(settings_factory, fake, free_port())
+    env = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG", "SYSTEMROOT"}} | {
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": fake.base_url,
+        "DATA_KEY": settings.data_key.get_secret_value(),  # type: ignore[union-attr]
+        "DATABASE_URL": settings.database_url_text or "",
+        "DATABASE_PATH": str(tmp_path / "db" / "unused.db"),
+        "EVIDENCE_DIR": str(settings.evidence_path),
+        "WORKER_LEASE_SECONDS": "2",
+        "OUTBOX_POLL_SECONDS": "0.2",
+        "WEB_PORT": "0",
+        "MESSAGES_PER_MINUTE": "1000",
+        "REPORTS_PER_DAY": "1000",
+    }
+    async with ingress(settings):
+        doomed = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "worker", "--lanes", "2", cwd=tmp_path, env=env,
+            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+        )  # fmt: skip
+        reporter = people("id")
+        filing = asyncio.create_task(
+            file_report(
+                reporter, category="other", person="asn", province="bali", regency="denpasar"
+            )
+        )
+        while len(reporter.bot_messages()) < 4:  # the doomed worker is answering the report
+            assert not filing.done()
+            await asyncio.sleep(0.02)
+        doomed.send_signal(signal.SIGKILL)  # mid-report, maybe mid-update
+        await doomed.wait()
+        survivor = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "worker", "--lanes", "2", cwd=tmp_path, env=env,
+            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        try:
+            ticket = await filing
+        finally:
+            survivor.send_signal(signal.SIGTERM)
+            _, err = await asyncio.wait_for(survivor.communicate(), 30)
+    assert b"Traceback" not in err, err.decode()[-2000:]
+    assert await rows(settings, "SELECT ticket FROM cases") == [(ticket,)]
+    assert await rows(settings, "SELECT COUNT(*) FROM updates WHERE done_at IS NULL") == [(0,)]
+    texts = [str(m.get("text")) for m in reporter.bot_messages()]
+    assert not any("gangguan" in t for t in texts)  # no error reached the reporter
