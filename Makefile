@@ -25,12 +25,14 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/storage_scale.py --cases 1000000
+	$(BIN)/python bench/storage_scale.py --cases 1000000 --postgres
 	$(BIN)/python bench/console_list.py --cases 1000000
 	$(BIN)/python bench/conversation.py --reports 2000 --concurrency 200
 	$(BIN)/python bench/conversation.py --memory 10000 --concurrency 200
 
 bench-quick: $(STAMP)
 	$(BIN)/python bench/storage_scale.py --cases 50000
+	$(BIN)/python bench/storage_scale.py --cases 50000 --postgres
 	$(BIN)/python bench/console_list.py --cases 50000 --rounds 30
 	$(BIN)/python bench/conversation.py --quick
 	$(BIN)/python bench/conversation.py --memory 1000 --concurrency 100

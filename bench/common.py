@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import platform
 import sqlite3
 import statistics
 import sys
+from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,19 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"
 PACKAGES = ("python-telegram-bot", "aiosqlite", "pydantic", "aiohttp", "httpx", "cryptography")
+
+
+@contextlib.contextmanager
+def postgres_server(folder: Path) -> Iterator[str]:
+    """A PostgreSQL server with its data in `folder` (pgserver's wheel), deleted afterwards;
+    its URL (the `postgres` database)."""
+    from pgserver.postgres_server import get_server
+
+    server = get_server(folder, cleanup_mode="delete")
+    try:
+        yield server.get_uri()
+    finally:
+        server.cleanup()
 
 
 def percentiles(samples: list[float], points: tuple[int, ...] = (50, 99)) -> dict[str, float]:

@@ -30,6 +30,7 @@ import os
 import random
 import resource
 import signal
+import socket
 import sqlite3
 import sys
 import tempfile
@@ -45,7 +46,7 @@ sys.path.insert(0, str(ROOT))
 from cryptography.fernet import Fernet  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from bench.common import percentiles, write_report  # noqa: E402
+from bench.common import percentiles, postgres_server, write_report  # noqa: E402
 from bot.sandbox.fake_api import JSON, FakeTelegram  # noqa: E402
 from bot.sandbox.fake_users import FakeUser, asks_code, buttons  # noqa: E402
 
@@ -228,16 +229,26 @@ class Pacer:
 class BotUnderTest:
     """The bot process: Lapor Netral (`python -m bot`) or the echo bot, and its CPU and memory."""
 
-    def __init__(self, fake: FakeTelegram, workdir: Path, echo: bool, env: dict[str, str]) -> None:
+    def __init__(
+        self,
+        fake: FakeTelegram,
+        workdir: Path,
+        echo: bool,
+        env: dict[str, str],
+        args: list[str] | None = None,
+    ) -> None:
         self.fake, self.workdir, self.echo, self.env = fake, workdir, echo, env
+        self.args = args  # another command of the bot (`ingress`, `worker`); default: `run`
         self.process: asyncio.subprocess.Process | None = None
         self.profile: Path | None = None
 
-    async def start(self, profile: bool = False) -> None:
+    async def start(
+        self, profile: bool = False, *, ready: Callable[[], bool] | None = None
+    ) -> None:
         args = (
             [str(ROOT / "bench" / "echo_bot.py"), TOKEN, self.fake.base_url]
             if self.echo
-            else ["-m", "bot"]
+            else ["-m", "bot", *(self.args or [])]
         )
         command = [sys.executable, *args]
         if profile:
@@ -250,8 +261,9 @@ class BotUnderTest:
             *command, cwd=self.workdir, env=self.env, stdout=log, stderr=log
         )
         log.close()
-        for _ in range(300):  # ready when it polls
-            if self.fake.polls_started:
+        ready = ready or (lambda: self.fake.polls_started > 0)
+        for _ in range(300):  # ready when it polls (or, an ingress, when it set its webhook)
+            if ready():
                 return
             await asyncio.sleep(0.05)
         raise RuntimeError(f"the bot did not start; see {self.workdir / 'bot.log'}")
@@ -339,6 +351,48 @@ class Run:
     figures: dict[str, Any]
 
 
+class Deployment:
+    """An ingress and `workers` worker processes on PostgreSQL, measured as one bot."""
+
+    def __init__(
+        self, fake: FakeTelegram, workdir: Path, env: dict[str, str], workers: int, lanes: int
+    ) -> None:
+        port = _free_port()
+        env = env | {
+            "WEBHOOK_URL": f"http://127.0.0.1:{port}", "WEBHOOK_PORT": str(port),
+            "WEBHOOK_LISTEN": "127.0.0.1", "WEBHOOK_SECRET": "bench-" + "0" * 30,
+            "DATABASE_POOL_SIZE": str(lanes + 4), "WEB_PORT": "0",
+        }  # fmt: skip
+        self.fake = fake
+        self.ingress = BotUnderTest(fake, workdir, False, env, ["ingress"])
+        self.workers = [
+            BotUnderTest(fake, workdir, False, env, ["worker", "--lanes", str(lanes)])
+            for _ in range(workers)
+        ]
+        self.profile: Path | None = None
+
+    async def start(self, profile: bool = False) -> None:
+        await self.ingress.start(ready=lambda: bool(self.fake.webhook_url))
+        for worker in self.workers:
+            await worker.start(ready=lambda: True)
+
+    def cpu_seconds(self) -> float:
+        return sum(p.cpu_seconds() for p in (self.ingress, *self.workers))
+
+    def memory_kb(self, field_name: str = "VmRSS") -> int:
+        return sum(p.memory_kb(field_name) for p in (self.ingress, *self.workers))
+
+    async def stop(self) -> None:
+        for process in (*self.workers, self.ingress):
+            await process.stop()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
 async def throughput_run(
     name: str,
     *,
@@ -349,13 +403,23 @@ async def throughput_run(
     rate: float | None = None,
     warmup: int = 20,
     profile: bool = False,
+    database_url: str | None = None,
+    workers: int = 0,
 ) -> Run:
-    """Start a bot, warm it up, then time `reports` whole reports."""
+    """Start a bot (or an ingress and `workers` workers on `database_url`), warm it up, then
+    time `reports` whole reports."""
     _photos()  # made before anything is timed
     workdir = Path(tempfile.mkdtemp(prefix="lapor-bench-conv-"))
     fake = FakeTelegram(TOKEN)
     await fake.start()
-    bot = BotUnderTest(fake, workdir, echo, bot_env(workdir, fake, concurrent_chats))
+    env = bot_env(workdir, fake, concurrent_chats)
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    bot: BotUnderTest | Deployment = (
+        Deployment(fake, workdir, env, workers, lanes=concurrent_chats)
+        if workers
+        else BotUnderTest(fake, workdir, echo, env)
+    )
     try:
         await bot.start(profile=profile)
         driver = Driver(fake, echo)
@@ -380,7 +444,12 @@ async def throughput_run(
         cpu = bot.cpu_seconds() - cpu_before
         own = _own_cpu() - own_before
         peak_kb = bot.memory_kb("VmHWM")
-        filed = None if echo else _cases(workdir / "lapor.db") - warmup
+        if echo:
+            filed = None
+        elif database_url:
+            filed = await _cases_postgres(database_url) - warmup
+        else:
+            filed = _cases(workdir / "lapor.db") - warmup
         figures: dict[str, Any] = {
             "reports": done,
             "cases_in_database": filed,
@@ -504,6 +573,54 @@ def _cases(database: Path) -> int:
         return int(conn.execute("SELECT COUNT(*) FROM cases").fetchone()[0])
 
 
+async def _cases_postgres(url: str) -> int:
+    import asyncpg
+
+    conn = await asyncpg.connect(url)
+    try:
+        return int(await conn.fetchval("SELECT COUNT(*) FROM cases"))
+    finally:
+        await conn.close()
+
+
+async def fresh_database(server_url: str) -> str:
+    """A new empty database on the server; its URL."""
+    import asyncpg
+
+    name = f"bench{time.monotonic_ns()}"
+    conn = await asyncpg.connect(server_url)
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    return server_url.replace("/postgres?", f"/{name}?")
+
+
+async def workers_throughput(args: argparse.Namespace) -> dict[str, Any]:
+    """The same reports through SQLite in one process, then through an ingress and 1, 2 and 4
+    workers on PostgreSQL, and the echo bot, in one run."""
+    folder = Path(tempfile.mkdtemp(prefix="lapor-bench-pg-"))
+    runs: list[Run] = []
+    common = {"reports": args.reports, "concurrency": args.concurrency}
+    with postgres_server(folder) as server_url:
+        runs.append(await throughput_run("PTB echo bot (defaults)", echo=True, **common))
+        runs.append(await throughput_run("Lapor Netral, one process, SQLite", echo=False, **common))
+        for count in (1, 2, 4):
+            url = await fresh_database(server_url)
+            runs.append(
+                await throughput_run(
+                    f"Lapor Netral, ingress + {count} worker(s), PostgreSQL",
+                    echo=False,
+                    database_url=url,
+                    workers=count,
+                    concurrent_chats=8,
+                    **common,
+                )
+            )
+    print_table(runs)
+    return {"runs": {run.name: run.figures for run in runs}}
+
+
 def print_table(runs: list[Run]) -> None:
     print(
         "| run | reports | updates/s | bot msgs/s | complete reply p50 / p95 / p99 ms |"
@@ -573,6 +690,11 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="120 reports, 60 at once")
     parser.add_argument("--memory", type=int, metavar="N", help="N reports left in progress")
     parser.add_argument("--profile", action="store_true", help="one more run under py-spy")
+    parser.add_argument(
+        "--workers",
+        action="store_true",
+        help="SQLite in one process against an ingress and 1, 2, 4 workers on PostgreSQL",
+    )
     args = parser.parse_args()
     if args.quick:
         args.reports, args.concurrency = 120, 60
@@ -586,9 +708,10 @@ def main() -> int:
         )  # fmt: skip
         print(f"\nJSON: {path.relative_to(ROOT)}")
         return 1 if run.figures["failures"] else 0
-    figures = asyncio.run(throughput(args))
+    figures = asyncio.run(workers_throughput(args) if args.workers else throughput(args))
     settings = {"reports": args.reports, "concurrency": args.concurrency, "profile": args.profile}
-    path = write_report(f"conversation_{args.reports}", settings, figures)
+    kind = "workers" if args.workers else "conversation"
+    path = write_report(f"{kind}_{args.reports}", settings, figures)
     print(f"\nJSON: {path.relative_to(ROOT)}")
     failed = any(run["failures"] for run in figures["runs"].values())
     return 1 if failed else 0

@@ -10,18 +10,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
 import random
 import sqlite3
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.common import percentiles, write_report  # noqa: E402
+from bench.common import percentiles, postgres_server, write_report  # noqa: E402
 from bot.casedesk import export_csv  # noqa: E402
 from bot.services import open_services  # noqa: E402
 from bot.settings import Settings  # noqa: E402
@@ -31,7 +33,7 @@ from conversations.status import STATUSES  # noqa: E402
 from conversations.tickets import RANDOM_BITS, make_ticket  # noqa: E402
 from storage import casequeries, cases  # noqa: E402
 from storage.crypto import DataCipher  # noqa: E402
-from storage.database import connect  # noqa: E402
+from storage.database import open_database  # noqa: E402
 from storage.migrator import migrate  # noqa: E402
 from storage.staff import StaffMember  # noqa: E402
 
@@ -55,16 +57,22 @@ OFFICIAL = ["asn", "state_official", "village", "tni", "polri", "unknown"]
 KEY = "pbkDb1ZPdtR5X8Zp9nKq5mSZ0zqYJzlsbHlOqfNQz2I="
 
 
-def generate(path: Path, count: int, seed: int) -> tuple[float, list[str]]:
-    """Insert `count` cases with bodies and events using plain sqlite3; return seconds, tickets."""
+CASE_COLUMNS = (
+    "id", "ticket", "draft_id", "reporter_chat_id", "language", "category", "description",
+    "description_enc", "person_kind", "province_code", "regency_code", "event_date",
+    "public_service", "identity_mode", "decision", "status", "status_changed_at", "created_at",
+    "updated_at", "reporter_chat_hash", "reporter_chat_enc",
+)  # fmt: skip
+BODY_COLUMNS = ("case_id", "agency", "office", "added_at")
+EVENT_COLUMNS = ("case_id", "at", "actor_kind", "action")
+Batch = tuple[list[tuple[object, ...]], list[tuple[object, ...]], list[tuple[object, ...]]]
+
+
+def batches(count: int, seed: int, tickets: list[str], size: int = 20_000) -> Iterator[Batch]:
+    """The generated cases, bodies and events, `size` cases at a time (tickets collected)."""
     rng = random.Random(seed)
     regencies = [r for r in places().all() if not r.is_province]
     start = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
-    conn = sqlite3.connect(path)
-    conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("PRAGMA synchronous = OFF")
-    began = time.perf_counter()
-    tickets: list[str] = []
     decision = '{"bodies":[],"offices":[]}'
     # as the bot stores them: free text encrypted, the reporter's chat as a keyed hash and an
     # encrypted value (one token per chat and one description: the cost measured is reading)
@@ -73,10 +81,9 @@ def generate(path: Path, count: int, seed: int) -> tuple[float, list[str]]:
     chats = {
         chat: (cipher.chat_hash(chat), cipher.encrypt(str(chat))) for chat in range(1000, 51000)
     }
-    batch = 20_000
-    for first in range(0, count, batch):
+    for first in range(0, count, size):
         case_rows, body_rows, event_rows = [], [], []
-        for n in range(first, min(count, first + batch)):
+        for n in range(first, min(count, first + size)):
             regency = rng.choice(regencies)
             created = start + dt.timedelta(seconds=n * 30)
             stamp = created.isoformat()
@@ -84,7 +91,7 @@ def generate(path: Path, count: int, seed: int) -> tuple[float, list[str]]:
             tickets.append(ticket)
             chat_hash, chat_enc = chats[1000 + n % 50_000]
             case_rows.append((
-                n + 1, ticket, f"d{n}", "id", rng.choice(CATEGORIES),
+                n + 1, ticket, f"d{n}", 0, "id", rng.choice(CATEGORIES), "",
                 description, rng.choice(PERSONS),
                 regency.province_code, regency.code,
                 (created - dt.timedelta(days=1)).date().isoformat(),
@@ -95,23 +102,27 @@ def generate(path: Path, count: int, seed: int) -> tuple[float, list[str]]:
                 body_rows.append((n + 1, agency, f"{agency} {regency.name}", stamp))
             for action in ("filed", "status")[: rng.randint(1, 2)]:
                 event_rows.append((n + 1, stamp, "system", action))
-        conn.executemany(
-            "INSERT INTO cases (id, ticket, draft_id, reporter_chat_id, language, category,"
-            " description, description_enc,"
-            " person_kind, province_code, regency_code, event_date, public_service, identity_mode,"
-            " decision, status, status_changed_at, created_at, updated_at, reporter_chat_hash,"
-            " reporter_chat_enc)"
-            " VALUES (?, ?, ?, 0, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            case_rows,
-        )
-        conn.executemany(
-            "INSERT INTO case_bodies (case_id, agency, office, added_at) VALUES (?, ?, ?, ?)",
-            body_rows,
-        )
-        conn.executemany(
-            "INSERT INTO case_events (case_id, at, actor_kind, action) VALUES (?, ?, ?, ?)",
-            event_rows,
-        )
+        yield case_rows, body_rows, event_rows
+
+
+def generate(path: Path, count: int, seed: int) -> tuple[float, list[str]]:
+    """Insert `count` cases with bodies and events using plain sqlite3; return seconds, tickets."""
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = OFF")
+    began = time.perf_counter()
+    tickets: list[str] = []
+    for case_rows, body_rows, event_rows in batches(count, seed, tickets):
+        for table, columns, rows in (
+            ("cases", CASE_COLUMNS, case_rows),
+            ("case_bodies", BODY_COLUMNS, body_rows),
+            ("case_events", EVENT_COLUMNS, event_rows),
+        ):
+            conn.executemany(
+                f"INSERT INTO {table} ({', '.join(columns)})"
+                f" VALUES ({', '.join('?' for _ in columns)})",
+                rows,
+            )
         conn.commit()
     seconds = time.perf_counter() - began
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -120,9 +131,39 @@ def generate(path: Path, count: int, seed: int) -> tuple[float, list[str]]:
     return seconds, tickets
 
 
-async def measure(path: Path, tickets: list[str], seed: int) -> dict[str, object]:
+async def generate_postgres(url: str, count: int, seed: int) -> tuple[float, list[str]]:
+    """The same cases into PostgreSQL with COPY; return seconds, tickets."""
+    import asyncpg
+
+    conn = await asyncpg.connect(url)
+    began = time.perf_counter()
+    tickets: list[str] = []
+    try:
+        for case_rows, body_rows, event_rows in batches(count, seed, tickets):
+            async with conn.transaction():
+                for table, columns, rows in (
+                    ("cases", CASE_COLUMNS, case_rows),
+                    ("case_bodies", BODY_COLUMNS, body_rows),
+                    ("case_events", EVENT_COLUMNS, event_rows),
+                ):
+                    await conn.copy_records_to_table(table, records=rows, columns=list(columns))
+        seconds = time.perf_counter() - began
+        for table in ("cases", "case_events"):
+            await conn.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
+                f" (SELECT MAX(id) FROM {table}))"
+            )
+        await conn.execute("VACUUM ANALYZE")
+    finally:
+        await conn.close()
+    return seconds, tickets
+
+
+async def measure(
+    path: Path, tickets: list[str], seed: int, url: str | None = None
+) -> dict[str, object]:
     rng = random.Random(seed)
-    conn = await connect(path)
+    conn = await open_database(path, url)
     cipher = DataCipher(KEY)
     results: dict[str, object] = {}
     samples = []
@@ -158,7 +199,9 @@ async def measure(path: Path, tickets: list[str], seed: int) -> dict[str, object
         samples.append(time.perf_counter() - began)
     results["filtered_list"] = percentiles(samples)
     await conn.close()
-    settings = Settings(_env_file=None, database_path=path, data_key=KEY)  # type: ignore[call-arg]
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None, database_path=path, data_key=KEY, database_url=url
+    )
     svc = await open_services(settings)
     try:
         # Cases are generated 30 s apart from 1 January 2024: 35 days is about 100,000 rows.
@@ -175,27 +218,50 @@ def main() -> int:
     parser = argparse.ArgumentParser(description="storage scale benchmark")
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--postgres", action="store_true", help="measure PostgreSQL (a server started by pgserver)"
+    )
+    parser.add_argument("--database-url", help="measure this (empty) PostgreSQL database")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="lapor-bench-"))
     path = folder / "bench.db"
+    with contextlib.ExitStack() as stack:
+        url = args.database_url or (
+            stack.enter_context(postgres_server(folder / "pg")) if args.postgres else None
+        )
+        return run(path, folder, url, args.cases, args.seed)
+
+
+def run(path: Path, folder: Path, url: str | None, cases: int, seed: int) -> int:
+    """Generate, measure, print and write the figures."""
 
     async def prepare() -> None:
-        conn = await connect(path)
+        conn = await open_database(path, url)
         await migrate(conn)
         await conn.close()
 
     asyncio.run(prepare())
-    seconds, tickets = generate(path, args.cases, args.seed)
-    figures = asyncio.run(measure(path, tickets, args.seed))
-    size = sum(p.stat().st_size for p in folder.glob("bench.db*"))
+    if url:
+        seconds, tickets = asyncio.run(generate_postgres(url, cases, seed))
+    else:
+        seconds, tickets = generate(path, cases, seed)
+    figures = asyncio.run(measure(path, tickets, seed, url))
+    size = (
+        asyncio.run(database_bytes(url))
+        if url
+        else sum(p.stat().st_size for p in folder.glob("bench.db*"))
+    )
+    engine = "postgresql" if url else "sqlite"
+    args = argparse.Namespace(cases=cases, seed=seed)
     figures = {
         "generate_seconds": round(seconds, 1),
         "bytes_per_case": round(size / args.cases),
         **figures,
     }
-    settings = {"cases": args.cases, "seed": args.seed}
-    written = write_report(f"storage_scale_{args.cases}", settings, figures)
-    print(f"| measure ({args.cases:,} cases) | value |\n|---|---|")
+    settings = {"cases": args.cases, "seed": args.seed, "engine": engine}
+    suffix = "_postgresql" if url else ""
+    written = write_report(f"storage_scale_{args.cases}{suffix}", settings, figures)
+    print(f"| measure ({args.cases:,} cases, {engine}) | value |\n|---|---|")
     print(f"| generate | {seconds:.1f} s |")
     print(f"| file size per case | {size / args.cases:.0f} bytes |")
     for name in ("status_lookup", "digest_province", "digest_regency", "filtered_list"):
@@ -207,6 +273,17 @@ def main() -> int:
     print(f"| CSV export of {export['rows']:,} cases | {export['seconds']} s |")
     print(f"\nJSON: {written.relative_to(ROOT)}")
     return 0
+
+
+async def database_bytes(url: str) -> int:
+    """The PostgreSQL database's size on disk."""
+    import asyncpg
+
+    conn = await asyncpg.connect(url)
+    try:
+        return int(await conn.fetchval("SELECT pg_database_size(current_database())"))
+    finally:
+        await conn.close()
 
 
 if __name__ == "__main__":

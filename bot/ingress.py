@@ -20,7 +20,7 @@ from bot.processor import chat_key
 from bot.services import Services
 from bot.webhook import MAX_UPDATE_BYTES, SECRET_HEADER, webhook_path
 from storage import inbox
-from storage.database import fetch_one
+from storage.database import ping
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +67,7 @@ def build_ingress(svc: Services) -> web.Application:
 
     async def readyz(request: web.Request) -> web.Response:
         try:
-            await fetch_one(svc.db, "SELECT 1 AS one")
+            await ping(svc.db)
         except Exception as exc:
             log.warning("ingress not ready: %s", type(exc).__name__)
             return web.Response(status=503, text="database unavailable")

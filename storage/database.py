@@ -194,6 +194,11 @@ async def connect_reader(path: Path | str) -> SqliteDatabase:
     return SqliteDatabase(raw)
 
 
+async def ping(conn: Database) -> None:
+    """Raise unless the database answers (readiness checks)."""
+    await conn.fetch_all("SELECT 1 AS one")
+
+
 async def fetch_one(conn: Database, sql: str, parameters: Iterable[Any] = ()) -> Row | None:
     """The first row of a query, or None."""
     rows = await conn.fetch_all(sql, parameters)

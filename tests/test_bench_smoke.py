@@ -44,3 +44,17 @@ async def test_the_console_benchmark_serves_every_list(tmp_path: Path) -> None:
     generate(path, 300, seed=1)
     figures = await measure(path, rounds=1, settle=False)
     assert len(figures) == len(STAFF) * len(QUERIES)  # every page answered 200 (asserted inside)
+
+
+async def test_the_storage_benchmark_runs_on_postgresql(tmp_path: Path, postgres_url: str) -> None:
+    from bench.storage_scale import generate_postgres, measure
+    from storage.database import open_database
+    from storage.migrator import migrate
+
+    conn = await open_database(tmp_path / "unused.db", postgres_url)
+    await migrate(conn)
+    await conn.close()
+    _, tickets = await generate_postgres(postgres_url, 300, seed=1)
+    figures = await measure(tmp_path / "unused.db", tickets, 1, postgres_url)
+    export = figures["export"]
+    assert isinstance(export, dict) and export["rows"] == 300  # 300 cases, 30 s apart

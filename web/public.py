@@ -16,7 +16,7 @@ from conversations.messages import Language, catalogue
 from conversations.staffviews import category_name
 from conversations.status import status_label
 from storage import casequeries
-from storage.database import fetch_one
+from storage.database import ping
 from web.auth import browser_language, reader_of, services_of
 from web.figures import Recent
 from web.render import page
@@ -81,7 +81,7 @@ async def healthz(request: web.Request) -> web.Response:
 async def readyz(request: web.Request) -> web.Response:
     """GET /readyz: the database answers too."""
     try:
-        await fetch_one(services_of(request).db, "SELECT 1 AS one")
+        await ping(services_of(request).db)
     except Exception:
         return web.Response(status=503, text="database unavailable")
     return web.Response(text="ready")
