@@ -14,7 +14,7 @@ from bot.render import send_replies
 from bot.services import Services, services
 from conversations.questions import QUESTIONS, TOTAL_STEPS
 from conversations.replies import Button, Reply
-from storage import chats, drafts, lifecycle
+from storage import chats, drafts, inbox, lifecycle
 from storage import evidence as evidence_store
 
 log = logging.getLogger(__name__)
@@ -28,6 +28,7 @@ def schedule_jobs(application: Application[Any, Any, Any, Any, Any, Any]) -> Non
     assert job_queue is not None, "install python-telegram-bot[job-queue]"
     job_queue.run_repeating(expire_drafts, interval=DRAFT_CHECK_SECONDS, first=30, name="drafts")
     job_queue.run_repeating(retention_job, interval=24 * 3600, first=300, name="retention")
+    job_queue.run_repeating(inbox_job, interval=3600, first=600, name="inbox")
 
 
 async def purge_old_cases(svc: Services, *, dry_run: bool) -> lifecycle.Purge:
@@ -52,6 +53,20 @@ async def retention_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     async with svc.db.exclusive("retention") as mine:
         if mine:
             await purge_old_cases(svc, dry_run=False)
+
+
+INBOX_KEEP = dt.timedelta(days=1)  # handled updates kept this long (to count retries)
+
+
+async def inbox_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Job: forget updates the workers handled more than a day ago (one worker at a time;
+    nothing to do for a single process, whose inbox stays empty)."""
+    svc = services(context)
+    async with svc.db.exclusive("inbox") as mine:
+        if mine:
+            removed = await inbox.purge_done(svc.db, svc.now() - INBOX_KEEP)
+            if removed:
+                log.info("inbox: %s handled updates forgotten", removed)
 
 
 async def expire_drafts(context: ContextTypes.DEFAULT_TYPE) -> None:

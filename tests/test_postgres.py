@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from storage import chats, staff, weblogins
+from storage import chats, inbox, staff, weblogins
 from storage.database import connect, fetch_all, open_database, transaction
 from storage.migrator import current_version, load_migrations, migrate
 from storage.postgres import PostgresDatabase, adapt
@@ -105,5 +105,39 @@ async def test_repositories_and_transactions_on_postgres(tmp_path: Path, postgre
             pass
         assert await chats.get_language(db, 7) is None  # rolled back
         assert await staff.remove(db, 5) and not await staff.remove(db, 5)
+    finally:
+        await db.close()
+
+
+async def test_the_inbox_hands_out_each_chats_updates_in_order(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    lease = dt.timedelta(seconds=30)
+    db = await open_database(tmp_path / "unused.db", postgres_url)
+    try:
+        await migrate(db)
+        for update_id, chat in ((1, "chat:7"), (2, "chat:7"), (3, "chat:8")):
+            assert await inbox.add(db, update_id, chat, f"body{update_id}", NOW)
+        assert not await inbox.add(db, 1, "chat:7", "again", NOW)  # Telegram delivered it twice
+        first = await inbox.claim(db, "w1", NOW, lease)
+        second = await inbox.claim(db, "w2", NOW, lease)
+        assert first is not None and first.update_id == 1 and first.body_enc == "body1"
+        assert second is not None and second.update_id == 3  # chat 7's next waits for its first
+        assert await inbox.claim(db, "w3", NOW, lease) is None
+        assert not await inbox.mark_done(db, 1, "w2", NOW)  # not w2's
+        assert await inbox.mark_done(db, 1, "w1", NOW)
+        third = await inbox.claim(db, "w3", NOW, lease)
+        assert third is not None and third.update_id == 2
+        assert await inbox.mark_done(db, 2, "w3", NOW)
+        # w2 died holding update 3: once its claim runs out another worker takes it, once
+        later = NOW + lease + dt.timedelta(seconds=1)
+        again = await inbox.claim(db, "w4", later, lease)
+        assert again is not None and again.update_id == 3 and again.attempts == 2
+        assert not await inbox.extend(db, 3, "w2", later, lease)  # w2 lost it
+        assert await inbox.mark_done(db, 3, "w4", later)
+        assert not await inbox.mark_done(db, 3, "w2", later)
+        counts = await inbox.counts(db)
+        assert (counts.open, counts.done, counts.retried) == (0, 3, 1)
+        assert await inbox.purge_done(db, later + dt.timedelta(seconds=1)) == 3
     finally:
         await db.close()
