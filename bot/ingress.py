@@ -56,7 +56,8 @@ def build_ingress(svc: Services) -> web.Application:
             return web.Response(status=400)
         try:
             token = svc.cipher.encrypt(body.decode("utf-8")).decode("ascii")
-            await inbox.add(svc.db, update_id, key_text(update), token, svc.now())
+            if await inbox.add(svc.db, update_id, key_text(update), token, svc.now()):
+                await svc.db.notify(inbox.CHANNEL)  # wake an idle worker at once
         except Exception as exc:  # the database is away: Telegram delivers it again later
             log.error("ingress could not store an update: %s", type(exc).__name__)
             return web.Response(status=503)

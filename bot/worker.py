@@ -31,7 +31,9 @@ from storage.database import transaction
 
 log = logging.getLogger(__name__)
 
-IDLE_POLL = 0.05  # seconds between looks at an empty inbox
+# An idle lane is woken by the ingress's notification; it also looks on its own this often
+# (a claim that ran out, a chat's next update freed by another worker).
+IDLE_LOOK = 1.0
 
 
 def worker_name() -> str:
@@ -43,7 +45,9 @@ class ClaimLostError(Exception):
     """Another worker took the update over (this one was too slow): roll back, move on."""
 
 
-async def handle_one(application: AnyApplication, svc: Services, name: str) -> bool:
+async def handle_one(
+    application: AnyApplication, svc: Services, name: str, wake: asyncio.Event | None = None
+) -> bool:
     """Claim and handle one update; False when there was none to claim."""
     lease = dt.timedelta(seconds=svc.settings.worker_lease_seconds)
     claimed = await inbox.claim(svc.db, name, svc.now(), lease)
@@ -63,6 +67,8 @@ async def handle_one(application: AnyApplication, svc: Services, name: str) -> b
         log.warning("update %s was taken over by another worker", claimed.update_id)
     else:
         kick(application)  # what the update queued is committed now: deliver it
+        if wake is not None:
+            wake.set()  # the chat's next update, if one waits, may be claimed now
     finally:
         keeper.cancel()
         with contextlib.suppress(asyncio.CancelledError):
@@ -82,18 +88,27 @@ async def work(application: AnyApplication, stop: asyncio.Event, lanes: int) -> 
     update it holds first)."""
     svc = services_of_application(application)
     name = worker_name()
+    wake = asyncio.Event()
     log.info("worker %s taking updates on %s lanes", name, lanes)
 
     async def lane() -> None:
         while not stop.is_set():
+            wake.clear()
             try:
-                busy = await handle_one(application, svc, name)
+                busy = await handle_one(application, svc, name, wake)
             except Exception as exc:  # the database went away for a moment: try again
                 log.error("worker lane: %s", type(exc).__name__)
                 busy = False
                 await asyncio.sleep(1.0)
-            if not busy:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), IDLE_POLL)
+            if busy:
+                wake.set()  # there may be more: let the other lanes look too
+            else:
+                waiters = {asyncio.ensure_future(wake.wait()), asyncio.ensure_future(stop.wait())}
+                _, pending = await asyncio.wait(
+                    waiters, timeout=IDLE_LOOK, return_when=asyncio.FIRST_COMPLETED
+                )
+                for task in pending:
+                    task.cancel()
 
-    await asyncio.gather(*(lane() for _ in range(lanes)))
+    async with svc.db.listen(inbox.CHANNEL, wake.set):
+        await asyncio.gather(*(lane() for _ in range(lanes)))

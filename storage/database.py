@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,6 +64,15 @@ class Database(abc.ABC):
         """Whether this process may run the job `name` now: True for one holder at a time
         across every process sharing the database (PostgreSQL: an advisory lock), always True
         on SQLite (one process)."""
+
+    async def notify(self, channel: str) -> None:
+        """Wake the processes listening on `channel` (PostgreSQL; one process needs none)."""
+        return None
+
+    @contextlib.asynccontextmanager
+    async def listen(self, channel: str, on_notice: Callable[[], None]) -> AsyncIterator[None]:
+        """Call `on_notice` whenever another process notifies `channel` (PostgreSQL)."""
+        yield
 
     @abc.abstractmethod
     async def close(self) -> None:

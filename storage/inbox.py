@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from storage.database import Database, execute, fetch_one, now_iso
 
+CHANNEL = "lapor_updates"  # the ingress notifies it after keeping an update; workers listen
+
 
 @dataclass(frozen=True)
 class Claimed:

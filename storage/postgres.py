@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, TypeAlias
 
@@ -56,8 +56,9 @@ class PostgresDatabase(Database):
 
     engine = "postgresql"
 
-    def __init__(self, pool: asyncpg.Pool) -> None:
+    def __init__(self, pool: asyncpg.Pool, url: str) -> None:
         self.pool = pool
+        self._url = url
         self._adapted: dict[str, str] = {}
         # the connection of the transaction the current task is running, if any
         self._held: ContextVar[Connection | None] = ContextVar(
@@ -130,6 +131,24 @@ class PostgresDatabase(Database):
                 if mine:
                     await connection.execute("SELECT pg_advisory_unlock(hashtext($1))", name)
 
+    async def notify(self, channel: str) -> None:
+        async with self._connection() as connection:
+            await connection.execute("SELECT pg_notify($1, '')", channel)
+
+    @contextlib.asynccontextmanager
+    async def listen(self, channel: str, on_notice: Callable[[], None]) -> AsyncIterator[None]:
+        # a connection of its own: a pooled one would stop listening when given back
+        connection = await asyncpg.connect(self._url)
+
+        def heard(*_: object) -> None:
+            on_notice()
+
+        await connection.add_listener(channel, heard)
+        try:
+            yield
+        finally:
+            await connection.close()
+
     async def close(self) -> None:
         await self.pool.close()
 
@@ -137,4 +156,4 @@ class PostgresDatabase(Database):
 async def connect_url(url: str, *, pool_size: int = 10) -> PostgresDatabase:
     """A pool of up to `pool_size` connections to the database at `url`."""
     pool = await asyncpg.create_pool(url, min_size=1, max_size=pool_size)
-    return PostgresDatabase(pool)
+    return PostgresDatabase(pool, url)
