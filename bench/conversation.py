@@ -613,7 +613,7 @@ async def workers_throughput(args: argparse.Namespace) -> dict[str, Any]:
                     echo=False,
                     database_url=url,
                     workers=count,
-                    concurrent_chats=8,
+                    concurrent_chats=16,
                     **common,
                 )
             )

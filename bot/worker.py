@@ -60,6 +60,7 @@ async def handle_one(
     keeper = asyncio.create_task(_keep_claim(svc, claimed.update_id, name, lease))
     try:
         async with transaction(svc.db):
+            await inbox.relax_commit(svc.db)
             await application.process_update(update)
             if not await inbox.mark_done(svc.db, claimed.update_id, name, svc.now()):
                 raise ClaimLostError(claimed.update_id)

@@ -59,6 +59,15 @@ async def claim(
     return Claimed(int(row["update_id"]), str(row["body_enc"]), int(row["attempts"]))
 
 
+async def relax_commit(conn: Database) -> None:
+    """In a worker's transaction (PostgreSQL): do not wait for the commit to reach the disk.
+    Safe here: if the server crashes before it does, the update's changes and its done mark are
+    lost together, the update (kept by the ingress's own, durable commit) is still open, and a
+    worker handles it again: its effects still happen once."""
+    if conn.engine == "postgresql":
+        await execute(conn, "SET LOCAL synchronous_commit TO off")
+
+
 async def extend(
     conn: Database, update_id: int, worker: str, now: dt.datetime, lease: dt.timedelta
 ) -> bool:
