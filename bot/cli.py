@@ -12,7 +12,7 @@ import signal
 import sys
 from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cryptography.fernet import Fernet
 from pydantic import SecretStr
@@ -25,6 +25,9 @@ from bot.settings import Settings, SettingsError, load_settings
 from conversations.datafiles import DataFileError
 from conversations.jurisdiction.engine import build_jurisdiction
 from conversations.jurisdiction.ruleset import shipped_rules
+
+if TYPE_CHECKING:
+    from bot.application import AnyApplication
 
 log = logging.getLogger("bot")
 
@@ -300,17 +303,23 @@ async def _sandbox(settings: Settings, stop: asyncio.Event) -> int:
     return 0
 
 
-async def _telegram(settings: Settings, stop: asyncio.Event) -> int:
+def _application(settings: Settings) -> AnyApplication:
+    """The bot against the Bot API server of the settings."""
     from bot.application import build_application
-    from bot.runtime import serve_until
 
     assert settings.telegram_bot_token is not None
-    application = build_application(
+    return build_application(
         settings,
         token=settings.telegram_bot_token.get_secret_value(),
         base_url=settings.telegram_api_base_url,
         file_url=settings.file_url,
     )
+
+
+async def _telegram(settings: Settings, stop: asyncio.Event) -> int:
+    from bot.runtime import serve_until
+
+    application = _application(settings)
     mode = "webhook" if settings.webhook_url else "long polling"
     log.info("starting against %s (%s)", _host(settings.telegram_api_base_url), mode)
     try:
@@ -352,17 +361,10 @@ async def _ingress(settings: Settings, stop: asyncio.Event, *, register: bool) -
 
 
 async def _worker(settings: Settings, stop: asyncio.Event, lanes: int) -> int:
-    from bot.application import build_application
     from bot.runtime import running, settle_startup_memory
     from bot.worker import work
 
-    assert settings.telegram_bot_token is not None
-    application = build_application(
-        settings,
-        token=settings.telegram_bot_token.get_secret_value(),
-        base_url=settings.telegram_api_base_url,
-        file_url=settings.file_url,
-    )
+    application = _application(settings)
     async with running(application, settings, inbox=True):
         settle_startup_memory()
         await work(application, stop, lanes)
