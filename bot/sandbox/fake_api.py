@@ -144,6 +144,7 @@ class FakeTelegram:
         self.webhook_url = ""
         self.webhook_secret = ""
         self.webhook_refusals = 0  # calls the bot's webhook answered with an error
+        self.webhook_connections = 40  # parallel deliveries, as setWebhook's max_connections
         self._pusher: asyncio.Task[None] | None = None
         self._runner: web.AppRunner | None = None
         self._site_port: int | None = None
@@ -458,37 +459,60 @@ class FakeTelegram:
     async def _set_webhook(self, params: JSON, files: dict[str, tuple[str, bytes]]) -> bool:
         self.webhook_url = str(params.get("url", ""))
         self.webhook_secret = str(params.get("secret_token") or "")
+        self.webhook_connections = int(params.get("max_connections") or 40)
         if self.webhook_url and self._pusher is None:
             self._pusher = asyncio.create_task(self._push_updates())
         return True
 
     async def _push_updates(self) -> None:
-        """As Telegram does with a webhook: POST each update in order, with the secret token,
-        until the bot answers 200; retry after an error."""
+        """As Telegram does with a webhook: POST updates with the secret token over up to
+        `max_connections` parallel connections (40 unless setWebhook said otherwise), each
+        chat's one at a time and in order, until the bot answers 200; retry after an error."""
+        in_flight: dict[int, object] = {}  # update_id -> its chat, while being delivered
+        tasks: set[asyncio.Task[None]] = set()
+
+        async def deliver(session: aiohttp.ClientSession, update: JSON) -> None:
+            headers = (
+                {"X-Telegram-Bot-Api-Secret-Token": self.webhook_secret}
+                if self.webhook_secret
+                else {}
+            )
+            try:
+                async with session.post(self.webhook_url, json=update, headers=headers) as reply:
+                    delivered = reply.status == 200
+            except aiohttp.ClientError:
+                delivered = False
+            if delivered:
+                with contextlib.suppress(ValueError):
+                    self.updates.remove(update)
+            else:
+                self.webhook_refusals += 1
+                await asyncio.sleep(0.1)
+            in_flight.pop(update["update_id"], None)
+            self._notify_pollers()  # the pusher looks again
+
         async with aiohttp.ClientSession() as session:
             while self.webhook_url:
-                if not self.updates:
-                    wake = self._wake
+                wake = self._wake  # taken first: a wake-up while scanning is not lost
+                busy = set(in_flight.values())
+                started = False
+                for update in list(self.updates):
+                    if len(in_flight) >= self.webhook_connections:
+                        break
+                    chat = _update_chat(update)
+                    if update["update_id"] in in_flight or chat in busy:
+                        busy.add(chat)  # a chat's later updates wait for its earlier one
+                        continue
+                    busy.add(chat)
+                    in_flight[update["update_id"]] = chat
+                    task = asyncio.create_task(deliver(session, update))
+                    tasks.add(task)
+                    task.add_done_callback(tasks.discard)
+                    started = True
+                if not started:
                     await wake.wait()
-                    continue
-                update = self.updates[0]
-                headers = (
-                    {"X-Telegram-Bot-Api-Secret-Token": self.webhook_secret}
-                    if self.webhook_secret
-                    else {}
-                )
-                try:
-                    async with session.post(
-                        self.webhook_url, json=update, headers=headers
-                    ) as reply:
-                        delivered = reply.status == 200
-                except aiohttp.ClientError:
-                    delivered = False
-                if delivered and self.updates and self.updates[0] is update:
-                    self.updates.pop(0)
-                elif not delivered:
-                    self.webhook_refusals += 1
-                    await asyncio.sleep(0.1)
+            for task in list(tasks):
+                task.cancel()
 
     async def _get_webhook_info(self, params: JSON, files: dict[str, tuple[str, bytes]]) -> JSON:
         return {
@@ -857,3 +881,18 @@ def _file_object(kind: str, stored: StoredFile, source: Any) -> JSON:
 
 def _public(message: JSON) -> JSON:
     return {k: v for k, v in message.items() if not k.startswith("_")}
+
+
+def _update_chat(update: JSON) -> object:
+    """The chat (or user) an update belongs to: Telegram delivers a chat's updates in order."""
+    for kind, body in update.items():
+        if kind == "update_id" or not isinstance(body, dict):
+            continue
+        message = body.get("message") if kind == "callback_query" else body
+        chat = message.get("chat") if isinstance(message, dict) else None
+        if isinstance(chat, dict) and "id" in chat:
+            return ("chat", chat["id"])
+        sender = body.get("from")
+        if isinstance(sender, dict) and "id" in sender:
+            return ("user", sender["id"])
+    return ("other", update["update_id"])
