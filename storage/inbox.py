@@ -38,9 +38,12 @@ async def claim(
     conn: Database, worker: str, now: dt.datetime, lease: dt.timedelta
 ) -> Claimed | None:
     """Claim the oldest open update that is its chat's earliest and is not held by a live
-    claim. Two workers racing for one row: PostgreSQL's row lock makes the second re-check
-    `claimed_until` after the first commits, and it gets nothing."""
+    claim. Two workers racing for one row: the second skips it (PostgreSQL's row lock, `SKIP
+    LOCKED`) and, should it still reach it, re-checks `claimed_until` and gets nothing."""
     stamp = now_iso(now)
+    # PostgreSQL: a row another worker is claiming right now is skipped, not waited for (the
+    # queue pattern); SQLite has one process and no row locks.
+    skip_locked = " FOR UPDATE SKIP LOCKED" if conn.engine == "postgresql" else ""
     row = await fetch_one(
         conn,
         "UPDATE updates SET claimed_by = ?, claimed_until = ?, attempts = attempts + 1"
@@ -49,7 +52,7 @@ async def claim(
         "  WHERE u.done_at IS NULL AND (u.claimed_until IS NULL OR u.claimed_until < ?)"
         "   AND NOT EXISTS (SELECT 1 FROM updates e WHERE e.chat_key = u.chat_key"
         "    AND e.done_at IS NULL AND e.update_id < u.update_id)"
-        "  ORDER BY u.update_id LIMIT 1)"
+        f"  ORDER BY u.update_id LIMIT 1{skip_locked})"
         " AND done_at IS NULL AND (claimed_until IS NULL OR claimed_until < ?)"
         " RETURNING update_id, body_enc, attempts",
         (worker, now_iso(now + lease), stamp, stamp),
