@@ -117,6 +117,9 @@ async def on_staff_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         queued = await queue_digest(svc, member)
         if queued == 0:
             await _reply(context, user_id, catalogue().render("digest_none", language))
+        elif queued < 0:  # the previous digest is still on its way: say so, not nothing
+            await _reply(context, user_id, catalogue().render("digest_pending", language))
+            kick(context.application)
         else:
             kick(context.application)
     elif action == "export":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import datetime as dt
 import io
@@ -128,6 +129,11 @@ async def test_digest_is_delivered_exactly_once_through_faults(
         if c.method == "sendmessage" and c.params.get("chat_id") == BAWASLU_NATIONAL
     ]
     assert outcomes[:3] == ["502", "429", "dropped"] and outcomes.count("ok") == 1
+    # the outbox marks the row sent just after the message arrives (a moment later on PostgreSQL)
+    for _ in range(100):
+        if await rows(svc_of(bot).settings, "SELECT status FROM outbox") == [("sent",)]:
+            break
+        await asyncio.sleep(0.05)
     await say(staff, "/digest", "Tidak ada laporan baru")
     reporter = people("id")
     fourth = await file_report(
@@ -136,6 +142,22 @@ async def test_digest_is_delivered_exactly_once_through_faults(
     staff.send("/digest")
     digest = await staff.expect("1 laporan baru")
     assert tickets_in(digest) == {fourth}
+
+
+async def test_a_digest_asked_for_while_one_is_on_its_way_is_answered(
+    bot: AnyApplication, cases: dict[str, str], fake: FakeTelegram
+) -> None:
+    await add(bot, BAWASLU_NATIONAL, "bawaslu")
+    staff = FakeUser(fake, BAWASLU_NATIONAL, "Bawaslu RI", "id")
+    async with svc_of(bot).outbox_lock:  # the outbox is busy: the first digest waits in it
+        staff.send("/digest")
+        for _ in range(100):
+            if await rows(svc_of(bot).settings, "SELECT status FROM outbox") == [("pending",)]:
+                break
+            await asyncio.sleep(0.05)
+        await say(staff, "/digest", "masih dalam pengiriman")
+    await staff.expect("3 laporan baru", timeout=20)
+    assert sum("laporan baru" in str(m.get("text")) for m in staff.bot_messages()) == 1
 
 
 async def test_blocked_staff_is_marked_and_not_retried(
