@@ -214,6 +214,7 @@ async def export_csv(
             order="oldest",
             cipher=svc.cipher,
             identity=True,  # csv_row shows it for open reports only
+            text=False,  # the CSV holds no free text
         )
         if not batch:
             break

@@ -171,7 +171,7 @@ async def case_list(request: web.Request) -> web.Response:
     page_number = page_number if capped else min(page_number, pages)
     rows = await casequeries.visible(
         reader, member, kinds, filters=filters, limit=PAGE_SIZE,
-        offset=(page_number - 1) * PAGE_SIZE, order=sort, cipher=svc.cipher,
+        offset=(page_number - 1) * PAGE_SIZE, order=sort, cipher=svc.cipher, text=False,
     )  # fmt: skip
     today, zone = svc.today(), svc.settings.zone
     cases = [
