@@ -86,7 +86,19 @@ async def current_version(conn: Database) -> int:
 
 
 async def migrate(conn: Database, target: int | None = None) -> list[int]:
-    """Apply every migration above the current version (up to `target`); return those applied."""
+    """Apply every migration above the current version (up to `target`); return those applied.
+
+    On PostgreSQL several processes may start together on a new database (an ingress and its
+    workers): the first takes a lock and migrates, the others wait for it and find nothing
+    left to do."""
+    if conn.engine != "postgresql":
+        return await _migrate(conn, target)
+    async with transaction(conn):
+        await fetch_one(conn, "SELECT pg_advisory_xact_lock(hashtext('lapor_migrate')) IS NULL")
+        return await _migrate(conn, target)
+
+
+async def _migrate(conn: Database, target: int | None) -> list[int]:
     migrations = load_migrations(conn.engine)
     latest = migrations[-1].version if migrations else 0
     target = latest if target is None else target

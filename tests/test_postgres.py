@@ -4,6 +4,7 @@ bot runs on both engines: see `ENGINES` in conftest.)"""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from pathlib import Path
 
@@ -82,6 +83,21 @@ async def test_both_engines_end_with_the_same_schema(tmp_path: Path, postgres_ur
         await db.close()
     assert columns == expected_columns
     assert indexes == expected_indexes
+
+
+async def test_processes_starting_together_on_a_new_database_migrate_it_once(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    # an ingress and its workers started by one `systemctl start` on an empty database
+    databases = [await open_database(tmp_path / "unused.db", postgres_url) for _ in range(4)]
+    try:
+        results = await asyncio.gather(*(migrate(db) for db in databases))
+        latest = load_migrations("postgresql")
+        assert sorted(results, key=len) == [[], [], [], [m.version for m in latest]]
+        assert await current_version(databases[0]) == latest[-1].version
+    finally:
+        for db in databases:
+            await db.close()
 
 
 async def test_repositories_and_transactions_on_postgres(tmp_path: Path, postgres_url: str) -> None:
