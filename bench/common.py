@@ -9,6 +9,7 @@ import platform
 import sqlite3
 import statistics
 import sys
+import time
 from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path
@@ -30,6 +31,19 @@ def postgres_server(folder: Path) -> Iterator[str]:
         yield server.get_uri()
     finally:
         server.cleanup()
+
+
+async def fresh_database(server_url: str) -> str:
+    """A new empty database on the server; its URL."""
+    import asyncpg
+
+    name = f"bench{time.monotonic_ns()}"
+    conn = await asyncpg.connect(server_url)
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    return server_url.replace("/postgres?", f"/{name}?")
 
 
 def percentiles(samples: list[float], points: tuple[int, ...] = (50, 99)) -> dict[str, float]:

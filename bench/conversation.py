@@ -46,7 +46,7 @@ sys.path.insert(0, str(ROOT))
 from cryptography.fernet import Fernet  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from bench.common import percentiles, postgres_server, write_report  # noqa: E402
+from bench.common import fresh_database, percentiles, postgres_server, write_report  # noqa: E402
 from bot.sandbox.fake_api import JSON, FakeTelegram  # noqa: E402
 from bot.sandbox.fake_users import FakeUser, asks_code, buttons  # noqa: E402
 
@@ -581,19 +581,6 @@ async def _cases_postgres(url: str) -> int:
         return int(await conn.fetchval("SELECT COUNT(*) FROM cases"))
     finally:
         await conn.close()
-
-
-async def fresh_database(server_url: str) -> str:
-    """A new empty database on the server; its URL."""
-    import asyncpg
-
-    name = f"bench{time.monotonic_ns()}"
-    conn = await asyncpg.connect(server_url)
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-    return server_url.replace("/postgres?", f"/{name}?")
 
 
 async def workers_throughput(args: argparse.Namespace) -> dict[str, Any]:

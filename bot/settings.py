@@ -33,7 +33,7 @@ class Settings(BaseSettings):
     database_path: Path = Path("data/lapor.db")
     database_url: SecretStr | None = None  # postgresql://…: several workers share it
     database_pool_size: int = Field(default=10, ge=1, le=500)
-    worker_lease_seconds: float = Field(default=30.0, ge=1.0, le=3600.0)
+    worker_lease_seconds: float = Field(default=10.0, ge=1.0, le=3600.0)
     evidence_dir: Path | None = None
     data_key: SecretStr | None = None
     admin_user_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)

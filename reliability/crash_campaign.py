@@ -1,14 +1,22 @@
-"""Crash campaign: the bot as its own process, reporters talking to it, SIGKILL at random moments.
+"""Crash campaign: the bot in its own processes, reporters talking to it, SIGKILL at random.
 
-The fake Bot API server and the simulated reporters live in this process; the bot is started
-with `python -m bot` against the fake server, killed with SIGKILL at random moments and
-restarted on the same database. At the end it checks that every report whose reporter saw a
-ticket is in the database exactly once with its fields and evidence, that reporters who
-stopped half-way find their draft at the step they were at, that no outbox row was lost (and
-counts re-sends: rows cut off after Telegram accepted them), and that SQLite's integrity check
-passes. It prints the counts and exits non-zero when anything was lost or doubled.
+The fake Bot API server and the simulated reporters live in this process. By default the bot
+is one `python -m bot` on SQLite (or on PostgreSQL with `--database-url`), killed with SIGKILL
+at random moments and restarted at once on the same database. With `--workers N` it is an
+ingress (`python -m bot ingress`, the fake server delivering updates to it by webhook) and N
+workers (`python -m bot worker`) on PostgreSQL; each kill hits one of them at random, which
+comes back two seconds later (as `Restart=always`, `RestartSec=2` in deploy/) while the others
+go on. Without `--database-url` a PostgreSQL server is started from the pgserver wheel.
+
+At the end it checks that every report whose reporter saw a ticket is in the database exactly
+once with its fields and evidence, that reporters who stopped half-way find their draft at the
+step they were at, that no outbox row was lost (and counts re-sends: rows cut off after
+Telegram accepted them), that every update the webhook answered 200 for was handled (workers),
+and SQLite's integrity check. It reports the longest any reporter waited for an answer, prints
+the counts and exits non-zero when anything was lost or doubled.
 
     python reliability/crash_campaign.py --kills 100 --reporters 40
+    python reliability/crash_campaign.py --kills 100 --reporters 40 --workers 3
 """
 
 from __future__ import annotations
@@ -16,15 +24,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import itertools
 import json
 import os
 import random
 import signal
-import sqlite3
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,11 +42,13 @@ sys.path.insert(0, str(ROOT))
 
 from cryptography.fernet import Fernet  # noqa: E402
 
+from bench.common import fresh_database, postgres_server  # noqa: E402
 from bot.sandbox.fake_api import JSON, FakeTelegram  # noqa: E402
 from bot.sandbox.fake_users import FakeUser, buttons  # noqa: E402
 from conversations.draft import Draft  # noqa: E402
 from conversations.questions import QUESTIONS  # noqa: E402
 from storage.crypto import DataCipher  # noqa: E402
+from storage.database import fetch_all, fetch_one, open_database  # noqa: E402
 
 TOKEN = "424242:crash-campaign-token"
 STAFF_ID = 777
@@ -53,6 +63,8 @@ CATEGORIES = [
 ]
 PERSONS = ["asn", "village", "unknown", "state_official"]
 QUITS_AT = ["pv", "ed", "ev", "id"]
+RESTART_SECONDS = 2.0  # a killed ingress or worker comes back after this (deploy/*.service)
+WEBHOOK_SECRET = "crash-campaign-" + "0" * 24
 
 
 @dataclass
@@ -80,6 +92,7 @@ class Reporter:
     photo_confirmed: bool = False
     stopped_at: str | None = None
     actions: int = 0
+    longest_wait: float = 0.0  # seconds from acting to the bot's next message, worst seen
     log: list[str] = field(default_factory=list)
 
 
@@ -204,35 +217,48 @@ def act(reporter: Reporter) -> str | None:
 
 async def drive(reporter: Reporter, deadline: float) -> None:
     """Keep answering until a ticket is seen, the planned stop is reached, or time runs out."""
+    waiting_since: float | None = None  # when the reporter last acted without an answer yet
     while time.monotonic() < deadline and reporter.ticket is None and reporter.stopped_at is None:
         before = reporter.user.server.activity
         reporter.user.mark()
         if act(reporter) is None and (reporter.ticket or reporter.stopped_at):
             return
+        waiting_since = waiting_since or time.monotonic()
         # When nothing comes, the bot is down or restarting: look again and act again. People
         # are patient for a few seconds; an impatient crowd would only measure its own retries
         # against Telegram's 30 messages a second.
         with contextlib.suppress(AssertionError):
             await reporter.user.expect(lambda m: True, timeout=8.0)
+            waited = time.monotonic() - waiting_since
+            reporter.longest_wait = max(reporter.longest_wait, waited)
+            waiting_since = None
         await asyncio.sleep(random.uniform(0.2, 1.0))
         if reporter.user.server.activity == before:
             await asyncio.sleep(0.2)
 
 
 class BotProcess:
-    """`python -m bot` against the fake server, killed and restarted on demand."""
+    """`python -m bot [command]` against the fake server, killed and restarted on demand."""
 
-    def __init__(self, env: dict[str, str], workdir: Path) -> None:
+    def __init__(
+        self, env: dict[str, str], workdir: Path, name: str = "bot", args: tuple[str, ...] = ()
+    ) -> None:
         self.env = env
         self.workdir = workdir
+        self.name = name
+        self.args = args
         self.process: asyncio.subprocess.Process | None = None
         self.starts = 0
 
+    @property
+    def alive(self) -> bool:
+        return self.process is not None and self.process.returncode is None
+
     async def start(self) -> None:
         self.starts += 1
-        log = (self.workdir / f"bot-{self.starts}.log").open("wb")
+        log = (self.workdir / f"{self.name}-{self.starts}.log").open("wb")
         self.process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", cwd=self.workdir, env=self.env,
+            sys.executable, "-m", "bot", *self.args, cwd=self.workdir, env=self.env,
             stdout=asyncio.subprocess.DEVNULL, stderr=log,
         )  # fmt: skip
         log.close()
@@ -254,6 +280,49 @@ class BotProcess:
             await self.kill()
             return None
         return time.monotonic() - started
+
+
+class Fleet:
+    """The processes under test: one bot restarted at once after each kill, or an ingress and
+    workers each restarted `RESTART_SECONDS` after its kill while the others go on."""
+
+    def __init__(self, processes: list[BotProcess], restart_after: float) -> None:
+        self.processes = processes
+        self.restart_after = restart_after
+        self.restarts: set[asyncio.Task[None]] = set()
+        self.killed: dict[str, int] = {p.name: 0 for p in processes}
+
+    @property
+    def starts(self) -> int:
+        return sum(p.starts for p in self.processes)
+
+    async def start(self) -> None:
+        for process in self.processes:
+            await process.start()
+
+    async def kill_one(self, rng: random.Random) -> None:
+        running = [p for p in self.processes if p.alive]
+        if not running:
+            return
+        victim = rng.choice(running)
+        await victim.kill()
+        self.killed[victim.name] += 1
+        if not self.restart_after:
+            await victim.start()
+            return
+        task = asyncio.create_task(self._restart(victim))
+        self.restarts.add(task)
+        task.add_done_callback(self.restarts.discard)
+
+    async def _restart(self, process: BotProcess) -> None:
+        await asyncio.sleep(self.restart_after)
+        await process.start()
+
+    async def stop(self) -> float | None:
+        """Stop them all (SIGTERM); the longest clean stop, None when one had to be killed."""
+        await asyncio.gather(*self.restarts)
+        times = [await p.stop() for p in reversed(self.processes)]
+        return None if None in times else max(t for t in times if t is not None)
 
 
 def make_plans(seed: int) -> Iterator[Plan]:
@@ -297,11 +366,42 @@ async def reporter_worker(
         await drive(reporter, deadline)
 
 
+@contextlib.asynccontextmanager
+async def database_for(
+    workdir: Path, database_url: str | None, workers: int
+) -> AsyncIterator[str | None]:
+    """The PostgreSQL URL to use (a fresh database on a server started here when workers are
+    asked for without one), or None for SQLite."""
+    if database_url or not workers:
+        yield database_url
+        return
+    with postgres_server(workdir / "postgres") as server:
+        yield await fresh_database(server)
+
+
 async def campaign(
-    reporters_count: int, kills: int, seed: int, time_limit: float
+    reporters_count: int,
+    kills: int,
+    seed: int,
+    time_limit: float,
+    database_url: str | None = None,
+    workers: int = 0,
+) -> dict[str, Any]:
+    workdir = Path(tempfile.mkdtemp(prefix="lapor-crash-"))
+    async with database_for(workdir, database_url, workers) as url:
+        return await _campaign(workdir, reporters_count, kills, seed, time_limit, url, workers)
+
+
+async def _campaign(
+    workdir: Path,
+    reporters_count: int,
+    kills: int,
+    seed: int,
+    time_limit: float,
+    database_url: str | None,
+    workers: int,
 ) -> dict[str, Any]:
     rng = random.Random(seed)
-    workdir = Path(tempfile.mkdtemp(prefix="lapor-crash-"))
     key = Fernet.generate_key().decode()
     fake = FakeTelegram(TOKEN)
     await fake.start()
@@ -315,9 +415,17 @@ async def campaign(
         DATABASE_PATH=str(workdir / "lapor.db"),
         OUTBOX_POLL_SECONDS="0.2", OUTBOX_RETRY_SECONDS="0.1",
         MESSAGES_PER_MINUTE="100000", REPORTS_PER_DAY="1000", LOG_LEVEL="WARNING",
-        NEW_REPORTS_PER_MINUTE="100000",
+        NEW_REPORTS_PER_MINUTE="100000", WEB_PORT="0",
         PYTHONPATH=str(ROOT),
     )  # fmt: skip
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    if workers:
+        port = _free_port()
+        env.update(
+            WEBHOOK_URL=f"http://127.0.0.1:{port}", WEBHOOK_PORT=str(port),
+            WEBHOOK_LISTEN="127.0.0.1", WEBHOOK_SECRET=WEBHOOK_SECRET,
+        )  # fmt: skip
     staff = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "staff", "add", str(STAFF_ID), "ombudsman",
         cwd=workdir, env=env,
@@ -325,74 +433,163 @@ async def campaign(
     )  # fmt: skip
     await staff.wait()
     FakeUser(fake, STAFF_ID, "Petugas", "id")
-    bot = BotProcess(env, workdir)
-    await bot.start()
+    fleet = (
+        Fleet(
+            [BotProcess(env, workdir, "ingress", ("ingress",))]
+            + [
+                BotProcess(env, workdir, f"worker-{n}", ("worker", "--lanes", "4"))
+                for n in range(1, workers + 1)
+            ],
+            RESTART_SECONDS,
+        )
+        if workers
+        else Fleet([BotProcess(env, workdir)], 0.0)
+    )
+    await fleet.start()
+    answers: list[float] = []  # when the bot wrote anything to anyone (sent or edited)
+    fake.listeners.append(lambda kind, message: answers.append(time.monotonic()))
     plans = make_plans(seed)
     reporters: list[Reporter] = []
     deadline = time.monotonic() + time_limit
     stop = asyncio.Event()
-    workers = [
+    crowd = [
         asyncio.create_task(reporter_worker(fake, plans, reporters, stop, deadline))
         for _ in range(reporters_count)
     ]
     killed = 0
+    kills_started = time.monotonic()
     while killed < kills and time.monotonic() < deadline:
         await asyncio.sleep(rng.uniform(0.5, 2.0))
-        await bot.kill()
+        await fleet.kill_one(rng)
         killed += 1
-        await bot.start()
+    kills_ended = time.monotonic()
     # Kills done: the reporters finish the report they are in, then the outbox drains.
     stop.set()
-    await asyncio.gather(*workers)
+    await asyncio.gather(*crowd)
     database = workdir / "lapor.db"
     drained = False
     for _ in range(150):
-        with sqlite3.connect(database) as conn:
-            left = conn.execute(
-                "SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'sending')"
-            ).fetchone()[0]
-        if left == 0:
+        tables = await read_tables(database, database_url, key)
+        if not tables.open_outbox and not tables.open_updates:
             drained = True
             break
         await asyncio.sleep(0.2)
-    stopped = await bot.stop()
+    stopped = await fleet.stop()
     await fake.stop()
-    result = check(reporters, fake, database, key, killed, bot.starts, drained)
+    result = check(reporters, fake, tables, killed, fleet.starts, drained)
     result["clean_stop_seconds"] = round(stopped, 2) if stopped is not None else "killed after 30 s"
+    result["longest_wait_seconds"] = round(max((r.longest_wait for r in reporters), default=0), 1)
+    result["reporters_waiting_over_10_s"] = sum(1 for r in reporters if r.longest_wait > 10)
+    # the crowd as a whole: the longest stretch in which nobody got any answer
+    during = [kills_started, *(t for t in answers if kills_started < t < kills_ended), kills_ended]
+    result["longest_silence_seconds"] = round(
+        max(later - earlier for earlier, later in itertools.pairwise(during)), 1
+    )
+    if workers:
+        result["kills_by_process"] = fleet.killed
+        result["engine"] = f"PostgreSQL, ingress + {workers} workers"
+    else:
+        result["engine"] = "PostgreSQL, one process" if database_url else "SQLite, one process"
     return result
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class Tables:
+    """What the campaign checks, read from the database (either engine), decrypted."""
+
+    integrity: str
+    cases: dict[str, tuple[Any, ...]]
+    drafts: dict[int, str]
+    outbox: list[tuple[int, int, str, str, int]]
+    updates: dict[int, tuple[bool, int]]  # update_id -> (done, attempts)
+
+    @property
+    def open_outbox(self) -> int:
+        return sum(1 for row in self.outbox if row[3] in {"pending", "sending"})
+
+    @property
+    def open_updates(self) -> int:
+        return sum(1 for done, _ in self.updates.values() if not done)
+
+
+async def read_tables(path: Path, url: str | None, key: str) -> Tables:
+    cipher = DataCipher(key)
+    db = await open_database(path, url, pool_size=2)
+
+    def text(value: Any) -> str:
+        return cipher.decrypt(bytes(value) if not isinstance(value, str) else value.encode())
+
+    try:
+        if db.engine == "sqlite":
+            row = await fetch_one(db, "PRAGMA integrity_check")
+            integrity = str(row["integrity_check"]) if row else "?"
+        else:
+            integrity = "n/a (PostgreSQL)"
+        cases = {
+            str(r["ticket"]): (
+                r["ticket"],
+                int(text(r["reporter_chat_enc"])),
+                r["category"],
+                r["person_kind"],
+                r["province_code"],
+                r["regency_code"],
+                text(r["description_enc"]),
+                r["evidence"],
+            )
+            for r in await fetch_all(
+                db,
+                "SELECT ticket, reporter_chat_enc, category, person_kind, province_code,"
+                " regency_code, description_enc,"
+                " (SELECT COUNT(*) FROM evidence e WHERE e.case_id = cases.id) AS evidence"
+                " FROM cases",
+            )
+        }
+        drafts = {
+            int(r["chat_id"]): text(r["state"])
+            for r in await fetch_all(db, "SELECT chat_id, state FROM drafts")
+        }
+        outbox = [
+            (
+                int(r["id"]),
+                int(r["chat_id"]),
+                text(r["payload_enc"]),
+                str(r["status"]),
+                int(r["resends"]),
+            )
+            for r in await fetch_all(
+                db, "SELECT id, chat_id, payload_enc, status, resends FROM outbox"
+            )
+        ]
+        updates = {
+            int(r["update_id"]): (r["done_at"] is not None, int(r["attempts"]))
+            for r in await fetch_all(db, "SELECT update_id, done_at, attempts FROM updates")
+        }
+    finally:
+        await db.close()
+    return Tables(integrity, cases, drafts, outbox, updates)
 
 
 def check(
     reporters: list[Reporter],
     fake: FakeTelegram,
-    database: Path,
-    key: str,
+    tables: Tables,
     kills: int,
     starts: int,
     drained: bool,
 ) -> dict[str, Any]:
-    cipher = DataCipher(key)
     problems: list[str] = []
-    with sqlite3.connect(database) as conn:
-        integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]
-        cases: dict[str, tuple[Any, ...]] = {
-            row[0]: (row[0], int(cipher.decrypt(row[1])), *row[2:6], cipher.decrypt(row[6]), row[7])
-            for row in conn.execute(
-                "SELECT ticket, reporter_chat_enc, category, person_kind, province_code,"
-                " regency_code, description_enc,"
-                " (SELECT COUNT(*) FROM evidence e WHERE e.case_id = cases.id) FROM cases"
-            )
-        }
-        per_chat: dict[int, int] = {}
-        for row in cases.values():
-            per_chat[row[1]] = per_chat.get(row[1], 0) + 1
-        drafts = {row[0]: row[1] for row in conn.execute("SELECT chat_id, state FROM drafts")}
-        outbox = [
-            (row[0], row[1], cipher.decrypt(row[2]), row[3], row[4])
-            for row in conn.execute(
-                "SELECT id, chat_id, payload_enc, status, resends FROM outbox"
-            ).fetchall()
-        ]
+    cases, drafts, outbox, integrity = tables.cases, tables.drafts, tables.outbox, tables.integrity
+    per_chat: dict[int, int] = {}
+    for row in cases.values():
+        per_chat[row[1]] = per_chat.get(row[1], 0) + 1
     filed = lost = duplicated = resumed = not_resumed = unfinished = 0
     for reporter in reporters:
         plan, chat = reporter.plan, reporter.user.chat_id
@@ -426,7 +623,7 @@ def check(
                     f"reporter {plan.index}: draft lost (stopped at {reporter.stopped_at})"
                 )
                 continue
-            draft = Draft.model_validate_json(cipher.decrypt(state))
+            draft = Draft.model_validate_json(state)
             code, _ = current_question(reporter.user)
             if QUESTIONS[draft.question].code == code == reporter.stopped_at:
                 resumed += 1
@@ -457,7 +654,11 @@ def check(
         problems.append(
             f"{delivered_twice} duplicate deliveries but only {resends} rows were cut off mid-send"
         )
-    if integrity != "ok":
+    updates_lost = [u for u in fake.webhook_delivered if not tables.updates.get(u, (False, 0))[0]]
+    for update_id in updates_lost[:5]:
+        problems.append(f"update {update_id}: the webhook answered 200 but it was not handled")
+    handled_again = sum(1 for _, attempts in tables.updates.values() if attempts > 1)
+    if integrity not in {"ok", "n/a (PostgreSQL)"}:
         problems.append(f"integrity_check: {integrity}")
     if not drained:
         problems.append("the outbox did not drain")
@@ -466,7 +667,9 @@ def check(
         "reports_lost": lost, "reports_duplicated": duplicated, "drafts_resumed": resumed,
         "drafts_lost": not_resumed, "unfinished": unfinished, "outbox_sent": sent,
         "outbox_resent_in_kill_window": delivered_twice, "outbox_rows_cut_off": resends,
-        "outbox_lost": outbox_lost, "integrity": integrity, "failures": len(problems),
+        "outbox_lost": outbox_lost, "webhook_updates_accepted": len(fake.webhook_delivered),
+        "webhook_updates_lost": len(updates_lost), "updates_handled_again": handled_again,
+        "integrity": integrity, "failures": len(problems),
         "problems": problems[:20],
     }  # fmt: skip
 
@@ -484,8 +687,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--time-limit", type=float, default=900.0, help="seconds")
     parser.add_argument("--json", type=Path, help="also write the counts here")
+    parser.add_argument("--database-url", help="PostgreSQL (postgresql://...); default SQLite")
+    parser.add_argument(
+        "--workers", type=int, default=0,
+        help="an ingress and this many workers on PostgreSQL instead of one process",
+    )  # fmt: skip
     args = parser.parse_args(argv)
-    result = asyncio.run(campaign(args.reporters, args.kills, args.seed, args.time_limit))
+    result = asyncio.run(
+        campaign(
+            args.reporters, args.kills, args.seed, args.time_limit, args.database_url, args.workers
+        )
+    )
     width = max(len(k) for k in result)
     for name, value in result.items():
         if name != "problems":
@@ -499,6 +711,7 @@ def main(argv: list[str] | None = None) -> int:
         + result["reports_duplicated"]
         + result["drafts_lost"]
         + result["outbox_lost"]
+        + result["webhook_updates_lost"]
         + result["failures"]
     )
     return 1 if bad else 0

@@ -144,6 +144,7 @@ class FakeTelegram:
         self.webhook_url = ""
         self.webhook_secret = ""
         self.webhook_refusals = 0  # calls the bot's webhook answered with an error
+        self.webhook_delivered: list[int] = []  # update ids the webhook answered 200 for
         self.webhook_connections = 40  # parallel deliveries, as setWebhook's max_connections
         self._pusher: asyncio.Task[None] | None = None
         self._runner: web.AppRunner | None = None
@@ -483,6 +484,7 @@ class FakeTelegram:
             except aiohttp.ClientError:
                 delivered = False
             if delivered:
+                self.webhook_delivered.append(update["update_id"])
                 with contextlib.suppress(ValueError):
                     self.updates.remove(update)
             else:
