@@ -9,14 +9,14 @@ import logging
 import secrets
 import time
 
-from telegram import Message, Update
+from telegram import MaybeInaccessibleMessage, Message, Update
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.digests import alert_in_scope
 from bot.evidence import EvidenceRefusedError, fetch_evidence, remove_files
 from bot.outbox import kick
-from bot.render import send_replies
+from bot.render import edit_in_place, send_replies
 from bot.services import Services, services
 from conversations.draft import Draft, EvidenceKind
 from conversations.events import (
@@ -147,11 +147,9 @@ async def on_private_update(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     chat = update.effective_chat
     assert chat is not None
     svc = services(context)
-    # A press is acknowledged while the chat's language and draft are read; the old buttons
-    # are gone before the answer is sent, so the chat still reads in order.
-    acknowledging = (
-        asyncio.create_task(_acknowledge(update)) if update.callback_query is not None else None
-    )
+    # A press is acknowledged while the chat's language and draft are read.
+    query = update.callback_query
+    acknowledging = asyncio.create_task(_acknowledge(update)) if query is not None else None
     try:
         language = await language_of(update, context)
         draft = await drafts.load(svc.db, svc.cipher, chat.id)
@@ -167,6 +165,7 @@ async def on_private_update(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         draft,
         event_of(update),
         language,
+        query.message if query is not None else None,
     )
 
 
@@ -178,18 +177,20 @@ async def run_event(
     draft: Draft | None,
     event: Event,
     language: Language,
+    pressed: MaybeInaccessibleMessage | None = None,
 ) -> None:
-    """Pass one event through the flow, save the draft first, then carry out the actions."""
+    """Pass one event through the flow, save the draft first, then carry out the actions
+    (`pressed`: the message whose button was pressed, edited into the answer or cleared)."""
     svc = services(context)
     if draft is None and action_of(event) == "report":
+        refusal = None
         if await _too_many_reports(svc, chat_id):
-            limit = svc.settings.reports_per_day
-            await send_replies(
-                context.bot, chat_id, [Reply("reports_limited", {"limit": limit})], language
-            )
-            return
-        if not await _room_for_a_draft(svc):
-            await send_replies(context.bot, chat_id, [Reply("reports_busy")], language)
+            refusal = Reply("reports_limited", {"limit": svc.settings.reports_per_day})
+        elif not await _room_for_a_draft(svc):
+            refusal = Reply("reports_busy")
+        if refusal is not None:
+            await _clear_pressed(pressed)
+            await send_replies(context.bot, chat_id, [refusal], language)
             return
     outcome = handle(
         draft,
@@ -207,10 +208,43 @@ async def run_event(
         await drafts.delete(svc.db, chat_id)
     if outcome.language != language:
         await chats.set_language(svc.db, chat_id, outcome.language, svc.now())
-    for action in outcome.actions:
+    actions = outcome.actions
+    if pressed is not None:
+        actions = await _answer_pressed(context, pressed, actions, outcome.language)
+    for action in actions:
         await _perform(
             context, svc, chat_id, user_id, first_name, outcome.draft, action, outcome.language
         )
+
+
+async def _answer_pressed(
+    context: ContextTypes.DEFAULT_TYPE,
+    pressed: MaybeInaccessibleMessage,
+    actions: tuple[Action, ...],
+    language: Language,
+) -> tuple[Action, ...]:
+    """Edit the pressed message into the first reply when the core shows it in place (the
+    actions left to perform), else take the pressed message's buttons off first, so the chat
+    keeps no buttons of an answered question and still reads in order."""
+    first = actions[0] if actions else None
+    if (
+        isinstance(first, Reply)
+        and first.in_place
+        and isinstance(pressed, Message)
+        and await edit_in_place(context.bot, pressed, first, language)
+    ):
+        return actions[1:]
+    await _clear_pressed(pressed)
+    return actions
+
+
+async def _clear_pressed(pressed: MaybeInaccessibleMessage | None) -> None:
+    """Take the buttons off a pressed message (cosmetic: a failure changes nothing else)."""
+    if isinstance(pressed, Message) and pressed.reply_markup:
+        try:
+            await pressed.edit_reply_markup(None)
+        except TelegramError as exc:
+            log.debug("removing the buttons failed: %s", type(exc).__name__)
 
 
 async def _room_for_a_draft(svc: Services) -> bool:
@@ -437,16 +471,11 @@ async def on_group_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 
 async def _acknowledge(update: Update) -> None:
-    """Answer the button press and take the buttons off its message (no stale presses)."""
+    """Answer the button press (its message is edited or cleared with the answer)."""
     query = update.callback_query
     assert query is not None
-    # Both are cosmetic: when they fail (too old, already gone, network), the press still counts.
+    # Cosmetic: when it fails (too old, network), the press still counts.
     try:
         await query.answer()
     except TelegramError as exc:
         log.debug("callback answer failed: %s", type(exc).__name__)
-    if query.message is not None and getattr(query.message, "reply_markup", None):
-        try:
-            await query.edit_message_reply_markup(None)
-        except TelegramError as exc:
-            log.debug("removing the buttons failed: %s", type(exc).__name__)

@@ -13,6 +13,7 @@ from telegram import (
     ReplyKeyboardRemove,
 )
 from telegram.constants import ParseMode
+from telegram.error import BadRequest
 from telegram.ext import ExtBot
 
 from bot.retry import with_retries
@@ -22,6 +23,7 @@ from conversations.staffviews import ButtonSpec
 from conversations.textsplit import split_html
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+NOT_MODIFIED = "message is not modified"
 
 
 def inline_markup(rows: Sequence[Sequence[ButtonSpec]] | None) -> InlineKeyboardMarkup | None:
@@ -81,3 +83,31 @@ async def send_html(
 
         sent.append(await with_retries(send, "sending a reply"))
     return sent
+
+
+async def edit_in_place(
+    bot: ExtBot[None], message: Message, reply: Reply, language: Language
+) -> bool:
+    """Edit a message of the bot into this reply (text and inline buttons), retrying failures
+    on the way; False when it cannot be (too long for one message, gone, too old to edit):
+    the caller sends the reply instead."""
+    text = reply.text(language)
+    markup = keyboard(reply, language)
+    if len(split_html(text)) > 1 or not isinstance(markup, InlineKeyboardMarkup | None):
+        return False
+
+    async def edit() -> object:
+        return await bot.edit_message_text(
+            text,
+            chat_id=message.chat_id,
+            message_id=message.message_id,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup,
+        )
+
+    try:
+        await with_retries(edit, "editing a question")
+    except BadRequest as refused:
+        # a press delivered twice finds the message already edited: it shows the reply
+        return NOT_MODIFIED in str(refused).lower()
+    return True

@@ -6,6 +6,7 @@ replies, storing evidence, filing, looking up tickets) and saves the returned dr
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from conversations.draft import Draft
@@ -29,6 +30,7 @@ from conversations.questions import (
     FetchEvidence,
     hint,
     is_word,
+    text_of,
 )
 from conversations.replies import Button, Reply
 from conversations.tickets import looks_like_ticket, parse_ticket
@@ -145,7 +147,7 @@ def handle(
         argument = event.argument if isinstance(event, Command) else ""
         return _menu_action(action, argument, draft, ctx, new_draft_id, first_name, ticket_prefix)
     if isinstance(event, Press):
-        return _press(draft, event, ctx, new_draft_id)
+        return _in_place(_press(draft, event, ctx, new_draft_id), draft, event, ctx)
     language = ctx.language
     if draft is None and isinstance(event, Text) and looks_like_ticket(event.text, ticket_prefix):
         # typed after "Cek status" (or pasted from the filing message) without /status
@@ -312,6 +314,49 @@ def _press(draft: Draft | None, event: Press, ctx: Context, new_draft_id: str) -
     if value == SKIP and question.skippable:
         return _skip(draft, ctx)
     return _answer(draft, event, ctx)
+
+
+def _in_place(outcome: Outcome, before: Draft | None, event: Press, ctx: Context) -> Outcome:
+    """A press answered by the next question is shown by editing the pressed question message
+    into it, with the chosen answer on its first line. Presses on an earlier question (stale),
+    on the menu and on the review are answered with new messages: the review and the decision
+    stay in the chat as they were sent."""
+    if before is None or len(outcome.actions) != 1:
+        return outcome
+    reply = outcome.actions[0]
+    if (
+        not isinstance(reply, Reply)
+        or not reply.buttons
+        or reply.request_contact
+        or reply.remove_keyboard
+    ):
+        return outcome
+    code, _, value = event.data.partition(":")
+    question = QUESTIONS[before.question]
+    if code == "dr" or (code == "x" and before.confirm_cancel):
+        line = ""
+    elif code == question.code and code != "rv":
+        line = _answer_line(before, event, ctx) if value not in {BACK, CANCEL} else ""
+    else:
+        return outcome
+    body = reply.text(outcome.language)
+    html = Safe(f"{line}\n\n{body}" if line else body)
+    return replace(outcome, actions=(replace(reply, key=None, html=html, in_place=True),))
+
+
+_LABEL_MARKS = re.compile(r"^(?:[^\w\s]+|\d+\.)\s*")
+
+
+def _answer_line(draft: Draft, event: Press, ctx: Context) -> str:
+    """The pressed button's label, without its emoji or number, after a check mark; "" when
+    the question has no such button."""
+    for row in prompt(draft, ctx).buttons:
+        for button in row:
+            if button.data == event.data:
+                label = button.label(ctx.language)
+                shown = _LABEL_MARKS.sub("", label) or label
+                return text_of("answer_line", ctx.language, answer=shown)
+    return ""
 
 
 def _answer(draft: Draft, event: Event, ctx: Context) -> Outcome:

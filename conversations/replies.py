@@ -35,6 +35,9 @@ class Reply:
     request_contact: str | None = None  # label of a reply-keyboard "share my number" button
     keyboard_texts: tuple[str, ...] = ()  # more reply-keyboard buttons that send their text
     remove_keyboard: bool = False
+    # Shown by editing the message whose button was pressed into this one (one call, and the
+    # chat does not grow by a message per step) instead of sending a new message.
+    in_place: bool = False
 
     def text(self, language: Language) -> str:
         """The message as Telegram HTML in `language`."""

@@ -144,6 +144,45 @@ def test_a_full_report_in_pure_calls() -> None:
     ]
 
 
+def only_reply(outcome: Outcome) -> Reply:
+    assert len(outcome.actions) == 1 and isinstance(outcome.actions[0], Reply)
+    return outcome.actions[0]
+
+
+def test_which_presses_edit_their_question_in_place() -> None:
+    consent = run(None, Command("lapor"))
+    assert not only_reply(consent).in_place  # typed: a new message
+    pressed = only_reply(run(consent.draft, Press("c:yes")))
+    assert pressed.in_place and pressed.text("id").startswith("✅ Setuju, lanjut\n\n<i>Langkah 2")
+    category = run(consent.draft, Press("c:yes"))
+    chosen = only_reply(run(category.draft, Press("k:state_facilities"), language="en"))
+    assert chosen.in_place and chosen.text("en").startswith("✅ State facilities\n\n<i>Step 2 of 9")
+    back = only_reply(run(category.draft, Press("k:^back")))
+    assert back.in_place and back.text("id").startswith("<i>Langkah 1")  # no answer line
+    stale = run(category.draft, Press("c:yes"))  # a button of the step before
+    assert not only_reply(stale).in_place
+    assert "Tombol itu dari pertanyaan sebelumnya" in texts(stale)
+    kept = run(category.draft, Command("batal"), Press("x:no"))
+    assert only_reply(kept).in_place and "✅" not in texts(kept)
+    menu = run(None, Press("m:report"))
+    assert not only_reply(menu).in_place  # the welcome message stays
+
+
+def test_the_review_and_the_filing_are_never_edited_away() -> None:
+    review = run(
+        None, Command("lapor"), Press("c:yes"), Press("k:other"), Text("x" * 30),
+        Press("p:asn"), Press("pd:^skip"), Text("bali"), Press("rg:^unknown"),
+        Press("pl:^skip"), Press("ed:today"), Press("ps:no"), Press("ev:none"),
+    )  # fmt: skip
+    shown = only_reply(run(review.draft, Press("id:anonymous")))
+    assert shown.in_place and shown.text("id").startswith("✅ Anonim\n\n")
+    at_review = run(review.draft, Press("id:anonymous"))
+    edit = only_reply(run(at_review.draft, Press("rv:edit:what")))
+    assert not edit.in_place  # the review stays; the question comes below it
+    filed = run(at_review.draft, Press("rv:send:d1"))
+    assert filed.actions == (FileReport(at_review.draft),)  # type: ignore[arg-type]
+
+
 def test_learned_date_only_for_old_events() -> None:
     base = run(
         None,
