@@ -264,7 +264,7 @@ class BotUnderTest:
         if profile:
             self.profile = self.workdir / "profile.txt"
             spy = Path(sys.executable).with_name("py-spy")
-            command = [str(spy), "record", "--format", "raw", "--rate", "250", "--threads", "--gil",
+            command = [str(spy), "record", "--format", "raw", "--rate", "1000", "--threads", "--gil",
                        "--nonblocking", "--output", str(self.profile), "--", *command]  # fmt: skip
         log = (self.workdir / "bot.log").open("ab")
         self.process = await asyncio.create_subprocess_exec(

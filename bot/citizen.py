@@ -16,7 +16,7 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 from bot.digests import alert_in_scope
 from bot.evidence import EvidenceRefusedError, fetch_evidence, remove_files
 from bot.outbox import kick
-from bot.render import edit_in_place, send_replies
+from bot.render import clear_buttons, edit_in_place, send_replies
 from bot.services import Services, services
 from conversations.draft import Draft, EvidenceKind
 from conversations.events import (
@@ -189,7 +189,7 @@ async def run_event(
         elif not await _room_for_a_draft(svc):
             refusal = Reply("reports_busy")
         if refusal is not None:
-            await _clear_pressed(pressed)
+            await _clear_pressed(context, pressed)
             await send_replies(context.bot, chat_id, [refusal], language)
             return
     outcome = handle(
@@ -234,15 +234,17 @@ async def _answer_pressed(
         and await edit_in_place(context.bot, pressed, first, language)
     ):
         return actions[1:]
-    await _clear_pressed(pressed)
+    await _clear_pressed(context, pressed)
     return actions
 
 
-async def _clear_pressed(pressed: MaybeInaccessibleMessage | None) -> None:
+async def _clear_pressed(
+    context: ContextTypes.DEFAULT_TYPE, pressed: MaybeInaccessibleMessage | None
+) -> None:
     """Take the buttons off a pressed message (cosmetic: a failure changes nothing else)."""
     if isinstance(pressed, Message) and pressed.reply_markup:
         try:
-            await pressed.edit_reply_markup(None)
+            await clear_buttons(context.bot, pressed)
         except TelegramError as exc:
             log.debug("removing the buttons failed: %s", type(exc).__name__)
 

@@ -12,7 +12,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application, ContextTypes, ExtBot
 
-from bot.render import inline_markup
+from bot.render import buttons_json, inline_markup, send_text
 from bot.retry import retry_after_seconds
 from bot.services import Services, services
 from conversations.textsplit import split_html
@@ -29,17 +29,13 @@ MAX_BACKOFF_SECONDS = 600
 async def send_payload(bot: ExtBot[None], chat_id: int, payload: dict[str, Any]) -> None:
     """Send one queued message: text, a document or a photo."""
     kind = payload.get("type", "message")
-    markup = inline_markup(payload.get("buttons"))
     if kind == "message":
         parts = split_html(payload["text"])  # queued texts are measured; this is the safety net
+        buttons = buttons_json(payload.get("buttons"))
         for number, part in enumerate(parts, start=1):
-            await bot.send_message(
-                chat_id,
-                part,
-                parse_mode=ParseMode.HTML,
-                reply_markup=markup if number == len(parts) else None,
-            )
+            await send_text(bot, chat_id, part, buttons if number == len(parts) else None)
     elif kind in {"document", "photo"}:
+        markup = inline_markup(payload.get("buttons"))
         data = await asyncio.to_thread(Path(payload["path"]).read_bytes)
         caption = payload.get("caption")
         if kind == "photo":

@@ -1,17 +1,17 @@
-"""Turning the core's replies into Telegram messages with inline keyboards."""
+"""Turning the core's replies into Telegram messages with inline keyboards.
+
+Texts are sent and edited as plain JSON through PTB's generic `do_api_request`, not through the
+typed `send_message`: the typed methods build PTB objects for every keyboard and parse every
+answer into a `Message` the bot never reads, which was about a sixth of the bot's CPU per update
+(bench/RESULTS.md). PTB's rate limiter, retries and errors apply as before.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from telegram import (
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    KeyboardButton,
-    Message,
-    ReplyKeyboardMarkup,
-    ReplyKeyboardRemove,
-)
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ExtBot
@@ -22,12 +22,14 @@ from conversations.replies import Reply
 from conversations.staffviews import ButtonSpec
 from conversations.textsplit import split_html
 
-Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+JSONDict = dict[str, Any]
 NOT_MODIFIED = "message is not modified"
+NO_PREVIEW: JSONDict = {"is_disabled": True}  # links in messages never unfold into previews
 
 
 def inline_markup(rows: Sequence[Sequence[ButtonSpec]] | None) -> InlineKeyboardMarkup | None:
-    """Button specs (`{"text", "data"}`, as staff views and the outbox keep them) as markup."""
+    """Button specs (`{"text", "data"}`, as staff views and the outbox keep them) as PTB markup
+    (for the typed file uploads)."""
     if not rows:
         return None
     return InlineKeyboardMarkup(
@@ -35,54 +37,76 @@ def inline_markup(rows: Sequence[Sequence[ButtonSpec]] | None) -> InlineKeyboard
     )
 
 
-def keyboard(reply: Reply, language: Language) -> Markup | None:
-    """The reply's buttons as Telegram markup, or None."""
+def buttons_json(rows: Sequence[Sequence[ButtonSpec]] | None) -> JSONDict | None:
+    """Button specs as the Bot API's inline keyboard."""
+    if not rows:
+        return None
+    return {"inline_keyboard": [[{"text": b["text"], "callback_data": b["data"]} for b in row]
+                                for row in rows]}  # fmt: skip
+
+
+def keyboard(reply: Reply, language: Language) -> JSONDict | None:
+    """The reply's buttons as the Bot API's reply markup, or None."""
     if reply.request_contact:
-        rows = [[KeyboardButton(reply.request_contact, request_contact=True)]]
+        rows = [[{"text": reply.request_contact, "request_contact": True}]]
         if reply.keyboard_texts:
-            rows.append([KeyboardButton(text) for text in reply.keyboard_texts])
-        return ReplyKeyboardMarkup(rows, resize_keyboard=True, one_time_keyboard=True)
+            rows.append([{"text": text} for text in reply.keyboard_texts])
+        return {"keyboard": rows, "resize_keyboard": True, "one_time_keyboard": True}
     if reply.buttons:
-        return InlineKeyboardMarkup(
-            [
-                [InlineKeyboardButton(b.label(language), callback_data=b.data) for b in row]
+        return {
+            "inline_keyboard": [
+                [{"text": b.label(language), "callback_data": b.data} for b in row]
                 for row in reply.buttons
             ]
-        )
+        }
     if reply.remove_keyboard:
-        return ReplyKeyboardRemove()
+        return {"remove_keyboard": True}
     return None
+
+
+async def api_call(bot: ExtBot[None], method: str, params: JSONDict) -> Any:
+    """One Bot API call with JSON parameters, answered with the plain JSON result. The method
+    name goes lower-case (the Bot API's method names are case-insensitive): PTB then sends it
+    as it is without warning that a typed method exists."""
+    return await bot.do_api_request(method.lower(), api_kwargs=params)
+
+
+async def send_text(
+    bot: ExtBot[None], chat_id: int, text: str, markup: JSONDict | None = None
+) -> None:
+    """One HTML message (within Telegram's length), sent once."""
+    params: JSONDict = {
+        "chat_id": chat_id,
+        "text": text,
+        "parse_mode": ParseMode.HTML.value,
+        "link_preview_options": NO_PREVIEW,
+    }
+    if markup is not None:
+        params["reply_markup"] = markup
+    await api_call(bot, "sendMessage", params)
 
 
 async def send_replies(
     bot: ExtBot[None], chat_id: int, replies: Sequence[Reply], language: Language
-) -> list[Message]:
+) -> None:
     """Send the replies in order as HTML messages, retrying failures on the way."""
-    sent = []
     for reply in replies:
-        sent += await send_html(bot, chat_id, reply.text(language), keyboard(reply, language))
-    return sent
+        await send_html(bot, chat_id, reply.text(language), keyboard(reply, language))
 
 
 async def send_html(
-    bot: ExtBot[None], chat_id: int, text: str, markup: Markup | None = None
-) -> list[Message]:
+    bot: ExtBot[None], chat_id: int, text: str, markup: JSONDict | None = None
+) -> None:
     """One HTML text as one or more messages within Telegram's length (the buttons go with
     the last), each retried on failures on the way."""
     parts = split_html(text)
-    sent = []
     for number, part in enumerate(parts, start=1):
-        last = number == len(parts)
+        buttons = markup if number == len(parts) else None
 
-        async def send(
-            part: str = part, markup: Markup | None = markup if last else None
-        ) -> Message:
-            return await bot.send_message(
-                chat_id, part, parse_mode=ParseMode.HTML, reply_markup=markup
-            )
+        async def send(part: str = part, buttons: JSONDict | None = buttons) -> None:
+            await send_text(bot, chat_id, part, buttons)
 
-        sent.append(await with_retries(send, "sending a reply"))
-    return sent
+        await with_retries(send, "sending a reply")
 
 
 async def edit_in_place(
@@ -93,17 +117,20 @@ async def edit_in_place(
     the caller sends the reply instead."""
     text = reply.text(language)
     markup = keyboard(reply, language)
-    if len(split_html(text)) > 1 or not isinstance(markup, InlineKeyboardMarkup | None):
+    if len(split_html(text)) > 1 or (markup is not None and "inline_keyboard" not in markup):
         return False
+    params: JSONDict = {
+        "chat_id": message.chat_id,
+        "message_id": message.message_id,
+        "text": text,
+        "parse_mode": ParseMode.HTML.value,
+        "link_preview_options": NO_PREVIEW,
+    }
+    if markup is not None:
+        params["reply_markup"] = markup
 
-    async def edit() -> object:
-        return await bot.edit_message_text(
-            text,
-            chat_id=message.chat_id,
-            message_id=message.message_id,
-            parse_mode=ParseMode.HTML,
-            reply_markup=markup,
-        )
+    async def edit() -> None:
+        await api_call(bot, "editMessageText", params)
 
     try:
         await with_retries(edit, "editing a question")
@@ -111,3 +138,12 @@ async def edit_in_place(
         # a press delivered twice finds the message already edited: it shows the reply
         return NOT_MODIFIED in str(refused).lower()
     return True
+
+
+async def clear_buttons(bot: ExtBot[None], message: Message) -> None:
+    """Take the inline buttons off a message of the bot (once; the caller decides on errors)."""
+    await api_call(
+        bot,
+        "editMessageReplyMarkup",
+        {"chat_id": message.chat_id, "message_id": message.message_id},
+    )

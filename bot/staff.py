@@ -20,7 +20,7 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 from bot import casedesk, citizen
 from bot.digests import official_kinds, queue_digest, staff_language
 from bot.outbox import kick
-from bot.render import inline_markup, send_html
+from bot.render import buttons_json, send_html
 from bot.retry import with_retries
 from bot.services import Services, services
 from conversations.casefilters import FilterError, Filters, parse_filters
@@ -89,7 +89,7 @@ async def _reply(
     text: str,
     buttons: list[list[ButtonSpec]] | None = None,
 ) -> None:
-    await send_html(context.bot, chat_id, text, inline_markup(buttons))
+    await send_html(context.bot, chat_id, text, buttons_json(buttons))
 
 
 # ------------------------------------------------------------------ commands
