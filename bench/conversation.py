@@ -264,8 +264,9 @@ class BotUnderTest:
         if profile:
             self.profile = self.workdir / "profile.txt"
             spy = Path(sys.executable).with_name("py-spy")
-            command = [str(spy), "record", "--format", "raw", "--rate", "1000", "--threads", "--gil",
-                       "--nonblocking", "--output", str(self.profile), "--", *command]  # fmt: skip
+            command = [str(spy), "record", "--format", "raw", "--rate", "1000", "--threads",
+                       "--gil", "--nonblocking", "--output", str(self.profile), "--",
+                       *command]  # fmt: skip
         log = (self.workdir / "bot.log").open("ab")
         self.process = await asyncio.create_subprocess_exec(
             *command, cwd=self.workdir, env=self.env, stdout=log, stderr=log

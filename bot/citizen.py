@@ -106,8 +106,10 @@ def _attachment(message: Message) -> Attachment | None:
 
 def event_of(update: Update) -> Event:
     """The core event an update in a private chat stands for."""
-    if update.callback_query is not None:
-        return Press(update.callback_query.data or "")
+    query = update.callback_query
+    if query is not None:
+        data = query.data or ""
+        return Press(data, _label_of(query.message, data))
     message = update.message
     if message is None:
         return Unsupported("edited" if update.edited_message else "other")
@@ -127,14 +129,29 @@ def event_of(update: Update) -> Event:
     return Unsupported("sticker" if message.sticker else "other")
 
 
+def _label_of(message: MaybeInaccessibleMessage | None, data: str) -> str | None:
+    """The label of the pressed button, as the reporter saw it on the message."""
+    markup = getattr(message, "reply_markup", None)
+    for row in getattr(markup, "inline_keyboard", ()):
+        for button in row:
+            if button.callback_data == data:
+                return str(button.text)
+    return None
+
+
 async def language_of(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Language:
     """The chat's chosen language; on first contact, the one Telegram reports (then stored)."""
     chat = update.effective_chat
     assert chat is not None
+    chosen = await chats.get_language(services(context).db, chat.id)
+    return chosen or await first_language(update, context)
+
+
+async def first_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Language:
+    """A new chat's language: the one Telegram reports for the user (stored)."""
+    chat = update.effective_chat
+    assert chat is not None
     svc = services(context)
-    chosen = await chats.get_language(svc.db, chat.id)
-    if chosen is not None:
-        return chosen
     user = update.effective_user
     code = user.language_code if user is not None else None
     language = language_from_code(code) if code else svc.settings.default_language
@@ -151,8 +168,8 @@ async def on_private_update(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     query = update.callback_query
     acknowledging = asyncio.create_task(_acknowledge(update)) if query is not None else None
     try:
-        language = await language_of(update, context)
-        draft = await drafts.load(svc.db, svc.cipher, chat.id)
+        chosen, draft = await drafts.load_with_language(svc.db, svc.cipher, chat.id)
+        language = chosen or await first_language(update, context)
     finally:
         if acknowledging is not None:
             await acknowledging

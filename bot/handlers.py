@@ -14,16 +14,16 @@ from telegram.ext import (
     filters,
 )
 
-from bot import addinfo, citizen, packet, staff
+from bot import addinfo, citizen, opensessions, packet, staff
 from bot.errors import on_error
 
 # Handler groups run in order, one handler per group; a handler may stop the later groups
 # with ApplicationHandlerStop.
 FLOOD = -5  # too many messages from one chat: one polite reply, then nothing for a while
 STAFF_START = -4  # /start from a staff member: the staff welcome, not the citizen's
-STAFF_NOTE = -3  # a staff member's note, when one is awaited
-PACKET = -2  # a reporter's answer to the filing packet's questions, while they are open
-ADDITION = -1  # a reporter's addition to a filed case, while adding
+# a staff member's awaited note, a reporter's answer to the filing packet's questions or
+# addition to a filed case, while such a session is open (bot/opensessions.py)
+SESSIONS = -3
 
 
 def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -32,14 +32,8 @@ def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) ->
     application.add_handler(TypeHandler(Update, citizen.flood_guard), FLOOD)
     application.add_handler(CommandHandler("start", staff.on_staff_start, private), STAFF_START)
     application.add_handler(
-        MessageHandler(private & filters.TEXT & ~filters.COMMAND, staff.on_staff_text), STAFF_NOTE
-    )
-    application.add_handler(
-        MessageHandler(private & filters.UpdateType.MESSAGE, packet.on_packet_text), PACKET
-    )
-    application.add_handler(
-        MessageHandler(private & filters.UpdateType.MESSAGE, addinfo.on_reporter_addition),
-        ADDITION,
+        MessageHandler(private & filters.UpdateType.MESSAGE, opensessions.on_private_message),
+        SESSIONS,
     )
     application.add_handler(MessageHandler(filters.ChatType.GROUPS, citizen.on_group_message))
     application.add_handler(

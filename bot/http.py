@@ -152,9 +152,9 @@ class AiohttpRequest(BaseRequest):
         Looked up once per host: aiohttp's own `trust_env` reads the environment and ~/.netrc
         on every request, which cost a tenth of the bot's CPU in the benchmark.
         """
-        parts = urllib.parse.urlsplit(url)
-        key = f"{parts.scheme}://{parts.netloc}"
+        key = "/".join(url.split("/", 3)[:3])  # scheme://host:port, without parsing the URL
         if key not in self._proxies:
+            parts = urllib.parse.urlsplit(url)
             proxies = urllib.request.getproxies()
             proxy = proxies.get(parts.scheme) or proxies.get("all")
             bypass = parts.hostname is not None and urllib.request.proxy_bypass(parts.hostname)

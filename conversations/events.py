@@ -24,9 +24,11 @@ class Text:
 
 @dataclass(frozen=True, slots=True)
 class Press:
-    """An inline button press with its callback data."""
+    """An inline button press with its callback data, and the button's label as the message
+    showed it (None when the message could not be read)."""
 
     data: str
+    label: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -336,7 +336,7 @@ def _in_place(outcome: Outcome, before: Draft | None, event: Press, ctx: Context
     if code == "dr" or (code == "x" and before.confirm_cancel):
         line = ""
     elif code == question.code and code != "rv":
-        line = _answer_line(before, event, ctx) if value not in {BACK, CANCEL} else ""
+        line = _answer_line(event, ctx) if value not in {BACK, CANCEL} else ""
     else:
         return outcome
     body = reply.text(outcome.language)
@@ -347,16 +347,13 @@ def _in_place(outcome: Outcome, before: Draft | None, event: Press, ctx: Context
 _LABEL_MARKS = re.compile(r"^(?:[^\w\s]+|\d+\.)\s*")
 
 
-def _answer_line(draft: Draft, event: Press, ctx: Context) -> str:
+def _answer_line(event: Press, ctx: Context) -> str:
     """The pressed button's label, without its emoji or number, after a check mark; "" when
-    the question has no such button."""
-    for row in prompt(draft, ctx).buttons:
-        for button in row:
-            if button.data == event.data:
-                label = button.label(ctx.language)
-                shown = _LABEL_MARKS.sub("", label) or label
-                return text_of("answer_line", ctx.language, answer=shown)
-    return ""
+    the label is not known."""
+    if not event.label:
+        return ""
+    shown = _LABEL_MARKS.sub("", event.label) or event.label
+    return text_of("answer_line", ctx.language, answer=shown)
 
 
 def _answer(draft: Draft, event: Event, ctx: Context) -> Outcome:

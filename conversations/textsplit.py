@@ -113,7 +113,8 @@ class _Parts:
 
 def split_html(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     """`text` as one or more messages, each at most `limit` units as Telegram counts them."""
-    if visible_length(text) <= limit:
+    # What a reader sees is never longer than the HTML itself: most messages fit at a glance.
+    if units(text) <= limit or visible_length(text) <= limit:
         return [text]
     parts = _Parts(limit)
     for number, line in enumerate(text.split("\n")):

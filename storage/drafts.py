@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from conversations.draft import Draft
+from conversations.messages import Language
 from storage.crypto import DataCipher
 from storage.database import Database, execute, fetch_all, fetch_one, now_iso
 
@@ -16,6 +17,25 @@ async def load(conn: Database, cipher: DataCipher, chat_id: int) -> Draft | None
     if row is None:
         return None
     return Draft.model_validate_json(cipher.decrypt(row["state"]))
+
+
+async def load_with_language(
+    conn: Database, cipher: DataCipher, chat_id: int
+) -> tuple[Language | None, Draft | None]:
+    """The chat's chosen language (None: never chose) and its draft, in one round trip: every
+    update of a reporter needs both."""
+    row = await fetch_one(
+        conn,
+        "SELECT (SELECT language FROM chats WHERE chat_id = ?) AS language,"
+        " (SELECT state FROM drafts WHERE chat_id = ?) AS state",
+        (chat_id, chat_id),
+    )
+    assert row is not None
+    language: Language | None = (
+        None if row["language"] is None else "en" if row["language"] == "en" else "id"
+    )
+    state = row["state"]
+    return language, None if state is None else Draft.model_validate_json(cipher.decrypt(state))
 
 
 async def save(

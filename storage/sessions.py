@@ -41,6 +41,20 @@ async def start_staff(
     )
 
 
+async def open_kinds(conn: Database, chat_id: int) -> set[str]:
+    """Which sessions a private chat has open ("staff" note awaited, "packet" questions,
+    "addition" to a case), in one round trip: every message a chat sends is checked."""
+    row = await fetch_one(
+        conn,
+        "SELECT EXISTS (SELECT 1 FROM staff_sessions WHERE user_id = ?) AS staff,"
+        " EXISTS (SELECT 1 FROM packet_sessions WHERE chat_id = ?) AS packet,"
+        " EXISTS (SELECT 1 FROM reporter_sessions WHERE chat_id = ?) AS addition",
+        (chat_id, chat_id, chat_id),
+    )
+    assert row is not None
+    return {kind for kind in ("staff", "packet", "addition") if row[kind]}
+
+
 async def staff_session(conn: Database, user_id: int) -> StaffSession | None:
     """The action this staff member has open, if any."""
     row = await fetch_one(

@@ -152,14 +152,18 @@ def only_reply(outcome: Outcome) -> Reply:
 def test_which_presses_edit_their_question_in_place() -> None:
     consent = run(None, Command("lapor"))
     assert not only_reply(consent).in_place  # typed: a new message
-    pressed = only_reply(run(consent.draft, Press("c:yes")))
+    pressed = only_reply(run(consent.draft, Press("c:yes", "✅ Setuju, lanjut")))
     assert pressed.in_place and pressed.text("id").startswith("✅ Setuju, lanjut\n\n<i>Langkah 2")
     category = run(consent.draft, Press("c:yes"))
-    chosen = only_reply(run(category.draft, Press("k:state_facilities"), language="en"))
+    chosen = only_reply(
+        run(category.draft, Press("k:state_facilities", "3. State facilities"), language="en")
+    )
     assert chosen.in_place and chosen.text("en").startswith("✅ State facilities\n\n<i>Step 2 of 9")
-    back = only_reply(run(category.draft, Press("k:^back")))
+    back = only_reply(run(category.draft, Press("k:^back", "⬅️ Kembali")))
     assert back.in_place and back.text("id").startswith("<i>Langkah 1")  # no answer line
     stale = run(category.draft, Press("c:yes"))  # a button of the step before
+    unlabelled = only_reply(run(consent.draft, Press("c:yes")))  # the message was unreadable
+    assert unlabelled.in_place and unlabelled.text("id").startswith("<i>Langkah 2")
     assert not only_reply(stale).in_place
     assert "Tombol itu dari pertanyaan sebelumnya" in texts(stale)
     kept = run(category.draft, Command("batal"), Press("x:no"))
@@ -174,7 +178,7 @@ def test_the_review_and_the_filing_are_never_edited_away() -> None:
         Press("p:asn"), Press("pd:^skip"), Text("bali"), Press("rg:^unknown"),
         Press("pl:^skip"), Press("ed:today"), Press("ps:no"), Press("ev:none"),
     )  # fmt: skip
-    shown = only_reply(run(review.draft, Press("id:anonymous")))
+    shown = only_reply(run(review.draft, Press("id:anonymous", "🙈 Anonim")))
     assert shown.in_place and shown.text("id").startswith("✅ Anonim\n\n")
     at_review = run(review.draft, Press("id:anonymous"))
     edit = only_reply(run(at_review.draft, Press("rv:edit:what")))
