@@ -4,6 +4,7 @@ the views)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 
 from conversations.jurisdiction.models import Decision
@@ -35,9 +36,15 @@ class CaseRow:
     reporter_phone: str | None
     reporter_chat_id: int
     language: str
-    decision: Decision
+    decision_json: str  # the jurisdiction decision as filed: read only by what shows it
     evidence_count: int
     bodies: dict[str, str] = field(default_factory=dict)  # agency -> office
+
+    @functools.cached_property
+    def decision(self) -> Decision:
+        """The decision, parsed when first asked for (lists and exports never ask: parsing
+        every row's decision was a third of a 100,000-row export)."""
+        return Decision.model_validate_json(self.decision_json)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from conversations.casefilters import NO_FILTERS, Filters
 from conversations.caserow import CaseEvent, CaseRow
-from conversations.jurisdiction.models import Decision
 from conversations.jurisdiction.routing import REFERRED
 from storage.crypto import DataCipher
 from storage.database import Database, Row, execute, fetch_all, fetch_one, now_iso
@@ -55,7 +54,7 @@ def _row(row: Row, cipher: DataCipher, identity: bool = False, text: bool = True
         reporter_name=cipher.decrypt_optional(row["reporter_name_enc"]) if identified else None,
         reporter_phone=cipher.decrypt_optional(row["reporter_phone_enc"]) if identified else None,
         reporter_chat_id=int(free(row["reporter_chat_enc"]) or 0),
-        language=str(row["language"]), decision=Decision.model_validate_json(row["decision"]),
+        language=str(row["language"]), decision_json=str(row["decision"]),
         evidence_count=int(row["evidence_count"]), bodies=bodies,
     )  # fmt: skip
 

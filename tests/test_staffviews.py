@@ -35,7 +35,7 @@ def case(n: int, **changes: object) -> CaseRow:
         public_service="no", service_name=None, complained=None,
         description="<b>Mobil dinas</b> & spanduk " + "x" * 400, identity="anonymous",
         reporter_name=None, reporter_phone=None, reporter_chat_id=1, language="id",
-        decision=Decision(), evidence_count=2, bodies={"bawaslu": "Bawaslu Kota Serang"},
+        decision_json=Decision().model_dump_json(), evidence_count=2, bodies={"bawaslu": "Bawaslu Kota Serang"},
     )  # fmt: skip
     values.update(changes)
     return CaseRow(**values)  # type: ignore[arg-type]
