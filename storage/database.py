@@ -90,8 +90,12 @@ class _Turns:
         self.open.set()
 
 
-# The database whose transaction the current task is running (its statements go in).
-_OWNER: ContextVar[Database | None] = ContextVar("transaction_owner", default=None)
+# The database whose transaction the current task is running (its statements go in), and that
+# task: a task started inside the block (a job scheduled by a handler, say) inherits the context
+# but is not part of the transaction.
+_OWNER: ContextVar[tuple[Database, asyncio.Task[Any] | None] | None] = ContextVar(
+    "transaction_owner", default=None
+)
 
 
 class SqliteDatabase(Database):
@@ -110,7 +114,8 @@ class SqliteDatabase(Database):
         self._turns = _Turns()
 
     async def _wait_turn(self) -> None:
-        if _OWNER.get() is self:
+        owner = _OWNER.get()
+        if owner is not None and owner[0] is self and owner[1] is asyncio.current_task():
             return
         while not self._turns.open.is_set():
             await self._turns.open.wait()
@@ -143,7 +148,7 @@ class SqliteDatabase(Database):
         # wait until it ends.
         async with self._turns.transaction:  # the gate is open whenever no transaction holds it
             self._turns.open.clear()
-            owner = _OWNER.set(self)
+            owner = _OWNER.set((self, asyncio.current_task()))
             try:
                 await self.raw.execute("BEGIN IMMEDIATE")
                 try:

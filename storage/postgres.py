@@ -9,6 +9,7 @@ is built in; the project needs nothing psycopg adds (sync use, COPY helpers, SQL
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import re
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
@@ -60,10 +61,15 @@ class PostgresDatabase(Database):
         self.pool = pool
         self._url = url
         self._adapted: dict[str, str] = {}
-        # the connection of the transaction the current task is running, if any
-        self._held: ContextVar[Connection | None] = ContextVar(
+        # the connection of the transaction the current task is running, if any, and that task
+        # (a task started inside the block inherits the context but not the transaction)
+        self._held: ContextVar[tuple[Connection, asyncio.Task[Any] | None] | None] = ContextVar(
             f"postgres_transaction_{id(self)}", default=None
         )
+
+    def _mine(self) -> Connection | None:
+        held = self._held.get()
+        return held[0] if held is not None and held[1] is asyncio.current_task() else None
 
     def _sql(self, sql: str) -> str:
         adapted = self._adapted.get(sql)
@@ -73,7 +79,7 @@ class PostgresDatabase(Database):
 
     @contextlib.asynccontextmanager
     async def _connection(self) -> AsyncIterator[Connection]:
-        held = self._held.get()
+        held = self._mine()
         if held is not None:
             yield held
             return
@@ -105,7 +111,7 @@ class PostgresDatabase(Database):
 
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
-        held = self._held.get()
+        held = self._mine()
         if held is not None:
             # Inside a worker's transaction around a whole update: a savepoint, so that this
             # block still succeeds or fails whole, and commits with the update.
@@ -113,7 +119,7 @@ class PostgresDatabase(Database):
                 yield
             return
         async with self.pool.acquire() as connection, connection.transaction():
-            token = self._held.set(connection)
+            token = self._held.set((connection, asyncio.current_task()))
             try:
                 yield
             finally:

@@ -28,7 +28,7 @@ async def api(fake: FakeTelegram) -> AsyncIterator[Bot]:
         yield bot
 
 
-async def test_form_encoded_calls_reach_the_server_as_sent(api: Bot, fake: FakeTelegram) -> None:
+async def test_calls_reach_the_server_as_sent(api: Bot, fake: FakeTelegram) -> None:
     user = FakeUser(fake, 4101, "Dewi")
     markup = InlineKeyboardMarkup([[InlineKeyboardButton("Ya, lanjut", callback_data="c:yes")]])
     sent = await api.send_message(

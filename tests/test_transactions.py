@@ -10,7 +10,14 @@ from pathlib import Path
 import pytest
 
 from storage import chats
-from storage.database import SqliteDatabase, connect, fetch_one, transaction
+from storage.database import (
+    Database,
+    SqliteDatabase,
+    connect,
+    fetch_one,
+    open_database,
+    transaction,
+)
 from storage.migrator import migrate
 
 NOW = dt.datetime(2024, 11, 20, 3, tzinfo=dt.UTC)
@@ -77,3 +84,36 @@ async def test_many_chats_and_transactions_at_once_all_finish(conn: SqliteDataba
     row = await fetch_one(conn, "SELECT COUNT(*) FROM chats")
     assert row is not None and row[0] == 60
     assert not conn.in_transaction
+
+
+async def task_inside_a_transaction(db: Database) -> None:
+    """A job a handler schedules while the worker's transaction around the update is open (the
+    outbox kicked after filing) inherits the block's context; its writes must neither be undone
+    with the block nor be sent on the block's connection."""
+    started: list[asyncio.Task[None]] = []
+    with pytest.raises(RuntimeError):
+        async with transaction(db):
+            await chats.set_language(db, 1, "en", NOW)
+            started.append(asyncio.create_task(chats.set_language(db, 2, "en", NOW)))
+            await asyncio.sleep(0.05)
+            raise RuntimeError("the update's handling failed half-way")
+    await asyncio.gather(*started)
+    assert await chats.get_language(db, 2) == "en"  # the task's own write stays
+    assert await chats.get_language(db, 1) is None  # the block's was rolled back
+
+
+async def test_a_task_started_inside_a_transaction_is_not_part_of_it(
+    conn: SqliteDatabase,
+) -> None:
+    await task_inside_a_transaction(conn)
+
+
+async def test_a_task_started_inside_a_transaction_is_not_part_of_it_on_postgres(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    db = await open_database(tmp_path / "unused.db", postgres_url)
+    try:
+        await migrate(db)
+        await task_inside_a_transaction(db)
+    finally:
+        await db.close()
