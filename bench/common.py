@@ -35,15 +35,9 @@ def postgres_server(folder: Path) -> Iterator[str]:
 
 async def fresh_database(server_url: str) -> str:
     """A new empty database on the server; its URL."""
-    import asyncpg
+    from storage.postgres import create_database
 
-    name = f"bench{time.monotonic_ns()}"
-    conn = await asyncpg.connect(server_url)
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-    return server_url.replace("/postgres?", f"/{name}?")
+    return await create_database(server_url, f"bench{time.monotonic_ns()}")
 
 
 def percentiles(samples: list[float], points: tuple[int, ...] = (50, 99)) -> dict[str, float]:

@@ -188,18 +188,8 @@ def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture
 async def postgres_url(postgres_server: str) -> AsyncIterator[str]:
     """A fresh, empty PostgreSQL database for one test; dropped afterwards."""
-    import asyncpg
+    from storage.postgres import create_database, drop_database
 
     name = f"t{time.monotonic_ns()}"
-    admin = await asyncpg.connect(postgres_server)
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-    url = postgres_server.replace("/postgres?", f"/{name}?")
-    yield url
-    admin = await asyncpg.connect(postgres_server)
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await admin.close()
+    yield await create_database(postgres_server, name)
+    await drop_database(postgres_server, name)
