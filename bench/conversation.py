@@ -610,7 +610,8 @@ async def workers_throughput(args: argparse.Namespace) -> dict[str, Any]:
     folder = Path(tempfile.mkdtemp(prefix="lapor-bench-pg-"))
     runs: list[Run] = []
     common = {"reports": args.reports, "concurrency": args.concurrency}
-    with postgres_server(folder) as server_url:
+    with contextlib.ExitStack() as stack:
+        server_url = args.database_url or stack.enter_context(postgres_server(folder))
         runs.append(await throughput_run("PTB echo bot (defaults)", echo=True, **common))
         runs.append(await throughput_run("Lapor Netral, one process, SQLite", echo=False, **common))
         for count in (1, 2, 4):
@@ -650,6 +651,11 @@ def print_table(runs: list[Run]) -> None:
 async def throughput(args: argparse.Namespace) -> dict[str, Any]:
     runs: list[Run] = []
     common = {"reports": args.reports, "concurrency": args.concurrency}
+    server = args.database_url  # PostgreSQL: a fresh database on it for each run of our bot
+
+    async def ours_on() -> dict[str, Any]:
+        return {"database_url": await fresh_database(server)} if server else {}
+
     echo = await throughput_run("PTB echo bot (defaults)", echo=True, **common)
     runs.append(echo)
     floor = await throughput_run(
@@ -659,23 +665,30 @@ async def throughput(args: argparse.Namespace) -> dict[str, Any]:
         **common,
     )
     runs.append(floor)
-    ours = await throughput_run("Lapor Netral, CONCURRENT_CHATS=32", echo=False, **common)
+    ours = await throughput_run(
+        "Lapor Netral, CONCURRENT_CHATS=32", echo=False, **common, **await ours_on()
+    )
     runs.append(ours)
     sequential = await throughput_run(
         "Lapor Netral, CONCURRENT_CHATS=1 (one update at a time)",
         echo=False,
         concurrent_chats=1,
         **common,
+        **await ours_on(),
     )
     runs.append(sequential)
     half = ours.figures["updates_per_second"] / 2
     at_half = await throughput_run(
-        f"Lapor Netral at half its peak ({half:.0f} updates/s)", echo=False, rate=half, **common
+        f"Lapor Netral at half its peak ({half:.0f} updates/s)",
+        echo=False,
+        rate=half,
+        **common,
+        **await ours_on(),
     )
     runs.append(at_half)
     if args.profile:
         profiled = await throughput_run(
-            "Lapor Netral under py-spy", echo=False, profile=True, **common
+            "Lapor Netral under py-spy", echo=False, profile=True, **common, **await ours_on()
         )
         runs.append(profiled)
     print_table(runs)
@@ -718,6 +731,11 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="120 reports, 60 at once")
     parser.add_argument("--memory", type=int, metavar="N", help="N reports left in progress")
     parser.add_argument("--profile", action="store_true", help="one more run under py-spy")
+    parser.add_argument(
+        "--database-url",
+        help="a PostgreSQL server (postgresql://.../postgres): our bot runs on a fresh database"
+        " there for each run instead of SQLite (with --workers: instead of starting one)",
+    )
     parser.add_argument(
         "--workers",
         action="store_true",

@@ -92,11 +92,15 @@ async def to_evidence(user: FakeUser, description: str, name: str | None = None)
     await step("!ps:no", "ev")
 
 
-async def campaign(chats: int, bombs: int, workdir: Path) -> dict[str, Any]:
+async def campaign(
+    chats: int, bombs: int, workdir: Path, database_url: str | None = None
+) -> dict[str, Any]:
     fake = FakeTelegram(TOKEN)
     await fake.start()
     env = bot_env(workdir, fake, concurrent_chats=32)
     env.update(MAX_EVIDENCE_MB="2", NEW_REPORTS_PER_MINUTE="600")
+    if database_url:
+        env["DATABASE_URL"] = database_url
     bot = BotUnderTest(fake, workdir, echo=False, env=env)
     problems: list[str] = []
     counts: dict[str, Any] = {}
@@ -202,9 +206,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--chats", type=int, default=2000, help="chats in the crowd")
     parser.add_argument("--bombs", type=int, default=4, help="image bombs sent at once")
     parser.add_argument("--json", type=Path, help="write the figures here too")
+    parser.add_argument("--database-url", help="an empty PostgreSQL database; default SQLite")
     args = parser.parse_args(argv)
     workdir = Path(tempfile.mkdtemp(prefix="lapor-hostile-"))
-    result = asyncio.run(campaign(args.chats, args.bombs, workdir))
+    result = asyncio.run(campaign(args.chats, args.bombs, workdir, args.database_url))
     print("\n| hostile-input measure | value |\n|---|---|")
     for name, value in result.items():
         if name != "problems":
