@@ -11,7 +11,7 @@ from collections.abc import Callable
 from bot.application import AnyApplication
 from bot.sandbox.fake_api import FakeTelegram
 from bot.sandbox.fake_users import FakeUser, asks_code, buttons
-from tests.helpers import answer, asks, plain_jpeg
+from tests.helpers import answer, asks, plain_jpeg, to_evidence
 
 # Bot API methods that put a message in a chat or change one: what Telegram's per-bot limit counts
 MESSAGE_METHODS = {
@@ -84,21 +84,8 @@ async def test_the_review_and_the_decision_stay_as_sent(
     bot: AnyApplication, fake: FakeTelegram, people: Callable[..., FakeUser]
 ) -> None:
     user = people("id")
-    await answer(user, "/lapor", "c")
-    for step, code in [
-        ("!c:yes", "k"),
-        ("!k:state_facilities", "d"),
-        ("Camat memakai mobil dinas untuk kampanye calon bupati di alun-alun.", "p"),
-        ("!p:asn", "pd"),
-        ("!pd:^skip", "pv"),
-        ("bali", "rg"),
-        ("denpasar", "pl"),
-        ("!pl:^skip", "ed"),
-        ("!ed:today", "ps"),
-        ("!ps:no", "ev"),
-        ("!ev:none", "id"),
-    ]:
-        await answer(user, step, code)
+    await to_evidence(user, category="state_facilities")
+    await answer(user, "!ev:none", "id")
     review = await answer(user, "!id:anonymous", "rv")
     assert str(review["text"]).startswith("✅ ")  # the identity answer, then the review
     review_text = review["text"]
@@ -130,20 +117,7 @@ async def test_a_whole_report_with_a_photo_costs_at_most_16_message_calls(
 ) -> None:
     user = people("id")
     before = len(fake.calls)
-    await answer(user, "/lapor", "c")
-    for step, code in [
-        ("!c:yes", "k"),
-        ("!k:state_facilities", "d"),
-        ("Kepala dinas memakai mobil dinas untuk kampanye di lapangan kota.", "p"),
-        ("!p:asn", "pd"),
-        ("!pd:^skip", "pv"),
-        ("jawa timur", "rg"),
-        ("kota malang", "pl"),
-        ("!pl:^skip", "ed"),
-        ("!ed:today", "ps"),
-        ("!ps:no", "ev"),
-    ]:
-        await answer(user, step, code)
+    await to_evidence(user, category="state_facilities")
     user.send_photo(plain_jpeg())
     await user.expect("Bukti 1 diterima")
     await answer(user, "!ev:done", "id")
