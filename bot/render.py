@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram import InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ExtBot
@@ -30,11 +30,8 @@ NO_PREVIEW: JSONDict = {"is_disabled": True}  # links in messages never unfold i
 def inline_markup(rows: Sequence[Sequence[ButtonSpec]] | None) -> InlineKeyboardMarkup | None:
     """Button specs (`{"text", "data"}`, as staff views and the outbox keep them) as PTB markup
     (for the typed file uploads)."""
-    if not rows:
-        return None
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(b["text"], callback_data=b["data"]) for b in row] for row in rows]
-    )
+    keyboard = buttons_json(rows)
+    return None if keyboard is None else InlineKeyboardMarkup.de_json(keyboard, None)
 
 
 def buttons_json(rows: Sequence[Sequence[ButtonSpec]] | None) -> JSONDict | None:
@@ -71,19 +68,25 @@ async def api_call(bot: ExtBot[None], method: str, params: JSONDict) -> Any:
     return await bot.do_api_request(method.lower(), api_kwargs=params)
 
 
-async def send_text(
-    bot: ExtBot[None], chat_id: int, text: str, markup: JSONDict | None = None
-) -> None:
-    """One HTML message (within Telegram's length), sent once."""
+def _html(chat_id: int, text: str, markup: JSONDict | None, **more: object) -> JSONDict:
+    """The parameters of an HTML message (sent or edited) without link previews."""
     params: JSONDict = {
         "chat_id": chat_id,
         "text": text,
         "parse_mode": ParseMode.HTML.value,
         "link_preview_options": NO_PREVIEW,
+        **more,
     }
     if markup is not None:
         params["reply_markup"] = markup
-    await api_call(bot, "sendMessage", params)
+    return params
+
+
+async def send_text(
+    bot: ExtBot[None], chat_id: int, text: str, markup: JSONDict | None = None
+) -> None:
+    """One HTML message (within Telegram's length), sent once."""
+    await api_call(bot, "sendMessage", _html(chat_id, text, markup))
 
 
 async def send_replies(
@@ -119,15 +122,7 @@ async def edit_in_place(
     markup = keyboard(reply, language)
     if len(split_html(text)) > 1 or (markup is not None and "inline_keyboard" not in markup):
         return False
-    params: JSONDict = {
-        "chat_id": message.chat_id,
-        "message_id": message.message_id,
-        "text": text,
-        "parse_mode": ParseMode.HTML.value,
-        "link_preview_options": NO_PREVIEW,
-    }
-    if markup is not None:
-        params["reply_markup"] = markup
+    params = _html(message.chat_id, text, markup, message_id=message.message_id)
 
     async def edit() -> None:
         await api_call(bot, "editMessageText", params)

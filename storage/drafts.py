@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from conversations.draft import Draft
 from conversations.messages import Language
+from storage.chats import stored_language
 from storage.crypto import DataCipher
 from storage.database import Database, execute, fetch_all, fetch_one, now_iso
 
@@ -14,9 +15,11 @@ from storage.database import Database, execute, fetch_all, fetch_one, now_iso
 async def load(conn: Database, cipher: DataCipher, chat_id: int) -> Draft | None:
     """The chat's draft, or None."""
     row = await fetch_one(conn, "SELECT state FROM drafts WHERE chat_id = ?", (chat_id,))
-    if row is None:
-        return None
-    return Draft.model_validate_json(cipher.decrypt(row["state"]))
+    return None if row is None else _opened(cipher, row["state"])
+
+
+def _opened(cipher: DataCipher, state: bytes) -> Draft:
+    return Draft.model_validate_json(cipher.decrypt(state))
 
 
 async def load_with_language(
@@ -31,11 +34,8 @@ async def load_with_language(
         (chat_id, chat_id),
     )
     assert row is not None
-    language: Language | None = (
-        None if row["language"] is None else "en" if row["language"] == "en" else "id"
-    )
     state = row["state"]
-    return language, None if state is None else Draft.model_validate_json(cipher.decrypt(state))
+    return stored_language(row["language"]), None if state is None else _opened(cipher, state)
 
 
 async def save(
