@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import sqlite3
 from collections.abc import Collection
@@ -28,12 +29,21 @@ async def backup(conn: Database, target: Path) -> None:
     temporary = target.with_suffix(target.suffix + ".part")
     temporary.unlink(missing_ok=True)
     temporary.touch(mode=FILE_MODE)
-    destination = sqlite3.connect(temporary)
-    try:
-        await conn.raw.backup(destination)
-    finally:
-        destination.close()
+    # From a connection of its own in a thread: a big file takes a while to copy, and the
+    # bot's connection runs on the event loop (WAL: the copy reads one consistent snapshot).
+    await asyncio.to_thread(_copy, Path(conn.path), temporary)
     temporary.replace(target)
+
+
+def _copy(source: Path, destination: Path) -> None:
+    """SQLite's online backup of `source` into `destination`."""
+    reading = sqlite3.connect(source)
+    writing = sqlite3.connect(destination)
+    try:
+        reading.backup(writing)
+    finally:
+        writing.close()
+        reading.close()
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
-import aiosqlite
 import pytest
 
 from storage.database import SqliteDatabase, connect, transaction
@@ -12,10 +12,10 @@ from storage.migrator import current_version, load_migrations, migrate, split_st
 
 
 async def schema(conn: SqliteDatabase) -> list[tuple[str, str]]:
-    async with conn.raw.execute(
+    rows = conn.raw.execute(
         "SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name"
-    ) as cur:
-        return [(row[0], row[1]) for row in await cur.fetchall()]
+    ).fetchall()
+    return [(row[0], row[1]) for row in rows]
 
 
 async def test_fresh_database_reaches_latest(tmp_path: Path) -> None:
@@ -26,12 +26,9 @@ async def test_fresh_database_reaches_latest(tmp_path: Path) -> None:
         assert applied == list(range(1, latest + 1))
         assert await current_version(conn) == latest
         assert await migrate(conn) == []  # idempotent
-        async with conn.raw.execute("PRAGMA journal_mode") as cur:
-            assert (await cur.fetchone())[0] == "wal"  # type: ignore[index]
-        async with conn.raw.execute("PRAGMA foreign_keys") as cur:
-            assert (await cur.fetchone())[0] == 1  # type: ignore[index]
-        async with conn.raw.execute("PRAGMA busy_timeout") as cur:
-            assert (await cur.fetchone())[0] >= 1000  # type: ignore[index]
+        assert conn.raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.raw.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert conn.raw.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
     finally:
         await conn.close()
 
@@ -55,14 +52,12 @@ async def test_a_failing_migration_leaves_nothing_behind(tmp_path: Path) -> None
     conn = await connect(tmp_path / "tx.db")
     try:
         await migrate(conn)
-        with pytest.raises(aiosqlite.OperationalError):
+        with pytest.raises(sqlite3.OperationalError):
             async with transaction(conn):
-                await conn.raw.execute("CREATE TABLE half_done (x INTEGER)")
-                await conn.raw.execute("THIS IS NOT SQL")
-        async with conn.raw.execute(
-            "SELECT name FROM sqlite_master WHERE name = 'half_done'"
-        ) as cur:
-            assert await cur.fetchone() is None
+                await conn.execute("CREATE TABLE half_done (x INTEGER)")
+                await conn.execute("THIS IS NOT SQL")
+        found = conn.raw.execute("SELECT name FROM sqlite_master WHERE name = 'half_done'")
+        assert found.fetchone() is None
     finally:
         await conn.close()
 
@@ -71,8 +66,8 @@ async def test_foreign_keys_are_enforced(tmp_path: Path) -> None:
     conn = await connect(tmp_path / "fk.db")
     try:
         await migrate(conn)
-        with pytest.raises(aiosqlite.IntegrityError):
-            await conn.raw.execute(
+        with pytest.raises(sqlite3.IntegrityError):
+            conn.raw.execute(
                 "INSERT INTO case_events (case_id, at, actor_kind, action)"
                 " VALUES (999, 'x', 'system', 'y')"
             )
@@ -102,11 +97,11 @@ async def test_migrate_applies_each_migration_whole_or_not_at_all(
     monkeypatch.setattr(migrator, "load_migrations", lambda engine="sqlite": steps)
     conn = await connect(tmp_path / "whole.db")
     try:
-        with pytest.raises(aiosqlite.OperationalError):
+        with pytest.raises(sqlite3.OperationalError):
             await migrator.migrate(conn)
         assert await current_version(conn) == 1
-        async with conn.raw.execute("SELECT name FROM sqlite_master WHERE type = 'table'") as cur:
-            tables = {row[0] for row in await cur.fetchall()}
+        found = conn.raw.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        tables = {row[0] for row in found.fetchall()}
         assert "first_table" in tables and "half_done" not in tables
     finally:
         await conn.close()

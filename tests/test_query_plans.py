@@ -22,8 +22,8 @@ OFFICIAL = ["asn", "village", "tni", "polri", "state_official", "unknown"]
 
 
 async def plan(conn: SqliteDatabase, sql: str) -> str:
-    async with conn.raw.execute(f"EXPLAIN QUERY PLAN {sql}") as cur:
-        return "\n".join(str(row[3]) for row in await cur.fetchall())
+    rows = conn.raw.execute(f"EXPLAIN QUERY PLAN {sql}").fetchall()
+    return "\n".join(str(row[3]) for row in rows)
 
 
 def no_full_scan_of_cases(text: str, sql: str) -> None:
@@ -37,7 +37,7 @@ async def test_hot_paths_use_indexes(tmp_path: Path) -> None:
     try:
         await migrate(conn)
         ran: list[str] = []
-        await conn.raw.set_trace_callback(ran.append)
+        conn.raw.set_trace_callback(ran.append)
         cipher = DataCipher(Fernet.generate_key().decode())
         await cases.status_of(conn, "LN-7K3M-Q9TX-W2HC", cipher, 42)
         await cases.tickets_of_chat(conn, cipher, 42)
@@ -57,7 +57,7 @@ async def test_hot_paths_use_indexes(tmp_path: Path) -> None:
             for order in ("newest", "oldest", "waiting"):
                 await casequeries.visible(conn, member, OFFICIAL, order=order, cipher=cipher)
             await casequeries.count_visible(conn, member, OFFICIAL, Filters(), cap=10_000)
-        await conn.raw.set_trace_callback(None)
+        conn.raw.set_trace_callback(None)
         selects = [sql for sql in ran if sql.lstrip().upper().startswith("SELECT")]
         assert len(selects) >= 24
         for sql in selects:
