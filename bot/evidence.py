@@ -33,6 +33,11 @@ _TEXT_INFO_KEYS = {"exif", "xmp", "XML:com.adobe.xmp", "comment", "parameters", 
 # pixels (Pillow's own guard is at 89 million), and decoded one or two at a time.
 MAX_PIXELS = 40_000_000
 _PDF = b"%PDF-"
+_JPEG = b"\xff\xd8\xff"
+# Files up to this size are checked and written on the event loop when that is quick (a JPEG's
+# headers, a write to the page cache: well under a millisecond). Under load a hop to a thread
+# waited for the interpreter lock for 90 ms (`bench/RESULTS.md`), longer than the work.
+ON_LOOP_BYTES = 2 * 1024 * 1024
 
 
 class EvidenceRefusedError(Exception):
@@ -88,9 +93,7 @@ def _clean_image(data: bytes, kind: str, mime_type: str | None) -> Cleaned:
         return Cleaned(data, removed=False, may_remain=True)
     if image_format not in _METADATA_BEFORE_PIXELS:
         image.load()  # a PNG may keep its text after the pixels
-    exif = image.getexif()
-    text_keys = {k for k in image.info if k in _TEXT_INFO_KEYS or isinstance(image.info[k], str)}
-    if not exif and not text_keys and not heif:
+    if not heif and not _identifying(image):
         return Cleaned(data, removed=False, may_remain=False)  # nothing to remove: no decoding
     image.load()
     upright = ImageOps.exif_transpose(image) or image
@@ -105,6 +108,34 @@ def _clean_image(data: bytes, kind: str, mime_type: str | None) -> Cleaned:
             upright = upright.convert("RGB")
     upright.save(out, format=target, **options)
     return Cleaned(out.getvalue(), removed=True, may_remain=False)
+
+
+def _identifying(image: Image.Image) -> bool:
+    """Whether the opened image carries EXIF, XMP, comments or other text."""
+    info = image.info
+    return bool(image.getexif()) or any(
+        k in _TEXT_INFO_KEYS or isinstance(info[k], str) for k in info
+    )
+
+
+def glance(data: bytes) -> Cleaned | None:
+    """A small JPEG with nothing to remove, told from its headers alone (every photo Telegram
+    delivers: it re-encodes them without EXIF), quick enough for the event loop; None when
+    the file needs `clean_file`, in a thread."""
+    if len(data) > ON_LOOP_BYTES or not data.startswith(_JPEG):
+        return None
+    try:
+        image = Image.open(io.BytesIO(data))
+        width, height = image.size
+        if (
+            image.format not in _METADATA_BEFORE_PIXELS
+            or width * height > MAX_PIXELS
+            or _identifying(image)
+        ):
+            return None
+    except Exception:  # damaged or unusual: `clean_file` decides, and says why
+        return None
+    return Cleaned(data, removed=False, may_remain=False)
 
 
 def _clean_gif(image: Image.Image, data: bytes) -> Cleaned:
@@ -181,12 +212,19 @@ async def fetch_evidence(
     if len(data) > max_bytes:
         raise EvidenceRefusedError("too_big", len(data))
     received = hashlib.sha256(data).hexdigest()
-    async with decoder:
-        cleaned = await asyncio.to_thread(clean_file, data, attachment.kind, attachment.mime_type)
+    cleaned = glance(data)
+    if cleaned is None:
+        async with decoder:
+            cleaned = await asyncio.to_thread(
+                clean_file, data, attachment.kind, attachment.mime_type
+            )
     stored = hashlib.sha256(cleaned.data).hexdigest()
     path = folder / f"{received[:20]}{_extension(attachment)}"
-    # stored encrypted: the evidence folder alone reveals nothing
-    await asyncio.to_thread(write_private, path, cipher.encrypt_bytes(cleaned.data))
+    sealed = cipher.encrypt_bytes(cleaned.data)  # the evidence folder alone reveals nothing
+    if len(sealed) <= ON_LOOP_BYTES:
+        write_private(path, sealed)
+    else:
+        await asyncio.to_thread(write_private, path, sealed)
     log.info(
         "evidence stored: %s bytes, metadata removed: %s, may remain: %s",
         len(cleaned.data), cleaned.removed, cleaned.may_remain,

@@ -13,7 +13,7 @@ from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
 from bot.application import AnyApplication
-from bot.evidence import MAX_PIXELS, clean_file
+from bot.evidence import MAX_PIXELS, ON_LOOP_BYTES, clean_file, glance
 from bot.runtime import running
 from bot.sandbox.fake_api import FakeTelegram
 from bot.sandbox.fake_users import FakeUser, buttons
@@ -24,6 +24,7 @@ from tests.helpers import (
     file_report,
     jpeg_with_gps,
     opened_file,
+    plain_jpeg,
     rows,
     say,
     tap,
@@ -181,3 +182,27 @@ async def test_a_report_has_a_total_for_all_its_files(
         )
         await user.expect("terlalu besar")
         assert await rows(settings, "SELECT COUNT(*) FROM evidence") == [(1,)]
+
+
+def test_the_quick_look_on_the_event_loop_passes_only_clean_small_jpegs() -> None:
+    clean = plain_jpeg()
+    seen = glance(clean)
+    assert seen is not None and seen.data == clean
+    assert not seen.removed and not seen.may_remain
+    assert seen == clean_file(clean, "photo", "image/jpeg")  # the same verdict as the thread's
+    commented = io.BytesIO()
+    Image.new("RGB", (40, 30)).save(commented, format="JPEG", comment=b"Budi Pelapor")
+    huge = io.BytesIO()
+    Image.new("L", (8, 8)).save(huge, format="JPEG")
+    # the frame header's height and width, claimed as 7,000 x 7,000 pixels
+    bomb = huge.getvalue().replace(b"\x00\x08\x00\x08", b"\x1b\x58\x1b\x58", 1)
+    for needs_the_thread in (
+        jpeg_with_gps(),  # EXIF: decoded and saved again in a thread
+        jpeg_with_gps()[:-200],  # damaged: the thread says what may remain
+        commented.getvalue(),
+        bomb,  # refused in the thread, with the reason the reporter is told
+        clean + b"\x00" * ON_LOOP_BYTES,  # too big to look at on the loop
+        b"\x89PNG\r\n\x1a\n" + b"\x00" * 50,
+        b"\xff\xd8\xff" + os.urandom(500),
+    ):
+        assert glance(needs_the_thread) is None
