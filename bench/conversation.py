@@ -332,13 +332,16 @@ async def file_reports(
     concurrency: int,
     pacer: Pacer,
     steps_of: Callable[[int], list[Step]] = script,
+    stagger: float = 0.0,
 ) -> int:
-    """`count` reporters, `concurrency` at a time, each doing its steps; how many finished."""
+    """`count` reporters, `concurrency` at a time, each doing its steps; how many finished.
+    The k-th of the concurrent reporters starts `k * stagger` seconds after the first."""
     indexes = iter(range(first_index, first_index + count))
     finished = 0
 
-    async def worker() -> None:
+    async def worker(number: int) -> None:
         nonlocal finished
+        await asyncio.sleep(number * stagger)
         for index in indexes:
             user = FakeUser(driver.fake, 500_000 + index, f"Warga {index}", "id")
             try:
@@ -350,7 +353,7 @@ async def file_reports(
                 continue
             finished += 1
 
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    await asyncio.gather(*(worker(number) for number in range(concurrency)))
     return finished
 
 
@@ -412,6 +415,7 @@ async def throughput_run(
     concurrency: int,
     concurrent_chats: int = 32,
     rate: float | None = None,
+    lockstep: bool = False,
     warmup: int = 20,
     profile: bool = False,
     database_url: str | None = None,
@@ -450,7 +454,13 @@ async def throughput_run(
         gc.disable()
         began = time.perf_counter()
         try:
-            done = await file_reports(driver, warmup, reports, concurrency, Pacer(rate))
+            # At a paced rate the reporters start one report's steps apart, spread over the
+            # length of one report, so the mix of steps is steady, as when people come one by
+            # one; started together (`lockstep`), all of them reach the photo within a second.
+            stagger = 0.0 if rate is None or lockstep else len(script(0)) / rate
+            done = await file_reports(
+                driver, warmup, reports, concurrency, Pacer(rate), stagger=stagger
+            )
         finally:
             gc.enable()
         wall = time.perf_counter() - began
@@ -686,6 +696,15 @@ async def throughput(args: argparse.Namespace) -> dict[str, Any]:
         **await ours_on(),
     )
     runs.append(at_half)
+    in_lockstep = await throughput_run(
+        f"Lapor Netral at half its peak, reporters in lockstep ({half:.0f} updates/s)",
+        echo=False,
+        rate=half,
+        lockstep=True,
+        **common,
+        **await ours_on(),
+    )
+    runs.append(in_lockstep)
     if args.profile:
         profiled = await throughput_run(
             "Lapor Netral under py-spy", echo=False, profile=True, **common, **await ours_on()
@@ -700,7 +719,8 @@ async def throughput(args: argparse.Namespace) -> dict[str, Any]:
     print(f"Lapor Netral / echo bot on our stack, updates per second: {ratio_floor:.2f}"
           f" (target >= 0.5); bot CPU per update {mine['bot_cpu_ms_per_update']} ms"
           f" (target <= 1.4)")  # fmt: skip
-    print(f"complete reply p99 at half peak: {half_p99} ms (target < 100)")
+    print(f"complete reply p99 at half peak: {half_p99} ms (target < 100); reporters in"
+          f" lockstep: {in_lockstep.figures['complete_reply']['p99_ms']} ms")  # fmt: skip
     print(f"message calls per report: {mine['message_calls_per_report']} (target <= 16)"
           f" {mine['message_calls_by_kind']}")  # fmt: skip
     print(f"reports per hour one bot token carries at {TELEGRAM_MESSAGES_PER_SECOND} messages a"
