@@ -8,7 +8,6 @@ channel that called it says the outcome in its own way and wakes the outbox.
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
 import logging
@@ -223,5 +222,4 @@ async def export_csv(
             writer.writerow(csv_row(case, svc.jurisdiction))
         count += len(batch)
         after = batch[-1].id
-        await asyncio.sleep(0)  # SQLite reads on the event loop: let other chats in between
     return ("\ufeff" + out.getvalue()).encode("utf-8"), count

@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import sqlite3
+import time
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -24,6 +25,10 @@ import aiosqlite
 from storage.files import private_database
 
 BUSY_TIMEOUT_MS = 5000
+# After this much statement time on the event loop the next statement lets the loop serve the
+# other chats first: a job running many statements (digests for every staff member, an export
+# over a million cases) then delays a reply by this much, not by the whole job.
+LOOP_SHARE_SECONDS = 0.005
 
 
 class IntegrityError(Exception):
@@ -118,8 +123,12 @@ class SqliteDatabase(Database):
         self.raw = raw  # SQLite itself, for what only SQLite has (query plans, pragmas)
         self.path = path
         self._turns = _Turns()
+        self._unshared = 0.0  # statement seconds on the loop since it last served others
 
     async def _wait_turn(self) -> None:
+        if self._unshared > LOOP_SHARE_SECONDS:
+            self._unshared = 0.0
+            await asyncio.sleep(0)
         owner = _OWNER.get()
         if owner is not None and owner[0] is self and owner[1] is asyncio.current_task():
             return
@@ -128,24 +137,33 @@ class SqliteDatabase(Database):
 
     async def fetch_all(self, sql: str, parameters: Iterable[Any] = ()) -> list[Row]:
         await self._wait_turn()
+        started = time.perf_counter()
         try:
             return self.raw.execute(sql, tuple(parameters)).fetchall()
         except sqlite3.IntegrityError as exc:  # INSERT … RETURNING
             raise IntegrityError(str(exc)) from exc
+        finally:
+            self._unshared += time.perf_counter() - started
 
     async def execute(self, sql: str, parameters: Iterable[Any] = ()) -> int:
         await self._wait_turn()
+        started = time.perf_counter()
         try:
             return self.raw.execute(sql, tuple(parameters)).rowcount
         except sqlite3.IntegrityError as exc:
             raise IntegrityError(str(exc)) from exc
+        finally:
+            self._unshared += time.perf_counter() - started
 
     async def execute_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         await self._wait_turn()
+        started = time.perf_counter()
         try:
             self.raw.executemany(sql, rows)
         except sqlite3.IntegrityError as exc:
             raise IntegrityError(str(exc)) from exc
+        finally:
+            self._unshared += time.perf_counter() - started
 
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:

@@ -117,3 +117,37 @@ async def test_a_task_started_inside_a_transaction_is_not_part_of_it_on_postgres
         await task_inside_a_transaction(db)
     finally:
         await db.close()
+
+
+async def test_a_long_run_of_statements_gives_the_loop_to_other_chats(
+    conn: SqliteDatabase,
+) -> None:
+    # SQLite statements run on the event loop: a job making many of them (digests for every
+    # staff member, an export) must let the other chats' replies through every few ms.
+    served = 0
+    done = asyncio.Event()
+
+    async def another_chat() -> None:
+        nonlocal served
+        while not done.is_set():
+            served += 1
+            await asyncio.sleep(0)
+
+    other = asyncio.create_task(another_chat())
+    await asyncio.sleep(0)
+    counting = (
+        "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 5000)"
+        " SELECT COUNT(*) AS n FROM c"
+    )
+    served_at_start = served
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    statements = 0
+    while loop.time() - started < 0.1:  # 100 ms of statements, one after another
+        assert (await conn.fetch_all(counting))[0]["n"] == 5000
+        statements += 1
+    served_during = served - served_at_start
+    done.set()
+    await other
+    assert statements > 1
+    assert served_during >= 5  # about every 5 ms of statements
