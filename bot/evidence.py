@@ -218,7 +218,7 @@ async def fetch_evidence(
             cleaned = await asyncio.to_thread(
                 clean_file, data, attachment.kind, attachment.mime_type
             )
-    stored = hashlib.sha256(cleaned.data).hexdigest()
+    stored = received if cleaned.data is data else hashlib.sha256(cleaned.data).hexdigest()
     path = folder / f"{received[:20]}{_extension(attachment)}"
     sealed = cipher.encrypt_bytes(cleaned.data)  # the evidence folder alone reveals nothing
     if len(sealed) <= ON_LOOP_BYTES:

@@ -22,8 +22,10 @@ from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
+from yarl import URL
 
 JSON_BODY = {"Content-Type": "application/json"}
+MAX_REMEMBERED_URLS = 256  # one per Bot API method in practice
 
 
 class FileTooLargeError(Exception):
@@ -54,6 +56,9 @@ class AiohttpRequest(BaseRequest):
         self._media_write_timeout = media_write_timeout
         self._session: aiohttp.ClientSession | None = None
         self._proxies: dict[str, str | None] = {}
+        # The same few method URLs and timeouts come back on every call: parsed and built once.
+        self._urls: dict[str, URL] = {}
+        self._timeouts: dict[tuple[float | None, ...], aiohttp.ClientTimeout] = {}
 
     @property
     def read_timeout(self) -> float | None:
@@ -96,13 +101,20 @@ class AiohttpRequest(BaseRequest):
         connect = _given(connect_timeout, self._connect_timeout)
         pool = _given(pool_timeout, self._pool_timeout)
         parts = (pool, connect, write, read)
-        timeout = aiohttp.ClientTimeout(
-            # aiohttp has no write timeout: the whole call is bounded by the sum instead.
-            total=None if None in parts else sum(p for p in parts if p is not None),
-            connect=None if pool is None or connect is None else pool + connect,
-            sock_connect=connect,
-            sock_read=read,
-        )
+        timeout = self._timeouts.get(parts)
+        if timeout is None:
+            timeout = self._timeouts[parts] = aiohttp.ClientTimeout(
+                # aiohttp has no write timeout: the whole call is bounded by the sum instead.
+                total=None if None in parts else sum(p for p in parts if p is not None),
+                connect=None if pool is None or connect is None else pool + connect,
+                sock_connect=connect,
+                sock_read=read,
+            )
+        target = self._urls.get(url)
+        if target is None:
+            if len(self._urls) > MAX_REMEMBERED_URLS:
+                self._urls.clear()
+            target = self._urls[url] = URL(url)
         body: bytes | aiohttp.FormData | None = None
         headers = None
         if request_data is not None:
@@ -114,7 +126,7 @@ class AiohttpRequest(BaseRequest):
                 body, headers = json.dumps(request_data.parameters).encode(), JSON_BODY
         try:
             async with session.request(
-                method, url, data=body, headers=headers, timeout=timeout, proxy=self._proxy(url)
+                method, target, data=body, headers=headers, timeout=timeout, proxy=self._proxy(url)
             ) as response:
                 return response.status, await response.read()
         except (TimeoutError, aiohttp.ServerTimeoutError) as exc:

@@ -73,6 +73,8 @@ MAX_COMBINING = 2
 def neutralise(text: str) -> str:
     """User text as it may be shown: bidi controls made visible, stacks of combining marks
     (the "zalgo" flood) cut to two per letter. Stored text is never changed."""
+    if text.isascii():  # no controls to show, no marks to stack
+        return text
     text = text.translate(_BIDI_CONTROLS)
     if not any(unicodedata.combining(c) for c in text):
         return text
