@@ -96,7 +96,7 @@ def _rotate_file(cipher: DataCipher, path: Path) -> int:
         data = path.read_bytes()
     except FileNotFoundError:
         return 0
-    write_private(path, cipher.rotate(data))
+    write_private(path, cipher.rotate_bytes(data))
     return 1
 
 
