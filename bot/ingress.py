@@ -55,7 +55,7 @@ def build_ingress(svc: Services) -> web.Application:
             log.warning("ingress call refused: not an update (%s)", type(exc).__name__)
             return web.Response(status=400)
         try:
-            token = svc.cipher.encrypt(body.decode("utf-8")).decode("ascii")
+            token = svc.cipher.encrypt_token(body.decode("utf-8"))
             if await inbox.add(svc.db, update_id, key_text(update), token, svc.now()):
                 await svc.db.notify(inbox.CHANNEL)  # wake an idle worker at once
         except Exception as exc:  # the database is away: Telegram delivers it again later

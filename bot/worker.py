@@ -55,7 +55,7 @@ async def handle_one(
         return False
     if claimed.attempts > 1:
         log.info("update %s handled again (attempt %s)", claimed.update_id, claimed.attempts)
-    data = json.loads(svc.cipher.decrypt(claimed.body_enc.encode("ascii")))
+    data = json.loads(svc.cipher.decrypt_token(claimed.body_enc))
     update = Update.de_json(data, application.bot)
     keeper = asyncio.create_task(_keep_claim(svc, claimed.update_id, name, lease))
     try:
