@@ -687,6 +687,24 @@ async def throughput(args: argparse.Namespace) -> dict[str, Any]:
         **await ours_on(),
     )
     runs.append(sequential)
+    # This shared machine's speed drifts by 10-20% from one run to the next: the ratio to the
+    # floor is taken from three pairs run one right after the other, and the median reported.
+    pairs = [(floor, ours)]
+    for number in (2, 3):
+        again = await throughput_run(
+            f"echo bot on our stack (pair {number})", echo=True, our_stack=True, **common
+        )
+        mine_again = await throughput_run(
+            f"Lapor Netral, CONCURRENT_CHATS=32 (pair {number})",
+            echo=False,
+            **common,
+            **await ours_on(),
+        )
+        runs += [again, mine_again]
+        pairs.append((again, mine_again))
+    floor_ratios = sorted(
+        m.figures["updates_per_second"] / f.figures["updates_per_second"] for f, m in pairs
+    )
     half = ours.figures["updates_per_second"] / 2
     at_half = await throughput_run(
         f"Lapor Netral at half its peak ({half:.0f} updates/s)",
@@ -713,10 +731,11 @@ async def throughput(args: argparse.Namespace) -> dict[str, Any]:
     print_table(runs)
     mine = ours.figures
     ratio = mine["updates_per_second"] / echo.figures["updates_per_second"]
-    ratio_floor = mine["updates_per_second"] / floor.figures["updates_per_second"]
+    ratio_floor = floor_ratios[1]  # the median of the three pairs
     half_p99 = at_half.figures["complete_reply"]["p99_ms"]
     print(f"\nLapor Netral / PTB echo bot (defaults), updates per second: {ratio:.2f}")
-    print(f"Lapor Netral / echo bot on our stack, updates per second: {ratio_floor:.2f}"
+    print(f"Lapor Netral / echo bot on our stack, updates per second: {ratio_floor:.2f},"
+          f" the median of three pairs ({', '.join(f'{r:.2f}' for r in floor_ratios)})"
           f" (target >= 0.5); bot CPU per update {mine['bot_cpu_ms_per_update']} ms"
           f" (target <= 1.4)")  # fmt: skip
     print(f"complete reply p99 at half peak: {half_p99} ms (target < 100); reporters in"
@@ -738,6 +757,7 @@ async def throughput(args: argparse.Namespace) -> dict[str, Any]:
     return {
         "ratio_to_echo": round(ratio, 2),
         "ratio_to_echo_on_our_stack": round(ratio_floor, 2),
+        "ratios_to_echo_on_our_stack": [round(r, 3) for r in floor_ratios],
         "message_calls_per_report": mine["message_calls_per_report"],
         "telegram_limited_reports_per_hour": mine["telegram_limited_reports_per_hour"],
         "runs": {run.name: run.figures for run in runs},
