@@ -20,7 +20,7 @@ from conversations.packet import shipped_packets
 from conversations.questions import Context, Limits
 from storage import staff as staff_store
 from storage.crypto import DataCipher
-from storage.database import Database, open_database
+from storage.database import Database, SqliteDatabase, open_database
 from storage.keys import check_key, encrypt_legacy
 from storage.migrator import migrate
 from storage.staff import StaffMember
@@ -113,6 +113,8 @@ async def open_services(
         applied = await migrate(db)
         await check_key(db, cipher, clock())
         moved = await encrypt_legacy(db, cipher)
+        if isinstance(db, SqliteDatabase):
+            db.checkpoint_in_a_thread()
     except BaseException:
         await db.close()
         raise

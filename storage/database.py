@@ -12,6 +12,7 @@ import abc
 import asyncio
 import contextlib
 import datetime as dt
+import logging
 import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
@@ -24,11 +25,15 @@ import aiosqlite
 
 from storage.files import private_database
 
+log = logging.getLogger(__name__)
+
 BUSY_TIMEOUT_MS = 5000
 # After this much statement time on the event loop the next statement lets the loop serve the
 # other chats first: a job running many statements (digests for every staff member, an export
 # over a million cases) then delays a reply by this much, not by the whole job.
 LOOP_SHARE_SECONDS = 0.005
+# How often the running bot copies SQLite's write-ahead log into the database file, in a thread.
+CHECKPOINT_SECONDS = 1.0
 
 
 class IntegrityError(Exception):
@@ -124,6 +129,8 @@ class SqliteDatabase(Database):
         self.path = path
         self._turns = _Turns()
         self._unshared = 0.0  # statement seconds on the loop since it last served others
+        self._checkpoints: asyncio.Task[None] | None = None
+        self._stop_checkpoints = asyncio.Event()
 
     async def _wait_turn(self) -> None:
         if self._unshared > LOOP_SHARE_SECONDS:
@@ -194,7 +201,34 @@ class SqliteDatabase(Database):
         """Whether SQLite has a transaction open on the connection."""
         return self.raw.in_transaction
 
+    def checkpoint_in_a_thread(self) -> None:
+        """From now on copy the write-ahead log into the database file every
+        CHECKPOINT_SECONDS from a connection of its own in a thread, instead of in whichever
+        statement fills the log: the copy ends with an fsync, which waits for the disk (up to
+        200 ms under load here) and would stall every chat on the event loop."""
+        if self._checkpoints is None:
+            self.raw.execute("PRAGMA wal_autocheckpoint = 0")
+            self._checkpoints = asyncio.create_task(self._checkpoint_every_second())
+
+    async def _checkpoint_every_second(self) -> None:
+        copier = await asyncio.to_thread(
+            sqlite3.connect, str(self.path), isolation_level=None, check_same_thread=False
+        )
+        try:
+            while not self._stop_checkpoints.is_set():
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stop_checkpoints.wait(), CHECKPOINT_SECONDS)
+                try:
+                    await asyncio.to_thread(copier.execute, "PRAGMA wal_checkpoint(PASSIVE)")
+                except sqlite3.Error as exc:  # the next round tries again
+                    log.warning("checkpoint failed: %s", type(exc).__name__)
+        finally:
+            copier.close()
+
     async def close(self) -> None:
+        if self._checkpoints is not None:
+            self._stop_checkpoints.set()
+            await self._checkpoints
         self.raw.close()
 
 
