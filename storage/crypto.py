@@ -125,5 +125,5 @@ class DataCipher:
 def _sealing_key(key: bytes) -> bytes:
     """The AES-256 key derived from one data key (HKDF-SHA256, its own label)."""
     return HKDF(
-        algorithm=hashes.SHA256(), length=32, salt=None, info=b"lapor-netral evidence files"
+        algorithm=hashes.SHA256(), length=32, salt=None, info=b"lapor-netral sealed data"
     ).derive(base64.urlsafe_b64decode(key))
