@@ -56,8 +56,9 @@ class AiohttpRequest(BaseRequest):
         self._media_write_timeout = media_write_timeout
         self._session: aiohttp.ClientSession | None = None
         self._proxies: dict[str, str | None] = {}
-        # The same few method URLs and timeouts come back on every call: parsed and built once.
-        self._urls: dict[str, URL] = {}
+        # The same few method URLs (with their proxy) and timeouts come back on every call:
+        # parsed, looked up and built once.
+        self._targets: dict[str, tuple[URL, str | None]] = {}
         self._timeouts: dict[tuple[float | None, ...], aiohttp.ClientTimeout] = {}
 
     @property
@@ -71,6 +72,7 @@ class AiohttpRequest(BaseRequest):
             context = ssl.create_default_context(cafile=certifi.where())
             connector = aiohttp.TCPConnector(limit=self._pool_size, ssl=context)
             self._proxies.clear()
+            self._targets.clear()
             self._session = aiohttp.ClientSession(
                 connector=connector,
                 headers={"User-Agent": self.USER_AGENT},
@@ -110,11 +112,11 @@ class AiohttpRequest(BaseRequest):
                 sock_connect=connect,
                 sock_read=read,
             )
-        target = self._urls.get(url)
+        target = self._targets.get(url)
         if target is None:
-            if len(self._urls) > MAX_REMEMBERED_URLS:
-                self._urls.clear()
-            target = self._urls[url] = URL(url)
+            if len(self._targets) > MAX_REMEMBERED_URLS:
+                self._targets.clear()
+            target = self._targets[url] = (URL(url), self._proxy(url))
         body: bytes | aiohttp.FormData | None = None
         headers = None
         if request_data is not None:
@@ -126,7 +128,7 @@ class AiohttpRequest(BaseRequest):
                 body, headers = json.dumps(request_data.parameters).encode(), JSON_BODY
         try:
             async with session.request(
-                method, target, data=body, headers=headers, timeout=timeout, proxy=self._proxy(url)
+                method, target[0], data=body, headers=headers, timeout=timeout, proxy=target[1]
             ) as response:
                 return response.status, await response.read()
         except (TimeoutError, aiohttp.ServerTimeoutError) as exc:

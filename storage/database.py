@@ -19,13 +19,14 @@ from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, Protocol, TypeVar
 
 import aiosqlite
 
 from storage.files import private_database
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 BUSY_TIMEOUT_MS = 5000
 # After this much statement time on the event loop the next statement lets the loop serve the
@@ -144,29 +145,22 @@ class SqliteDatabase(Database):
 
     async def fetch_all(self, sql: str, parameters: Iterable[Any] = ()) -> list[Row]:
         await self._wait_turn()
-        started = time.perf_counter()
-        try:
-            return self.raw.execute(sql, tuple(parameters)).fetchall()
-        except sqlite3.IntegrityError as exc:  # INSERT … RETURNING
-            raise IntegrityError(str(exc)) from exc
-        finally:
-            self._unshared += time.perf_counter() - started
+        return self._on_loop(lambda: self.raw.execute(sql, tuple(parameters)).fetchall())
 
     async def execute(self, sql: str, parameters: Iterable[Any] = ()) -> int:
         await self._wait_turn()
-        started = time.perf_counter()
-        try:
-            return self.raw.execute(sql, tuple(parameters)).rowcount
-        except sqlite3.IntegrityError as exc:
-            raise IntegrityError(str(exc)) from exc
-        finally:
-            self._unshared += time.perf_counter() - started
+        return self._on_loop(lambda: self.raw.execute(sql, tuple(parameters)).rowcount)
 
     async def execute_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         await self._wait_turn()
+        self._on_loop(lambda: self.raw.executemany(sql, rows))
+
+    def _on_loop(self, statement: Callable[[], T]) -> T:
+        """Run a statement, its time counted against the loop's share, its refusal in the
+        project's own terms (INSERT … RETURNING refuses in a fetch too)."""
         started = time.perf_counter()
         try:
-            self.raw.executemany(sql, rows)
+            return statement()
         except sqlite3.IntegrityError as exc:
             raise IntegrityError(str(exc)) from exc
         finally:
