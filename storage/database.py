@@ -134,9 +134,6 @@ class SqliteDatabase(Database):
         self._stop_checkpoints = asyncio.Event()
 
     async def _wait_turn(self) -> None:
-        if self._unshared > LOOP_SHARE_SECONDS:
-            self._unshared = 0.0
-            await asyncio.sleep(0)
         owner = _OWNER.get()
         if owner is not None and owner[0] is self and owner[1] is asyncio.current_task():
             return
@@ -145,15 +142,27 @@ class SqliteDatabase(Database):
 
     async def fetch_all(self, sql: str, parameters: Iterable[Any] = ()) -> list[Row]:
         await self._wait_turn()
-        return self._on_loop(lambda: self.raw.execute(sql, tuple(parameters)).fetchall())
+        rows = self._on_loop(lambda: self.raw.execute(sql, tuple(parameters)).fetchall())
+        await self._share_loop()
+        return rows
 
     async def execute(self, sql: str, parameters: Iterable[Any] = ()) -> int:
         await self._wait_turn()
-        return self._on_loop(lambda: self.raw.execute(sql, tuple(parameters)).rowcount)
+        changed = self._on_loop(lambda: self.raw.execute(sql, tuple(parameters)).rowcount)
+        await self._share_loop()
+        return changed
 
     async def execute_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         await self._wait_turn()
         self._on_loop(lambda: self.raw.executemany(sql, rows))
+        await self._share_loop()
+
+    async def _share_loop(self) -> None:
+        # After the statement, never before it: a statement sent before another chat's
+        # transaction must run before that transaction begins.
+        if self._unshared > LOOP_SHARE_SECONDS:
+            self._unshared = 0.0
+            await asyncio.sleep(0)
 
     def _on_loop(self, statement: Callable[[], T]) -> T:
         """Run a statement, its time counted against the loop's share, its refusal in the

@@ -70,6 +70,26 @@ async def test_statements_sent_before_a_transaction_are_not_held_up(
     await holder
 
 
+async def test_a_statement_sent_before_a_transaction_runs_first_even_when_the_loop_is_owed(
+    conn: SqliteDatabase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every statement hands the loop back afterwards: never before it runs, or a transaction
+    # begun meanwhile would hold it up (here: for ever, the transaction waits for it).
+    monkeypatch.setattr(database, "LOOP_SHARE_SECONDS", 0.0)
+    await chats.set_language(conn, 4, "en", NOW)  # the loop is owed a turn from here on
+    release = asyncio.Event()
+
+    async def long_transaction() -> None:
+        async with transaction(conn):
+            await release.wait()
+
+    before = asyncio.create_task(chats.set_language(conn, 3, "id", NOW))
+    holder = asyncio.create_task(long_transaction())
+    await asyncio.wait_for(before, 5)
+    release.set()
+    await holder
+
+
 async def test_many_chats_and_transactions_at_once_all_finish(conn: SqliteDatabase) -> None:
     async def chat(chat_id: int) -> None:
         for round_ in range(5):
