@@ -32,7 +32,7 @@ from conversations.places import places  # noqa: E402
 from conversations.status import STATUSES  # noqa: E402
 from conversations.tickets import RANDOM_BITS, make_ticket  # noqa: E402
 from storage import casequeries, cases  # noqa: E402
-from storage.crypto import DataCipher  # noqa: E402
+from storage.crypto import TELEGRAM, DataCipher, chat_address  # noqa: E402
 from storage.database import open_database  # noqa: E402
 from storage.migrator import migrate  # noqa: E402
 from storage.staff import StaffMember  # noqa: E402
@@ -78,8 +78,10 @@ def batches(count: int, seed: int, tickets: list[str], size: int = 20_000) -> It
     # encrypted value (one token per chat and one description: the cost measured is reading)
     cipher = DataCipher(KEY)
     description = cipher.encrypt("Laporan contoh tentang pejabat yang berkampanye di kantor.")
+    addresses = {chat: chat_address(TELEGRAM, chat) for chat in range(1000, 51000)}
     chats = {
-        chat: (cipher.chat_hash(chat), cipher.encrypt(str(chat))) for chat in range(1000, 51000)
+        chat: (cipher.chat_hash(address), cipher.encrypt(address))
+        for chat, address in addresses.items()
     }
     for first in range(0, count, size):
         case_rows, body_rows, event_rows = [], [], []

@@ -16,7 +16,7 @@ from bot.render import send_replies
 from bot.services import services
 from conversations.events import Attachment, Text
 from conversations.messages import Language, Safe
-from conversations.questions import human_size
+from conversations.questions import REFUSAL_HINTS, human_size
 from conversations.replies import Button, Reply
 from storage import casequeries, cases, sessions
 from storage import evidence as evidence_store
@@ -48,10 +48,10 @@ async def on_add_info_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
     await query.answer()
     code, _, ticket = (query.data or "").partition(":")
     if code == "ad":
-        await sessions.end_addition(svc.db, chat.id)
+        await sessions.end_addition(svc.db, svc.chat(chat.id))
         await _reply(context, chat.id, "add_info_done", language)
         return
-    case = await cases.own_case(svc.db, ticket, svc.cipher, chat.id)
+    case = await cases.own_case(svc.db, ticket, svc.chat(chat.id))
     if case is None:
         log.info("add-information refused: not the reporter's case")
         await _reply(context, chat.id, "hint_stale_button", language)
@@ -59,7 +59,7 @@ async def on_add_info_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
     if case.status in svc.casework.final:
         await _reply(context, chat.id, "add_info_closed", language)
         return
-    await sessions.start_addition(svc.db, chat.id, case.id, svc.now())
+    await sessions.start_addition(svc.db, svc.chat(chat.id), case.id, svc.now())
     await _reply(context, chat.id, "add_info_prompt", language, buttons=True, ticket=ticket)
 
 
@@ -70,24 +70,24 @@ async def on_reporter_addition(update: Update, context: ContextTypes.DEFAULT_TYP
     if chat is None or message is None:
         return
     svc = services(context)
-    case_id = await sessions.addition_case(svc.db, chat.id)
+    case_id = await sessions.addition_case(svc.db, svc.chat(chat.id))
     if case_id is None:
         return
     event = citizen.event_of(update)
     if message.text is not None and message.text.startswith("/"):
-        await sessions.end_addition(svc.db, chat.id)
+        await sessions.end_addition(svc.db, svc.chat(chat.id))
         return  # the command is handled as usual
     case = await casequeries.by_id(svc.db, case_id, svc.cipher)
     language = await citizen.language_of(update, context)
     if case is None:
         return
     if case.status in svc.casework.final:  # closed since the reporter pressed "Tambah informasi"
-        await sessions.end_addition(svc.db, chat.id)
+        await sessions.end_addition(svc.db, svc.chat(chat.id))
         await _reply(context, chat.id, "add_info_closed", language)
         raise ApplicationHandlerStop
     additions, stored_bytes = await evidence_store.additions_of(svc.db, case_id)
     if additions >= svc.settings.max_additions_per_case:
-        await sessions.end_addition(svc.db, chat.id)
+        await sessions.end_addition(svc.db, svc.chat(chat.id))
         limit = svc.settings.max_additions_per_case
         await _reply(context, chat.id, "add_info_limit", language, limit=limit)
         raise ApplicationHandlerStop
@@ -121,7 +121,7 @@ async def on_reporter_addition(update: Update, context: ContextTypes.DEFAULT_TYP
                 cipher=svc.cipher,
             )  # fmt: skip
         except EvidenceRefusedError as refused:
-            key = "evidence_image_too_large" if refused.reason == "image_too_large" else None
+            key = REFUSAL_HINTS.get(refused.reason)
             max_mb = min(per_file, max(room, 0)) // (1024 * 1024)
             if key is None:
                 await _reply(
@@ -135,9 +135,7 @@ async def on_reporter_addition(update: Update, context: ContextTypes.DEFAULT_TYP
             await _reply(context, chat.id, "evidence_failed", language)
             raise ApplicationHandlerStop from None
         async with transaction(svc.db):
-            await evidence_store.add_to_case(
-                svc.db, chat.id, case_id, record, svc.now(), svc.cipher
-            )
+            await evidence_store.add_to_case(svc.db, case_id, record, svc.now(), svc.cipher)
             await casequeries.add_event(
                 svc.db,
                 case_id,

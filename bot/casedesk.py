@@ -99,16 +99,17 @@ async def change_status(
                 action="status", old=old, new=new, note=note, public=public,
                 actor_agency=member.agency or "admin", cipher=svc.cipher,
             )  # fmt: skip
-            if public:
+            if public and current.reporter_chat:
                 # the language the reporter reads now (/bahasa), else the one they filed in
-                chosen = await chats.get_language(svc.db, current.reporter_chat_id)
+                reporter = svc.cipher.chat(current.reporter_chat)
+                chosen = await chats.get_language(svc.db, reporter)
                 reporter_language: Language = chosen or ("en" if current.language == "en" else "id")
                 text, buttons = status_notification(
                     case.ticket, new, note, reporter_language, svc.casework.final
                 )
                 payload = {"type": "message", "text": text, "buttons": buttons}
                 await outbox.enqueue(
-                    svc.db, current.reporter_chat_id, "notification", payload, now,
+                    svc.db, reporter, "notification", payload, now,
                     cipher=svc.cipher,
                 )  # fmt: skip
     if done:
@@ -219,7 +220,7 @@ async def export_csv(
         if not batch:
             break
         for case in batch:
-            writer.writerow(csv_row(case, svc.jurisdiction))
+            writer.writerow(csv_row(case, svc.jurisdiction, member.agency if member else None))
         count += len(batch)
         after = batch[-1].id
     return ("\ufeff" + out.getvalue()).encode("utf-8"), count

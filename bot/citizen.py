@@ -51,6 +51,7 @@ from conversations.tickets import make_ticket, ticket_value
 from storage import casequeries, cases, chats, drafts, lifecycle
 from storage import evidence as evidence_store
 from storage import staff as staff_store
+from storage.crypto import ChatRef
 from storage.ratelimit import allow
 
 log = logging.getLogger(__name__)
@@ -143,7 +144,8 @@ async def language_of(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Lan
     """The chat's chosen language; on first contact, the one Telegram reports (then stored)."""
     chat = update.effective_chat
     assert chat is not None
-    chosen = await chats.get_language(services(context).db, chat.id)
+    svc = services(context)
+    chosen = await chats.get_language(svc.db, svc.chat(chat.id))
     return chosen or await first_language(update, context)
 
 
@@ -155,7 +157,7 @@ async def first_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     user = update.effective_user
     code = user.language_code if user is not None else None
     language = language_from_code(code) if code else svc.settings.default_language
-    await chats.set_language(svc.db, chat.id, language, svc.now())
+    await chats.set_language(svc.db, svc.cipher, svc.chat(chat.id), language, svc.now())
     return language
 
 
@@ -168,7 +170,7 @@ async def on_private_update(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     query = update.callback_query
     acknowledging = asyncio.create_task(_acknowledge(update)) if query is not None else None
     try:
-        chosen, draft = await drafts.load_with_language(svc.db, svc.cipher, chat.id)
+        chosen, draft = await drafts.load_with_language(svc.db, svc.cipher, svc.chat(chat.id))
         language = chosen or await first_language(update, context)
     finally:
         if acknowledging is not None:
@@ -199,9 +201,10 @@ async def run_event(
     """Pass one event through the flow, save the draft first, then carry out the actions
     (`pressed`: the message whose button was pressed, edited into the answer or cleared)."""
     svc = services(context)
+    chat = svc.chat(chat_id)
     if draft is None and action_of(event) == "report":
         refusal = None
-        if await _too_many_reports(svc, chat_id):
+        if await _too_many_reports(svc, chat):
             refusal = Reply("reports_limited", {"limit": svc.settings.reports_per_day})
         elif not await _room_for_a_draft(svc):
             refusal = Reply("reports_busy")
@@ -220,11 +223,11 @@ async def run_event(
     if outcome.discarded:
         remove_files(await evidence_store.drop_for_draft(svc.db, outcome.discarded))
     if outcome.draft is not None:
-        await drafts.save(svc.db, svc.cipher, chat_id, outcome.draft, svc.now())
+        await drafts.save(svc.db, svc.cipher, chat, outcome.draft, svc.now())
     elif not any(isinstance(a, FileReport) for a in outcome.actions):
-        await drafts.delete(svc.db, chat_id)
+        await drafts.delete(svc.db, chat)
     if outcome.language != language:
-        await chats.set_language(svc.db, chat_id, outcome.language, svc.now())
+        await chats.set_language(svc.db, svc.cipher, chat, outcome.language, svc.now())
     actions = outcome.actions
     if pressed is not None:
         actions = await _answer_pressed(context, pressed, actions, outcome.language)
@@ -278,10 +281,10 @@ async def _room_for_a_draft(svc: Services) -> bool:
     return True
 
 
-async def _too_many_reports(svc: Services, chat_id: int) -> bool:
+async def _too_many_reports(svc: Services, chat: ChatRef) -> bool:
     """Whether the chat filed REPORTS_PER_DAY reports in the last 24 hours."""
     since = svc.now() - dt.timedelta(hours=24)
-    recent = await cases.filed_since(svc.db, svc.cipher, chat_id, since)
+    recent = await cases.filed_since(svc.db, chat, since)
     if recent >= svc.settings.reports_per_day:
         log.info("new report refused: daily limit")
         return True
@@ -310,7 +313,7 @@ async def _perform(
                 max_bytes=action.max_bytes, decoder=svc.image_decoder,
                 cipher=svc.cipher,
             )  # fmt: skip
-            await evidence_store.add(svc.db, chat_id, draft.draft_id, record, svc.now(), svc.cipher)
+            await evidence_store.add(svc.db, draft.draft_id, record, svc.now(), svc.cipher)
             result = EvidenceStored(item)
         except EvidenceRefusedError as refused:
             log.info("evidence refused: %s", refused.reason)
@@ -342,7 +345,7 @@ async def _perform(
     elif isinstance(action, AskErase | Erase):
         await _erase(context, svc, chat_id, language, confirmed=isinstance(action, Erase))
     elif isinstance(action, ListTickets):
-        mine = await cases.tickets_of_chat(svc.db, svc.cipher, chat_id)
+        mine = await cases.tickets_of_chat(svc.db, svc.chat(chat_id))
         await send_replies(context.bot, chat_id, [tickets_reply(mine, language)], language)
 
 
@@ -362,7 +365,7 @@ async def _file(
     filed = await cases.file_case(
         svc.db,
         draft=draft,
-        chat_id=chat_id,
+        chat=svc.chat(chat_id),
         language=language,
         decision=decision,
         covered=lambda: staff_store.agencies_covering(svc.db, province, regency),
@@ -398,16 +401,17 @@ async def _erase(
     """/hapus: show what would be deleted and ask, or delete."""
     texts = catalogue()
     if confirmed:
-        deleted, files = await lifecycle.delete_reporter_data(svc.db, svc.cipher, chat_id)
+        deleted, files = await lifecycle.delete_reporter_data(svc.db, svc.chat(chat_id))
         remove_files(files)
+        await svc.db.forget_deleted()
         log.info("a reporter deleted their data: %s reports", len(deleted))
         await send_replies(
             context.bot, chat_id, [Reply("erased", {"count": len(deleted)})], language
         )
         return
-    can, cannot = await lifecycle.deletable_cases(svc.db, svc.cipher, chat_id)
+    can, cannot = await lifecycle.deletable_cases(svc.db, svc.chat(chat_id))
     kept = texts.render("erase_kept", language, tickets=", ".join(cannot)) if cannot else ""
-    has_draft = await drafts.load(svc.db, svc.cipher, chat_id) is not None
+    has_draft = await drafts.load(svc.db, svc.cipher, svc.chat(chat_id)) is not None
     if not can and not has_draft:
         await send_replies(
             context.bot, chat_id, [Reply("erase_nothing", {"kept": Safe(kept)})], language
@@ -430,9 +434,10 @@ async def _status(
     context: ContextTypes.DEFAULT_TYPE, svc: Services, chat_id: int, ticket: str, language: Language
 ) -> None:
     """Show a ticket's status, within the per-chat lookup limit."""
+    chat = svc.chat(chat_id)
     allowed = await allow(
         svc.db,
-        chat_id,
+        chat,
         "status",
         limit=svc.settings.status_lookups_per_hour,
         window=dt.timedelta(hours=STATUS_WINDOW_HOURS),
@@ -442,7 +447,7 @@ async def _status(
         log.info("status lookup refused: rate limit")
         await send_replies(context.bot, chat_id, [Reply("status_limited")], language)
         return
-    found = await cases.status_of(svc.db, ticket, svc.cipher, chat_id)
+    found = await cases.status_of(svc.db, ticket, svc.cipher, chat)
     if found is None:
         await send_replies(
             context.bot, chat_id, [Reply("status_not_found", {"ticket": ticket})], language

@@ -41,7 +41,7 @@ def official_kinds(svc: Services) -> list[str]:
 
 async def staff_language(svc: Services, member: StaffMember) -> Language:
     """The language a staff member reads in (their chat's choice, else their record's)."""
-    chosen = await chats.get_language(svc.db, member.user_id)
+    chosen = await chats.get_language(svc.db, svc.chat(member.user_id))
     if chosen is not None:
         return chosen
     return "en" if member.language == "en" else "id"
@@ -54,7 +54,7 @@ async def queue_digest(svc: Services, member: StaffMember) -> int:
     """
     if member.blocked:
         return 0
-    if await outbox.pending_for(svc.db, member.user_id, DIGEST_KIND):
+    if await outbox.pending_for(svc.db, svc.chat(member.user_id), DIGEST_KIND):
         return -1
     last, _ = await casequeries.cursor_of(svc.db, member.user_id)
     cases = await casequeries.visible(
@@ -81,7 +81,7 @@ async def queue_digest(svc: Services, member: StaffMember) -> int:
             cursor = (member.user_id, newest) if number == len(messages) else None
             payload = {"type": "message", "text": text, "buttons": buttons}
             await outbox.enqueue(
-                svc.db, member.user_id, DIGEST_KIND, payload, svc.now(), cursor=cursor,
+                svc.db, svc.chat(member.user_id), DIGEST_KIND, payload, svc.now(), cursor=cursor,
                 cipher=svc.cipher,
             )  # fmt: skip
     log.info("digest queued: %s cases in %s parts", len(cases), len(messages))
@@ -163,14 +163,14 @@ async def queue_daily(svc: Services, member: StaffMember) -> bool:
     async with transaction(svc.db):
         await outbox.enqueue(
             svc.db,
-            member.user_id,
+            svc.chat(member.user_id),
             "daily",
             {"type": "message", "text": "\n".join(lines)},
             svc.now(),
             cipher=svc.cipher,
         )
         await outbox.enqueue(
-            svc.db, member.user_id, "daily",
+            svc.db, svc.chat(member.user_id), "daily",
             {
                 "type": "photo",
                 "path": str(chart_path),
@@ -227,7 +227,9 @@ async def alert_in_scope(
             "text": text,
             "buttons": [[open_button(case.ticket, language)]],
         }
-        await outbox.enqueue(conn, member.user_id, "alert", payload, svc.now(), cipher=svc.cipher)
+        await outbox.enqueue(
+            conn, svc.chat(member.user_id), "alert", payload, svc.now(), cipher=svc.cipher
+        )
         queued += 1
     return queued
 

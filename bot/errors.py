@@ -47,7 +47,7 @@ async def _chosen_language(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> 
     if not isinstance(svc, Services):
         return None
     try:
-        return await chats.get_language(svc.db, chat_id)
+        return await chats.get_language(svc.db, svc.chat(chat_id))
     except Exception as exc:  # the failure being reported may be the database itself
         log.warning("could not read the chat's language: %s", type(exc).__name__)
         return None

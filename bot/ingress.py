@@ -20,17 +20,24 @@ from bot.processor import chat_key
 from bot.services import Services
 from bot.webhook import MAX_UPDATE_BYTES, SECRET_HEADER, webhook_path
 from storage import inbox
+from storage.chatkeys import inbox_key
+from storage.crypto import TELEGRAM, chat_address
 from storage.database import ping
 
 log = logging.getLogger(__name__)
 
 SERVICES = web.AppKey("services", Services)
+MAX_UPDATE_ID = 2**63  # the inbox's BIGINT
 
 
-def key_text(update: Update) -> str:
-    """The chat an update belongs to, as the inbox orders by it (`chat:123`, `user:5`)."""
-    key = chat_key(update)
-    return ":".join(str(part) for part in key) if isinstance(key, tuple) else str(key)
+def inbox_chat(svc: Services, update: Update) -> tuple[str, bytes | None]:
+    """What the inbox orders an update by (the keyed hash of its chat, else of its user), and
+    the chat's sealed address (to answer it even when the update itself cannot be read)."""
+    kind, number = chat_key(update)
+    sealed = None
+    if kind == "chat":
+        sealed = svc.cipher.encrypt(chat_address(TELEGRAM, number))
+    return inbox_key(svc.cipher, kind, number), sealed
 
 
 def build_ingress(svc: Services) -> web.Application:
@@ -49,14 +56,20 @@ def build_ingress(svc: Services) -> web.Application:
         try:
             body = await request.read()
             data = json.loads(body)
+            if not isinstance(data, dict):
+                raise TypeError("not an object")
+            update_id = data["update_id"]
+            # an id the inbox cannot store would be refused with 503 and redelivered forever
+            if not isinstance(update_id, int) or not 0 <= update_id < MAX_UPDATE_ID:
+                raise ValueError("update_id out of range")
             update = Update.de_json(data, None)
-            update_id = int(data["update_id"])
-        except (ValueError, TypeError, KeyError) as exc:
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
             log.warning("ingress call refused: not an update (%s)", type(exc).__name__)
             return web.Response(status=400)
         try:
             token = svc.cipher.encrypt_token(body.decode("utf-8"))
-            if await inbox.add(svc.db, update_id, key_text(update), token, svc.now()):
+            key, sealed = inbox_chat(svc, update)
+            if await inbox.add(svc.db, update_id, key, token, svc.now(), sealed):
                 await svc.db.notify(inbox.CHANNEL)  # wake an idle worker at once
         except Exception as exc:  # the database is away: Telegram delivers it again later
             log.error("ingress could not store an update: %s", type(exc).__name__)

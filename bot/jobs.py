@@ -14,8 +14,9 @@ from bot.render import send_replies
 from bot.services import Services, services
 from conversations.questions import QUESTIONS, TOTAL_STEPS
 from conversations.replies import Button, Reply
-from storage import chats, drafts, inbox, lifecycle
+from storage import chats, drafts, inbox, lifecycle, weblogins
 from storage import evidence as evidence_store
+from storage import outbox as outbox_store
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,11 @@ async def purge_old_cases(svc: Services, *, dry_run: bool) -> lifecycle.Purge:
         svc.db, now - dt.timedelta(days=days), now, svc.casework.final, dry_run=dry_run
     )
     if not dry_run:
+        # delivered messages hold nothing by now; chats that only kept a language go too
+        await outbox_store.purge_finished(svc.db, now - OUTBOX_KEEP)
+        await lifecycle.forget_leftovers(svc.db, now - dt.timedelta(days=days), now)
+        await svc.db.forget_deleted()
+    if not dry_run:
         remove_files(result.evidence_files)
         if result.cases:
             log.info("retention: %s closed cases anonymised", result.cases)
@@ -56,14 +62,17 @@ async def retention_job(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 INBOX_KEEP = dt.timedelta(days=1)  # handled updates kept this long (to count retries)
+OUTBOX_KEEP = dt.timedelta(days=7)  # delivered rows kept this long (to count re-sends)
 
 
 async def inbox_job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Job: forget updates the workers handled more than a day ago (one worker at a time;
-    nothing to do for a single process, whose inbox stays empty)."""
+    """Job, hourly: forget updates the workers handled more than a day ago (one worker at a
+    time; nothing to do for a single process, whose inbox stays empty), and the web console's
+    expired login links and idle sessions."""
     svc = services(context)
     async with svc.db.exclusive("inbox") as mine:
         if mine:
+            await weblogins.purge(svc.db, svc.now(), weblogins.IDLE_LIMIT)
             removed = await inbox.purge_done(svc.db, svc.now() - INBOX_KEEP)
             if removed:
                 log.info("inbox: %s handled updates forgotten", removed)
@@ -81,25 +90,27 @@ async def expire_drafts(context: ContextTypes.DEFAULT_TYPE) -> None:
 async def _expire_drafts(context: ContextTypes.DEFAULT_TYPE, svc: Services) -> None:
     ttl = dt.timedelta(hours=svc.settings.draft_ttl_hours)
     now = svc.now()
-    for idle in await drafts.idle(svc.db, now - ttl, reminded=False):
-        language = await chats.get_language(svc.db, idle.chat_id) or svc.settings.default_language
+    for idle in await drafts.idle(svc.db, svc.cipher, now - ttl, reminded=False):
+        language = await chats.get_language(svc.db, idle.chat) or svc.settings.default_language
         step = QUESTIONS[idle.step].step if idle.step in QUESTIONS else 1
         reminder = Reply(
             "draft_reminder",
             {"n": step, "total": TOTAL_STEPS, "hours": svc.settings.draft_ttl_hours},
             ((Button("dr:continue", "btn_continue"),),),
         )
-        await drafts.mark_reminded(svc.db, idle.chat_id, idle.draft_id, now)
+        await drafts.mark_reminded(svc.db, idle.chat, idle.draft_id, now)
         try:
-            await send_replies(context.bot, idle.chat_id, [reminder], language)
+            await send_replies(context.bot, idle.chat.telegram_id, [reminder], language)
         except (Forbidden, TelegramError) as exc:
             log.info("draft reminder not delivered: %s", type(exc).__name__)
-    for idle in await drafts.idle(svc.db, now - ttl, reminded=True):
-        language = await chats.get_language(svc.db, idle.chat_id) or svc.settings.default_language
+    for idle in await drafts.idle(svc.db, svc.cipher, now - ttl, reminded=True):
+        language = await chats.get_language(svc.db, idle.chat) or svc.settings.default_language
         remove_files(await evidence_store.drop_for_draft(svc.db, idle.draft_id))
-        await drafts.delete(svc.db, idle.chat_id)
+        await drafts.delete(svc.db, idle.chat)
         log.info("an idle draft was deleted")
         try:
-            await send_replies(context.bot, idle.chat_id, [Reply("draft_expired")], language)
+            await send_replies(
+                context.bot, idle.chat.telegram_id, [Reply("draft_expired")], language
+            )
         except (Forbidden, TelegramError) as exc:
             log.info("draft expiry notice not delivered: %s", type(exc).__name__)

@@ -18,7 +18,8 @@ async def on_private_message(update: Update, context: ContextTypes.DEFAULT_TYPE)
     chat = update.effective_chat
     if chat is None:
         return
-    open_now = await sessions.open_kinds(services(context).db, chat.id)
+    svc = services(context)
+    open_now = await sessions.open_kinds(svc.db, chat.id, svc.chat(chat.id))
     if "staff" in open_now:
         await staff.on_staff_text(update, context)
     if "packet" in open_now:

@@ -72,7 +72,7 @@ async def deliver_due(bot: ExtBot[None], svc: Services) -> int:
 async def _deliver(bot: ExtBot[None], svc: Services, row: OutboxRow) -> bool:
     await outbox.mark_sending(svc.db, row)
     try:
-        await send_payload(bot, row.chat_id, row.payload)
+        await send_payload(bot, row.chat.telegram_id, row.payload)
     except RetryAfter as exc:
         wait = retry_after_seconds(exc)
         await outbox.retry_later(svc.db, row, svc.now() + dt.timedelta(seconds=wait), "429")
@@ -80,7 +80,7 @@ async def _deliver(bot: ExtBot[None], svc: Services, row: OutboxRow) -> bool:
         return False
     except Forbidden:
         await outbox.give_up(svc.db, row, "blocked", "403 blocked")
-        await staff_store.mark_blocked(svc.db, row.chat_id, svc.now())
+        await staff_store.mark_blocked(svc.db, row.chat.telegram_id, svc.now())
         log.info("outbox %s: the recipient blocked the bot", row.id)
         return False
     except BadRequest as exc:

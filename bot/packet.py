@@ -63,11 +63,11 @@ async def on_packet_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if code == "pk":
         await _start(context, svc, chat.id, value, language)
         return
-    state = await packets.session_of(svc.db, svc.cipher, chat.id)
+    state = await packets.session_of(svc.db, svc.cipher, svc.chat(chat.id))
     if state is None:
         await send_replies(context.bot, chat.id, [Reply("button_expired")], language)
     elif value == "cancel":
-        await packets.cancel(svc.db, chat.id)
+        await packets.cancel(svc.db, svc.chat(chat.id))
         await send_replies(context.bot, chat.id, [Reply("packet_cancelled")], language)
     else:
         case_id, session = state
@@ -81,11 +81,11 @@ async def on_packet_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if chat is None or message is None:
         return
     svc = services(context)
-    state = await packets.session_of(svc.db, svc.cipher, chat.id)
+    state = await packets.session_of(svc.db, svc.cipher, svc.chat(chat.id))
     if state is None:
         return
     if message.text is not None and message.text.startswith("/"):
-        await packets.cancel(svc.db, chat.id)
+        await packets.cancel(svc.db, svc.chat(chat.id))
         return  # the command is handled as usual
     language = await citizen.language_of(update, context)
     case_id, session = state
@@ -105,7 +105,7 @@ async def _start(
     case = await casequeries.by_ticket(
         svc.db, ticket, None, official_kinds(svc), svc.cipher, identity=True
     )
-    if case is None or case.reporter_chat_id != chat_id:
+    if case is None or case.reporter_chat != svc.chat(chat_id).address:
         log.info("filing packet refused: not the reporter's case")
         await send_replies(context.bot, chat_id, [Reply("button_expired")], language)
         return
@@ -120,7 +120,7 @@ async def _start(
     pending = still_to_ask(answers, forms.questions(bodies))
     if pending:
         session = PacketSession(ticket=ticket, pending=pending, answers=answers)
-        await packets.start(svc.db, svc.cipher, chat_id, case.id, session, svc.now())
+        await packets.start(svc.db, svc.cipher, svc.chat(chat_id), case.id, session, svc.now())
         await send_replies(context.bot, chat_id, [question_reply(session)], language)
         return
     await _send(context, svc, chat_id, case, bodies, answers, language, own_copy=True)
@@ -135,10 +135,10 @@ async def _advance(
     language: Language,
 ) -> None:
     if session.pending:
-        await packets.start(svc.db, svc.cipher, chat_id, case_id, session, svc.now())
+        await packets.start(svc.db, svc.cipher, svc.chat(chat_id), case_id, session, svc.now())
         await send_replies(context.bot, chat_id, [question_reply(session)], language)
         return
-    await packets.finish(svc.db, svc.cipher, chat_id, case_id, session.answers)
+    await packets.finish(svc.db, svc.cipher, svc.chat(chat_id), case_id, session.answers)
     case = await casequeries.by_id(svc.db, case_id, svc.cipher, identity=True)
     if case is None:
         return

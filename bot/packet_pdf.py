@@ -6,20 +6,29 @@ the fonts ship in `bot/fonts/` so Indonesian text prints the same on every machi
 
 from __future__ import annotations
 
+import logging
 from functools import cache
 from pathlib import Path
 
 from fpdf import FPDF
-from fpdf.enums import TableBordersLayout, XPos, YPos
+from fpdf.enums import MethodReturnValue, TableBordersLayout, XPos, YPos
 from fpdf.fonts import FontFace
 
 from conversations.bilingual import long_date
 from conversations.packet import KIND_LABELS, PacketDocument
 
+# fpdf2 names the characters a font lacks (a reporter's CJK name, an emoji in a description)
+# in a warning, and fontTools logs ~150 lines per subset: no case text in the logs, ever.
+for _name in ("fpdf", "fontTools"):
+    logging.getLogger(_name).setLevel(logging.ERROR)
+
 FONTS = Path(__file__).parent / "fonts"
 SANS, MONO = "DejaVu", "DejaVuMono"
 BLANK = "." * 60
 GREY = (90, 90, 90)
+LABEL_WIDTH = 55  # mm, the fields' label column
+ROW_LINES = 30  # a table row never grows past this many lines: a longer value flows on
+CONTINUED = "(lanjutan / continued)"
 
 
 class _Packet(FPDF):
@@ -94,7 +103,7 @@ def render_packet(document: PacketDocument) -> bytes:
         pdf.multi_cell(width, 6, title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.set_font(SANS, "", 9.5)
         with pdf.table(
-            col_widths=(55, width - 55),
+            col_widths=(LABEL_WIDTH, width - LABEL_WIDTH),
             borders_layout=TableBordersLayout.HORIZONTAL_LINES,
             first_row_as_headings=False,
             line_height=5,
@@ -103,12 +112,17 @@ def render_packet(document: PacketDocument) -> bytes:
             padding=1.2,
         ) as table:
             for item in section.fields:
-                row = table.row()
                 label = item.label + (f"\n{item.gloss}" if item.gloss else "")
-                row.cell(label, style=FontFace(emphasis="BOLD", size_pt=9))
-                row.cell(
-                    item.value if item.value else f"{BLANK}\n{BLANK}" if item.paragraph else BLANK
-                )
+                value = item.value or (f"{BLANK}\n{BLANK}" if item.paragraph else BLANK)
+                # fpdf2 cannot split one row across pages: a long value is cut into rows of
+                # at most ROW_LINES lines, each of which fits a page
+                for number, piece in enumerate(_pieces(pdf, value, width - LABEL_WIDTH - 2.4)):
+                    row = table.row()
+                    row.cell(
+                        label if number == 0 else CONTINUED,
+                        style=FontFace(emphasis="BOLD", size_pt=9),
+                    )
+                    row.cell(piece)
 
     if pdf.will_page_break(30):
         pdf.add_page()
@@ -164,3 +178,13 @@ def render_packet(document: PacketDocument) -> bytes:
     signer = document.signer or BLANK[:40]
     pdf.multi_cell(block, 5, f"( {signer} )", align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     return bytes(pdf.output())
+
+
+def _pieces(pdf: FPDF, text: str, width: float) -> list[str]:
+    """The text as the cell will wrap it (in the current font), in pieces of ROW_LINES lines."""
+    wrapped = pdf.multi_cell(width, 5, text, dry_run=True, output=MethodReturnValue.LINES)
+    assert isinstance(wrapped, list)
+    lines: list[str] = wrapped
+    if len(lines) <= ROW_LINES:
+        return [text]
+    return ["\n".join(lines[at : at + ROW_LINES]) for at in range(0, len(lines), ROW_LINES)]

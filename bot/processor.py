@@ -11,7 +11,7 @@ from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
 
-def chat_key(update: object) -> object:
+def chat_key(update: object) -> tuple[str, int]:
     """What must stay in order: the chat, else the user, else everything else together."""
     if isinstance(update, Update):
         if update.effective_chat is not None:

@@ -19,7 +19,8 @@ from conversations.messages import Language, catalogue
 from conversations.packet import shipped_packets
 from conversations.questions import Context, Limits
 from storage import staff as staff_store
-from storage.crypto import DataCipher
+from storage.chatkeys import upgrade_legacy
+from storage.crypto import TELEGRAM, ChatRef, DataCipher, chat_address
 from storage.database import Database, SqliteDatabase, open_database
 from storage.keys import check_key, encrypt_legacy
 from storage.migrator import migrate
@@ -60,6 +61,10 @@ class Services:
     def today(self) -> dt.date:
         """Today's date in the configured time zone."""
         return self.now().astimezone(self.settings.zone).date()
+
+    def chat(self, chat_id: int) -> ChatRef:
+        """A Telegram chat as the database finds it (by keyed hash, never by its id)."""
+        return self.cipher.chat(chat_address(TELEGRAM, chat_id))
 
     def local_date(self, moment: dt.datetime) -> dt.date:
         """The date of a stored moment in the configured time zone."""
@@ -113,6 +118,7 @@ async def open_services(
         applied = await migrate(db)
         await check_key(db, cipher, clock())
         moved = await encrypt_legacy(db, cipher)
+        moved += await upgrade_legacy(db, cipher)
         if isinstance(db, SqliteDatabase):
             db.checkpoint_in_a_thread()
     except BaseException:
@@ -121,7 +127,7 @@ async def open_services(
     if applied:
         log.info("database migrated to version %s", applied[-1])
     if moved:
-        log.info("%s rows stored in clear by an earlier version are now encrypted", moved)
+        log.info("%s rows stored in clear by an earlier version are now encrypted or hashed", moved)
     return Services(
         settings,
         db,

@@ -39,6 +39,8 @@ class FilterError:
     choices: tuple[str, ...] = ()
 
 
+MAX_PAGE_DIGITS = 6  # no list has a million pages
+
 KEYS = {
     "status": "status",
     "badan": "agency", "agency": "agency", "lembaga": "agency",
@@ -105,8 +107,9 @@ def parse_filters(
         if field is None or not value:
             return FilterError(word, tuple(sorted({k for k in KEYS if k.isalpha()})))
         if field == "page":
-            if not value.isdigit():
-                return FilterError(word)
+            # ASCII digits only ("²" is a digit to Python, and int() refuses 4,301 of them)
+            if not (value.isascii() and value.isdigit()) or len(value) > MAX_PAGE_DIGITS:
+                return FilterError(word[:40])
             page = max(1, int(value))
         elif field in {"since", "until"}:
             try:

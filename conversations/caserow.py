@@ -34,7 +34,7 @@ class CaseRow:
     identity: str
     reporter_name: str | None
     reporter_phone: str | None
-    reporter_chat_id: int
+    reporter_chat: str  # the reporter's channel-qualified address ("" once anonymised)
     language: str
     decision_json: str  # the jurisdiction decision as filed: read only by what shows it
     evidence_count: int

@@ -69,7 +69,8 @@ class EvidenceStored:
 @dataclass(frozen=True, slots=True)
 class EvidenceFailed:
     """The shell could not take an attachment: "download" failed, the bytes received were
-    "too_big" (`size`), or an image had too many pixels ("image_too_large")."""
+    "too_big" (`size`), an image had too many pixels ("image_too_large"), or a document too many
+    pages or objects to check ("document_too_complex")."""
 
     reason: str = "download"
     size: int = 0

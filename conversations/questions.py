@@ -51,6 +51,13 @@ _UNSURE = {
 }
 
 
+# Why a file was refused (besides its size), as the hint the reporter reads.
+REFUSAL_HINTS = {
+    "image_too_large": "evidence_image_too_large",
+    "document_too_complex": "evidence_document_too_complex",
+}
+
+
 @dataclass(frozen=True)
 class Limits:
     """Sizes the questions enforce (from settings)."""
@@ -814,8 +821,8 @@ def _evidence(draft: Draft, event: Event, ctx: Context) -> Answer:
             return Answer(
                 draft, replies=(hint("evidence_too_big", language, size=size, max_mb=max_mb),)
             )
-        if event.reason == "image_too_large":
-            return Answer(draft, replies=(hint("evidence_image_too_large", language),))
+        if event.reason in REFUSAL_HINTS:
+            return Answer(draft, replies=(hint(REFUSAL_HINTS[event.reason], language),))
         return Answer(draft, replies=(hint("evidence_failed", language),))
     if isinstance(event, Text):
         links = _URL.findall(event.text)

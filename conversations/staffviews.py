@@ -175,12 +175,18 @@ def digest_messages(
     return messages
 
 
-def reporter_text(case: CaseRow, language: Language, handling: bool = True) -> str:
-    """Who reported, as far as the identity mode allows staff to see; only staff of a body
-    handling the case (`handling`) see a confidential reporter's name and phone."""
+def sees_identity(agency: str, bodies: Collection[str]) -> bool:
+    """Whether a staff member of `agency` may see who reported a case (name and phone, open or
+    confidential): only staff of a body handling it, never an overseeing body (an inspectorate
+    sees officials' cases, not their reporters). Storage's twin is `identity_clause`."""
+    return bool(agency) and agency in bodies
+
+
+def reporter_text(case: CaseRow, language: Language, agency: str) -> str:
+    """Who reported, as far as the identity mode and `sees_identity` allow this staff member."""
     if case.identity == "anonymous":
         return catalogue().raw("case_reporter_anonymous", language)
-    if not handling and case.identity == "confidential":
+    if not sees_identity(agency, case.bodies):
         return catalogue().raw("case_reporter_hidden", language)
     parts = [p for p in (case.reporter_name, case.reporter_phone) if p]
     return esc(", ".join(parts)) if parts else catalogue().raw("case_reporter_hidden", language)
@@ -270,7 +276,7 @@ def case_detail(
         learned=learned,
         service=service,
         evidence=case.evidence_count,
-        reporter=Safe(reporter_text(case, language, handling=agency in case.bodies)),
+        reporter=Safe(reporter_text(case, language, agency)),
         deadlines="; ".join(d.rstrip(".") for d in deadlines) or "—",
         description=case.description,
         related=Safe(related),
@@ -424,11 +430,14 @@ def csv_cell(value: str) -> str:
     return f"'{value}" if value.startswith(_FORMULA_START) else value
 
 
-def csv_row(case: CaseRow, jurisdiction: Jurisdiction) -> list[str | int]:
-    """One CSV row; the reporter's identity only for reports filed with open identity."""
+def csv_row(case: CaseRow, jurisdiction: Jurisdiction, agency: str | None) -> list[str | int]:
+    """One CSV row; the reporter's identity only for reports filed with open identity, and only
+    for staff who `sees_identity` (`agency` None: the operator's command-line export)."""
     places = jurisdiction.places
     regency = places.find(case.regency_code)
-    open_identity = case.identity == "open"
+    open_identity = case.identity == "open" and (
+        agency is None or sees_identity(agency, case.bodies)
+    )
     return [
         case.ticket,
         case.created_at.isoformat(timespec="seconds"),

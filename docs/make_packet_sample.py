@@ -46,7 +46,7 @@ def main() -> None:
         " nomor 2 di rumahnya. Warga diminta mencabut stiker dulu, baru KTP diberikan."
         " Kejadian disaksikan tiga warga yang antre.",
         identity="open", reporter_name="Siti Aminah (contoh)", reporter_phone="+6281311112222",
-        reporter_chat_id=1, language="id", decision_json=decision.model_dump_json(),
+        reporter_chat="telegram:1", language="id", decision_json=decision.model_dump_json(),
         evidence_count=2,
         bodies={office.agency: office.name for office in decision.offices},
     )  # fmt: skip

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from conversations.casefilters import NO_FILTERS, Filters
 from conversations.caserow import CaseEvent, CaseRow
 from conversations.jurisdiction.routing import REFERRED
-from storage.crypto import DataCipher
+from storage.crypto import DataCipher, address_of
 from storage.database import Database, Row, execute, fetch_all, fetch_one, now_iso
-from storage.staff import StaffMember, scope_clause
+from storage.staff import StaffMember, identity_clause, scope_clause
 
 _COLUMNS = (
     "c.id, c.ticket, c.status, c.status_changed_at, c.created_at, c.category, c.person_kind,"
@@ -21,20 +21,32 @@ _COLUMNS = (
     " c.language, c.decision,"
     " (SELECT COUNT(*) FROM evidence e WHERE e.case_id = c.id) AS evidence_count,"
     " (SELECT group_concat(b.agency || '=' || b.office, '|')"
-    "  FROM case_bodies b WHERE b.case_id = c.id) AS bodies"
+    "  FROM case_bodies b WHERE b.case_id = c.id) AS bodies, "
 )
+# whether the reader may see who reported: the member's agency handles the case (staff.
+# identity_clause); "1" where no member reads (the command line, callers that check themselves)
+_EVERYONE = "1 AS identity_ok"
+
+
+def _who(member: StaffMember | None, identity: bool) -> tuple[str, list[object]]:
+    if member is None or not identity:
+        return _EVERYONE, []
+    sql, params = identity_clause(member)
+    return f"({sql}) AS identity_ok", params
 
 
 def _row(row: Row, cipher: DataCipher, identity: bool = False, text: bool = True) -> CaseRow:
     """A case read by column name, its free text decrypted (not with `text=False`: lists and
     exports that show none of it skip the cost); the reporter's name and phone only with
-    `identity` (and only when the reporter gave them)."""
+    `identity` (and only when the reporter gave them and the reader may see them)."""
     bodies = {}
     for part in str(row["bodies"] or "").split("|"):
         if "=" in part:
             agency, office = part.split("=", 1)
             bodies[agency] = office
-    identified = identity and row["identity_mode"] in {"confidential", "open"}
+    identified = (
+        identity and bool(row["identity_ok"]) and row["identity_mode"] in {"confidential", "open"}
+    )
 
     def free(token: bytes | None) -> str | None:
         return cipher.decrypt_optional(token) if text else None
@@ -53,7 +65,7 @@ def _row(row: Row, cipher: DataCipher, identity: bool = False, text: bool = True
         identity=str(row["identity_mode"]),
         reporter_name=cipher.decrypt_optional(row["reporter_name_enc"]) if identified else None,
         reporter_phone=cipher.decrypt_optional(row["reporter_phone_enc"]) if identified else None,
-        reporter_chat_id=int(free(row["reporter_chat_enc"]) or 0),
+        reporter_chat=address_of(chat) if (chat := free(row["reporter_chat_enc"])) else "",
         language=str(row["language"]), decision_json=str(row["decision"]),
         evidence_count=int(row["evidence_count"]), bodies=bodies,
     )  # fmt: skip
@@ -113,13 +125,14 @@ async def visible(
     the ORDERS (`text=False`: without their free text, for lists and exports)."""
     scope_sql, params = scope_clause(member, official_kinds) if member else ("TRUE", [])
     filter_sql, filter_params = _filter_sql(filters)
+    who_sql, who_params = _who(member, identity)
     # `c.id > ?` only when paging by id: even as `c.id > 0` it steers the planner to an id index
     after_sql, after_params = ("c.id > ? AND ", [after_id]) if after_id else ("", [])
     sql = (
-        f"SELECT {_COLUMNS} FROM cases c WHERE {after_sql}{scope_sql} AND {filter_sql}"
+        f"SELECT {_COLUMNS}{who_sql} FROM cases c WHERE {after_sql}{scope_sql} AND {filter_sql}"
         f" ORDER BY {ORDERS[order]} LIMIT ? OFFSET ?"
     )
-    values = [*after_params, *params, *filter_params, limit, offset]
+    values = [*who_params, *after_params, *params, *filter_params, limit, offset]
     return [_row(r, cipher, identity, text) for r in await fetch_all(conn, sql, values)]
 
 
@@ -154,10 +167,11 @@ async def by_ticket(
 ) -> CaseRow | None:
     """The case with this ticket if the member may see it."""
     scope_sql, params = scope_clause(member, official_kinds) if member else ("TRUE", [])
+    who_sql, who_params = _who(member, identity)
     row = await fetch_one(
         conn,
-        f"SELECT {_COLUMNS} FROM cases c WHERE c.ticket = ? AND {scope_sql}",
-        [ticket, *params],
+        f"SELECT {_COLUMNS}{who_sql} FROM cases c WHERE c.ticket = ? AND {scope_sql}",
+        [*who_params, ticket, *params],
     )
     return _row(row, cipher, identity) if row else None
 
@@ -177,7 +191,9 @@ async def by_id(
     conn: Database, case_id: int, cipher: DataCipher, identity: bool = False
 ) -> CaseRow | None:
     """The case with this id (no scope check: callers check it)."""
-    row = await fetch_one(conn, f"SELECT {_COLUMNS} FROM cases c WHERE c.id = ?", (case_id,))
+    row = await fetch_one(
+        conn, f"SELECT {_COLUMNS}{_EVERYONE} FROM cases c WHERE c.id = ?", (case_id,)
+    )
     return _row(row, cipher, identity) if row else None
 
 
@@ -339,7 +355,7 @@ async def waiting_longest(
         _row(r, cipher)
         for r in await fetch_all(
             conn,
-            f"SELECT {_COLUMNS} FROM cases c"
+            f"SELECT {_COLUMNS}{_EVERYONE} FROM cases c"
             f" WHERE c.status NOT IN ({closed}) AND {scope_sql}"
             " ORDER BY c.status_changed_at LIMIT ?",
             [*final, *params, limit],

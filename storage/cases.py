@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from conversations.draft import Draft
 from conversations.jurisdiction.models import Decision
 from conversations.jurisdiction.routing import Routing, route
 from conversations.messages import Language
-from storage.crypto import DataCipher
+from storage.crypto import ChatRef, DataCipher
 from storage.database import (
     Database,
     IntegrityError,
@@ -58,7 +58,7 @@ async def file_case(
     conn: Database,
     *,
     draft: Draft,
-    chat_id: int,
+    chat: ChatRef,
     language: Language,
     decision: Decision,
     covered: Callable[[], Awaitable[set[str]]],
@@ -83,8 +83,8 @@ async def file_case(
         if existing is not None:
             await execute(
                 conn,
-                "DELETE FROM drafts WHERE chat_id = ? AND draft_id = ?",
-                (chat_id, draft.draft_id),
+                "DELETE FROM drafts WHERE chat_hash = ? AND draft_id = ?",
+                (chat.key, draft.draft_id),
             )
             return existing
         routing = route(decision, await covered())
@@ -101,7 +101,7 @@ async def file_case(
             cipher.encrypt(draft.description), cipher.encrypt_optional(draft.person_details),
             cipher.encrypt_optional(draft.place_detail),
             cipher.encrypt_optional(draft.service_name), cipher.encrypt_optional(location),
-            cipher.chat_hash(chat_id), cipher.encrypt(str(chat_id)),
+            chat.key, cipher.encrypt(chat.address),
         )  # fmt: skip
         for _ in range(8):
             ticket = new_ticket()
@@ -143,8 +143,8 @@ async def file_case(
         if links:
             await execute_many(
                 conn,
-                "INSERT INTO evidence (case_id, draft_id, chat_id, kind, url_enc, created_at)"
-                " VALUES (?, ?, 0, 'link', ?, ?)",
+                "INSERT INTO evidence (case_id, draft_id, kind, url_enc, created_at)"
+                " VALUES (?, ?, 'link', ?, ?)",
                 [(case_id, draft.draft_id, cipher.encrypt(item.label), stamp) for item in links],
             )
         await execute(
@@ -154,7 +154,9 @@ async def file_case(
             (case_id, stamp, routing.status),
         )
         await execute(
-            conn, "DELETE FROM drafts WHERE chat_id = ? AND draft_id = ?", (chat_id, draft.draft_id)
+            conn,
+            "DELETE FROM drafts WHERE chat_hash = ? AND draft_id = ?",
+            (chat.key, draft.draft_id),
         )
         if on_filed is not None:
             await on_filed(case_id)  # e.g. urgent alerts, queued in this same transaction
@@ -174,10 +176,10 @@ class CaseStatus:
 
 
 async def status_of(
-    conn: Database, ticket: str, cipher: DataCipher, chat_id: int = 0
+    conn: Database, ticket: str, cipher: DataCipher, chat: ChatRef | None = None
 ) -> CaseStatus | None:
     """The status, offices and public notes of the case with this ticket (one query), and
-    whether `chat_id` filed it."""
+    whether `chat` filed it."""
     row = await fetch_one(
         conn,
         "SELECT c.status, c.status_changed_at,"
@@ -199,7 +201,7 @@ async def status_of(
         (dt.datetime.fromisoformat(at), cipher.decrypt(bytes.fromhex(note)))
         for at, note in json.loads(row["notes"])
     ]
-    own = row["reporter_chat_hash"] in cipher.chat_hashes(chat_id)
+    own = chat is not None and row["reporter_chat_hash"] in chat.keys
     since = dt.datetime.fromisoformat(row["status_changed_at"])
     return CaseStatus(ticket, str(row["status"]), since, offices, notes, own)
 
@@ -212,25 +214,23 @@ class OwnCase:
     status: str
 
 
-async def own_case(conn: Database, ticket: str, cipher: DataCipher, chat_id: int) -> OwnCase | None:
-    """The case with this ticket if `chat_id` filed it."""
+async def own_case(conn: Database, ticket: str, chat: ChatRef) -> OwnCase | None:
+    """The case with this ticket if `chat` filed it."""
     row = await fetch_one(
         conn, "SELECT id, status, reporter_chat_hash FROM cases WHERE ticket = ?", (ticket,)
     )
-    if row is None or row["reporter_chat_hash"] not in cipher.chat_hashes(chat_id):
+    if row is None or row["reporter_chat_hash"] not in chat.keys:
         return None
     return OwnCase(int(row["id"]), str(row["status"]))
 
 
-def _marks(values: list[str]) -> str:
+def _marks(values: Sequence[str]) -> str:
     return ", ".join("?" for _ in values)
 
 
-async def tickets_of_chat(
-    conn: Database, cipher: DataCipher, chat_id: int, limit: int = 20
-) -> list[tuple[str, str]]:
+async def tickets_of_chat(conn: Database, chat: ChatRef, limit: int = 20) -> list[tuple[str, str]]:
     """The chat's own tickets with their status, newest first."""
-    hashes = cipher.chat_hashes(chat_id)
+    hashes = chat.keys
     return [
         (str(r["ticket"]), str(r["status"]))
         for r in await fetch_all(
@@ -242,9 +242,9 @@ async def tickets_of_chat(
     ]
 
 
-async def filed_since(conn: Database, cipher: DataCipher, chat_id: int, since: dt.datetime) -> int:
+async def filed_since(conn: Database, chat: ChatRef, since: dt.datetime) -> int:
     """How many cases the chat filed since the moment."""
-    hashes = cipher.chat_hashes(chat_id)
+    hashes = chat.keys
     row = await fetch_one(
         conn,
         f"SELECT COUNT(*) AS n FROM cases WHERE reporter_chat_hash IN ({_marks(hashes)})"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from conversations.messages import Language
+from storage.crypto import ChatRef, DataCipher
 from storage.database import Database, execute, fetch_one, now_iso
 
 
@@ -15,19 +16,22 @@ def stored_language(value: object) -> Language | None:
     return "en" if value == "en" else "id"
 
 
-async def get_language(conn: Database, chat_id: int) -> Language | None:
+async def get_language(conn: Database, chat: ChatRef) -> Language | None:
     """The language this chat chose, or None when it never chose."""
-    row = await fetch_one(conn, "SELECT language FROM chats WHERE chat_id = ?", (chat_id,))
+    row = await fetch_one(conn, "SELECT language FROM chats WHERE chat_hash = ?", (chat.key,))
     return None if row is None else stored_language(row["language"])
 
 
-async def set_language(conn: Database, chat_id: int, language: Language, now: dt.datetime) -> None:
-    """Remember the chat's language."""
+async def set_language(
+    conn: Database, cipher: DataCipher, chat: ChatRef, language: Language, now: dt.datetime
+) -> None:
+    """Remember the chat's language (with its sealed address, which lets rotate-key re-hash it)."""
     stamp = now_iso(now)
     await execute(
         conn,
-        "INSERT INTO chats (chat_id, language, created_at, updated_at) VALUES (?, ?, ?, ?)"
-        " ON CONFLICT (chat_id) DO UPDATE SET language = excluded.language,"
+        "INSERT INTO chats (chat_hash, chat_enc, language, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?)"
+        " ON CONFLICT (chat_hash) DO UPDATE SET language = excluded.language,"
         " updated_at = excluded.updated_at",
-        (chat_id, language, stamp, stamp),
+        (chat.key, cipher.encrypt(chat.address), language, stamp, stamp),
     )

@@ -18,6 +18,7 @@ import base64
 import hashlib
 import hmac
 import os
+from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidTag
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -29,6 +30,40 @@ CHECK_TEXT = "lapor-netral data key check"
 FILE_MAGIC = b"LNF1"  # a sealed file: magic, nonce, AES-GCM ciphertext with its tag
 VALUE_MAGIC = b"LNV1"  # a sealed value (a database column), the same layout
 NONCE_BYTES = 12
+TELEGRAM = "telegram"  # the channel of a chat address "telegram:<chat id>"
+
+
+def chat_address(channel: str, chat_id: int | str) -> str:
+    """A chat's channel-qualified id: a WhatsApp number never meets a Telegram id."""
+    return f"{channel}:{chat_id}"
+
+
+def address_of(sealed_text: str) -> str:
+    """The chat address a sealed chat value holds (earlier versions sealed a bare Telegram id)."""
+    return sealed_text if ":" in sealed_text else chat_address(TELEGRAM, sealed_text)
+
+
+def telegram_id(address: str) -> int:
+    """The Telegram chat id of a Telegram address (ValueError for another channel's)."""
+    channel, _, chat_id = address_of(address).partition(":")
+    if channel != TELEGRAM:
+        raise ValueError(f"not a Telegram chat: {channel}")
+    return int(chat_id)
+
+
+@dataclass(frozen=True, slots=True)
+class ChatRef:
+    """A chat as the database knows it: found by a keyed hash of its address, never by the
+    address itself, which is stored only sealed and only where a message must be sent."""
+
+    address: str  # "telegram:123": never stored or logged in clear
+    key: str  # the keyed hash under the current data key
+    keys: tuple[str, ...]  # the hash under every data key given (more than one while rotating)
+
+    @property
+    def telegram_id(self) -> int:
+        """The Telegram chat id, to send to it."""
+        return telegram_id(self.address)
 
 
 class DataCipher:
@@ -45,14 +80,26 @@ class DataCipher:
         ]
         self._sealing_keys = [AESGCM(_sealing_key(key)) for key in raw_keys]
 
-    def chat_hash(self, chat_id: int) -> str:
-        """The keyed hash stored to find a chat's cases (with the current key)."""
-        return self.chat_hashes(chat_id)[0]
+    def chat(self, address: str) -> ChatRef:
+        """The chat with this address (`chat_address`), with its keyed hashes."""
+        keys = tuple(self.chat_hashes(address))
+        return ChatRef(address, keys[0], keys)
 
-    def chat_hashes(self, chat_id: int) -> list[str]:
+    def chat_hash(self, address: str) -> str:
+        """The keyed hash stored to find a chat's rows (with the current key)."""
+        return self.chat_hashes(address)[0]
+
+    def chat_hashes(self, address: str) -> list[str]:
         """The chat's keyed hash under every key given (while rotating, rows may have either)."""
-        message = str(chat_id).encode("ascii")
+        message = address.encode("utf-8")
         return [hmac.new(key, message, hashlib.sha256).hexdigest() for key in self._hash_keys]
+
+    def key_ids(self) -> list[str]:
+        """A short public fingerprint of each key given, current first (not the key itself)."""
+        return [
+            hashlib.sha256(b"lapor-netral key id\n" + key).hexdigest()[:16]
+            for key in self._hash_keys
+        ]
 
     def encrypt_bytes(self, data: bytes) -> bytes:
         """A file's bytes, encrypted and authenticated with the current (first) key."""

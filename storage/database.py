@@ -85,6 +85,11 @@ class Database(abc.ABC):
         """Call `on_notice` whenever another process notifies `channel` (PostgreSQL)."""
         yield
 
+    async def forget_deleted(self) -> None:  # noqa: B027 (nothing to do unless overridden)
+        """After deleting a reporter's data: leave no copy of it in the storage's own files.
+        PostgreSQL keeps dead rows until VACUUM reclaims them (README: what the operator runs);
+        SQLite empties its write-ahead log (below)."""
+
     @abc.abstractmethod
     async def close(self) -> None:
         """Close the connection(s)."""
@@ -228,6 +233,28 @@ class SqliteDatabase(Database):
         finally:
             copier.close()
 
+    async def forget_deleted(self) -> None:
+        """Copy the write-ahead log into the file and empty it: `secure_delete` has zeroed the
+        deleted rows in their pages, but the log still holds the pages as they were. From a
+        connection of its own in a thread: a reader of the console may make it wait."""
+
+        def truncate() -> bool:
+            copier = sqlite3.connect(str(self.path), isolation_level=None, timeout=5)
+            try:
+                busy, _, _ = copier.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+                return bool(busy == 0)
+            finally:
+                copier.close()
+
+        for _ in range(5):
+            try:
+                if await asyncio.to_thread(truncate):
+                    return
+            except sqlite3.Error as exc:
+                log.warning("emptying the log failed: %s", type(exc).__name__)
+            await asyncio.sleep(0.2)
+        log.warning("the log could not be emptied now: the next deletion tries again")
+
     async def close(self) -> None:
         if self._checkpoints is not None:
             self._stop_checkpoints.set()
@@ -278,6 +305,7 @@ async def connect(path: Path | str) -> SqliteDatabase:
     raw.execute("PRAGMA journal_mode = WAL")
     raw.execute("PRAGMA synchronous = NORMAL")
     raw.execute("PRAGMA foreign_keys = ON")
+    raw.execute("PRAGMA secure_delete = ON")  # deleted rows are overwritten, not just unlinked
     if str(path) != ":memory:":
         private_database(Path(path))  # the -wal and -shm files SQLite has just made too
     return SqliteDatabase(raw, path)

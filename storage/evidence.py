@@ -29,7 +29,6 @@ class StoredEvidence:
 
 async def add(
     conn: Database,
-    chat_id: int,
     draft_id: str,
     item: StoredEvidence,
     now: dt.datetime,
@@ -38,12 +37,12 @@ async def add(
     """Record evidence for a draft (its name and link encrypted); False when this file was
     already recorded for it."""
     changed = await execute(conn,
-        "INSERT INTO evidence (draft_id, chat_id, kind, telegram_file_id, file_unique_id,"
+        "INSERT INTO evidence (draft_id, kind, telegram_file_id, file_unique_id,"
         " file_name_enc, mime_type, size_bytes, sha256_received, sha256_stored, stored_path,"
-        " url_enc, metadata_removed, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " url_enc, metadata_removed, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT DO NOTHING",
         (
-            draft_id, chat_id, item.kind, item.telegram_file_id, item.file_unique_id,
+            draft_id, item.kind, item.telegram_file_id, item.file_unique_id,
             cipher.encrypt_optional(item.file_name), item.mime_type, item.size_bytes,
             item.sha256_received, item.sha256_stored, item.stored_path,
             cipher.encrypt_optional(item.url), int(item.metadata_removed), now_iso(now),
@@ -54,7 +53,6 @@ async def add(
 
 async def add_to_case(
     conn: Database,
-    chat_id: int,
     case_id: int,
     item: StoredEvidence,
     now: dt.datetime,
@@ -62,7 +60,7 @@ async def add_to_case(
 ) -> None:
     """Record evidence a reporter added to a filed case (call inside a transaction)."""
     draft_id = f"case-{case_id}"
-    await add(conn, chat_id, draft_id, item, now, cipher)
+    await add(conn, draft_id, item, now, cipher)
     await execute(
         conn,
         "UPDATE evidence SET case_id = ? WHERE draft_id = ? AND case_id IS NULL",

@@ -22,14 +22,20 @@ class Claimed:
 
 
 async def add(
-    conn: Database, update_id: int, chat_key: str, body_enc: str, now: dt.datetime
+    conn: Database,
+    update_id: int,
+    chat_key: str,
+    body_enc: str,
+    now: dt.datetime,
+    chat_enc: bytes | None = None,
 ) -> bool:
-    """Keep an update Telegram delivered; False when it was already kept (a repeated delivery)."""
+    """Keep an update Telegram delivered (`chat_key`: the chat's keyed hash; `chat_enc`: its
+    sealed address); False when it was already kept (a repeated delivery)."""
     changed = await execute(
         conn,
-        "INSERT INTO updates (update_id, chat_key, body_enc, received_at) VALUES (?, ?, ?, ?)"
-        " ON CONFLICT DO NOTHING",
-        (update_id, chat_key, body_enc, now_iso(now)),
+        "INSERT INTO updates (update_id, chat_key, chat_enc, body_enc, received_at)"
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        (update_id, chat_key, chat_enc, body_enc, now_iso(now)),
     )
     return changed == 1
 
@@ -86,10 +92,12 @@ async def extend(
 
 async def mark_done(conn: Database, update_id: int, worker: str, now: dt.datetime) -> bool:
     """Mark the update handled (inside the transaction of its changes); False when this worker
-    no longer holds it (the caller rolls back: another worker handles it)."""
+    no longer holds it (the caller rolls back: another worker handles it). A handled update
+    keeps only its id (to know a repeated delivery) and times: not what was written, nor whose."""
     changed = await execute(
         conn,
-        "UPDATE updates SET done_at = ? WHERE update_id = ? AND claimed_by = ? AND done_at IS NULL",
+        "UPDATE updates SET done_at = ?, body_enc = '', chat_key = '', chat_enc = NULL"
+        " WHERE update_id = ? AND claimed_by = ? AND done_at IS NULL",
         (now_iso(now), update_id, worker),
     )
     return changed == 1

@@ -6,13 +6,16 @@ import asyncio
 import datetime as dt
 from pathlib import Path
 
-from storage.crypto import CHECK_TEXT, DataCipher
+from storage.chatkeys import rehash
+from storage.crypto import CHECK_TEXT, TELEGRAM, DataCipher, chat_address
 from storage.database import Database, execute, fetch_all, fetch_one, now_iso, transaction
 from storage.files import write_private
 
 # Every encrypted column: (table, key column, encrypted column).
 ENCRYPTED = (
-    ("drafts", "chat_id", "state"),
+    ("chats", "chat_hash", "chat_enc"),
+    ("drafts", "chat_hash", "state"),
+    ("drafts", "chat_hash", "chat_enc"),
     ("cases", "id", "reporter_name_enc"),
     ("cases", "id", "reporter_phone_enc"),
     ("cases", "id", "packet_answers_enc"),
@@ -26,7 +29,9 @@ ENCRYPTED = (
     ("evidence", "id", "file_name_enc"),
     ("evidence", "id", "url_enc"),
     ("outbox", "id", "payload_enc"),
-    ("packet_sessions", "chat_id", "state_enc"),
+    ("outbox", "id", "chat_enc"),
+    ("updates", "update_id", "chat_enc"),
+    ("packet_sessions", "chat_hash", "state_enc"),
     ("key_check", "id", "check_enc"),
 )
 
@@ -74,15 +79,14 @@ async def rotate_keys(conn: Database, cipher: DataCipher, now: dt.datetime) -> i
                     (cipher.rotate(row["value"]), row["row_key"]),
                 )
             rewritten += len(rows)
-        for row in await fetch_all(
-            conn, "SELECT id, reporter_chat_enc FROM cases WHERE reporter_chat_enc IS NOT NULL"
-        ):
-            chat_hash = cipher.chat_hash(int(cipher.decrypt(row["reporter_chat_enc"])))
+        for row in await fetch_all(conn, "SELECT update_id, body_enc FROM updates"):
             await execute(
                 conn,
-                "UPDATE cases SET reporter_chat_hash = ? WHERE id = ?",
-                (chat_hash, row["id"]),
+                "UPDATE updates SET body_enc = ? WHERE update_id = ?",
+                (cipher.encrypt_token(cipher.decrypt_token(row["body_enc"])), row["update_id"]),
             )
+            rewritten += 1
+        rewritten += await rehash(conn, cipher)
         for row in await fetch_all(
             conn, "SELECT stored_path FROM evidence WHERE stored_path IS NOT NULL"
         ):
@@ -127,7 +131,7 @@ async def encrypt_legacy(conn: Database, cipher: DataCipher) -> int:
             location = (
                 f"{row['latitude']},{row['longitude']}" if row["latitude"] is not None else None
             )
-            chat_id = int(row["reporter_chat_id"])
+            address = chat_address(TELEGRAM, int(row["reporter_chat_id"]))
             await execute(
                 conn,
                 "UPDATE cases SET description_enc = ?, person_name_enc = ?, place_detail_enc = ?,"
@@ -141,8 +145,8 @@ async def encrypt_legacy(conn: Database, cipher: DataCipher) -> int:
                     cipher.encrypt_optional(row["place_detail"]),
                     cipher.encrypt_optional(row["service_name"]),
                     cipher.encrypt_optional(location),
-                    cipher.chat_hash(chat_id),
-                    cipher.encrypt(str(chat_id)),
+                    cipher.chat_hash(address),
+                    cipher.encrypt(address),
                     row["id"],
                 ),
             )

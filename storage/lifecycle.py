@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from conversations.jurisdiction.routing import REFERRED
-from storage.crypto import DataCipher
+from storage.crypto import ChatRef
 from storage.database import Database, SqliteDatabase, execute, fetch_all, now_iso, transaction
 from storage.files import FILE_MODE, private_dir
 
@@ -102,8 +102,8 @@ async def purge_closed(
         )
         await execute(
             conn,
-            "UPDATE evidence SET stored_path = NULL, telegram_file_id = NULL"
-            f" WHERE case_id IN ({marks})",
+            "UPDATE evidence SET stored_path = NULL, telegram_file_id = NULL,"
+            f" file_name_enc = NULL WHERE case_id IN ({marks})",
             ids,
         )
         for case_id in ids:
@@ -116,11 +116,37 @@ async def purge_closed(
     return Purge(len(ids), files)
 
 
-async def deletable_cases(
-    conn: Database, cipher: DataCipher, chat_id: int
-) -> tuple[list[str], list[str]]:
+RATE_EVENTS_KEEP = dt.timedelta(days=2)  # the longest rate window is a day
+
+
+async def forget_leftovers(conn: Database, untouched_since: dt.datetime, now: dt.datetime) -> int:
+    """Delete what still finds a chat after the retention run: rate counters past every window,
+    sessions on anonymised cases, and the language rows of chats quiet since the moment that have
+    nothing else here (no draft, no session, no case that still knows them): having talked to
+    the bot is itself sensitive. Staff keep their language in the staff table."""
+    removed = await execute(
+        conn, "DELETE FROM rate_events WHERE at < ?", (now_iso(now - RATE_EVENTS_KEEP),)
+    )
+    for table in ("reporter_sessions", "packet_sessions"):
+        removed += await execute(
+            conn,
+            f"DELETE FROM {table} WHERE case_id IN"
+            " (SELECT id FROM cases WHERE anonymised_at IS NOT NULL)",
+        )
+    return removed + await execute(
+        conn,
+        "DELETE FROM chats WHERE updated_at < ?"
+        " AND NOT EXISTS (SELECT 1 FROM drafts d WHERE d.chat_hash = chats.chat_hash)"
+        " AND NOT EXISTS (SELECT 1 FROM reporter_sessions r WHERE r.chat_hash = chats.chat_hash)"
+        " AND NOT EXISTS (SELECT 1 FROM packet_sessions p WHERE p.chat_hash = chats.chat_hash)"
+        " AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.reporter_chat_hash = chats.chat_hash)",
+        (now_iso(untouched_since),),
+    )
+
+
+async def deletable_cases(conn: Database, chat: ChatRef) -> tuple[list[str], list[str]]:
     """(tickets that can be deleted, tickets already being acted on or closed) of a chat."""
-    hashes = cipher.chat_hashes(chat_id)
+    hashes = chat.keys
     marks = ", ".join("?" for _ in hashes)
     rows = await fetch_all(
         conn,
@@ -132,12 +158,12 @@ async def deletable_cases(
     return can, cannot
 
 
-async def delete_reporter_data(
-    conn: Database, cipher: DataCipher, chat_id: int
-) -> tuple[list[str], list[str]]:
-    """Delete the chat's cases not yet being acted on, its draft and preferences; return the
-    deleted tickets and the evidence files to remove."""
-    hashes = cipher.chat_hashes(chat_id)
+async def delete_reporter_data(conn: Database, chat: ChatRef) -> tuple[list[str], list[str]]:
+    """Delete the chat's cases not yet being acted on, its draft, sessions, rate counters,
+    messages waiting for it, its handled updates and its preferences (every row that finds the
+    chat); return the deleted tickets and the evidence files to remove. Cases already being acted
+    on stay (with the sealed address, for their status notifications)."""
+    hashes = chat.keys
     marks = ", ".join("?" for _ in hashes)
     async with transaction(conn):
         found = [
@@ -160,24 +186,35 @@ async def delete_reporter_data(
                     (case_id,),
                 )
             ]
-            await execute(
-                conn, "DELETE FROM outbox WHERE chat_id = ? AND status = 'pending'", (chat_id,)
-            )
             await execute(conn, "DELETE FROM cases WHERE id = ?", (case_id,))
+        drafted = f"SELECT draft_id FROM drafts WHERE chat_hash IN ({marks})"
         files += [
             str(r["stored_path"])
             for r in await fetch_all(
                 conn,
                 "SELECT stored_path FROM evidence"
-                " WHERE chat_id = ? AND case_id IS NULL AND stored_path IS NOT NULL",
-                (chat_id,),
+                f" WHERE draft_id IN ({drafted}) AND case_id IS NULL AND stored_path IS NOT NULL",
+                hashes,
             )
         ]
         await execute(
-            conn, "DELETE FROM evidence WHERE chat_id = ? AND case_id IS NULL", (chat_id,)
+            conn, f"DELETE FROM evidence WHERE draft_id IN ({drafted}) AND case_id IS NULL", hashes
         )
-        await execute(conn, "DELETE FROM drafts WHERE chat_id = ?", (chat_id,))
-        await execute(conn, "DELETE FROM reporter_sessions WHERE chat_id = ?", (chat_id,))
-        await execute(conn, "DELETE FROM packet_sessions WHERE chat_id = ?", (chat_id,))
-        await execute(conn, "DELETE FROM rate_events WHERE chat_id = ?", (chat_id,))
+        for table, column in (
+            ("drafts", "chat_hash"),
+            ("reporter_sessions", "chat_hash"),
+            ("packet_sessions", "chat_hash"),
+            ("rate_events", "chat_hash"),
+            ("chats", "chat_hash"),
+        ):
+            await execute(conn, f"DELETE FROM {table} WHERE {column} IN ({marks})", hashes)
+        await execute(
+            conn,
+            f"DELETE FROM outbox WHERE chat_hash IN ({marks}) AND status IN ('pending', 'failed',"
+            " 'blocked')",
+            hashes,
+        )
+        await execute(
+            conn, f"DELETE FROM updates WHERE chat_key IN ({marks}) AND done_at IS NOT NULL", hashes
+        )
     return [ticket for _, ticket in found], files

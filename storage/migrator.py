@@ -2,7 +2,8 @@
 
 SQLite runs every file from 0001. PostgreSQL starts from `postgresql/NNNN_baseline.sql`, the
 schema SQLite has at that version written for PostgreSQL, and then runs the same files as
-SQLite from the next version on (those are written in SQL both engines read)."""
+SQLite from the next version on (written in SQL both engines read), except where
+`postgresql/` holds its own file of that version (the same steps with PostgreSQL's types)."""
 
 from __future__ import annotations
 
@@ -48,11 +49,15 @@ def load_migrations(engine: str = "sqlite") -> list[Migration]:
     shared = _load("storage.migrations")
     if engine == "sqlite":
         return shared
-    baseline = _load("storage.migrations.postgresql", check=False)
+    own = _load("storage.migrations.postgresql", check=False)
+    baseline = [m for m in own if m.name == "baseline"]
     if len(baseline) != 1:
         raise ValueError("storage/migrations/postgresql holds exactly one baseline")
     start = baseline[0].version
-    return [*baseline, *(m for m in shared if m.version > start)]
+    versions = {m.version: m for m in own if m.name != "baseline"}
+    if any(v <= start or v not in {m.version for m in shared} for v in versions):
+        raise ValueError("a PostgreSQL migration replaces a shared one after the baseline")
+    return [*baseline, *(versions.get(m.version, m) for m in shared if m.version > start)]
 
 
 def _load(package: str, *, check: bool = True) -> list[Migration]:

@@ -1,4 +1,8 @@
-"""The delivery outbox: messages written with the change that caused them, sent by one worker."""
+"""The delivery outbox: messages written with the change that caused them, sent by one worker.
+
+A row finds its chat by keyed hash and sends to the sealed address beside it; once delivered
+(or given up) the row keeps neither the message nor the address, and it is deleted a few days
+later: a delivered row never names a chat."""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from storage.crypto import DataCipher
+from storage.crypto import ChatRef, DataCipher, address_of
 from storage.database import Database, execute, fetch_all, fetch_one, now_iso, transaction
 
 
@@ -16,7 +20,7 @@ class OutboxRow:
     """One message waiting to be delivered."""
 
     id: int
-    chat_id: int
+    chat: ChatRef
     kind: str
     payload: dict[str, Any]
     status: str
@@ -27,7 +31,7 @@ class OutboxRow:
 
 async def enqueue(
     conn: Database,
-    chat_id: int,
+    chat: ChatRef,
     kind: str,
     payload: dict[str, Any],
     now: dt.datetime,
@@ -40,11 +44,12 @@ async def enqueue(
     cursor_user, cursor_case = cursor if cursor else (None, None)
     row = await fetch_one(
         conn,
-        "INSERT INTO outbox (chat_id, kind, payload, payload_enc, status, next_attempt_at,"
-        " created_at, cursor_user_id, cursor_case_id) VALUES (?, ?, '', ?, 'pending', ?, ?, ?, ?)"
-        " RETURNING id",
+        "INSERT INTO outbox (chat_hash, chat_enc, kind, payload, payload_enc, status,"
+        " next_attempt_at, created_at, cursor_user_id, cursor_case_id)"
+        " VALUES (?, ?, ?, '', ?, 'pending', ?, ?, ?, ?) RETURNING id",
         (
-            chat_id,
+            chat.key,
+            cipher.encrypt(chat.address),
             kind,
             cipher.encrypt(json.dumps(payload, ensure_ascii=False)),
             now_iso(now),
@@ -61,7 +66,7 @@ async def next_due(conn: Database, now: dt.datetime, cipher: DataCipher) -> Outb
     """The oldest message due now. A row still 'sending' was cut off by a crash: it is due too."""
     row = await fetch_one(
         conn,
-        "SELECT id, chat_id, kind, payload_enc, status, attempts, cursor_user_id, cursor_case_id"
+        "SELECT id, chat_enc, kind, payload_enc, status, attempts, cursor_user_id, cursor_case_id"
         " FROM outbox WHERE status IN ('pending', 'sending') AND next_attempt_at <= ?"
         " ORDER BY id LIMIT 1",
         (now_iso(now),),
@@ -70,7 +75,7 @@ async def next_due(conn: Database, now: dt.datetime, cipher: DataCipher) -> Outb
         return None
     return OutboxRow(
         id=int(row["id"]),
-        chat_id=int(row["chat_id"]),
+        chat=cipher.chat(address_of(cipher.decrypt(row["chat_enc"]))),
         kind=str(row["kind"]),
         payload=json.loads(cipher.decrypt(row["payload_enc"])),
         status=str(row["status"]),
@@ -96,7 +101,8 @@ async def mark_sent(conn: Database, row: OutboxRow, now: dt.datetime) -> None:
     async with transaction(conn):
         await execute(
             conn,
-            "UPDATE outbox SET status = 'sent', sent_at = ?, last_error = NULL WHERE id = ?",
+            "UPDATE outbox SET status = 'sent', sent_at = ?, last_error = NULL, chat_hash = NULL,"
+            " chat_enc = NULL, payload_enc = NULL WHERE id = ?",
             (stamp, row.id),
         )
         if row.cursor_user_id is not None and row.cursor_case_id is not None:
@@ -104,10 +110,10 @@ async def mark_sent(conn: Database, row: OutboxRow, now: dt.datetime) -> None:
             # together, so with the same moment) was refused: those cases come again next time.
             refused = await fetch_one(
                 conn,
-                "SELECT COUNT(*) AS n FROM outbox o, outbox me WHERE me.id = ? AND o.id != me.id"
-                " AND o.chat_id = me.chat_id AND o.kind = me.kind"
-                " AND o.created_at = me.created_at AND o.status IN ('failed', 'blocked')",
-                (row.id,),
+                "SELECT COUNT(*) AS n FROM outbox o WHERE o.id != ? AND o.chat_hash = ?"
+                " AND o.kind = ? AND o.status IN ('failed', 'blocked')"
+                " AND o.created_at = (SELECT created_at FROM outbox WHERE id = ?)",
+                (row.id, row.chat.key, row.kind, row.id),
             )
             if refused is not None and int(refused["n"]) > 0:
                 return
@@ -132,24 +138,36 @@ async def retry_later(conn: Database, row: OutboxRow, at: dt.datetime, error: st
 
 
 async def give_up(conn: Database, row: OutboxRow, status: str, error: str) -> None:
-    """Stop trying: 'blocked' (403, the user blocked the bot) or 'failed' (a permanent 400)."""
+    """Stop trying: 'blocked' (403, the user blocked the bot) or 'failed' (a permanent 400). The
+    message and the address go; the hash stays until the row is purged (a digest's cursor looks
+    for refused parts of the same digest by it)."""
     await execute(
         conn,
-        "UPDATE outbox SET status = ?, last_error = ? WHERE id = ?",
+        "UPDATE outbox SET status = ?, last_error = ?, chat_enc = NULL, payload_enc = NULL"
+        " WHERE id = ?",
         (status, error[:200], row.id),
     )
 
 
-async def pending_for(conn: Database, chat_id: int, kind: str) -> bool:
+async def pending_for(conn: Database, chat: ChatRef, kind: str) -> bool:
     """Whether a message of this kind is still waiting for this chat."""
     return (
         await fetch_one(
             conn,
-            "SELECT 1 FROM outbox WHERE chat_id = ? AND kind = ?"
+            "SELECT 1 FROM outbox WHERE chat_hash = ? AND kind = ?"
             " AND status IN ('pending', 'sending') LIMIT 1",
-            (chat_id, kind),
+            (chat.key, kind),
         )
     ) is not None
+
+
+async def purge_finished(conn: Database, before: dt.datetime) -> int:
+    """Forget rows delivered or given up before the moment (they hold no message by then)."""
+    return await execute(
+        conn,
+        "DELETE FROM outbox WHERE status IN ('sent', 'failed', 'blocked') AND created_at < ?",
+        (now_iso(before),),
+    )
 
 
 async def counts(conn: Database) -> dict[str, int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from conversations.packet import PacketAnswers, PacketSession
-from storage.crypto import DataCipher
+from storage.crypto import ChatRef, DataCipher
 from storage.database import Database, execute, fetch_one, now_iso, transaction
 
 
@@ -19,7 +19,7 @@ async def answers_of(conn: Database, cipher: DataCipher, case_id: int) -> Packet
 async def start(
     conn: Database,
     cipher: DataCipher,
-    chat_id: int,
+    chat: ChatRef,
     case_id: int,
     session: PacketSession,
     now: dt.datetime,
@@ -27,19 +27,20 @@ async def start(
     """Remember that this chat is answering the packet questions of a case."""
     await execute(
         conn,
-        "INSERT INTO packet_sessions (chat_id, case_id, state_enc, created_at) VALUES (?, ?, ?, ?)"
-        " ON CONFLICT (chat_id) DO UPDATE SET case_id = excluded.case_id,"
+        "INSERT INTO packet_sessions (chat_hash, case_id, state_enc, created_at)"
+        " VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (chat_hash) DO UPDATE SET case_id = excluded.case_id,"
         " state_enc = excluded.state_enc, created_at = excluded.created_at",
-        (chat_id, case_id, cipher.encrypt(session.model_dump_json()), now_iso(now)),
+        (chat.key, case_id, cipher.encrypt(session.model_dump_json()), now_iso(now)),
     )
 
 
 async def session_of(
-    conn: Database, cipher: DataCipher, chat_id: int
+    conn: Database, cipher: DataCipher, chat: ChatRef
 ) -> tuple[int, PacketSession] | None:
     """The case and the questions this chat is answering, if any."""
     row = await fetch_one(
-        conn, "SELECT case_id, state_enc FROM packet_sessions WHERE chat_id = ?", (chat_id,)
+        conn, "SELECT case_id, state_enc FROM packet_sessions WHERE chat_hash = ?", (chat.key,)
     )
     if row is None:
         return None
@@ -49,7 +50,7 @@ async def session_of(
 async def finish(
     conn: Database,
     cipher: DataCipher,
-    chat_id: int,
+    chat: ChatRef,
     case_id: int,
     answers: PacketAnswers | None,
 ) -> None:
@@ -61,9 +62,9 @@ async def finish(
                 "UPDATE cases SET packet_answers_enc = ? WHERE id = ?",
                 (cipher.encrypt(answers.model_dump_json()), case_id),
             )
-        await execute(conn, "DELETE FROM packet_sessions WHERE chat_id = ?", (chat_id,))
+        await execute(conn, "DELETE FROM packet_sessions WHERE chat_hash = ?", (chat.key,))
 
 
-async def cancel(conn: Database, chat_id: int) -> None:
+async def cancel(conn: Database, chat: ChatRef) -> None:
     """Forget the chat's unfinished packet questions."""
-    await execute(conn, "DELETE FROM packet_sessions WHERE chat_id = ?", (chat_id,))
+    await execute(conn, "DELETE FROM packet_sessions WHERE chat_hash = ?", (chat.key,))

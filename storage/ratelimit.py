@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from storage.crypto import ChatRef
 from storage.database import Database, execute, fetch_one, now_iso, transaction
 
 
 async def allow(
     conn: Database,
-    chat_id: int,
+    chat: ChatRef,
     action: str,
     *,
     limit: int,
@@ -21,19 +22,19 @@ async def allow(
     async with transaction(conn):
         await execute(
             conn,
-            "DELETE FROM rate_events WHERE chat_id = ? AND action = ? AND at < ?",
-            (chat_id, action, since),
+            "DELETE FROM rate_events WHERE chat_hash = ? AND action = ? AND at < ?",
+            (chat.key, action, since),
         )
         row = await fetch_one(
             conn,
-            "SELECT COUNT(*) AS n FROM rate_events WHERE chat_id = ? AND action = ?",
-            (chat_id, action),
+            "SELECT COUNT(*) AS n FROM rate_events WHERE chat_hash = ? AND action = ?",
+            (chat.key, action),
         )
         if row is not None and int(row["n"]) >= limit:
             return False
         await execute(
             conn,
-            "INSERT INTO rate_events (chat_id, action, at) VALUES (?, ?, ?)",
-            (chat_id, action, now_iso(now)),
+            "INSERT INTO rate_events (chat_hash, action, at) VALUES (?, ?, ?)",
+            (chat.key, action, now_iso(now)),
         )
     return True

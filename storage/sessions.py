@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass
 
 from conversations.casefilters import NO_FILTERS, Filters
+from storage.crypto import ChatRef
 from storage.database import Database, execute, fetch_one, now_iso
 
 
@@ -41,15 +42,15 @@ async def start_staff(
     )
 
 
-async def open_kinds(conn: Database, chat_id: int) -> set[str]:
+async def open_kinds(conn: Database, user_id: int, chat: ChatRef) -> set[str]:
     """Which sessions a private chat has open ("staff" note awaited, "packet" questions,
     "addition" to a case), in one round trip: every message a chat sends is checked."""
     row = await fetch_one(
         conn,
         "SELECT EXISTS (SELECT 1 FROM staff_sessions WHERE user_id = ?) AS staff,"
-        " EXISTS (SELECT 1 FROM packet_sessions WHERE chat_id = ?) AS packet,"
-        " EXISTS (SELECT 1 FROM reporter_sessions WHERE chat_id = ?) AS addition",
-        (chat_id, chat_id, chat_id),
+        " EXISTS (SELECT 1 FROM packet_sessions WHERE chat_hash = ?) AS packet,"
+        " EXISTS (SELECT 1 FROM reporter_sessions WHERE chat_hash = ?) AS addition",
+        (user_id, chat.key, chat.key),
     )
     assert row is not None
     return {kind for kind in ("staff", "packet", "addition") if row[kind]}
@@ -70,28 +71,28 @@ async def end_staff(conn: Database, user_id: int) -> None:
     await execute(conn, "DELETE FROM staff_sessions WHERE user_id = ?", (user_id,))
 
 
-async def start_addition(conn: Database, chat_id: int, case_id: int, now: dt.datetime) -> None:
+async def start_addition(conn: Database, chat: ChatRef, case_id: int, now: dt.datetime) -> None:
     """The reporter's next messages are added to this case."""
     await execute(
         conn,
-        "INSERT INTO reporter_sessions (chat_id, case_id, created_at) VALUES (?, ?, ?)"
-        " ON CONFLICT (chat_id) DO UPDATE SET"
+        "INSERT INTO reporter_sessions (chat_hash, case_id, created_at) VALUES (?, ?, ?)"
+        " ON CONFLICT (chat_hash) DO UPDATE SET"
         " case_id = excluded.case_id, created_at = excluded.created_at",
-        (chat_id, case_id, now_iso(now)),
+        (chat.key, case_id, now_iso(now)),
     )
 
 
-async def addition_case(conn: Database, chat_id: int) -> int | None:
+async def addition_case(conn: Database, chat: ChatRef) -> int | None:
     """The case this chat is adding to, if any."""
     row = await fetch_one(
-        conn, "SELECT case_id FROM reporter_sessions WHERE chat_id = ?", (chat_id,)
+        conn, "SELECT case_id FROM reporter_sessions WHERE chat_hash = ?", (chat.key,)
     )
     return int(row["case_id"]) if row else None
 
 
-async def end_addition(conn: Database, chat_id: int) -> None:
+async def end_addition(conn: Database, chat: ChatRef) -> None:
     """Stop adding to a case."""
-    await execute(conn, "DELETE FROM reporter_sessions WHERE chat_id = ?", (chat_id,))
+    await execute(conn, "DELETE FROM reporter_sessions WHERE chat_hash = ?", (chat.key,))
 
 
 async def keep_list_filters(

@@ -125,6 +125,17 @@ def scope_clause(
     return sql, params
 
 
+def identity_clause(member: StaffMember, alias: str = "c") -> tuple[str, list[object]]:
+    """SQL condition for "this member may see who reported the case": their agency handles it
+    (the twin of conversations.staffviews.sees_identity; tests/test_visibility_agreement.py)."""
+    if not member.agency:
+        return "FALSE", []
+    return (
+        f"EXISTS (SELECT 1 FROM case_bodies b WHERE b.case_id = {alias}.id AND b.agency = ?)",
+        [member.agency],
+    )
+
+
 def _agency_scope(
     member: StaffMember, official_kinds: list[str], alias: str
 ) -> tuple[str, list[object]]:

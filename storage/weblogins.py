@@ -6,9 +6,12 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
-from storage.database import Database, execute, fetch_one, now_iso, transaction
+from storage.database import Database, execute, fetch_one, now_iso
 
 TOUCH_EVERY = dt.timedelta(minutes=1)  # how stale a session's last-seen time may be
+
+
+IDLE_LIMIT = dt.timedelta(hours=8)  # a web session unused this long ends
 
 
 def _hash(secret: str) -> str:
@@ -34,20 +37,17 @@ async def add_link(conn: Database, token: str, user_id: int, expires_at: dt.date
 
 
 async def use_link(conn: Database, token: str, now: dt.datetime) -> int | None:
-    """The user a login link was made for, once: a used, expired or unknown link gives None."""
-    async with transaction(conn):
-        row = await fetch_one(
-            conn,
-            "SELECT user_id, expires_at, used_at FROM web_login_links WHERE token_hash = ?",
-            (_hash(token),),
-        )
-        if row is None or row["used_at"] is not None:
-            return None
-        await execute(
-            conn,
-            "UPDATE web_login_links SET used_at = ? WHERE token_hash = ?",
-            (now_iso(now), _hash(token)),
-        )
+    """The user a login link was made for, once: a used, expired or unknown link gives None.
+    One statement marks it used only if nobody did (on PostgreSQL, ten clicks at once in
+    READ COMMITTED each read it unused: only the row count tells who marked it)."""
+    row = await fetch_one(
+        conn,
+        "UPDATE web_login_links SET used_at = ? WHERE token_hash = ? AND used_at IS NULL"
+        " RETURNING user_id, expires_at",
+        (now_iso(now), _hash(token)),
+    )
+    if row is None:
+        return None
     if dt.datetime.fromisoformat(row["expires_at"]) <= now:
         return None
     return int(row["user_id"])

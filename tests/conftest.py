@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
+import tempfile
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
@@ -172,17 +174,20 @@ def people(fake: FakeTelegram) -> Callable[..., FakeUser]:
 
 
 @pytest.fixture(scope="session")
-def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def postgres_server() -> Iterator[str]:
     """A real PostgreSQL server for the session (pgserver: its binaries come in the wheel),
     listening on a Unix socket in a temporary folder; its URL without a database name."""
     import pgserver
 
-    folder = tmp_path_factory.mktemp("pg")
+    # Not under pytest's own temporary folder: a second test run on the machine prunes all but
+    # the newest three of those, and took the server's data away from under it.
+    folder = Path(tempfile.mkdtemp(prefix="lapor-test-pg-"))
     server = pgserver.get_server(folder, cleanup_mode="stop")
     try:
         yield server.get_uri()
     finally:
         server.cleanup()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture

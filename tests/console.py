@@ -60,8 +60,9 @@ class Answer:
     text: str
 
 
-async def sign_in(session: aiohttp.ClientSession, link: str) -> Answer:
-    """Open the link's page and press its button, as a person would."""
+async def sign_in(session: aiohttp.ClientSession, link: str, origin: str | None = None) -> Answer:
+    """Open the link's page and press its button, as a person would (a browser names the
+    page's origin; `origin`: another site's page posting it)."""
     async with session.get(link) as page:
         assert page.status == 200
         body = await page.text()
@@ -69,7 +70,10 @@ async def sign_in(session: aiohttp.ClientSession, link: str) -> Answer:
     assert token
     base = link.split("/login/")[0]
     async with session.post(
-        f"{base}/login", data={"token": token.group(1)}, allow_redirects=False
+        f"{base}/login",
+        data={"token": token.group(1)},
+        headers={"Origin": origin or base},
+        allow_redirects=False,
     ) as answer:
         return Answer(
             answer.status,

@@ -120,7 +120,7 @@ async def test_lost_replies_are_sent_again_and_counted(
     async with svc.outbox_lock:  # hold the worker while the row and the fault are set up
         await outbox.enqueue(
             svc.db,
-            user.chat_id,
+            svc.chat(user.chat_id),
             "notification",
             {"type": "message", "text": f"kabar {ticket}"},
             svc.now(),

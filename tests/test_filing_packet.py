@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import io
+import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pypdfium2
+import pytest
 from PIL import Image
 from pypdf import PdfReader
 
@@ -188,3 +191,89 @@ async def file_full_report_en(user: FakeUser) -> JSON:
     send = next(data for _, data in buttons(review) if data.startswith("rv:send:"))
     user.press(review, send)
     return await user.expect("Ticket number: ")
+
+
+def _longest_case() -> tuple[Any, ...]:
+    """A case with every field at the longest the conversation accepts, written as short lines
+    (the shape that once made every packet fail), and the packet answers at their longest."""
+    import datetime as dt
+
+    from conversations.caserow import CaseRow
+    from conversations.jurisdiction.engine import default_jurisdiction
+    from conversations.jurisdiction.models import ReportFacts
+    from conversations.packet import MAX_ANSWER, PacketAnswers
+    from conversations.questions import Limits
+
+    limits = Limits()
+    jurisdiction = default_jurisdiction()
+    today = dt.date(2024, 11, 20)
+    facts = ReportFacts(
+        category="service_conditioning", person="asn", public_service="yes",
+        province_code="36", regency_code="36.73", event_date=dt.date(2024, 11, 19),
+        report_date=today, complained="yes", identity="open",
+    )  # fmt: skip
+    decision = jurisdiction.decide(facts)
+    moment = dt.datetime(2024, 11, 20, 3, tzinfo=dt.UTC)
+
+    def lines(limit: int, word: str) -> str:
+        return "\n".join([word] * (limit // (len(word) + 1)))[:limit]
+
+    case = CaseRow(
+        id=1, ticket="LN-7K3M-Q9TX-W2HC", status="diterima", status_changed_at=moment,
+        created_at=moment, category=facts.category, person_kind="asn",
+        person_details=lines(limits.max_short_text, "Pak Rudi"), province_code="36",
+        regency_code="36.73", place_detail=lines(limits.max_short_text, "Jl. Sudirman"),
+        event_date=facts.event_date, learned_date=None, public_service="yes",
+        service_name=lines(limits.max_short_text, "KTP"), complained="yes",
+        description=lines(limits.max_description, "baris"), identity="open",
+        reporter_name="Siti " + "A" * 290, reporter_phone="+6281311112222",
+        reporter_chat="telegram:1", language="id", decision_json=decision.model_dump_json(),
+        evidence_count=0, bodies={office.agency: office.name for office in decision.offices},
+    )  # fmt: skip
+    answers = PacketAnswers(
+        witnesses=lines(MAX_ANSWER, "Budi"), remedy=lines(MAX_ANSWER, "mohon"), asked=[]
+    )
+    return case, answers, jurisdiction, today, case.description
+
+
+def test_a_packet_of_the_longest_report_flows_across_pages() -> None:
+    from bot.packet_pdf import render_packet
+    from conversations.packet import packet_bodies, packet_document, shipped_packets
+
+    case, answers, jurisdiction, today, description = _longest_case()
+    forms = shipped_packets()
+    bodies = packet_bodies(case, jurisdiction, forms)
+    assert len(bodies) >= 2
+    for body in bodies:
+        for language in ("id", "en"):
+            document = packet_document(
+                case, body, jurisdiction, forms, answers=answers, evidence=[],
+                language=language, own_copy=True, made_on=today,
+            )  # fmt: skip
+            reader = PdfReader(io.BytesIO(render_packet(document)))
+            assert len(reader.pages) > 2, body
+            text = "".join(page.extract_text() for page in reader.pages)
+            # every line of the description is printed (none cut off at a page's foot)
+            assert text.count("baris") >= description.count("baris"), body
+
+
+def test_making_a_packet_logs_no_case_text(caplog: pytest.LogCaptureFixture) -> None:
+    import dataclasses
+
+    from bot.packet_pdf import render_packet
+    from conversations.packet import PacketAnswers, packet_document, shipped_packets
+
+    case, _, jurisdiction, today, _ = _longest_case()
+    case = dataclasses.replace(
+        case, reporter_name="王小明 🙂", description="Kepala desa 李 berkampanye 🗳️ di balai desa."
+    )
+    caplog.set_level(logging.DEBUG)
+    document = packet_document(
+        case, "bawaslu", jurisdiction, shipped_packets(), answers=PacketAnswers(), evidence=[],
+        language="id", own_copy=True, made_on=today,
+    )  # fmt: skip
+    assert render_packet(document).startswith(b"%PDF")
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    for text in ("王", "李", "🙂", "🗳", "\\u738b"):
+        assert text not in logged
+    assert len(caplog.records) < 5, [r.name for r in caplog.records][:10]

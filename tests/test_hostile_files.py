@@ -13,7 +13,7 @@ from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
 from bot.application import AnyApplication
-from bot.evidence import MAX_PIXELS, ON_LOOP_BYTES, clean_file, glance
+from bot.evidence import MAX_PDF_PAGES, MAX_PIXELS, ON_LOOP_BYTES, clean_file, glance
 from bot.runtime import running
 from bot.sandbox.fake_api import FakeTelegram
 from bot.sandbox.fake_users import FakeUser, buttons
@@ -67,6 +67,27 @@ async def test_an_image_bomb_is_refused_politely(
     user.send_document(bomb.getvalue(), "poster.png", "image/png")
     await user.expect("too large to process")
     assert await rows(settings, "SELECT COUNT(*) FROM evidence") == [(0,)]
+
+
+async def test_a_pdf_of_too_many_pages_is_refused_before_any_work(
+    bot: AnyApplication, people: Callable[..., FakeUser], settings: Settings
+) -> None:
+    writer = PdfWriter()
+    for _ in range(MAX_PDF_PAGES + 1):
+        writer.add_blank_page(width=72, height=72)
+    book = io.BytesIO()
+    writer.write(book)
+    user = people("id")
+    await to_evidence(user)
+    user.send_document(book.getvalue(), "lampiran.pdf", "application/pdf")
+    await user.expect("terlalu besar untuk kami periksa")
+    assert await rows(settings, "SELECT COUNT(*) FROM evidence") == [(0,)]
+    small = PdfWriter()
+    small.add_blank_page(width=72, height=72)
+    ok = io.BytesIO()
+    small.write(ok)
+    user.send_document(ok.getvalue(), "surat.pdf", "application/pdf")
+    await user.expect("Bukti 1 diterima")  # the same reporter goes on
 
 
 async def test_metadata_that_stays_is_declared_and_the_file_can_be_dropped(

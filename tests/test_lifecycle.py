@@ -84,7 +84,7 @@ async def test_retention_anonymises_old_closed_cases(
     # taken over by staff and still being handled: kept whole, however old
     await svc.db.execute("UPDATE cases SET status = 'diverifikasi' WHERE ticket = ?", (still_open,))
     await svc.db.execute(
-        "INSERT INTO evidence (case_id, chat_id, kind, stored_path, created_at) SELECT id, 1, 'photo', ?, 'x' FROM cases WHERE ticket = ?",
+        "INSERT INTO evidence (case_id, kind, stored_path, created_at) SELECT id, 'photo', ?, 'x' FROM cases WHERE ticket = ?",
         (str(settings.evidence_path / "old.jpg"), closed),
     )
     settings.evidence_path.mkdir(parents=True, exist_ok=True)

@@ -8,7 +8,10 @@ import asyncio
 import datetime as dt
 from pathlib import Path
 
+from cryptography.fernet import Fernet
+
 from storage import chats, inbox, staff, weblogins
+from storage.crypto import DataCipher
 from storage.database import connect, fetch_all, open_database, transaction
 from storage.migrator import current_version, load_migrations, migrate
 from storage.postgres import PostgresDatabase, adapt
@@ -104,8 +107,10 @@ async def test_repositories_and_transactions_on_postgres(tmp_path: Path, postgre
     db = await open_database(tmp_path / "unused.db", postgres_url)
     try:
         await migrate(db)
-        await chats.set_language(db, 8_000_000_001, "en", NOW)  # ids above 2^31 fit
-        assert await chats.get_language(db, 8_000_000_001) == "en"
+        cipher = DataCipher(Fernet.generate_key().decode())
+        big = cipher.chat("telegram:8000000001")  # ids above 2^31 fit
+        await chats.set_language(db, cipher, big, "en", NOW)
+        assert await chats.get_language(db, big) == "en"
         assert await staff.upsert(db, 5, "bawaslu", "36", None, NOW)
         assert not await staff.upsert(db, 5, "bawaslu", "36.73", None, NOW)
         member = await staff.get(db, 5)
@@ -115,11 +120,11 @@ async def test_repositories_and_transactions_on_postgres(tmp_path: Path, postgre
         assert await weblogins.use_link(db, "secret", NOW) is None  # once
         try:
             async with transaction(db):
-                await chats.set_language(db, 7, "id", NOW)
+                await chats.set_language(db, cipher, cipher.chat("telegram:7"), "id", NOW)
                 raise RuntimeError("half-way")
         except RuntimeError:
             pass
-        assert await chats.get_language(db, 7) is None  # rolled back
+        assert await chats.get_language(db, cipher.chat("telegram:7")) is None  # rolled back
         assert await staff.remove(db, 5) and not await staff.remove(db, 5)
     finally:
         await db.close()
@@ -155,5 +160,18 @@ async def test_the_inbox_hands_out_each_chats_updates_in_order(
         counts = await inbox.counts(db)
         assert (counts.open, counts.done, counts.retried) == (0, 3, 1)
         assert await inbox.purge_done(db, later + dt.timedelta(seconds=1)) == 3
+    finally:
+        await db.close()
+
+
+async def test_a_login_link_opens_one_session_however_many_clicks(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    db = await open_database(tmp_path / "unused.db", postgres_url)
+    try:
+        await migrate(db)
+        await weblogins.add_link(db, "once", 5, NOW + dt.timedelta(minutes=10))
+        spent = await asyncio.gather(*(weblogins.use_link(db, "once", NOW) for _ in range(10)))
+        assert sorted(spent, key=str) == [5] + [None] * 9
     finally:
         await db.close()

@@ -39,9 +39,10 @@ async def test_hot_paths_use_indexes(tmp_path: Path) -> None:
         ran: list[str] = []
         conn.raw.set_trace_callback(ran.append)
         cipher = DataCipher(Fernet.generate_key().decode())
-        await cases.status_of(conn, "LN-7K3M-Q9TX-W2HC", cipher, 42)
-        await cases.tickets_of_chat(conn, cipher, 42)
-        await cases.filed_since(conn, cipher, 42, dt.datetime(2024, 1, 1, tzinfo=dt.UTC))
+        chat = cipher.chat("telegram:42")
+        await cases.status_of(conn, "LN-7K3M-Q9TX-W2HC", cipher, chat)
+        await cases.tickets_of_chat(conn, chat)
+        await cases.filed_since(conn, chat, dt.datetime(2024, 1, 1, tzinfo=dt.UTC))
         for member in (
             StaffMember(1, "ombudsman", "36", "id"),
             StaffMember(2, "bawaslu", "36.73", "id"),

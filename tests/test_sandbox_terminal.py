@@ -65,3 +65,10 @@ def test_date_command_moves_the_bots_clock() -> None:
     assert "(use /date 2024-02-10" in out.getvalue()
     chat._set_date("")
     assert abs(clock() - dt.datetime.now(dt.UTC)) < dt.timedelta(seconds=5)
+
+
+def test_each_sandbox_run_has_a_token_of_its_own() -> None:
+    from bot.sandbox.terminal import sandbox_token
+
+    tokens = {sandbox_token() for _ in range(20)}
+    assert len(tokens) == 20 and all(len(t.split(":", 1)[1]) >= 32 for t in tokens)

@@ -222,10 +222,10 @@ async def test_a_refused_digest_part_never_moves_the_cursor(bot: AnyApplication)
     svc = svc_of(bot)
     now = svc.now()
     first = await outbox.enqueue(
-        svc.db, 4242, "digest", {"type": "message", "text": "1"}, now, cipher=svc.cipher
+        svc.db, svc.chat(4242), "digest", {"type": "message", "text": "1"}, now, cipher=svc.cipher
     )
     last = await outbox.enqueue(
-        svc.db, 4242, "digest", {"type": "message", "text": "2"}, now, cursor=(4242, 99),
+        svc.db, svc.chat(4242), "digest", {"type": "message", "text": "2"}, now, cursor=(4242, 99),
         cipher=svc.cipher,
     )  # fmt: skip
     rows_due = {row.id: row for row in [await outbox.next_due(svc.db, now, svc.cipher)] if row}
@@ -456,4 +456,4 @@ async def test_the_database_and_evidence_files_alone_reveal_no_personal_data(
     for secret in secrets_of_report[:6]:
         assert secret in str(shown["text"]) or secret not in secrets_of_report[:3], secret
     chat = await rows(settings, "SELECT reporter_chat_id, reporter_chat_enc FROM cases")
-    assert chat[0][0] == 0 and opened(settings, chat[0][1]) == str(user.chat_id)
+    assert chat[0][0] == 0 and opened(settings, chat[0][1]) == f"telegram:{user.chat_id}"

@@ -174,7 +174,7 @@ async def test_blocked_staff_is_marked_and_not_retried(
     await deliver_due(bot.bot, svc)
     await deliver_due(bot.bot, svc)
     assert await rows(
-        settings, "SELECT status FROM outbox WHERE chat_id = ?", BAWASLU_NATIONAL
+        settings, "SELECT status FROM outbox WHERE chat_hash = ?", svc.chat(BAWASLU_NATIONAL).key
     ) == [("blocked",)]
     attempts = [
         c
@@ -386,7 +386,7 @@ async def test_restart_between_outbox_write_and_send(
         # off after Telegram accepted it (status 'sending').
         await outbox.enqueue(
             svc.db,
-            reporter.chat_id,
+            svc.chat(reporter.chat_id),
             "notification",
             {"type": "message", "text": f"kabar A {ticket}"},
             svc.now(),
@@ -394,7 +394,7 @@ async def test_restart_between_outbox_write_and_send(
         )
         second = await outbox.enqueue(
             svc.db,
-            reporter.chat_id,
+            svc.chat(reporter.chat_id),
             "notification",
             {"type": "message", "text": f"kabar B {ticket}"},
             svc.now(),

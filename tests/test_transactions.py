@@ -9,8 +9,11 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 
+from conversations.messages import Language
 from storage import chats, database
+from storage.crypto import DataCipher
 from storage.database import (
     Database,
     SqliteDatabase,
@@ -22,6 +25,17 @@ from storage.database import (
 from storage.migrator import migrate
 
 NOW = dt.datetime(2024, 11, 20, 3, tzinfo=dt.UTC)
+CIPHER = DataCipher(Fernet.generate_key().decode())
+
+
+async def set_language(conn: Database, chat_id: int, language: Language) -> None:
+    """Remember a Telegram chat's language (one statement)."""
+    await chats.set_language(conn, CIPHER, CIPHER.chat(f"telegram:{chat_id}"), language, NOW)
+
+
+async def get_language(conn: Database, chat_id: int) -> Language | None:
+    """A Telegram chat's language."""
+    return await chats.get_language(conn, CIPHER.chat(f"telegram:{chat_id}"))
 
 
 @pytest.fixture
@@ -38,20 +52,20 @@ async def test_a_rollback_does_not_undo_another_chats_write(conn: SqliteDatabase
     async def failing_transaction() -> None:
         with pytest.raises(RuntimeError):
             async with transaction(conn):
-                await chats.set_language(conn, 1, "en", NOW)
+                await set_language(conn, 1, "en")
                 inside.set()
                 await release.wait()
                 raise RuntimeError("the filing failed half-way")
 
     first = asyncio.create_task(failing_transaction())
     await inside.wait()
-    other = asyncio.create_task(chats.set_language(conn, 2, "en", NOW))
+    other = asyncio.create_task(set_language(conn, 2, "en"))
     await asyncio.sleep(0.05)
     assert not other.done()  # it waits for the open transaction instead of joining it
     release.set()
     await asyncio.gather(first, other)
-    assert await chats.get_language(conn, 2) == "en"
-    assert await chats.get_language(conn, 1) is None
+    assert await get_language(conn, 2) == "en"
+    assert await get_language(conn, 1) is None
 
 
 async def test_statements_sent_before_a_transaction_are_not_held_up(
@@ -63,7 +77,7 @@ async def test_statements_sent_before_a_transaction_are_not_held_up(
         async with transaction(conn):
             await release.wait()
 
-    before = asyncio.create_task(chats.set_language(conn, 3, "id", NOW))
+    before = asyncio.create_task(set_language(conn, 3, "id"))
     holder = asyncio.create_task(long_transaction())
     await asyncio.wait_for(before, 5)
     release.set()
@@ -76,14 +90,14 @@ async def test_a_statement_sent_before_a_transaction_runs_first_even_when_the_lo
     # Every statement hands the loop back afterwards: never before it runs, or a transaction
     # begun meanwhile would hold it up (here: for ever, the transaction waits for it).
     monkeypatch.setattr(database, "LOOP_SHARE_SECONDS", 0.0)
-    await chats.set_language(conn, 4, "en", NOW)  # the loop is owed a turn from here on
+    await set_language(conn, 4, "en")  # the loop is owed a turn from here on
     release = asyncio.Event()
 
     async def long_transaction() -> None:
         async with transaction(conn):
             await release.wait()
 
-    before = asyncio.create_task(chats.set_language(conn, 3, "id", NOW))
+    before = asyncio.create_task(set_language(conn, 3, "id"))
     holder = asyncio.create_task(long_transaction())
     await asyncio.wait_for(before, 5)
     release.set()
@@ -95,11 +109,11 @@ async def test_many_chats_and_transactions_at_once_all_finish(conn: SqliteDataba
         for round_ in range(5):
             if (chat_id + round_) % 3 == 0:
                 async with transaction(conn):
-                    await chats.set_language(conn, chat_id, "en", NOW)
+                    await set_language(conn, chat_id, "en")
                     await asyncio.sleep(0)
-                    await chats.set_language(conn, chat_id, "id", NOW)
+                    await set_language(conn, chat_id, "id")
             else:
-                await chats.set_language(conn, chat_id, "en" if round_ % 2 else "id", NOW)
+                await set_language(conn, chat_id, "en" if round_ % 2 else "id")
 
     await asyncio.wait_for(asyncio.gather(*(chat(n) for n in range(60))), 30)
     row = await fetch_one(conn, "SELECT COUNT(*) FROM chats")
@@ -114,13 +128,13 @@ async def task_inside_a_transaction(db: Database) -> None:
     started: list[asyncio.Task[None]] = []
     with pytest.raises(RuntimeError):
         async with transaction(db):
-            await chats.set_language(db, 1, "en", NOW)
-            started.append(asyncio.create_task(chats.set_language(db, 2, "en", NOW)))
+            await set_language(db, 1, "en")
+            started.append(asyncio.create_task(set_language(db, 2, "en")))
             await asyncio.sleep(0.05)
             raise RuntimeError("the update's handling failed half-way")
     await asyncio.gather(*started)
-    assert await chats.get_language(db, 2) == "en"  # the task's own write stays
-    assert await chats.get_language(db, 1) is None  # the block's was rolled back
+    assert await get_language(db, 2) == "en"  # the task's own write stays
+    assert await get_language(db, 1) is None  # the block's was rolled back
 
 
 async def test_a_task_started_inside_a_transaction_is_not_part_of_it(

@@ -1,6 +1,7 @@
-"""The visibility rule exists twice — `sees()` in the pure core (digests, alerts) and the SQL scope
-clause in storage (lists, case pages, exports) — so both are run over the same table of cases
-and staff members, and every answer must agree."""
+"""The visibility rule exists twice — `sees()` and `sees_identity()` in the pure core (digests,
+alerts, rendering) and the SQL scope and identity clauses in storage (lists, case pages,
+exports) — so both are run over the same table of cases and staff members, and every answer
+must agree."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 from cryptography.fernet import Fernet
 
 from conversations.jurisdiction.engine import default_jurisdiction
-from conversations.staffviews import sees
+from conversations.staffviews import sees, sees_identity
 from storage import casequeries
 from storage.crypto import DataCipher
 from storage.database import connect
@@ -33,6 +34,7 @@ async def test_sees_and_the_sql_scope_clause_agree(tmp_path: Path) -> None:
     assert {"asn", "non_asn_staff"} <= set(persons)
     cipher = DataCipher(Fernet.generate_key().decode())
     description = cipher.encrypt("contoh")
+    name = cipher.encrypt("Pelapor Terbuka")
     stamp = dt.datetime(2024, 11, 20, tzinfo=dt.UTC).isoformat()
     conn = await connect(tmp_path / "agree.db")
     try:
@@ -45,12 +47,12 @@ async def test_sees_and_the_sql_scope_clause_agree(tmp_path: Path) -> None:
                 "INSERT INTO cases (id, ticket, draft_id, reporter_chat_id, language, category,"
                 " description, description_enc, person_kind, province_code, regency_code,"
                 " event_date, public_service, identity_mode, decision, status, status_changed_at,"
-                " created_at, updated_at)"
+                " created_at, updated_at, reporter_name_enc)"
                 " VALUES (?, ?, ?, 0, 'id', 'other', '', ?, ?, ?, ?, '2024-11-19', 'no',"
-                " 'anonymous', '{\"bodies\":[],\"offices\":[]}', ?, ?, ?, ?)",
+                " 'open', '{\"bodies\":[],\"offices\":[]}', ?, ?, ?, ?, ?)",
                 (
                     case_id, f"LN-TEST-{case_id:04d}", f"d{case_id}", description, person,
-                    place[0], place[1], status, stamp, stamp, stamp,
+                    place[0], place[1], status, stamp, stamp, stamp, name,
                 ),
             )  # fmt: skip
             for agency in bodies:
@@ -59,7 +61,7 @@ async def test_sees_and_the_sql_scope_clause_agree(tmp_path: Path) -> None:
                     " VALUES (?, ?, ?, ?)",
                     (case_id, agency, agency, stamp),
                 )
-        compared = 0
+        compared = identities = 0
         for agency, scope, admin in itertools.product(AGENCIES, SCOPES, (False, True)):
             member = StaffMember(1, agency, scope, "id", admin=admin)
             rows = await casequeries.visible(conn, member, official, limit=10_000, cipher=cipher)
@@ -79,12 +81,21 @@ async def test_sees_and_the_sql_scope_clause_agree(tmp_path: Path) -> None:
                 )
             }
             assert by_sql == by_core, (agency, scope, admin, by_sql ^ by_core)
+            # who reported: only the handling bodies' staff, by either rule
+            shown = await casequeries.visible(
+                conn, member, official, limit=10_000, cipher=cipher, identity=True
+            )
+            for row in shown:
+                expected = sees_identity(agency, table[row.id][0])
+                assert (row.reporter_name is not None) == expected, (agency, row.id)
+                identities += expected
             for case_id in (1, len(table) // 2, len(table)):
                 assert await casequeries.may_see(conn, member, official, case_id) == (
                     case_id in by_core
                 )
             compared += len(table)
         assert compared == len(AGENCIES) * len(SCOPES) * 2 * len(table)
+        assert identities > 0  # some staff see some reporters
         # the table is not trivial: some members see some cases, none sees all or nothing
         admin_all = StaffMember(1, "bawaslu", "", "id", admin=True)
         assert (

@@ -58,6 +58,13 @@ async def test_a_login_link_works_once_and_for_ten_minutes(console: Console) -> 
         again = await sign_in(replay, link)
         assert again.status == 403 and "sudah dipakai" in again.text and not again.cookie
         assert "Silakan masuk" in await text_of(replay, console.url + "/", 401)
+    # another site's page cannot sign this browser in (login CSRF), and does not spend the link
+    other = await login_link(staff)
+    async with browser_session() as lured:
+        refused = await sign_in(lured, other, origin="https://evil.example")
+        assert refused.status == 403 and not refused.cookie
+    async with browser_session() as browser:
+        assert (await sign_in(browser, other)).status == 303
     later = await login_link(staff)
     console.clock.now = console.clock.now + dt.timedelta(minutes=11)
     async with browser_session() as late:
@@ -305,12 +312,19 @@ async def test_language_switch_and_english_pages(console: Console) -> None:
     session = await signed_in(console, BAWASLU_NATIONAL)
     async with session:
         token = await csrf_of(session, console.url + "/cases")
+        for back in ("//evil.example/x", "/\t/evil.example", "/\\evil.example", "https://e.x/"):
+            async with session.post(
+                console.url + "/language",
+                data={"csrf": token, "language": "en", "back": back},
+                allow_redirects=False,
+            ) as answer:
+                assert answer.headers["Location"] == "/", back
         async with session.post(
             console.url + "/language",
-            data={"csrf": token, "language": "en", "back": "//evil.example/x"},
+            data={"csrf": token, "language": "en", "back": "/cases?status=diterima"},
             allow_redirects=False,
         ) as answer:
-            assert answer.headers["Location"] == "/"
+            assert answer.headers["Location"] == "/cases?status=diterima"
         page = await text_of(session, console.url + "/")
         assert "Case summary — " in page and "By status" in page
         case = await text_of(session, console.url + f"/cases/{console.bali}")

@@ -23,6 +23,7 @@ from bot.sandbox.fake_api import FakeTelegram
 from bot.sandbox.fake_users import FakeUser
 from bot.services import open_services
 from bot.settings import Settings
+from bot.webhook import SECRET_HEADER, webhook_path
 from bot.worker import work
 from tests.conftest import TOKEN, Clock, make_app
 from tests.console import free_port
@@ -91,6 +92,14 @@ async def test_the_ingress_keeps_updates_and_workers_handle_them_in_order(
                 assert ready.status == 200
             async with http.post(base + "/telegram/anything", json={"update_id": 1}) as wrong:
                 assert wrong.status in {403, 404}  # no secret, no path: nothing stored
+            # with the secret, what is not an update is refused at once (never 500, and never
+            # 503: Telegram would deliver it again forever)
+            for body in ("[1, 2]", '"update"', '{"update_id": 1000000000000000000000000000000}',
+                         '{"update_id": -1}', '{"update_id": "7"}', "{}"):  # fmt: skip
+                async with http.post(
+                    base + webhook_path(SECRET), data=body, headers={SECRET_HEADER: SECRET}
+                ) as refused:
+                    assert refused.status == 400, body
         await stack.enter_async_context(worker(settings, fake, clock))
         await stack.enter_async_context(worker(settings, fake, clock))
         reporters = [people("id") for _ in range(3)]

@@ -14,6 +14,7 @@ import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, cast
+from urllib.parse import urlsplit
 
 from aiohttp import web
 from telegram.ext import Application
@@ -29,7 +30,7 @@ from web.render import page
 log = logging.getLogger(__name__)
 
 LINK_LIFETIME = dt.timedelta(minutes=10)
-IDLE_LIMIT = dt.timedelta(hours=8)
+IDLE_LIMIT = weblogins.IDLE_LIMIT
 COOKIE = "ln_session"
 PUBLIC_PREFIXES = ("/login", "/stats", "/static/", "/favicon.ico", "/healthz", "/readyz")
 
@@ -101,12 +102,39 @@ async def login_page(request: web.Request) -> web.Response:
     return page("login.html", language, token=request.match_info["token"], csrf="")
 
 
+def same_origin(request: web.Request, console_url: str) -> bool:
+    """Whether a form post comes from a page of the console itself (its Origin, else its
+    Referer, names this host or the configured console address): a page elsewhere must not
+    sign a staff member's browser into another account (login CSRF)."""
+    if request.headers.get("Sec-Fetch-Site", "same-origin") not in {"same-origin", "none"}:
+        return False
+    source = request.headers.get("Origin") or request.headers.get("Referer") or ""
+    host = urlsplit(source).netloc.lower()
+    return bool(host) and host in {request.host.lower(), urlsplit(console_url).netloc.lower()}
+
+
+def safe_path(back: str) -> str:
+    """`back` when it is a path on this site, else "/": no scheme, no host, no backslash, no
+    control character or space (browsers drop a tab: `/\t/evil.example` is `//evil.example`)."""
+    if (
+        not back.startswith("/")
+        or any(ch <= " " or ch == "\\" or ch == "\x7f" for ch in back)
+        or back.startswith("//")
+    ):
+        return "/"
+    parts = urlsplit(back)
+    return back if not parts.scheme and not parts.netloc else "/"
+
+
 async def log_in(request: web.Request) -> web.StreamResponse:
     """POST /login: spend the link, open a session, set its cookie."""
     svc = services_of(request)
+    language = browser_language(request, svc.settings.default_language)
+    if not same_origin(request, svc.settings.console_url):
+        log.info("web login refused: posted from another site")
+        return page("message.html", language, 403, key="web_bad_form", csrf="")
     form = await request.post()
     token = str(form.get("token", ""))
-    language = browser_language(request, svc.settings.default_language)
     user_id = await weblogins.use_link(svc.db, token, svc.now()) if token else None
     member = await svc.staff_member(user_id) if user_id is not None else None
     if member is None:
@@ -144,9 +172,7 @@ async def set_language(request: web.Request) -> web.StreamResponse:
     chosen = str(form.get("language", ""))
     if chosen in {"id", "en"}:
         await weblogins.set_language(svc.db, visitor.session_id, chosen)
-    back = str(form.get("back", "/"))
-    safe_back = back if back.startswith("/") and not back.startswith("//") else "/"
-    raise web.HTTPSeeOther(safe_back)
+    raise web.HTTPSeeOther(safe_path(str(form.get("back", "/"))))
 
 
 @web.middleware

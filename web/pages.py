@@ -251,8 +251,16 @@ async def case_page(request: web.Request) -> web.Response:
         statuses=actions.statuses,
         forward_to=[(b, rules.bodies[b].name.get(language)) for b in actions.forward_to],
         packets=[(b, rules.bodies[b].name.get(language)) for b in packet_list],
-        done=request.query.get("selesai", ""),
+        done=_done(request.query.get("selesai", "")),
     )  # fmt: skip
+
+
+# what `?selesai=` may say: the outcomes of the case page's actions (anything else is ignored)
+DONE = frozenset({"forward", "forward_refused", "note", "note_empty", "status", "status_refused"})
+
+
+def _done(value: str) -> str:
+    return value if value in DONE else ""
 
 
 def _back_to(case: CaseRow, done: str) -> web.HTTPSeeOther:
@@ -310,7 +318,7 @@ async def evidence_file(request: web.Request) -> web.StreamResponse:
     svc, visitor, case = await _case_or_404(request)
     number = request.match_info["number"]
     stored = await evidence_store.of_case(svc.db, case.id, svc.cipher)
-    index = int(number) - 1 if number.isdigit() else -1
+    index = int(number) - 1 if number.isascii() and number.isdigit() and len(number) < 4 else -1
     if not 0 <= index < len(stored) or not stored[index].stored_path:
         raise web.HTTPNotFound(text=catalogue().raw("web_not_found", visitor.language))
     item = stored[index]

@@ -32,9 +32,22 @@ async def headers(request: web.Request, handler: auth.Handler) -> web.StreamResp
     except web.HTTPException as exc:
         secure_headers(exc, private=True)
         raise
+    except Exception as exc:
+        # the traceback would carry what the request held (a query value, a form field): the
+        # log names the route and the exception's type only
+        log.error("web %s %s failed: %s", request.method, _route(request), type(exc).__name__)
+        error = web.HTTPInternalServerError(text="500")
+        secure_headers(error, private=True)
+        raise error from None
     private = not request.path.startswith(("/stats", "/static/"))
     secure_headers(response, private=private)
     return response
+
+
+def _route(request: web.Request) -> str:
+    """The route's pattern (`/cases/{ticket}`), not the path with its values."""
+    resource = request.match_info.route.resource
+    return resource.canonical if resource is not None else "?"
 
 
 def build_web_app(application: Application[Any, Any, Any, Any, Any, Any]) -> web.Application:

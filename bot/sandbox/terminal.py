@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import secrets
 import sys
 import threading
 from pathlib import Path
@@ -16,7 +17,13 @@ from bot.sandbox.fake_api import JSON, FakeTelegram
 from bot.sandbox.fake_users import FakeUser, buttons
 from bot.settings import Settings
 
-SANDBOX_TOKEN = "1000001:sandbox-token-not-secret"
+
+def sandbox_token() -> str:
+    """A bot token for one sandbox run: a fixed one would let any local process post into the
+    sandbox chat, or take its updates, through the fake server on loopback."""
+    return f"1000001:{secrets.token_urlsafe(24)}"
+
+
 CITIZEN_ID = 10001
 STAFF_ID = 90001  # Ombudsman RI, national, and an administrator
 BAWASLU_ID = 90002  # Bawaslu, national
@@ -208,7 +215,8 @@ async def run_sandbox(
     settings: Settings, stop: asyncio.Event, source: TextIO = sys.stdin, out: TextIO = sys.stdout
 ) -> None:
     """Run the fake server, the bot and the terminal chat until /quit, end of input or `stop`."""
-    server = FakeTelegram(SANDBOX_TOKEN)
+    token = sandbox_token()
+    server = FakeTelegram(token)
     await server.start()
     settings = settings.model_copy(
         update={"admin_user_ids": sorted({*settings.admin_user_ids, STAFF_ID})}
@@ -216,7 +224,7 @@ async def run_sandbox(
     clock = SandboxClock()
     application = build_application(
         settings,
-        token=SANDBOX_TOKEN,
+        token=token,
         base_url=server.base_url,
         file_url=server.file_url,
         clock=clock,
