@@ -13,11 +13,16 @@ import pytest
 from bot.application import AnyApplication
 from bot.jobs import purge_old_cases
 from bot.outbox import deliver_due
+from bot.runtime import running
 from bot.sandbox.fake_api import FakeTelegram
 from bot.sandbox.fake_users import FakeUser, buttons
 from bot.services import open_services
 from bot.settings import Settings
-from tests.conftest import Clock
+from conversations.draft import Draft
+from storage.crypto import DataCipher
+from storage.database import execute, open_database
+from storage.migrator import migrate
+from tests.conftest import Clock, make_app
 from tests.helpers import add, answer, plain_jpeg, rows, say, svc_of, tap, to_evidence
 
 BALI_BAWASLU = 4100
@@ -192,3 +197,80 @@ async def test_the_readme_describes_every_column_of_the_schema(settings: Setting
         if described.get(table) != columns
     }
     assert not wrong and described.keys() == schema.keys(), wrong
+
+
+LEGACY_ID = 6_482_019_337
+
+
+async def test_rows_of_an_earlier_version_move_under_hashes_and_the_reporter_goes_on(
+    settings: Settings, fake: FakeTelegram, clock: Clock
+) -> None:
+    assert settings.data_key is not None
+    cipher = DataCipher(settings.data_key.get_secret_value())
+    db = await open_database(
+        settings.database_path, settings.database_url_text, settings.database_pool_size
+    )
+    try:  # a database of the version before, as it ran: chat ids in clear
+        await migrate(db, target=12)
+        stamp = clock.now.isoformat()
+        draft = Draft(draft_id="d0legacy", question="description", consent=True, category="other")
+        ticket = "LN-7K3M-Q9TX-W2HC"
+        for sql, values in (
+            ("INSERT INTO chats VALUES (?, 'en', ?, ?)", (LEGACY_ID, stamp, stamp)),
+            (
+                "INSERT INTO drafts (chat_id, draft_id, step, state, created_at, updated_at)"
+                " VALUES (?, 'd0legacy', 'description', ?, ?, ?)",
+                (LEGACY_ID, cipher.encrypt(draft.model_dump_json()), stamp, stamp),
+            ),
+            (
+                "INSERT INTO cases (ticket, draft_id, reporter_chat_id, language, category,"
+                " description, description_enc, person_kind, province_code, event_date,"
+                " public_service, identity_mode, decision, status, status_changed_at,"
+                " created_at, updated_at, reporter_chat_hash, reporter_chat_enc)"
+                " VALUES (?, 'd0old', 0, 'en', 'other', '', ?, 'asn', '51', '2024-11-19', 'no',"
+                " 'anonymous', '{\"bodies\":[],\"offices\":[]}', 'dirujuk', ?, ?, ?, ?, ?)",
+                (
+                    ticket,
+                    cipher.encrypt("x"),
+                    stamp,
+                    stamp,
+                    stamp,
+                    "0" * 64,
+                    cipher.encrypt(str(LEGACY_ID)),
+                ),
+            ),
+            (
+                "INSERT INTO outbox (chat_id, kind, payload, payload_enc, status,"
+                " next_attempt_at, created_at) VALUES (?, 'notification', '', ?, 'pending', ?, ?)",
+                (
+                    LEGACY_ID,
+                    cipher.encrypt('{"type": "message", "text": "Kabar lama"}'),
+                    stamp,
+                    stamp,
+                ),
+            ),
+            (
+                "INSERT INTO outbox (chat_id, kind, payload, payload_enc, status,"
+                " next_attempt_at, created_at, sent_at) VALUES (?, 'notification', '', ?,"
+                " 'sent', ?, ?, ?)",
+                (LEGACY_ID, cipher.encrypt("{}"), stamp, stamp, stamp),
+            ),
+            ("INSERT INTO rate_events VALUES (?, 'status', ?)", (LEGACY_ID, stamp)),
+        ):
+            await execute(db, sql, values)
+    finally:
+        await db.close()
+    assert await places_of(settings, LEGACY_ID)  # the scan sees the old rows
+    async with running(make_app(settings, fake, clock), settings) as app:
+        assert await places_of(settings, LEGACY_ID) == []
+        tables = await table_columns(settings)
+        assert not [t for t in tables if t.startswith("legacy_")]
+        reporter = FakeUser(fake, LEGACY_ID, "Wayan", "en")
+        await reporter.expect("Kabar lama")  # the queued message reaches the same chat
+        # the draft resumes where it was, in the language the chat chose
+        await say(reporter, "The village head campaigned at the village office yesterday.", "Who")
+        mine = await say(reporter, "/status", "Reports from this chat")
+        assert any(ticket in label for label, _ in buttons(mine))  # the old case is still theirs
+        assert svc_of(app).cipher.chat_hash(f"telegram:{LEGACY_ID}") in str(
+            await rows(settings, "SELECT reporter_chat_hash FROM cases")
+        )
