@@ -29,6 +29,8 @@ from conversations.jurisdiction.ruleset import shipped_rules
 if TYPE_CHECKING:
     from bot.application import AnyApplication
 
+from storage.keys import KEY_WATCH_SECONDS
+
 log = logging.getLogger("bot")
 
 
@@ -83,12 +85,20 @@ def parser() -> argparse.ArgumentParser:
     staff_sub.add_parser("list", help="list staff members")
     backup = sub.add_parser("backup", help="write a consistent copy of the database (bot may run)")
     backup.add_argument("path", type=Path)
-    sub.add_parser(
+    rotate = sub.add_parser(
         "rotate-key",
         help="re-encrypt all data with a new DATA_KEY",
         description="Change the data key: set DATA_KEY to the new key, a comma, and the old key"
-        " (DATA_KEY=NEW,OLD), run this once (the bot may keep running with DATA_KEY=NEW,OLD),"
-        " then set DATA_KEY to the new key alone and restart.",
+        " (DATA_KEY=NEW,OLD) for every process of the bot and restart them (they keep running"
+        " while this runs), run this once, then set DATA_KEY to the new key alone and restart."
+        " A process still on the old key alone stops within 30 seconds of the start (what it"
+        " wrote is resealed); the new key alone is accepted only once this has finished.",
+    )
+    rotate.add_argument(
+        "--grace",
+        type=float,
+        default=2 * KEY_WATCH_SECONDS + 10,
+        help="seconds to wait for processes on the old key alone to stop (default %(default)s)",
     )
     purge = sub.add_parser("purge", help="remove identity and evidence of old closed cases")
     purge.add_argument("--dry-run", action="store_true", help="only count what would be removed")
@@ -252,7 +262,7 @@ async def _admin(settings: Settings, args: argparse.Namespace) -> int:
     from conversations.casefilters import Filters
     from storage import lifecycle
     from storage import staff as staff_store
-    from storage.keys import rotate_keys
+    from storage.keys import RotationIncompleteError, rotate_keys
 
     svc = await open_services(settings)
     try:
@@ -265,7 +275,13 @@ async def _admin(settings: Settings, args: argparse.Namespace) -> int:
             files = len(result.evidence_files)
             print(f"{result.cases} closed cases {verb} anonymised, {files} evidence files removed")
         elif args.command == "rotate-key":
-            rewritten = await rotate_keys(svc.db, svc.cipher, svc.now())
+            grace = args.grace if svc.cipher.key_count > 1 else 0.0
+            print(f"waiting {grace:.0f} s for processes on the old key alone to stop", flush=True)
+            try:
+                rewritten = await rotate_keys(svc.db, svc.cipher, svc.now(), grace_seconds=grace)
+            except RotationIncompleteError as error:
+                print(f"lapor-netral: {error}", file=sys.stderr)
+                return 1
             print(
                 f"{rewritten} encrypted values now use the first key of DATA_KEY;"
                 " set DATA_KEY to that key alone and restart the bot"

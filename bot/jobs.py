@@ -14,9 +14,10 @@ from bot.render import send_replies
 from bot.services import Services, services
 from conversations.questions import QUESTIONS, TOTAL_STEPS
 from conversations.replies import Button, Reply
-from storage import chats, drafts, inbox, lifecycle, weblogins
+from storage import chats, drafts, inbox, keys, lifecycle, weblogins
 from storage import evidence as evidence_store
 from storage import outbox as outbox_store
+from storage.keys import KEY_WATCH_SECONDS
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +31,21 @@ def schedule_jobs(application: Application[Any, Any, Any, Any, Any, Any]) -> Non
     job_queue.run_repeating(expire_drafts, interval=DRAFT_CHECK_SECONDS, first=30, name="drafts")
     job_queue.run_repeating(retention_job, interval=24 * 3600, first=300, name="retention")
     job_queue.run_repeating(inbox_job, interval=3600, first=600, name="inbox")
+    job_queue.run_repeating(
+        key_watch, interval=KEY_WATCH_SECONDS, first=KEY_WATCH_SECONDS, name="keys"
+    )
+
+
+async def key_watch(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Job: stop this process once a rotation has started with a key its DATA_KEY lacks: what
+    it wrote from then on could not be read once the old key is dropped (rotate-key waits for
+    it, then reseals what it wrote before)."""
+    svc = services(context)
+    if not await keys.keys_fit(svc.db, svc.cipher):
+        log.critical(
+            "DATA_KEY was rotated: restart this process with DATA_KEY=NEW,OLD (stopping now)"
+        )
+        svc.retire()
 
 
 async def purge_old_cases(svc: Services, *, dry_run: bool) -> lifecycle.Purge:

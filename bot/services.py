@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import os
+import signal
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, cast
@@ -38,6 +40,11 @@ def system_clock() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def stop_this_process() -> None:
+    """Ask this process to stop as Ctrl-C or systemd would (SIGTERM: a clean shutdown)."""
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
 @dataclass
 class Services:
     """Settings, the open database, the data key and the jurisdiction data."""
@@ -51,6 +58,8 @@ class Services:
     outbox_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     flood: FloodGuard = field(default_factory=lambda: FloodGuard(60))
     draft_budget: DraftBudget = field(default_factory=lambda: DraftBudget(600))
+    # called when DATA_KEY no longer holds every key in use (a rotation started elsewhere)
+    retire: Callable[[], None] = field(default=stop_this_process)
     # images are decoded two at a time at most: four big ones at once took 2.8 GB
     image_decoder: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(2))
 

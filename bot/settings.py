@@ -34,6 +34,7 @@ class Settings(BaseSettings):
     database_url: SecretStr | None = None  # postgresql://…: several workers share it
     database_pool_size: int = Field(default=10, ge=1, le=500)
     worker_lease_seconds: float = Field(default=10.0, ge=1.0, le=3600.0)
+    inbox_max_attempts: int = Field(default=5, ge=1, le=100)  # then an update is set aside
     evidence_dir: Path | None = None
     data_key: SecretStr | None = None
     admin_user_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)

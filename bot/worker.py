@@ -26,7 +26,9 @@ from telegram import Update
 from bot.application import AnyApplication
 from bot.outbox import kick
 from bot.services import Services, services_of_application
-from storage import inbox
+from conversations.messages import catalogue
+from storage import chats, inbox, outbox
+from storage.crypto import address_of
 from storage.database import transaction
 
 log = logging.getLogger(__name__)
@@ -55,10 +57,14 @@ async def handle_one(
         return False
     if claimed.attempts > 1:
         log.info("update %s handled again (attempt %s)", claimed.update_id, claimed.attempts)
-    data = json.loads(svc.cipher.decrypt_token(claimed.body_enc))
-    update = Update.de_json(data, application.bot)
+    limit = svc.settings.inbox_max_attempts
+    if claimed.attempts > limit:  # the workers that held it died with it, again and again
+        await set_aside(application, svc, claimed.update_id, claimed.attempts - 1)
+        return True
     keeper = asyncio.create_task(_keep_claim(svc, claimed.update_id, name, lease))
     try:
+        data = json.loads(svc.cipher.decrypt_token(claimed.body_enc))
+        update = Update.de_json(data, application.bot)
         async with transaction(svc.db):
             await inbox.relax_commit(svc.db)
             await application.process_update(update)
@@ -66,6 +72,13 @@ async def handle_one(
                 raise ClaimLostError(claimed.update_id)
     except ClaimLostError:
         log.warning("update %s was taken over by another worker", claimed.update_id)
+    except Exception as exc:  # this update, not the worker: try it later, then set it aside
+        error = type(exc).__name__
+        log.error("update %s failed (attempt %s): %s", claimed.update_id, claimed.attempts, error)
+        retry_at = svc.now() + dt.timedelta(seconds=min(30.0, 0.5 * 2**claimed.attempts))
+        await inbox.failed(svc.db, claimed.update_id, name, error, retry_at)
+        if claimed.attempts >= limit:
+            await set_aside(application, svc, claimed.update_id, claimed.attempts)
     else:
         kick(application)  # what the update queued is committed now: deliver it
         if wake is not None:
@@ -75,6 +88,36 @@ async def handle_one(
         with contextlib.suppress(asyncio.CancelledError):
             await keeper
     return True
+
+
+async def set_aside(
+    application: AnyApplication, svc: Services, update_id: int, attempts: int
+) -> None:
+    """Stop trying an update that keeps failing: the chat's later updates go on, its sender is
+    asked to send it again and the administrators are told (both through the outbox)."""
+    now = svc.now()
+    texts = catalogue()
+    async with transaction(svc.db):
+        sealed, error = await inbox.set_aside(svc.db, update_id, now)
+        if sealed is not None:
+            chat = svc.cipher.chat(address_of(svc.cipher.decrypt(sealed)))
+            language = await chats.get_language(svc.db, chat) or svc.settings.default_language
+            text = texts.render("update_set_aside", language)
+            await outbox.enqueue(
+                svc.db, chat, "notification", {"type": "message", "text": text}, now,
+                cipher=svc.cipher,
+            )  # fmt: skip
+        for admin in svc.settings.admin_user_ids:
+            text = texts.render(
+                "admin_update_set_aside", svc.settings.default_language,
+                update_id=update_id, attempts=attempts, error=error,
+            )  # fmt: skip
+            await outbox.enqueue(
+                svc.db, svc.chat(admin), "alert", {"type": "message", "text": text}, now,
+                cipher=svc.cipher,
+            )  # fmt: skip
+    log.error("update %s set aside after %s attempts (%s)", update_id, attempts, error)
+    kick(application)
 
 
 async def _keep_claim(svc: Services, update_id: int, name: str, lease: dt.timedelta) -> None:

@@ -70,7 +70,8 @@ class DataCipher:
     """Encrypts with the deployment's current data key; decrypts with any key it was given."""
 
     def __init__(self, keys: str) -> None:
-        raw_keys = [key.strip().encode("ascii") for key in keys.split(",")]
+        self._keys_text = [key.strip() for key in keys.split(",")]
+        raw_keys = [key.encode("ascii") for key in self._keys_text]
         self._fernets = [Fernet(key) for key in raw_keys]
         self._multi = MultiFernet(self._fernets)
         # keyed hashes of chat ids (to find a reporter's cases without storing the id in clear)
@@ -131,6 +132,11 @@ class DataCipher:
             return self._multi.decrypt(sealed)  # a Fernet token of an earlier version
         except InvalidToken:
             raise ValueError("cannot decrypt: wrong DATA_KEY or damaged data") from None
+
+    def current_only(self) -> DataCipher:
+        """A cipher holding the current (first) key alone: what a process will have once the
+        old key is dropped (a rotation proves every value opens with it)."""
+        return DataCipher(self._keys_text[0])
 
     @property
     def key_count(self) -> int:

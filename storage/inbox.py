@@ -55,9 +55,10 @@ async def claim(
         "UPDATE updates SET claimed_by = ?, claimed_until = ?, attempts = attempts + 1"
         " WHERE update_id = ("
         "  SELECT u.update_id FROM updates u"
-        "  WHERE u.done_at IS NULL AND (u.claimed_until IS NULL OR u.claimed_until < ?)"
+        "  WHERE u.done_at IS NULL AND u.failed_at IS NULL"
+        "   AND (u.claimed_until IS NULL OR u.claimed_until < ?)"
         "   AND NOT EXISTS (SELECT 1 FROM updates e WHERE e.chat_key = u.chat_key"
-        "    AND e.done_at IS NULL AND e.update_id < u.update_id)"
+        "    AND e.done_at IS NULL AND e.failed_at IS NULL AND e.update_id < u.update_id)"
         f"  ORDER BY u.update_id LIMIT 1{skip_locked})"
         " AND done_at IS NULL AND (claimed_until IS NULL OR claimed_until < ?)"
         " RETURNING update_id, body_enc, attempts",
@@ -103,30 +104,71 @@ async def mark_done(conn: Database, update_id: int, worker: str, now: dt.datetim
     return changed == 1
 
 
+async def failed(
+    conn: Database, update_id: int, worker: str, error: str, retry_at: dt.datetime
+) -> None:
+    """Handling the update raised `error` (an exception's type, never its text): let go of it
+    until `retry_at` (any worker may take it then)."""
+    await execute(
+        conn,
+        "UPDATE updates SET last_error = ?, claimed_until = ? WHERE update_id = ?"
+        " AND claimed_by = ? AND done_at IS NULL",
+        (error[:80], now_iso(retry_at), update_id, worker),
+    )
+
+
+async def set_aside(conn: Database, update_id: int, now: dt.datetime) -> tuple[bytes | None, str]:
+    """Stop trying an update that failed again and again: the chat's later updates go on.
+    Returns the chat's sealed address (to ask the reporter to send it again) and the error."""
+    row = await fetch_one(
+        conn,
+        "UPDATE updates SET failed_at = ?, claimed_until = NULL, last_error ="
+        " COALESCE(last_error, 'interrupted') WHERE update_id = ? AND done_at IS NULL"
+        " RETURNING chat_enc, last_error",
+        (now_iso(now), update_id),
+    )
+    if row is None:
+        return None, ""
+    sealed = row["chat_enc"]
+    return (bytes(sealed) if sealed is not None else None), str(row["last_error"])
+
+
 @dataclass(frozen=True)
 class InboxCounts:
-    """How many updates wait, and how many were handled more than once (after a crash)."""
+    """How many updates wait, how many were handled more than once (after a crash), and how
+    many were set aside after failing again and again."""
 
     open: int
     done: int
     retried: int
+    set_aside: int = 0
 
 
 async def counts(conn: Database) -> InboxCounts:
     """The inbox's state, for health checks and the campaigns."""
     row = await fetch_one(
         conn,
-        "SELECT COALESCE(SUM(CASE WHEN done_at IS NULL THEN 1 ELSE 0 END), 0) AS open_count,"
+        "SELECT COALESCE(SUM(CASE WHEN done_at IS NULL AND failed_at IS NULL THEN 1 ELSE 0 END),"
+        " 0) AS open_count,"
         " COALESCE(SUM(CASE WHEN done_at IS NULL THEN 0 ELSE 1 END), 0) AS done_count,"
-        " COALESCE(SUM(CASE WHEN attempts > 1 THEN 1 ELSE 0 END), 0) AS retried"
+        " COALESCE(SUM(CASE WHEN attempts > 1 THEN 1 ELSE 0 END), 0) AS retried,"
+        " COALESCE(SUM(CASE WHEN failed_at IS NULL THEN 0 ELSE 1 END), 0) AS set_aside"
         " FROM updates",
     )
     assert row is not None
-    return InboxCounts(int(row["open_count"]), int(row["done_count"]), int(row["retried"]))
+    return InboxCounts(
+        int(row["open_count"]), int(row["done_count"]), int(row["retried"]), int(row["set_aside"])
+    )
+
+
+SET_ASIDE_KEEP = dt.timedelta(days=7)  # an update set aside is kept this long for a look
 
 
 async def purge_done(conn: Database, before: dt.datetime) -> int:
-    """Forget updates handled before the moment."""
+    """Forget updates handled before the moment, and those set aside a week before it."""
     return await execute(
-        conn, "DELETE FROM updates WHERE done_at IS NOT NULL AND done_at < ?", (now_iso(before),)
+        conn,
+        "DELETE FROM updates WHERE (done_at IS NOT NULL AND done_at < ?)"
+        " OR (failed_at IS NOT NULL AND failed_at < ?)",
+        (now_iso(before), now_iso(before - SET_ASIDE_KEEP)),
     )

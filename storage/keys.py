@@ -40,14 +40,30 @@ class WrongKeyError(RuntimeError):
     """DATA_KEY does not decrypt this database."""
 
 
+class RotationIncompleteError(RuntimeError):
+    """Values sealed under an older key keep appearing: a process still runs on it."""
+
+
+KEY_WATCH_SECONDS = 30  # how often a running process checks that its keys still fit
+ROTATION_PASSES = 5
+
+
+def _ids(text: object) -> set[str]:
+    return {part for part in str(text or "").split(",") if part}
+
+
 async def check_key(conn: Database, cipher: DataCipher, now: dt.datetime) -> None:
-    """Store the check value on first use; afterwards refuse a key that cannot read it."""
-    row = await fetch_one(conn, "SELECT check_enc FROM key_check WHERE id = 1")
+    """Store the check value on first use; afterwards refuse a key that cannot read it, and a
+    DATA_KEY that lacks a key values may still be sealed under (a rotation not yet finished).
+    A process whose first key is new to the database starts a rotation: the key is recorded,
+    and every process without it stops (`keys_fit`) before `rotate_keys` reseals."""
+    mine = cipher.key_ids()
+    row = await fetch_one(conn, "SELECT check_enc, key_ids FROM key_check WHERE id = 1")
     if row is None:
         await execute(
             conn,
-            "INSERT INTO key_check (id, check_enc, created_at) VALUES (1, ?, ?)",
-            (cipher.encrypt(CHECK_TEXT), now_iso(now)),
+            "INSERT INTO key_check (id, check_enc, created_at, key_ids) VALUES (1, ?, ?, ?)",
+            (cipher.encrypt(CHECK_TEXT), now_iso(now), mine[0]),
         )
         return
     try:
@@ -59,11 +75,63 @@ async def check_key(conn: Database, cipher: DataCipher, now: dt.datetime) -> Non
             "DATA_KEY does not fit this database (it was encrypted with another key);"
             " to change keys, see `python -m bot rotate-key --help`"
         )
+    in_use = _ids(row["key_ids"]) or set(mine)  # earlier versions kept no record
+    if not in_use <= set(mine):
+        raise WrongKeyError(
+            "a key rotation is under way and values may be sealed under a key DATA_KEY does"
+            " not hold: set DATA_KEY=NEW,OLD until `python -m bot rotate-key` has finished"
+        )
+    if mine[0] not in in_use or not row["key_ids"]:
+        await execute(
+            conn,
+            "UPDATE key_check SET key_ids = ? WHERE id = 1",
+            (",".join(sorted(in_use | {mine[0]})),),
+        )
 
 
-async def rotate_keys(conn: Database, cipher: DataCipher, now: dt.datetime) -> int:
-    """Re-encrypt every encrypted value and evidence file with the current (first) key, and
-    hash chat ids with it, in one transaction; return how many values were rewritten."""
+async def keys_fit(conn: Database, cipher: DataCipher) -> bool:
+    """Whether this process still holds every key values may be sealed under (a rotation
+    started elsewhere: a process on the old key alone must stop, or what it writes from now on
+    could not be read once the old key is dropped)."""
+    row = await fetch_one(conn, "SELECT key_ids FROM key_check WHERE id = 1")
+    return row is None or _ids(row["key_ids"]) <= set(cipher.key_ids())
+
+
+async def rotate_keys(
+    conn: Database, cipher: DataCipher, now: dt.datetime, *, grace_seconds: float
+) -> int:
+    """Re-encrypt every value and evidence file with the current (first) key and move every
+    chat hash to it; return how many values were rewritten.
+
+    `check_key` has recorded the new key, so a process still on the old key alone stops within
+    KEY_WATCH_SECONDS: the rotation waits `grace_seconds` for that, then reseals, then sweeps
+    until every value opens with the new key alone (a value a straggler wrote meanwhile is
+    resealed in the next pass), and only then records the new key as the only one and seals
+    the check value with it: a start with the new key alone passes only when nothing needs the
+    old one."""
+    await asyncio.sleep(grace_seconds)
+    current = cipher.current_only()
+    rewritten = 0
+    for _ in range(ROTATION_PASSES):
+        rewritten += await _reseal(conn, cipher)
+        left = await _left_behind(conn, current)
+        if left == 0:
+            break
+    else:
+        raise RotationIncompleteError(
+            f"{left} values are still being written under an older key: restart every process"
+            " with DATA_KEY=NEW,OLD, then run rotate-key again"
+        )
+    await execute(
+        conn,
+        "UPDATE key_check SET check_enc = ?, key_ids = ?, rotated_at = ? WHERE id = 1",
+        (current.encrypt(CHECK_TEXT), current.key_ids()[0], now_iso(now)),
+    )
+    return rewritten
+
+
+async def _reseal(conn: Database, cipher: DataCipher) -> int:
+    """One pass: every value, inbox body, chat hash and evidence file under the current key."""
     rewritten = 0
     async with transaction(conn):
         for table, key, column in ENCRYPTED:
@@ -79,7 +147,9 @@ async def rotate_keys(conn: Database, cipher: DataCipher, now: dt.datetime) -> i
                     (cipher.rotate(row["value"]), row["row_key"]),
                 )
             rewritten += len(rows)
-        for row in await fetch_all(conn, "SELECT update_id, body_enc FROM updates"):
+        for row in await fetch_all(
+            conn, "SELECT update_id, body_enc FROM updates WHERE body_enc != ''"
+        ):
             await execute(
                 conn,
                 "UPDATE updates SET body_enc = ? WHERE update_id = ?",
@@ -91,8 +161,40 @@ async def rotate_keys(conn: Database, cipher: DataCipher, now: dt.datetime) -> i
             conn, "SELECT stored_path FROM evidence WHERE stored_path IS NOT NULL"
         ):
             rewritten += await asyncio.to_thread(_rotate_file, cipher, Path(row["stored_path"]))
-        await execute(conn, "UPDATE key_check SET rotated_at = ? WHERE id = 1", (now_iso(now),))
     return rewritten
+
+
+async def _left_behind(conn: Database, current: DataCipher) -> int:
+    """How many values, inbox bodies and evidence files the current key alone cannot open."""
+    left = 0
+    for table, _, column in ENCRYPTED:
+        for row in await fetch_all(
+            conn, f"SELECT {column} AS value FROM {table} WHERE {column} IS NOT NULL"
+        ):
+            try:
+                current.decrypt(row["value"])
+            except ValueError:
+                left += 1
+    for row in await fetch_all(conn, "SELECT body_enc FROM updates WHERE body_enc != ''"):
+        try:
+            current.decrypt_token(row["body_enc"])
+        except ValueError:
+            left += 1
+    for row in await fetch_all(
+        conn, "SELECT stored_path FROM evidence WHERE stored_path IS NOT NULL"
+    ):
+        left += not await asyncio.to_thread(_opens, current, Path(row["stored_path"]))
+    return left
+
+
+def _opens(cipher: DataCipher, path: Path) -> bool:
+    try:
+        cipher.decrypt_bytes(path.read_bytes())
+    except FileNotFoundError:
+        return True
+    except ValueError:
+        return False
+    return True
 
 
 def _rotate_file(cipher: DataCipher, path: Path) -> int:

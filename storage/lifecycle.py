@@ -215,6 +215,8 @@ async def delete_reporter_data(conn: Database, chat: ChatRef) -> tuple[list[str]
             hashes,
         )
         await execute(
-            conn, f"DELETE FROM updates WHERE chat_key IN ({marks}) AND done_at IS NOT NULL", hashes
+            conn,
+            f"DELETE FROM updates WHERE chat_key IN ({marks}) AND failed_at IS NOT NULL",
+            hashes,
         )
     return [ticket for _, ticket in found], files

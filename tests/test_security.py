@@ -169,7 +169,9 @@ async def test_a_wrong_data_key_is_refused_at_start_and_keys_rotate(
         TELEGRAM_API_BASE_URL=fake.base_url, **db,
     )  # fmt: skip
     assert code == 2 and "DATA_KEY does not fit" in printed and "Traceback" not in printed
-    code, printed = await run_cli(tmp_path, "rotate-key", DATA_KEY=f"{new_key},{old_key}", **db)
+    code, printed = await run_cli(
+        tmp_path, "rotate-key", "--grace", "0", DATA_KEY=f"{new_key},{old_key}", **db
+    )
     assert code == 0, printed
     assert "encrypted values now use the first key" in printed
     only_new = DataCipher(new_key)

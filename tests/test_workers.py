@@ -15,6 +15,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 from aiohttp import web
+from cryptography.fernet import Fernet
 
 from bot.application import AnyApplication
 from bot.ingress import build_ingress, register_webhook
@@ -25,9 +26,11 @@ from bot.services import open_services
 from bot.settings import Settings
 from bot.webhook import SECRET_HEADER, webhook_path
 from bot.worker import work
-from tests.conftest import TOKEN, Clock, make_app
+from storage import inbox
+from storage.crypto import DataCipher
+from tests.conftest import ADMIN_ID, TOKEN, Clock, make_app
 from tests.console import free_port
-from tests.helpers import file_report, rows
+from tests.helpers import answer, file_report, rows
 
 SECRET = "test-ingress-secret-0123456789abcdef"
 
@@ -168,3 +171,38 @@ async def test_a_killed_worker_stops_nothing_and_loses_nothing(
     assert await rows(settings, "SELECT COUNT(*) FROM updates WHERE done_at IS NULL") == [(0,)]
     texts = [str(m.get("text")) for m in reporter.bot_messages()]
     assert not any("gangguan" in t for t in texts)  # no error reached the reporter
+
+
+async def test_an_update_that_keeps_failing_is_set_aside_and_the_chat_goes_on(
+    settings_factory: Callable[..., Settings],
+    fake: FakeTelegram,
+    clock: Clock,
+    people: Callable[..., FakeUser],
+) -> None:
+    settings = worker_settings(settings_factory, fake, free_port()).model_copy(
+        update={"inbox_max_attempts": 2}
+    )
+    reporter = people("id")
+    admin = FakeUser(fake, ADMIN_ID, "Admin", "id")
+    async with AsyncExitStack() as stack:
+        await stack.enter_async_context(ingress(settings))
+        svc = await open_services(settings)
+        stack.push_async_callback(svc.db.close)
+        # an update no key opens (stored before a key change, say), first in the chat's line
+        # (id 0: the fake Telegram numbers its own updates from 1)
+        address = f"telegram:{reporter.chat_id}"
+        unreadable = DataCipher(Fernet.generate_key().decode()).encrypt_token('{"update_id": 0}')
+        await inbox.add(
+            svc.db, 0, svc.cipher.chat_hash(address), unreadable, svc.now(),
+            svc.cipher.encrypt(address),
+        )  # fmt: skip
+        await stack.enter_async_context(worker(settings, fake, clock))
+        await reporter.expect("Mohon kirim sekali lagi", timeout=30)
+        alert = await admin.expect("disisihkan", timeout=30)
+        assert "update 0" in str(alert["text"]) and "InvalidToken" not in str(alert["text"])
+        # the chat's next message is answered as usual
+        await answer(reporter, "/lapor", "c")
+        counts = await inbox.counts(svc.db)
+        assert counts.set_aside == 1 and counts.open == 0
+        kept = await rows(settings, "SELECT last_error FROM updates WHERE update_id = 0")
+        assert kept == [("ValueError",)]
