@@ -1,6 +1,6 @@
 """What the web console shows, as data: the province tile map, the bars of new cases per day,
-the cases near or past their service target, the list's sort orders and query, and the public
-statistics with small cells suppressed. Pure: counts and rows in, plain values out."""
+the cases near or past their service target, the list's sort orders and query (the public
+statistics are conversations.disclosure). Pure: counts and rows in, plain values out."""
 
 from __future__ import annotations
 
@@ -20,7 +20,6 @@ from conversations.places import Places
 from conversations.staffviews import clock_of
 
 SORTS = ("newest", "oldest", "waiting")  # the case list's orders; the first is the default
-SUPPRESS_BELOW = 5  # public statistics: a cell with fewer cases than this is not shown
 
 
 class TilePlace(BaseModel):
@@ -139,32 +138,6 @@ def filter_query(filters: Filters) -> dict[str, str]:
         "sampai": filters.until.isoformat() if filters.until else None,
     }
     return {key: value for key, value in values.items() if value}
-
-
-@dataclass(frozen=True)
-class StatCell:
-    """One line of a public table: its label and count, None when suppressed."""
-
-    key: str
-    label: str
-    count: int | None
-
-
-def suppressed(rows: Sequence[tuple[str, str, int]]) -> list[StatCell]:
-    """(key, label, count) rows with every count from 1 to SUPPRESS_BELOW - 1 hidden, and, when
-    exactly one was hidden, the next smallest too: otherwise the total minus the others would
-    give it away."""
-    hidden = {key for key, _, count in rows if 0 < count < SUPPRESS_BELOW}
-    if len(hidden) == 1:
-        shown = sorted((count, key) for key, _, count in rows if key not in hidden and count > 0)
-        if shown:
-            hidden.add(shown[0][1])
-    return [StatCell(key, label, None if key in hidden else count) for key, label, count in rows]
-
-
-def suppressed_total(total: int) -> int | None:
-    """The table's total, hidden when it is itself small."""
-    return None if 0 < total < SUPPRESS_BELOW else total
 
 
 def iso_week(day: dt.date) -> str:

@@ -427,12 +427,16 @@ class PublicCounts:
     by_status: dict[str, int]
 
 
-async def public_counts(conn: Database) -> PublicCounts:
-    """Counts of all filed cases (nothing else is read: no text, no place below a province)."""
+async def public_counts(conn: Database, before: dt.datetime) -> PublicCounts:
+    """Counts of the cases filed before the moment (nothing else is read: no text, no place
+    below a province)."""
 
     async def grouped(expression: str) -> dict[str, int]:
         rows = await fetch_all(
-            conn, f"SELECT {expression} AS value, COUNT(*) AS n FROM cases GROUP BY 1"
+            conn,
+            f"SELECT {expression} AS value, COUNT(*) AS n FROM cases WHERE created_at < ?"
+            " GROUP BY 1",
+            (now_iso(before),),
         )
         return {str(r["value"]): int(r["n"]) for r in rows}
 

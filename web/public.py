@@ -1,5 +1,6 @@
-"""The public statistics page (no login): counts of all filed cases by province, category,
-week and status, every small cell suppressed, and the same tables as CSV."""
+"""The public statistics page (no login): counts of the cases filed before this week by
+province, category, week and status, as conversations.disclosure lets them be shown, and the
+same tables as CSV."""
 
 from __future__ import annotations
 
@@ -11,15 +12,16 @@ from collections import Counter
 from aiohttp import web
 
 from conversations.bilingual import long_date
-from conversations.console import StatCell, iso_week, suppressed, suppressed_total
-from conversations.messages import Language, catalogue
+from conversations.console import iso_week
+from conversations.disclosure import StatCell, publish, week_start
+from conversations.messages import Language
 from conversations.staffviews import category_name
 from conversations.status import status_label
 from storage import casequeries
 from storage.database import ping
 from web.auth import browser_language, reader_of, services_of
 from web.figures import Recent
-from web.render import page
+from web.render import page, published
 
 TABLES = ("province", "category", "week", "status")
 STATISTICS = web.AppKey("statistics", Recent[casequeries.PublicCounts])
@@ -27,13 +29,17 @@ STATISTICS = web.AppKey("statistics", Recent[casequeries.PublicCounts])
 
 async def _tables(
     request: web.Request, language: Language
-) -> tuple[dict[str, list[StatCell]], int | None, dt.datetime]:
-    """The public tables, suppressed, and when their counts were taken (shared by every
-    visitor for STATISTICS_SECONDS: the page needs no login, so nobody can make it rescan
-    the cases at will)."""
+) -> tuple[dict[str, list[StatCell]], StatCell, dt.datetime]:
+    """The public tables as the disclosure rule lets them be shown, their total, and the
+    moment they count up to (the start of this week; the counts are shared by every visitor
+    for STATISTICS_SECONDS: the page needs no login, so nobody can make it rescan the cases at
+    will)."""
     svc = services_of(request)
+    before = week_start(svc.now())
     figures = await request.app[STATISTICS].get(
-        "all", lambda: casequeries.public_counts(reader_of(request)), svc.now
+        before.isoformat(),
+        lambda: casequeries.public_counts(reader_of(request), before),
+        svc.now,
     )
     counts = figures.value
     places, jurisdiction = svc.jurisdiction.places, svc.jurisdiction
@@ -51,25 +57,27 @@ async def _tables(
     status_rows = [
         (key, status_label(key, language), count) for key, count in sorted(counts.by_status.items())
     ]
-    tables = {
-        "province": suppressed(province_rows),
-        "category": suppressed(category_rows),
-        "week": suppressed([(w, w, n) for w, n in sorted(weeks.items())]),
-        "status": suppressed(status_rows),
-    }
-    return tables, suppressed_total(counts.total), figures.at
+    tables, total = publish(
+        {
+            "province": province_rows,
+            "category": category_rows,
+            "week": [(w, w, n) for w, n in sorted(weeks.items())],
+            "status": status_rows,
+        },
+        counts.total,
+    )
+    return tables, total, before
 
 
 async def stats_page(request: web.Request) -> web.Response:
     """GET /stats: the public tables, in the browser's language (`?lang=en` to choose)."""
     svc = services_of(request)
     language = browser_language(request, svc.settings.default_language)
-    tables, total, at = await _tables(request, language)
-    local = at.astimezone(svc.settings.zone)
+    tables, total, before = await _tables(request, language)
     return page(
         "stats.html", language, tables=tables, names=TABLES, total=total, csrf="",
         other="en" if language == "id" else "id",
-        as_of=f"{long_date(local.date(), language)} {local:%H:%M}",
+        as_of=long_date((before - dt.timedelta(days=1)).date(), language),
     )  # fmt: skip
 
 
@@ -95,13 +103,10 @@ async def stats_csv(request: web.Request) -> web.Response:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["table", "key", "label", "count"])
-    small = catalogue().raw("web_suppressed", language)
     for name in TABLES:
         for cell in tables[name]:
-            writer.writerow(
-                [name, cell.key, cell.label, small if cell.count is None else cell.count]
-            )
-    writer.writerow(["total", "", "", small if total is None else total])
+            writer.writerow([name, cell.key, cell.label, published(cell, language)])
+    writer.writerow(["total", "", "", published(total, language)])
     return web.Response(
         body=("\ufeff" + out.getvalue()).encode("utf-8"),
         content_type="text/csv",

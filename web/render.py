@@ -10,6 +10,7 @@ import jinja2
 from aiohttp import web
 
 from conversations.bilingual import long_date
+from conversations.disclosure import StatCell
 from conversations.messages import Language, catalogue
 from conversations.status import status_label
 
@@ -50,15 +51,29 @@ def page(
     def t(key: str, **args: object) -> str:
         return text(key, language, **args)
 
-    html = environment().get_template(template).render(lang=language, t=t, **context)
+    def figure(cell: StatCell) -> str:
+        return published(cell, language)
+
+    html = environment().get_template(template).render(lang=language, t=t, figure=figure, **context)
     return web.Response(text=html, content_type="text/html", charset="utf-8", status=status)
+
+
+def published(cell: StatCell, language: Language) -> str:
+    """A public figure as text: its rounded count, "<5", or "×" (hidden to protect a "<5")."""
+    if cell.mark == "small":
+        return catalogue().raw("web_suppressed", language)
+    if cell.mark == "hidden":
+        return catalogue().raw("web_hidden", language)
+    return str(cell.count)
 
 
 def secure_headers(response: web.StreamResponse, *, private: bool) -> None:
     """Headers every response carries; `private` pages are never stored by a cache."""
     response.headers.setdefault("Content-Security-Policy", PAGE_CSP)
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "no-referrer"
+    # never to another site; within the console the browser names the page's origin on a form
+    # post (with no-referrer it would send "Origin: null", and the login check needs it)
+    response.headers["Referrer-Policy"] = "same-origin"
     response.headers["X-Frame-Options"] = "DENY"
     if private:
         response.headers["Cache-Control"] = "no-store"
