@@ -171,7 +171,16 @@ async def test_a_login_link_opens_one_session_however_many_clicks(
     try:
         await migrate(db)
         await weblogins.add_link(db, "once", 5, NOW + dt.timedelta(minutes=10))
-        spent = await asyncio.gather(*(weblogins.use_link(db, "once", NOW) for _ in range(10)))
+        # ten clicks at once, each on a connection of its own (as on several workers)
+        others = [
+            await open_database(tmp_path / "unused.db", postgres_url, pool_size=1)
+            for _ in range(10)
+        ]
+        try:
+            spent = await asyncio.gather(*(weblogins.use_link(o, "once", NOW) for o in others))
+        finally:
+            for other in others:
+                await other.close()
         assert sorted(spent, key=str) == [5] + [None] * 9
     finally:
         await db.close()
