@@ -58,12 +58,11 @@ async def purge_old_cases(svc: Services, *, dry_run: bool) -> lifecycle.Purge:
         svc.db, now - dt.timedelta(days=days), now, svc.casework.final, dry_run=dry_run
     )
     if not dry_run:
+        remove_files(result.evidence_files)
         # delivered messages hold nothing by now; chats that only kept a language go too
         await outbox_store.purge_finished(svc.db, now - OUTBOX_KEEP)
         await lifecycle.forget_leftovers(svc.db, now - dt.timedelta(days=days), now)
         await svc.db.forget_deleted()
-    if not dry_run:
-        remove_files(result.evidence_files)
         if result.cases:
             log.info("retention: %s closed cases anonymised", result.cases)
     return result
