@@ -34,6 +34,7 @@ from conversations.questions import (
 )
 from conversations.replies import Button, Reply
 from conversations.tickets import looks_like_ticket, parse_ticket
+from conversations.typed import typed_press, yes_or_no
 
 
 @dataclass(frozen=True)
@@ -160,6 +161,8 @@ def handle(
             else "not_understood"
         )
         return Outcome(None, language, (Reply(key, buttons=menu_buttons()),))
+    if draft.confirm_cancel and isinstance(event, Text) and (said := yes_or_no(event.text)):
+        return _press(draft, Press(f"x:{said}"), ctx, new_draft_id)  # "ya" to "Batalkan?"
     draft = draft.model_copy(update={"confirm_cancel": False}) if draft.confirm_cancel else draft
     if isinstance(event, Unsupported):
         key = "hint_edited" if event.kind == "edited" else _unsupported_hint(draft)
@@ -173,6 +176,10 @@ def handle(
             return _skip(draft, ctx)
         if draft.question == "review" and is_word(event.text, _SEND_WORDS):
             return Outcome(None, language, (FileReport(draft),))
+        # a button's label typed, or "ya" to a yes/no question, presses that button
+        pressed = typed_press(prompt(draft, ctx), event.text)
+        if pressed is not None:
+            return _press(draft, pressed, ctx, new_draft_id)
     return _answer(draft, event, ctx)
 
 

@@ -29,14 +29,14 @@ from conversations.messages import Language, Safe, catalogue, escape
 from conversations.phones import normalize_phone
 from conversations.places import Region, normalize, province_answer, regency_answer
 from conversations.replies import Button, Reply
+from conversations.typed import NO_WORDS, YES_WORDS
 
 TOTAL_STEPS = 9
 BACK, CANCEL, SKIP, LIST, UNKNOWN = "^back", "^cancel", "^skip", "^list", "^unknown"
 EARLIEST_DATE = dt.date(2000, 1, 1)
 LEARNED_ASKED_AFTER_DAYS = 3
 _URL = re.compile(r"https?://\S+", re.IGNORECASE)
-_YES = {"ya", "y", "iya", "yes", "ok", "oke", "setuju", "sudah", "benar", "betul", "agree"}
-_NO = {"tidak", "tdk", "gak", "nggak", "enggak", "no", "belum", "bukan", "not yet"}
+_YES, _NO = set(YES_WORDS), set(NO_WORDS)  # conversations.typed: one reading of yes and no
 _UNSURE = {
     "tidak yakin",
     "ragu",
