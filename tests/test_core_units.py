@@ -111,26 +111,29 @@ def texts(outcome: Outcome) -> str:
     return "\n".join(a.text(outcome.language) for a in outcome.actions if isinstance(a, Reply))
 
 
+# A whole report, from /lapor to the review, pressing and typing (other tests walk it too).
+FULL_REPORT: tuple[Event, ...] = (
+    Command("lapor"),
+    Press("c:yes"),
+    Press("k:service_conditioning"),
+    Text("Bansos ditahan bagi warga yang tidak mendukung calon petahana."),
+    Press("p:village"),
+    Press("pd:^skip"),
+    Text("jatim"),
+    Text("kab malang"),
+    Press("pl:^skip"),
+    Text("10 November 2024"),
+    Press("ld:yesterday"),
+    Press("ps:yes"),
+    Text("bansos beras"),
+    Press("cp:no"),
+    Press("ev:none"),
+    Press("id:anonymous"),
+)
+
+
 def test_a_full_report_in_pure_calls() -> None:
-    outcome = run(
-        None,
-        Command("lapor"),
-        Press("c:yes"),
-        Press("k:service_conditioning"),
-        Text("Bansos ditahan bagi warga yang tidak mendukung calon petahana."),
-        Press("p:village"),
-        Press("pd:^skip"),
-        Text("jatim"),
-        Text("kab malang"),
-        Press("pl:^skip"),
-        Text("10 November 2024"),
-        Press("ld:yesterday"),
-        Press("ps:yes"),
-        Text("bansos beras"),
-        Press("cp:no"),
-        Press("ev:none"),
-        Press("id:anonymous"),
-    )
+    outcome = run(None, *FULL_REPORT)
     assert outcome.draft is not None and outcome.draft.question == "review"
     assert "Langkah 9 dari 9" in texts(outcome)
     sent = handle(outcome.draft, Press("rv:send:d1"), ctx(), new_draft_id="d2")

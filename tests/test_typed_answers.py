@@ -11,38 +11,18 @@ import pytest
 from bot.application import AnyApplication
 from bot.sandbox.fake_users import FakeUser
 from conversations.draft import Draft
-from conversations.events import Command, Event, Press, Text
+from conversations.events import Command, Press, Text
 from conversations.flow import Outcome, handle, prompt
 from conversations.replies import Reply
 from conversations.typed import NO_WORDS, YES_WORDS, yes_or_no
 from tests.helpers import answer, asks, say, to_evidence
-from tests.test_core_units import ctx, run
-
-# A report walked to the review by pressing buttons; the draft is kept at every question.
-WALK: list[Event] = [
-    Command("lapor"),
-    Press("c:yes"),
-    Press("k:service_conditioning"),
-    Text("Bansos ditahan bagi warga yang tidak mendukung calon petahana."),
-    Press("p:village"),
-    Press("pd:^skip"),
-    Text("jatim"),
-    Text("kab malang"),
-    Press("pl:^skip"),
-    Text("10 November 2024"),
-    Press("ld:yesterday"),
-    Press("ps:yes"),
-    Text("bansos beras"),
-    Press("cp:no"),
-    Press("ev:none"),
-    Press("id:anonymous"),
-]
+from tests.test_core_units import FULL_REPORT, ctx, run
 
 
 def drafts_along_the_walk(language: str) -> list[Draft]:
     outcome = Outcome(None, language, ())  # type: ignore[arg-type]
     seen = []
-    for event in WALK:
+    for event in FULL_REPORT:  # the draft at every question of a whole report
         outcome = handle(outcome.draft, event, ctx(outcome.language), new_draft_id="d1")
         assert outcome.draft is not None
         seen.append(outcome.draft)
