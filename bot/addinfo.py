@@ -14,6 +14,7 @@ from bot.evidence import EvidenceRefusedError, fetch_evidence
 from bot.outbox import kick
 from bot.render import send_replies
 from bot.services import services
+from conversations.callbacks import ADD_INFO_DONE
 from conversations.events import Attachment, Text
 from conversations.messages import Language, Safe
 from conversations.questions import REFUSAL_HINTS, human_size
@@ -34,7 +35,7 @@ async def _reply(
     **args: object,
 ) -> None:
     """Send a catalogue message (with a "done" button while adding) through the shared sender."""
-    done = ((Button("ad:done", "btn_evidence_done"),),) if buttons else ()
+    done = ((Button(ADD_INFO_DONE.data("done"), "btn_evidence_done"),),) if buttons else ()
     await send_replies(context.bot, chat_id, [Reply(key, dict(args), done)], language)
 
 
@@ -47,7 +48,7 @@ async def on_add_info_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
     language = await citizen.language_of(update, context)
     await query.answer()
     code, _, ticket = (query.data or "").partition(":")
-    if code == "ad":
+    if code == ADD_INFO_DONE.code:
         await sessions.end_addition(svc.db, svc.chat(chat.id))
         await _reply(context, chat.id, "add_info_done", language)
         return

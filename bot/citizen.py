@@ -18,6 +18,7 @@ from bot.evidence import EvidenceRefusedError, fetch_evidence, remove_files
 from bot.outbox import kick
 from bot.render import clear_buttons, edit_in_place, send_replies
 from bot.services import Services, services
+from conversations.callbacks import ERASE
 from conversations.draft import Draft, EvidenceKind
 from conversations.events import (
     Attachment,
@@ -418,7 +419,12 @@ async def _erase(
         )
         return
     listed = ", ".join(can) or texts.raw("none_word", language)
-    buttons = ((Button("er:yes", "btn_erase_yes"), Button("er:no", "btn_erase_no")),)
+    buttons = (
+        (
+            Button(ERASE.data("yes"), "btn_erase_yes"),
+            Button(ERASE.data("no"), "btn_erase_no"),
+        ),
+    )
     reply = Reply("erase_confirm", {"tickets": listed, "kept": Safe(kept)}, buttons)
     await send_replies(context.bot, chat_id, [reply], language)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram import Update
@@ -9,6 +10,7 @@ from telegram.ext import (
     Application,
     CallbackQueryHandler,
     CommandHandler,
+    ContextTypes,
     MessageHandler,
     TypeHandler,
     filters,
@@ -16,6 +18,8 @@ from telegram.ext import (
 
 from bot import addinfo, citizen, opensessions, packet, staff
 from bot.errors import on_error
+from conversations import questions  # noqa: F401  (declares the report questions' prefixes)
+from conversations.callbacks import CALLBACKS, Owner
 
 # Handler groups run in order, one handler per group; a handler may stop the later groups
 # with ApplicationHandlerStop.
@@ -24,6 +28,15 @@ STAFF_START = -4  # /start from a staff member: the staff welcome, not the citiz
 # a staff member's awaited note, a reporter's answer to the filing packet's questions or
 # addition to a filed case, while such a session is open (bot/opensessions.py)
 SESSIONS = -3
+
+ButtonCallback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
+# who reads the presses of each owner's declared callback prefixes (conversations/callbacks.py)
+BUTTON_READERS: dict[Owner, ButtonCallback] = {
+    "staff": staff.on_staff_button,
+    "addinfo": addinfo.on_add_info_button,
+    "packet": packet.on_packet_button,
+    "citizen": citizen.on_private_update,
+}
 
 
 def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -39,14 +52,12 @@ def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) ->
     application.add_handler(
         CommandHandler(list(staff.STAFF_COMMANDS), staff.on_staff_command, filters=private)
     )
-    application.add_handler(
-        CallbackQueryHandler(staff.on_staff_button, pattern=r"^(ks|sx|fw|fc|fn|in|sn|kp):")
-    )
-    application.add_handler(CallbackQueryHandler(addinfo.on_add_info_button, pattern=r"^(ai|ad):"))
-    application.add_handler(CallbackQueryHandler(packet.on_packet_button, pattern=r"^(pk|pq|pf):"))
+    for owner, callback in BUTTON_READERS.items():
+        application.add_handler(CallbackQueryHandler(callback, pattern=CALLBACKS.pattern(owner)))
     application.add_handler(MessageHandler(private, citizen.on_private_update))
     application.add_handler(
         MessageHandler(filters.UpdateType.EDITED_MESSAGE & private, citizen.on_private_update)
     )
+    # a button of an older release, whose prefix is no longer declared: "that button is old"
     application.add_handler(CallbackQueryHandler(citizen.on_private_update))
     application.add_error_handler(on_error)

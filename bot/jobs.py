@@ -12,6 +12,7 @@ from telegram.ext import Application, ContextTypes
 from bot.evidence import remove_files
 from bot.render import send_replies
 from bot.services import Services, services
+from conversations.callbacks import DRAFT
 from conversations.questions import QUESTIONS, TOTAL_STEPS
 from conversations.replies import Button, Reply
 from storage import chats, drafts, inbox, keys, lifecycle, weblogins
@@ -111,7 +112,7 @@ async def _expire_drafts(context: ContextTypes.DEFAULT_TYPE, svc: Services) -> N
         reminder = Reply(
             "draft_reminder",
             {"n": step, "total": TOTAL_STEPS, "hours": svc.settings.draft_ttl_hours},
-            ((Button("dr:continue", "btn_continue"),),),
+            ((Button(DRAFT.data("continue"), "btn_continue"),),),
         )
         await drafts.mark_reminded(svc.db, idle.chat, idle.draft_id, now)
         try:

@@ -18,6 +18,7 @@ from bot.packet_pdf import render_packet
 from bot.render import send_replies
 from bot.retry import with_retries
 from bot.services import Services, services
+from conversations.callbacks import PACKET, PACKET_STAFF
 from conversations.caserow import CaseRow
 from conversations.messages import Language, catalogue
 from conversations.packet import (
@@ -46,7 +47,7 @@ async def on_packet_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     assert query is not None and chat is not None
     svc = services(context)
     code, _, value = (query.data or "").partition(":")
-    if code == "pf":
+    if code == PACKET_STAFF.code:
         case = await _staff_case(svc, chat.id, value)
         if case is None:
             log.info("staff packet refused: not staff or out of scope")
@@ -56,11 +57,11 @@ async def on_packet_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         await query.answer()
     except TelegramError as exc:  # cosmetic: the press still counts
         log.debug("callback answer failed: %s", type(exc).__name__)
-    if code == "pf":
+    if code == PACKET_STAFF.code:
         await _staff_copy(context, svc, chat.id, value)
         return
     language = await citizen.language_of(update, context)
-    if code == "pk":
+    if code == PACKET.code:
         await _start(context, svc, chat.id, value, language)
         return
     state = await packets.session_of(svc.db, svc.cipher, svc.chat(chat.id))

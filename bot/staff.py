@@ -23,6 +23,16 @@ from bot.outbox import kick
 from bot.render import buttons_json, send_html
 from bot.retry import with_retries
 from bot.services import Services, services
+from conversations.callbacks import (
+    CASE_OPEN,
+    CASE_PAGE,
+    CASE_STATUS,
+    FORWARD,
+    FORWARD_CANCEL,
+    FORWARD_CONFIRM,
+    INTERNAL_NOTE,
+    NOTE_CHOICE,
+)
 from conversations.casefilters import FilterError, Filters, parse_filters
 from conversations.caserow import CaseRow
 from conversations.messages import Language, Safe, catalogue, escape
@@ -398,7 +408,7 @@ async def _export(
 # ------------------------------------------------------------------ buttons
 async def on_staff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Case buttons: open (ks), status (sx), forward (fw, then confirm fc or cancel fn), internal
-    note (in), note choice (sn), paging (kp). The role is checked again on every press."""
+    note (in), note choice (nc), paging (kp). The role is checked again on every press."""
     query = update.callback_query
     assert query is not None
     svc, user_id, member, language = await _caller(update, context)
@@ -407,14 +417,14 @@ async def on_staff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         return
     await query.answer()
     code, _, value = (query.data or "").partition(":")
-    if code == "ks":
+    if code == CASE_OPEN.code:
         await show_case(context, svc, member, value, language)
-    elif code == "kp" and value.isdigit():
+    elif code == CASE_PAGE.code and value.isdigit():
         filters = await sessions.list_filters(svc.db, member.user_id)
         await _list(context, svc, member, filters, int(value), language)
-    elif code == "fn":
+    elif code == FORWARD_CANCEL.code:
         await _reply(context, user_id, catalogue().render("forward_cancelled", language))
-    elif code in {"sx", "fw", "fc", "in"}:
+    elif code in {CASE_STATUS.code, FORWARD.code, FORWARD_CONFIRM.code, INTERNAL_NOTE.code}:
         case_id_text, _, target = value.partition(":")
         case = await casedesk.case_for(
             svc, member, int(case_id_text) if case_id_text.isdigit() else 0
@@ -424,10 +434,11 @@ async def on_staff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
                 context, user_id, catalogue().render("case_not_found", language, ticket="—")
             )
             return
-        if code == "sx":
+        if code == CASE_STATUS.code:
             await _start_status_change(context, svc, member, case, target, language)
-        elif code in {"fw", "fc"}:
-            await _forward(context, svc, member, case, target, language, confirmed=code == "fc")
+        elif code in {FORWARD.code, FORWARD_CONFIRM.code}:
+            confirmed = code == FORWARD_CONFIRM.code
+            await _forward(context, svc, member, case, target, language, confirmed=confirmed)
         else:
             await sessions.start_staff(svc.db, member.user_id, case.id, "note", None, svc.now())
             await _reply(
@@ -435,7 +446,7 @@ async def on_staff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
                 user_id,
                 catalogue().render("ask_internal_note", language, ticket=case.ticket),
             )
-    elif code == "sn":
+    elif code == NOTE_CHOICE.code:
         await _note_choice(context, svc, member, value, language)
 
 
@@ -457,9 +468,9 @@ async def _start_status_change(
         return
     await sessions.start_staff(svc.db, member.user_id, case.id, "status", new, svc.now())
     buttons = [[
-        ButtonSpec(text=catalogue().raw("btn_note_none", language), data="sn:none"),
-        ButtonSpec(text=catalogue().raw("btn_note_internal", language), data="sn:internal"),
-        ButtonSpec(text=catalogue().raw("btn_note_cancel", language), data="sn:cancel"),
+        ButtonSpec(text=catalogue().raw(f"btn_note_{choice}", language),
+                   data=NOTE_CHOICE.data(choice))
+        for choice in ("none", "internal", "cancel")
     ]]  # fmt: skip
     text = catalogue().render(
         "ask_note", language, ticket=case.ticket, status=status_label(new, language)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from conversations.callbacks import CANCEL_CONFIRM, DRAFT, ERASE, PACKET, STATUS
 from conversations.draft import Draft
 from conversations.events import Command, Event, Press, Text, Unsupported
 from conversations.jurisdiction.models import Decision
@@ -161,8 +162,9 @@ def handle(
             else "not_understood"
         )
         return Outcome(None, language, (Reply(key, buttons=menu_buttons()),))
+    # "ya" to "Batalkan?"
     if draft.confirm_cancel and isinstance(event, Text) and (said := yes_or_no(event.text)):
-        return _press(draft, Press(f"x:{said}"), ctx, new_draft_id)  # "ya" to "Batalkan?"
+        return _press(draft, Press(CANCEL_CONFIRM.data(said)), ctx, new_draft_id)
     draft = draft.model_copy(update={"confirm_cancel": False}) if draft.confirm_cancel else draft
     if isinstance(event, Unsupported):
         key = "hint_edited" if event.kind == "edited" else _unsupported_hint(draft)
@@ -254,13 +256,23 @@ def _draft_exists(draft: Draft) -> Reply:
     return Reply(
         "draft_exists",
         {"n": step, "total": TOTAL_STEPS},
-        ((Button("dr:continue", "btn_continue"), Button("dr:restart", "btn_restart")),),
+        (
+            (
+                Button(DRAFT.data("continue"), "btn_continue"),
+                Button(DRAFT.data("restart"), "btn_restart"),
+            ),
+        ),
     )
 
 
 def _confirm_cancel(draft: Draft, ctx: Context) -> Outcome:
     marked = draft.model_copy(update={"confirm_cancel": True})
-    buttons = ((Button("x:yes", "btn_cancel_yes"), Button("x:no", "btn_cancel_no")),)
+    buttons = (
+        (
+            Button(CANCEL_CONFIRM.data("yes"), "btn_cancel_yes"),
+            Button(CANCEL_CONFIRM.data("no"), "btn_cancel_no"),
+        ),
+    )
     actions: tuple[Action, ...] = (Reply("cancel_confirm", buttons=buttons),)
     if draft.question == "reporter_phone":
         actions = (_close_keyboard(), *actions)
@@ -274,19 +286,19 @@ def _close_keyboard() -> Reply:
 def _press(draft: Draft | None, event: Press, ctx: Context, new_draft_id: str) -> Outcome:
     language = ctx.language
     code, _, value = event.data.partition(":")
-    if code == "st" and value:
+    if code == STATUS.code and value:
         return Outcome(draft, language, (LookupStatus(value),))
-    if code == "er":
+    if code == ERASE.code:
         if value == "yes":
             return Outcome(None, language, (Erase(),), discarded=draft.draft_id if draft else None)
         cancelled: tuple[Action, ...] = (Reply("action_cancelled"),)
         return Outcome(draft, language, cancelled + ((prompt(draft, ctx),) if draft else ()))
-    if code == "dr" and draft is not None:
+    if code == DRAFT.code and draft is not None:
         if value == "restart":
             fresh = start_draft(new_draft_id)
             return Outcome(fresh, language, (prompt(fresh, ctx),), discarded=draft.draft_id)
         return Outcome(draft, language, (prompt(draft, ctx),))
-    if code == "x" and draft is not None and draft.confirm_cancel:
+    if code == CANCEL_CONFIRM.code and draft is not None and draft.confirm_cancel:
         if value == "yes":
             return Outcome(
                 None,
@@ -340,7 +352,7 @@ def _in_place(outcome: Outcome, before: Draft | None, event: Press, ctx: Context
         return outcome
     code, _, value = event.data.partition(":")
     question = QUESTIONS[before.question]
-    if code == "dr" or (code == "x" and before.confirm_cancel):
+    if code == DRAFT.code or (code == CANCEL_CONFIRM.code and before.confirm_cancel):
         line = ""
     elif code == question.code and code != "rv":
         line = _answer_line(event, ctx) if value not in {BACK, CANCEL} else ""
@@ -444,7 +456,7 @@ def _edit(draft: Draft, section: str, ctx: Context) -> Outcome:
 
 def packet_button(ticket: str) -> tuple[Button, ...]:
     """The button that makes the filing packet of one's own case."""
-    return (Button(f"pk:{ticket}", "btn_packet"),)
+    return (Button(PACKET.data(ticket), "btn_packet"),)
 
 
 def filed_reply(decision: Decision, routing: Routing, ticket: str, language: Language) -> Reply:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from conversations.callbacks import MENU
 from conversations.events import Command, Event, Press
 from conversations.messages import Language
 from conversations.replies import Button
@@ -30,18 +31,17 @@ COMMANDS: dict[str, str] = {
     "hapusdata": "erase",
 }
 MENU_ACTIONS = {"start", "report", "status", "cancel", "help", "privacy", "language", "erase"}
-MENU_DATA = "m"
 
 
 def menu_buttons() -> tuple[tuple[Button, ...], ...]:
     """The main menu as inline buttons."""
     return (
         (
-            Button(f"{MENU_DATA}:report", "menu_report"),
-            Button(f"{MENU_DATA}:status", "menu_status"),
+            Button(MENU.data("report"), "menu_report"),
+            Button(MENU.data("status"), "menu_status"),
         ),
-        (Button(f"{MENU_DATA}:help", "menu_help"), Button(f"{MENU_DATA}:privacy", "menu_privacy")),
-        (Button(f"{MENU_DATA}:language", "menu_language"),),
+        (Button(MENU.data("help"), "menu_help"), Button(MENU.data("privacy"), "menu_privacy")),
+        (Button(MENU.data("language"), "menu_language"),),
     )
 
 
@@ -54,7 +54,7 @@ def action_of(event: Event) -> str | None:
     """The menu action an event asks for ("unknown" for an unknown command), if it is one."""
     if isinstance(event, Command):
         return COMMANDS.get(event.name.lower(), "unknown")
-    if isinstance(event, Press) and event.data.startswith(f"{MENU_DATA}:"):
+    if isinstance(event, Press) and event.data.startswith(MENU.data("")):
         action = event.data.split(":", 1)[1]
         return action if action in MENU_ACTIONS else None
     return None

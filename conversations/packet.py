@@ -16,6 +16,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from conversations.bilingual import Bilingual, long_date
+from conversations.callbacks import PACKET_QUESTION
 from conversations.caserow import CaseRow
 from conversations.datafiles import DataFileError, parse_model
 from conversations.jurisdiction.engine import Jurisdiction
@@ -146,7 +147,12 @@ def still_to_ask(answers: PacketAnswers, questions: list[Question]) -> list[Ques
 def question_reply(session: PacketSession) -> Reply:
     """The current question, with Skip and Cancel."""
     question = session.pending[0]
-    buttons = ((Button("pq:skip", "btn_skip"), Button("pq:cancel", "btn_cancel")),)
+    buttons = (
+        (
+            Button(PACKET_QUESTION.data("skip"), "btn_skip"),
+            Button(PACKET_QUESTION.data("cancel"), "btn_cancel"),
+        ),
+    )
     return Reply(f"packet_q_{question}", {"ticket": session.ticket}, buttons)
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from conversations.bilingual import long_date, weekday_date
+from conversations.callbacks import CALLBACKS
 from conversations.dates import DateReading, read_date
 from conversations.draft import Draft, EvidenceItem
 from conversations.events import (
@@ -1034,3 +1035,6 @@ QUESTIONS: dict[str, Question] = {
 }
 ORDER = list(QUESTIONS)
 BY_CODE = {q.code: q for q in QUESTIONS.values()}
+QUESTION_PREFIXES = tuple(
+    CALLBACKS.declare(q.code, "citizen", f"answer to question {q.id}") for q in QUESTIONS.values()
+)

@@ -10,6 +10,17 @@ from dataclasses import dataclass
 from typing import TypedDict
 
 from conversations.bilingual import long_date
+from conversations.callbacks import (
+    ADD_INFO,
+    CASE_OPEN,
+    CASE_PAGE,
+    CASE_STATUS,
+    FORWARD,
+    FORWARD_CANCEL,
+    FORWARD_CONFIRM,
+    INTERNAL_NOTE,
+    PACKET_STAFF,
+)
 from conversations.caserow import CaseEvent, CaseRow
 from conversations.casework import Casework, Clock, case_clock, similarity
 from conversations.jurisdiction.engine import Jurisdiction
@@ -116,7 +127,7 @@ def open_button(ticket: str, language: Language) -> ButtonSpec:
     """The button that opens a case."""
     return {
         "text": catalogue().raw("btn_open_case", language).format(ticket=ticket),
-        "data": f"ks:{ticket}",
+        "data": CASE_OPEN.data(ticket),
     }
 
 
@@ -287,18 +298,23 @@ def case_detail(
         label = (
             catalogue().raw("btn_status_to", language).format(status=status_label(new, language))
         )
-        buttons.append([ButtonSpec(text=label, data=f"sx:{case.id}:{new}")])
+        buttons.append([ButtonSpec(text=label, data=CASE_STATUS.data(case.id, new))])
     for other in actions.forward_to:
         name = rules.bodies[other].name.get(language)
         label = catalogue().raw("btn_forward_to", language).format(agency=name)
-        buttons.append([ButtonSpec(text=label, data=f"fw:{case.id}:{other}")])
+        buttons.append([ButtonSpec(text=label, data=FORWARD.data(case.id, other))])
     buttons.append(
-        [ButtonSpec(text=catalogue().raw("btn_add_internal_note", language), data=f"in:{case.id}")]
+        [
+            ButtonSpec(
+                text=catalogue().raw("btn_add_internal_note", language),
+                data=INTERNAL_NOTE.data(case.id),
+            )
+        ]
     )
     for body in packets:
         name = rules.bodies[body].name.get(language)
         label = catalogue().raw("btn_staff_packet", language).format(body=name)
-        buttons.append([ButtonSpec(text=label, data=f"pf:{case.id}:{body}")])
+        buttons.append([ButtonSpec(text=label, data=PACKET_STAFF.data(case.id, body))])
     return text, buttons
 
 
@@ -310,8 +326,8 @@ def forward_confirmation(
     warning = t("forward_no_stage", language, office=office) if out_of_stage else ""
     text = t("forward_confirm", language, ticket=case.ticket, office=office, warning=Safe(warning))
     buttons = [
-        [ButtonSpec(text=t("btn_forward_yes", language), data=f"fc:{case.id}:{body}")],
-        [ButtonSpec(text=t("btn_forward_no", language), data=f"fn:{case.id}")],
+        [ButtonSpec(text=t("btn_forward_yes", language), data=FORWARD_CONFIRM.data(case.id, body))],
+        [ButtonSpec(text=t("btn_forward_no", language), data=FORWARD_CANCEL.data(case.id))],
     ]
     return text, buttons
 
@@ -372,7 +388,9 @@ def status_notification(
         status=status_label(status, language),
         note=Safe(note_text),
     )
-    add_info = ButtonSpec(text=catalogue().raw("btn_add_info", language), data=f"ai:{ticket}")
+    add_info = ButtonSpec(
+        text=catalogue().raw("btn_add_info", language), data=ADD_INFO.data(ticket)
+    )
     buttons = [] if status in final else [[add_info]]
     return text, buttons
 
@@ -405,9 +423,11 @@ def list_page(
     buttons = [[open_button(c.ticket, language)] for c in cases]
     paging: list[ButtonSpec] = []
     if page > 1:
-        paging.append(ButtonSpec(text=catalogue().raw("btn_prev", language), data=f"kp:{page - 1}"))
+        previous = catalogue().raw("btn_prev", language)
+        paging.append(ButtonSpec(text=previous, data=CASE_PAGE.data(page - 1)))
     if page < pages:
-        paging.append(ButtonSpec(text=catalogue().raw("btn_next", language), data=f"kp:{page + 1}"))
+        following = catalogue().raw("btn_next", language)
+        paging.append(ButtonSpec(text=following, data=CASE_PAGE.data(page + 1)))
     if paging:
         buttons.append(paging)
     return "\n".join(lines), buttons

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from conversations.bilingual import long_date
+from conversations.callbacks import PACKET, STATUS
 from conversations.jurisdiction.models import Office
 from conversations.jurisdiction.render import channel_lines
 from conversations.jurisdiction.routing import REFERRED
@@ -63,7 +64,7 @@ def status_reply(view: StatusView, language: Language) -> Reply:
         notes=Safe(notes),
     )
     packet = view.own and any(office.packet for office in view.offices)
-    buttons = ((Button(f"pk:{view.ticket}", "btn_packet"),),) if packet else ()
+    buttons = ((Button(PACKET.data(view.ticket), "btn_packet"),),) if packet else ()
     return Reply(html=Safe(text), buttons=buttons)
 
 
@@ -72,7 +73,7 @@ def tickets_reply(tickets: list[tuple[str, str]], language: Language) -> Reply:
     if not tickets:
         return Reply("status_none")
     buttons = tuple(
-        (Button(f"st:{ticket}", text=f"{ticket} · {status_label(status, language)}"),)
+        (Button(STATUS.data(ticket), text=f"{ticket} · {status_label(status, language)}"),)
         for ticket, status in tickets[:20]
     )
     return Reply("status_mine", buttons=buttons)

@@ -48,7 +48,7 @@ callback_data = st.one_of(
     st.sampled_from(["c:yes", "k:other", "k:../../etc", "p:asn", "pv:36", "pv:99", "rg:36.73", "rg:^list",
                      "rv:send:deadbeef", "x:yes", "dr:restart", "st:LN-0000-0000-0000", "ks:LN-0000-0000-0000",
                      "sx:1:selesai", "fw:1:bawaslu", "ai:LN-0000-0000-0000", "ad:done", "m:report", "kp:2",
-                     "sn:none", "in:1", "ev:done", "id:open", "ph:^back"]),
+                     "nc:none", "in:1", "ev:done", "id:open", "ph:^back"]),
 )  # fmt: skip
 kinds = st.sampled_from(
     ["text", "text", "text", "press", "press", "edited", "channel_post", "my_chat_member", "sticker",
