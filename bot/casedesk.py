@@ -15,18 +15,22 @@ from dataclasses import dataclass
 
 from bot.digests import alert_in_scope, official_kinds
 from bot.services import Services
+from conversations.bilingual import Bilingual
 from conversations.casefilters import Filters
 from conversations.caserow import CaseRow
+from conversations.jurisdiction.models import Office
 from conversations.messages import Language, catalogue
 from conversations.staffviews import (
     CSV_HEADER,
     csv_row,
+    referral_notice,
     scope_label,
     sees,
     status_notification,
 )
 from storage import casequeries, chats, outbox
 from storage import staff as staff_store
+from storage.crypto import ChatRef
 from storage.database import Database, transaction
 from storage.staff import StaffMember
 
@@ -100,10 +104,8 @@ async def change_status(
                 actor_agency=member.agency or "admin", cipher=svc.cipher,
             )  # fmt: skip
             if public and current.reporter_chat:
-                # the language the reporter reads now (/bahasa), else the one they filed in
                 reporter = svc.cipher.chat(current.reporter_chat)
-                chosen = await chats.get_language(svc.db, reporter)
-                reporter_language: Language = chosen or ("en" if current.language == "en" else "id")
+                reporter_language = await _reporter_language(svc, reporter, current)
                 text, buttons = status_notification(
                     case.ticket, new, note, reporter_language, svc.casework.final
                 )
@@ -117,26 +119,78 @@ async def change_status(
     return StatusChange(case.ticket, old, new, done, public)
 
 
-async def forward(svc: Services, member: StaffMember, case: CaseRow, agency: str) -> str | None:
-    """Add `agency` as a handling body at the case's place and alert its staff; the office's
-    name, or None when the agency is unknown or already handles the case (a repeated
-    confirmation changes nothing)."""
+@dataclass(frozen=True)
+class Forwarding:
+    """Where forwarding a case to another body goes: that body's office (its name and its own
+    channel) and whether its staff get the case through the bot. When they do not, the body
+    is recorded as a referral and the reporter is given its channel: nobody is told a body
+    "will receive" a case that reaches no one."""
+
+    office: Office
+    reached: bool
+
+
+async def forwarding(svc: Services, case: CaseRow, agency: str) -> Forwarding | None:
+    """What forwarding `case` to `agency` would do (asked before confirming); None when the
+    case cannot go there (unknown agency, or it already has the case)."""
     if agency not in svc.jurisdiction.rules.staff_agencies() or agency in case.bodies:
         return None
-    office = svc.jurisdiction.office_at(agency, case.province_code, case.regency_code)
+    name = svc.jurisdiction.office_at(agency, case.province_code, case.regency_code)
+    covered = await staff_store.agencies_covering(svc.db, case.province_code, case.regency_code)
+    official = svc.jurisdiction.rules.person_kind(case.person_kind).official
+    # reached: a member of that agency covering the place would see the case once it is theirs
+    visible = sees(
+        agency, "", bodies=[*case.bodies, agency], official=official,
+        province_code=case.province_code, regency_code=case.regency_code,
+    )  # fmt: skip
+    return Forwarding(svc.jurisdiction.office(agency, name), agency in covered and visible)
+
+
+async def forward(
+    svc: Services, member: StaffMember, case: CaseRow, agency: str
+) -> Forwarding | None:
+    """Add `agency` as a handling body at the case's place: alert its staff when it has staff
+    covering the place, else record it as a referral and give the reporter its channel. None
+    when the agency is unknown or already handles the case (a repeated confirmation changes
+    nothing)."""
     async with transaction(svc.db):
-        if not await casequeries.add_body(svc.db, case.id, agency, office, svc.now()):
+        target = await forwarding(svc, case, agency)
+        if target is None:
+            return None
+        office, now = target.office, svc.now()
+        if not await casequeries.add_body(
+            svc.db, case.id, agency, office.name, now, reached=target.reached
+        ):
             return None
         await casequeries.add_event(
-            svc.db, case.id, svc.now(), actor_kind="staff", actor_id=member.user_id,
-            action="forward", new=agency, note=office, actor_agency=member.agency or "admin",
-            cipher=svc.cipher,
+            svc.db, case.id, now, actor_kind="staff", actor_id=member.user_id,
+            action="forward" if target.reached else "refer", new=agency, note=office.name,
+            actor_agency=member.agency or "admin", cipher=svc.cipher,
         )  # fmt: skip
         forwarded = await casequeries.by_id(svc.db, case.id, svc.cipher)
         assert forwarded is not None
-        await alert_in_scope(svc.db, svc, forwarded, "urgent_alert", agencies=[agency])
-    log.info("case %s forwarded to %s", case.ticket, agency)
-    return office
+        if target.reached:
+            sender = svc.jurisdiction.rules.bodies.get(member.agency or "")
+            by = sender.name if sender else Bilingual(id="Admin", en="Admin")
+            await alert_in_scope(
+                svc.db, svc, forwarded, "forward_alert", agencies=[agency],
+                extra={"office": office.name, "sender": by},
+            )  # fmt: skip
+        elif forwarded.reporter_chat:
+            reporter = svc.cipher.chat(forwarded.reporter_chat)
+            language = await _reporter_language(svc, reporter, forwarded)
+            payload = {"type": "message", "text": referral_notice(case.ticket, office, language)}
+            await outbox.enqueue(svc.db, reporter, "notification", payload, now, cipher=svc.cipher)
+    log.info(
+        "case %s %s %s", case.ticket, "forwarded to" if target.reached else "referred to", agency
+    )
+    return target
+
+
+async def _reporter_language(svc: Services, reporter: ChatRef, case: CaseRow) -> Language:
+    """The language the reporter reads now (/bahasa), else the one they filed in."""
+    chosen = await chats.get_language(svc.db, reporter)
+    return chosen or ("en" if case.language == "en" else "id")
 
 
 async def add_note(svc: Services, member: StaffMember, case: CaseRow, note: str) -> bool:

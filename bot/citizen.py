@@ -433,7 +433,7 @@ async def _alert_urgent(svc: Services, case_id: int) -> None:
     """Urgent categories alert in-scope staff at once (queued with the filing itself)."""
     case = await casequeries.by_id(svc.db, case_id, svc.cipher)
     if case is not None:
-        await alert_in_scope(svc.db, svc, case, "urgent_alert")
+        await alert_in_scope(svc.db, svc, case, "urgent_alert", urgent_badge=False)
 
 
 async def _status(
@@ -465,10 +465,11 @@ async def _status(
         since=svc.local_date(found.status_changed_at),
         offices=[
             svc.jurisdiction.office(agency, name)
-            for agency, name in sorted(found.offices, key=lambda o: svc.jurisdiction.rank(o[0]))
+            for agency, name, _ in sorted(found.offices, key=lambda o: svc.jurisdiction.rank(o[0]))
         ],
         notes=[(svc.local_date(at), note) for at, note in found.public_notes],
         own=found.own,
+        reached=frozenset(agency for agency, _, reached in found.offices if reached),
     )
     await send_replies(context.bot, chat_id, [status_reply(view, language)], language)
 

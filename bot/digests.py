@@ -11,7 +11,7 @@ from telegram.ext import Application, ContextTypes
 from bot.chart import Series, reports_chart
 from bot.outbox import kick
 from bot.services import Services, services
-from conversations.bilingual import long_date
+from conversations.bilingual import Bilingual, long_date
 from conversations.caserow import CaseRow
 from conversations.messages import Language, Safe, catalogue
 from conversations.staffviews import (
@@ -203,10 +203,13 @@ async def alert_in_scope(
     key: str,
     *,
     agencies: list[str] | None = None,
-    extra: dict[str, str] | None = None,
+    extra: dict[str, str | Bilingual] | None = None,
+    urgent_badge: bool = True,
 ) -> int:
     """Queue an instant alert about a case to every staff member who may see it (call inside the
-    transaction of the change). `agencies` narrows it to some bodies' staff."""
+    transaction of the change). `agencies` narrows it to some bodies' staff; `extra` fills the
+    text's other fields (a Bilingual in the member's language); `urgent_badge`
+    False when the alert's title already says the case is urgent."""
     official = svc.jurisdiction.rules.person_kind(case.person_kind).official
     queued = 0
     for member in await staff_store.all_staff(conn):
@@ -219,9 +222,13 @@ async def alert_in_scope(
             continue
         language = await staff_language(svc, member)
         block = case_block(
-            case, svc.jurisdiction, svc.casework, svc.today(), language, zone=svc.settings.zone
-        )
-        text = catalogue().render(key, language, case=Safe(block), **(extra or {}))
+            case, svc.jurisdiction, svc.casework, svc.today(), language,
+            zone=svc.settings.zone, urgent_badge=urgent_badge,
+        )  # fmt: skip
+        args = {
+            k: v.get(language) if isinstance(v, Bilingual) else v for k, v in (extra or {}).items()
+        }
+        text = catalogue().render(key, language, case=Safe(block), **args)
         payload = {
             "type": "message",
             "text": text,

@@ -45,6 +45,7 @@ from conversations.staffviews import (
     list_page,
     related_tickets,
     scope_label,
+    staff_deadlines,
 )
 from conversations.status import status_label
 from conversations.tickets import parse_ticket
@@ -287,14 +288,16 @@ async def show_case(
     others = await casequeries.related(
         svc.db, case, svc.casework.related.window_days, member, official_kinds(svc), svc.cipher
     )
-    deadlines = [d.text.get(language) for d in case.decision.deadlines]
+    deadlines = staff_deadlines(case.decision.deadlines, svc.jurisdiction, language)
     text, buttons = case_detail(
         case, svc.jurisdiction, svc.casework, svc.today(), language, deadlines=deadlines,
         related_tickets=related_tickets(case, others, svc.casework), agency=member.agency,
         zone=svc.settings.zone, packets=packet_bodies(case, svc.jurisdiction, shipped_packets()),
     )  # fmt: skip
     history = await casequeries.events(svc.db, case.id, svc.cipher)
-    notes = history_lines(history, member.agency, member.admin, language, svc.settings.zone)
+    notes = history_lines(
+        history, member.agency, member.admin, language, svc.settings.zone, svc.jurisdiction
+    )
     if notes:
         escaped = escape("\n".join(notes))
         text += "\n\n" + catalogue().render("case_events_title", language) + "\n" + escaped
@@ -551,23 +554,26 @@ async def _forward(
     *,
     confirmed: bool,
 ) -> None:
-    """Forward once confirmed; before that, ask, and warn when the other body cannot act on it
-    now. A repeated confirmation (double tap) changes nothing."""
-    if agency not in svc.jurisdiction.rules.staff_agencies() or agency in case.bodies:
+    """Forward once confirmed; before that, ask, saying whether the other body gets it through
+    the bot (else it is a referral) and warning when it cannot act on it now. A repeated
+    confirmation (double tap) changes nothing."""
+    target = await casedesk.forwarding(svc, case, agency)
+    if target is None:
         return
-    office = svc.jurisdiction.office_at(agency, case.province_code, case.regency_code)
     if not confirmed:
         today, province, regency = svc.today(), case.province_code, case.regency_code
         idle = svc.jurisdiction.out_of_stage(agency, today, province, regency)
-        text, buttons = forward_confirmation(case, agency, office, idle, language)
+        text, buttons = forward_confirmation(case, target.office, target.reached, idle, language)
         await _reply(context, member.user_id, text, buttons)
         return
-    if await casedesk.forward(svc, member, case, agency) is None:
+    done = await casedesk.forward(svc, member, case, agency)
+    if done is None:
         return
+    key = "forwarded" if done.reached else "referred_recorded"
     await _reply(
         context,
         member.user_id,
-        catalogue().render("forwarded", language, ticket=case.ticket, office=office),
+        catalogue().render(key, language, ticket=case.ticket, office=done.office.name),
     )
     kick(context.application)
 

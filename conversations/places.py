@@ -1,6 +1,7 @@
 """Indonesia's provinces and regencies/cities, and a forgiving matcher for typed place names.
 
-The list is `data/regions.csv` (Kemendagri codes; source in `data/REGIONS.md`); other names
+The list is `data/regions.csv` (Kemendagri codes; source in `data/REGIONS.md`), with the
+districts (kecamatan) in `data/districts.csv` to find the regency of a district; other names
 people use are in `data/place_aliases.toml`. Before matching, a name is normalised: case,
 accents, punctuation and dots in acronyms (`D.I.`, `N.T.B.`), hyphens, abbreviated words
 (`Kep.`), numbers written as digits (`50 Kota`), and administrative words anywhere (`Provinsi`,
@@ -16,7 +17,7 @@ import io
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -76,6 +77,15 @@ class Region:
     def is_province(self) -> bool:
         """True for the 38 provinces."""
         return self.level == "province"
+
+
+@dataclass(frozen=True, slots=True)
+class District:
+    """A district (kecamatan; distrik in Papua) of a regency or city."""
+
+    code: str
+    name: str
+    regency_code: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,11 +180,24 @@ class _Typed:
 class Places:
     """The region list with lookups by code and a forgiving name matcher."""
 
-    def __init__(self, regions: Iterable[Region], aliases: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        regions: Iterable[Region],
+        aliases: dict[str, Any],
+        districts: Iterable[District] = (),
+    ) -> None:
         self._words: dict[str, str] = {
             normalize(k): normalize(v) for k, v in aliases.get("words", {}).items()
         }
         self._by_code = {r.code: r for r in regions}
+        # a district's name (as typed: spaced or joined) -> the regencies that have one so named
+        self._districts: dict[str, set[str]] = {}
+        for district in districts:
+            if district.regency_code not in self._by_code:
+                raise PlacesError(f"districts.csv: {district.code} lies in no known regency")
+            words = normalize(district.name).split()
+            for key in (" ".join(words), "".join(words)):
+                self._districts.setdefault(key, set()).add(district.regency_code)
         self._provinces = [r for r in self._by_code.values() if r.is_province]
         self._keys: dict[str, dict[str, set[str]]] = {"province": {}, "regency": {}}
         self.official_keys: dict[str, dict[str, set[str]]] = {"province": {}, "regency": {}}
@@ -264,6 +287,19 @@ class Places:
         """Every region."""
         return list(self._by_code.values())
 
+    def district_regencies(
+        self, words: list[str], province_code: str | None = None
+    ) -> list[Region]:
+        """The regencies and cities with a district of exactly this name (within one province
+        when given), in code order."""
+        codes = self._districts.get(" ".join(words), set()) | self._districts.get(
+            "".join(words), set()
+        )
+        found = [self._by_code[c] for c in codes]
+        if province_code:
+            found = [r for r in found if r.province_code == province_code]
+        return sorted(found, key=lambda r: r.code)
+
     def resolve(self, text: str) -> Region | None:
         """A code, or a name that exactly names one province or one regency or city (no typo
         guessing: for settings such as a staff member's area)."""
@@ -334,10 +370,65 @@ class PlaceAnswer:
     moved: bool = False
 
 
+# Words that say the next name is a district (kecamatan), and filler around a place.
+_DISTRICT_WORDS = frozenset({"kec", "kecamatan", "distrik", "district", "subdistrict"})
+_FILLER = frozenset({"di", "daerah", "wilayah", "lokasi", "tempat", "at", "in", "the", "area"})
+
+
+def _words_of(text: str) -> list[str]:
+    return [word for word in normalize(text).split() if word not in _FILLER]
+
+
+def compound_answer(places: Places, text: str, province_code: str | None = None) -> PlaceAnswer:
+    """A place written with more than one level in one answer: a regency or city with its
+    province ("kota serang banten", "serang, banten": taken when it names one place, else
+    its places offered), or a district with or without its regency or province ("di kec.
+    ciruas serang": its regency offered; a district name several regencies share: asked)."""
+    words = _words_of(text)
+    for cut in range(len(words) - 1, 0, -1):  # "<regency> <province>"
+        province = places.match_province(" ".join(words[cut:]))
+        if province.region is None or not province.exact:
+            continue
+        if province_code and province.region.code != province_code:
+            continue
+        head = [w for w in words[:cut] if w not in _DISTRICT_WORDS]
+        regency = places.match_regency(" ".join(head), province.region.code)
+        if regency.exact and regency.region is not None:
+            return PlaceAnswer(sure=regency.region)
+        if regency.exact and regency.candidates:
+            return PlaceAnswer(offer=regency.candidates)
+        if in_district := _district_answer(places, head, province.region.code):
+            return in_district
+    return _district_answer(places, words, province_code) or PlaceAnswer()
+
+
+def _district_answer(
+    places: Places, words: list[str], province_code: str | None
+) -> PlaceAnswer | None:
+    """A district name, alone or before (or after) the name of its regency: the regencies
+    that have a district so named, narrowed by the regency name when one is given."""
+    if any(w in _DISTRICT_WORDS for w in words):
+        marker = next(i for i, w in enumerate(words) if w in _DISTRICT_WORDS)
+        before, after = words[:marker], [w for w in words[marker + 1 :] if w not in _DISTRICT_WORDS]
+    else:
+        before, after = [], words
+    for cut in range(len(after), 0, -1):
+        regencies = places.district_regencies(after[:cut], province_code)
+        rest = before + after[cut:]
+        if rest and regencies:  # "ciruas serang": the district's regency named after it
+            named = places.match_regency(" ".join(rest), province_code)
+            if named.exact and named.candidates:
+                regencies = [r for r in regencies if r in named.candidates] or regencies
+        if regencies:
+            return PlaceAnswer(offer=tuple(regencies))
+    return None
+
+
 def province_answer(places: Places, text: str) -> PlaceAnswer:
     """A place typed at the province question: a province is taken; a regency or city is
-    offered with its province ("Kabupaten Lebak, Banten — benar?"); a typo is offered as a
-    guess; a name two places share is asked."""
+    offered with its province ("Kabupaten Lebak, Banten — benar?"), or taken when written
+    with its province; a district's regency is offered; a typo is offered as a guess; a name
+    two places share is asked."""
     match = places.match_province(text)
     if match.region is not None and match.exact:
         return PlaceAnswer(sure=match.region)
@@ -346,6 +437,12 @@ def province_answer(places: Places, text: str) -> PlaceAnswer:
     regency = places.match_regency(text)
     if regency.candidates and regency.exact:
         return PlaceAnswer(offer=regency.candidates)
+    compound = compound_answer(places, text)
+    if compound.sure:
+        return compound
+    if compound.offer:  # a district's regency; a typo of a place's name may be meant instead
+        guesses = match.candidates or regency.candidates
+        return PlaceAnswer(offer=tuple(dict.fromkeys((*guesses, *compound.offer))))
     if match.candidates:
         return PlaceAnswer(offer=match.candidates, guessed=True)
     if regency.region is not None:
@@ -367,9 +464,22 @@ def regency_answer(places: Places, text: str, province_code: str) -> PlaceAnswer
         return PlaceAnswer(sure=elsewhere.region, moved=True)
     if elsewhere.candidates and elsewhere.exact:
         return PlaceAnswer(offer=elsewhere.candidates, moved=True)
+    compound = compound_answer(places, text, province_code)  # a district of the province
+    if compound.sure or compound.offer:
+        return compound
     if match.candidates:
         return PlaceAnswer(offer=match.candidates, guessed=True)
+    compound = compound_answer(places, text)  # with another province, or a district there
+    if compound.sure or compound.offer:
+        return replace(compound, moved=True)
     return PlaceAnswer()
+
+
+def _read_districts(text: str) -> list[District]:
+    return [
+        District(code=row["code"], name=row["name"], regency_code=row["regency_code"])
+        for row in csv.DictReader(io.StringIO(text))
+    ]
 
 
 def _read_regions(text: str) -> list[Region]:
@@ -394,4 +504,5 @@ def places() -> Places:
     data = resources.files("conversations").joinpath("data")
     regions = _read_regions(data.joinpath("regions.csv").read_text("utf-8"))
     text = data.joinpath("place_aliases.toml").read_text("utf-8")
-    return Places(regions, read_toml(text, "place_aliases.toml", PlacesError))
+    districts = _read_districts(data.joinpath("districts.csv").read_text("utf-8"))
+    return Places(regions, read_toml(text, "place_aliases.toml", PlacesError), districts)

@@ -393,8 +393,10 @@ def _province(draft: Draft, event: Event, ctx: Context) -> Answer:
     if not isinstance(event, Text):
         return Answer(draft, replies=(hint("hint_text_expected", ctx.language),))
     answer = province_answer(places, event.text)
-    if answer.sure is not None:
+    if answer.sure is not None and answer.sure.is_province:
         return Answer(_set_province(draft, answer.sure), advance=True)
+    if answer.sure is not None:  # a regency written with its province: "kota serang banten"
+        return Answer(_set_regency_first(draft, answer.sure, ctx), advance=True)
     if answer.offer:
         return _offer(draft, answer.offer, guessed=answer.guessed)
     return Answer(
@@ -639,11 +641,14 @@ def _event_date(draft: Draft, event: Event, ctx: Context) -> Answer:
 
 def needs_learned_date(draft: Draft, ctx: Context) -> bool:
     """The learned date is asked only when the event is more than 3 days old (and its date is
-    known: after "I don't remember" the limits are not counted)."""
+    known: after "I don't remember" the limits are not counted), and a limit counted from it
+    can matter at the place (Bawaslu's 7 days, while an election stage runs there)."""
     return (
         draft.event_date is not None
         and draft.event_date_approx is None
         and (ctx.today - draft.event_date).days > LEARNED_ASKED_AFTER_DAYS
+        and draft.province_code is not None
+        and ctx.jurisdiction.learning_counts(ctx.today, draft.province_code, draft.regency_code)
     )
 
 

@@ -9,7 +9,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import TypedDict
 
-from conversations.bilingual import long_date
+from conversations.bilingual import both_dates, long_date
 from conversations.callbacks import (
     ADD_INFO,
     CASE_OPEN,
@@ -24,6 +24,7 @@ from conversations.callbacks import (
 from conversations.caserow import CaseEvent, CaseRow
 from conversations.casework import Casework, Clock, case_clock, similarity
 from conversations.jurisdiction.engine import Jurisdiction
+from conversations.jurisdiction.models import Deadline, Office
 from conversations.jurisdiction.routing import REFERRED
 from conversations.messages import Language, Safe, catalogue
 from conversations.messages import escape as esc
@@ -106,10 +107,11 @@ def case_block(
     *,
     related: bool = False,
     zone: dt.tzinfo = dt.UTC,
+    urgent_badge: bool = True,
 ) -> str:
-    """One case in a digest or alert."""
+    """One case in a digest or alert (without the 🚨 badge under a title that says urgent)."""
     clock = clock_of(case, casework, today, zone)
-    urgent = case.category in jurisdiction.rules.urgent_categories()
+    urgent = urgent_badge and case.category in jurisdiction.rules.urgent_categories()
     return t(
         "digest_case",
         language,
@@ -319,17 +321,54 @@ def case_detail(
 
 
 def forward_confirmation(
-    case: CaseRow, body: str, office: str, out_of_stage: bool, language: Language
+    case: CaseRow, office: Office, reached: bool, out_of_stage: bool, language: Language
 ) -> tuple[str, list[list[ButtonSpec]]]:
-    """The question asked before a case goes to another body, with a warning when that body
-    cannot act on it now (no election stage running at the case's place)."""
-    warning = t("forward_no_stage", language, office=office) if out_of_stage else ""
-    text = t("forward_confirm", language, ticket=case.ticket, office=office, warning=Safe(warning))
+    """The question asked before a case goes to another body: whether that body's staff get it
+    through the bot (else it is recorded as a referral and the reporter is given the body's
+    channel), with a warning when that body cannot act on it now (no election stage running
+    at the case's place)."""
+    warning = t("forward_no_stage", language, office=office.name) if out_of_stage else ""
+    args: dict[str, object] = {"ticket": case.ticket, "office": office.name}
+    if reached:
+        text = t("forward_confirm", language, **args, warning=Safe(warning))
+    else:
+        channel = Safe(f": {esc(office.channel.get(language))}" if office.channel else "")
+        text = t("forward_confirm_unreached", language, **args, warning=Safe(warning),
+                 channel=channel)  # fmt: skip
+    yes = t("btn_forward_yes" if reached else "btn_refer_yes", language)
     buttons = [
-        [ButtonSpec(text=t("btn_forward_yes", language), data=FORWARD_CONFIRM.data(case.id, body))],
+        [ButtonSpec(text=yes, data=FORWARD_CONFIRM.data(case.id, office.agency))],
         [ButtonSpec(text=t("btn_forward_no", language), data=FORWARD_CANCEL.data(case.id))],
     ]
     return text, buttons
+
+
+def referral_notice(ticket: str, office: Office, language: Language) -> str:
+    """What the reporter is told when staff add a body the bot does not reach: its own channel,
+    to report there directly."""
+    channel = Safe(f": {esc(office.channel.get(language))}" if office.channel else "")
+    return t("referral_notice", language, ticket=ticket, office=office.name, channel=channel)
+
+
+def staff_deadlines(
+    deadlines: Sequence[Deadline], jurisdiction: Jurisdiction, language: Language
+) -> list[str]:
+    """A case's deadlines as staff read them: the body's staff wording where it has one (the
+    reporter's speaks of "Anda"), else the reporter's."""
+    lines = []
+    for deadline in deadlines:
+        body = jurisdiction.rules.bodies.get(deadline.agency)
+        template = None
+        if body is not None:
+            template = body.staff_deadline_late if deadline.late else body.staff_deadline
+        if template is None:
+            lines.append(deadline.text.get(language))
+            continue
+        safe, latest = both_dates(deadline.date), both_dates(deadline.latest or deadline.date)
+        lines.append(
+            template.get(language).format(deadline=safe.get(language), latest=latest.get(language))
+        )
+    return lines
 
 
 def case_agencies(case: CaseRow, jurisdiction: Jurisdiction) -> list[str]:
@@ -493,21 +532,45 @@ def note_readable(event: CaseEvent, agency: str, admin: bool) -> bool:
 
 
 def history_lines(
-    events: Sequence[CaseEvent], agency: str, admin: bool, language: Language, zone: dt.tzinfo
+    events: Sequence[CaseEvent],
+    agency: str,
+    admin: bool,
+    language: Language,
+    zone: dt.tzinfo,
+    jurisdiction: Jurisdiction,
 ) -> list[str]:
-    """The case's history as plain lines (`2024-11-20 Status diubah → Diterima: note 🔒`), notes
-    another agency wrote internally replaced by a placeholder."""
+    """The case's history as plain lines, each saying who made the change
+    (`• 2024-11-20 · Ombudsman RI: status → Diverifikasi: note 🔒`), notes another agency wrote
+    internally replaced by a placeholder, and one line explaining 🔒 when it is shown."""
     texts = catalogue()
     lines = []
+    internal = False
     for event in events:
         new, action = event.new, event.action
         readable = note_readable(event, agency, admin)
         note = event.note if readable else texts.raw("note_other_agency", language)
         day = event.at.astimezone(zone).date().isoformat()
+        if action in {"forward", "refer"}:
+            target, note = f" → {note}" if note else f" → {new}", None  # the office's name
+        else:
+            target = f" → {status_label(new, language)}" if new else ""
+        hidden = event.actor_kind == "staff" and not event.public and action in {"status", "note"}
+        internal = internal or hidden
         lines.append(
-            f"• {day} {texts.raw(f'event_{action}', language)}"
-            f"{' → ' + status_label(new, language) if new and action != 'forward' else ''}"
-            f"{' → ' + new if new and action == 'forward' else ''}"
-            f"{': ' + note if note else ''}{'' if event.public else ' 🔒'}"
+            f"• {day} · {_actor(event, jurisdiction, language)}:"
+            f" {texts.raw(f'event_{action}', language)}{target}"
+            f"{': ' + note if note else ''}{' 🔒' if hidden else ''}"
         )
+    if internal:
+        lines.append(f"🔒 {texts.raw('history_internal_legend', language)}")
     return lines
+
+
+def _actor(event: CaseEvent, jurisdiction: Jurisdiction, language: Language) -> str:
+    """Who made a change: the staff member's body (not the person), the reporter, the bot."""
+    if event.actor_kind == "reporter":
+        return catalogue().raw("actor_reporter", language)
+    if event.actor_kind != "staff":
+        return catalogue().raw("actor_system", language)
+    body = jurisdiction.rules.bodies.get(event.actor_agency or "")
+    return body.name.get(language) if body else catalogue().raw("actor_admin", language)

@@ -34,6 +34,7 @@ class StatusView:
     offices: list[Office] = field(default_factory=list)
     notes: list[tuple[dt.date, str]] = field(default_factory=list)
     own: bool = False  # the chat asking is the reporter
+    reached: frozenset[str] = frozenset()  # agencies whose staff get the case through the bot
 
 
 def status_label(status: str, language: Language) -> str:
@@ -51,8 +52,10 @@ def status_reply(view: StatusView, language: Language) -> Reply:
     else:
         notes = texts.render("status_no_notes", language)
     offices = "; ".join(o.name for o in view.offices) or texts.raw("none_office", language)
-    if view.status == REFERRED:
-        direct = tuple(office for office in view.offices if office.channel is not None)
+    # every body the bot does not reach keeps its "report it yourself to" line, whoever else
+    # has the case
+    direct = tuple(o for o in view.offices if o.agency not in view.reached and o.channel)
+    if direct:
         notes = "\n".join([*channel_lines("decision_direct", direct, language)[1:], "", notes])
     text = texts.render(
         "status_result",

@@ -263,14 +263,15 @@ async def set_status(conn: Database, case_id: int, status: str, now: dt.datetime
 
 
 async def add_body(
-    conn: Database, case_id: int, agency: str, office: str, now: dt.datetime
+    conn: Database, case_id: int, agency: str, office: str, now: dt.datetime, *, reached: bool
 ) -> bool:
-    """Add a handling body to the case; False when it already had it."""
+    """Add a handling body to the case, `reached` when its staff get the case through the bot
+    (else the body is a referral: the reporter files there); False when it already had it."""
     changed = await execute(
         conn,
-        "INSERT INTO case_bodies (case_id, agency, office, added_at) VALUES (?, ?, ?, ?)"
-        " ON CONFLICT DO NOTHING",
-        (case_id, agency, office, now_iso(now)),
+        "INSERT INTO case_bodies (case_id, agency, office, added_at, reached)"
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        (case_id, agency, office, now_iso(now), int(reached)),
     )
     return changed == 1
 

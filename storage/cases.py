@@ -170,7 +170,7 @@ class CaseStatus:
     ticket: str
     status: str
     status_changed_at: dt.datetime
-    offices: list[tuple[str, str]]  # (agency, office)
+    offices: list[tuple[str, str, bool]]  # (agency, office, reached through the bot)
     public_notes: list[tuple[dt.datetime, str]]
     own: bool  # the chat asking filed it
 
@@ -183,8 +183,9 @@ async def status_of(
     row = await fetch_one(
         conn,
         "SELECT c.status, c.status_changed_at,"
-        " COALESCE((SELECT json_group_array(json_array(agency, office)) FROM"
-        "   (SELECT agency, office FROM case_bodies WHERE case_id = c.id ORDER BY agency) o),"
+        " COALESCE((SELECT json_group_array(json_array(agency, office, reached)) FROM"
+        "   (SELECT agency, office, reached FROM case_bodies WHERE case_id = c.id"
+        "    ORDER BY agency) o),"
         "   '[]') AS offices,"
         " COALESCE((SELECT json_group_array(json_array(at, hex(note_enc))) FROM"
         "   (SELECT at, note_enc FROM case_events"
@@ -196,7 +197,10 @@ async def status_of(
     )
     if row is None:
         return None
-    offices = [(str(agency), str(office)) for agency, office in json.loads(row["offices"])]
+    offices = [
+        (str(agency), str(office), bool(reached))
+        for agency, office, reached in json.loads(row["offices"])
+    ]
     notes = [
         (dt.datetime.fromisoformat(at), cipher.decrypt(bytes.fromhex(note)))
         for at, note in json.loads(row["notes"])

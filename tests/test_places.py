@@ -239,3 +239,59 @@ def test_normalisation_of_what_people_type() -> None:
     assert normalize("Kab. TTS") == "kab tts"
     assert number_words(50) == "lima puluh" and number_words(4) == "empat"
     assert number_words(12) == "dua belas" and number_words(11) == "sebelas"
+
+
+def test_the_district_list_is_complete_and_lies_in_known_regencies() -> None:
+    data = Path(__file__).parents[1] / "conversations" / "data"
+    rows = (data / "districts.csv").read_text("utf-8").splitlines()
+    assert rows[0] == "code,name,regency_code" and len(rows) - 1 == 7285
+    regencies = {r.code for r in PLACES.all() if not r.is_province}
+    assert {row.split(",")[2] for row in rows[1:]} == regencies  # every regency has districts
+    with pytest.raises(PlacesError, match="lies in no known regency"):
+        from conversations.places import District
+
+        Places(PLACES.all(), {}, [District("99.99.01", "Nowhere", "99.99")])
+
+
+def names(answer: PlaceAnswer) -> tuple[str | None, set[str]]:
+    return (answer.sure.name if answer.sure else None), {r.name for r in answer.offer}
+
+
+@pytest.mark.parametrize(
+    ("typed", "sure", "offered"),
+    [
+        ("kota serang banten", "Kota Serang", set()),
+        ("kota serang, banten", "Kota Serang", set()),
+        ("Kab. Serang - Banten", "Kabupaten Serang", set()),
+        ("kota malang jawa timur", "Kota Malang", set()),
+        ("denpasar bali", "Kota Denpasar", set()),
+        ("serang banten", None, {"Kota Serang", "Kabupaten Serang"}),  # both are in Banten
+        ("malang jatim", None, {"Kota Malang", "Kabupaten Malang"}),
+        ("di kec. ciruas serang", None, {"Kabupaten Serang"}),
+        ("kecamatan ciruas", None, {"Kabupaten Serang"}),
+        ("ciruas", None, {"Kabupaten Serang"}),
+        ("kec. kramatwatu kab serang", None, {"Kabupaten Serang"}),
+        ("distrik abepura", None, {"Kota Jayapura"}),
+    ],
+)
+def test_a_place_with_its_province_or_a_district(
+    typed: str, sure: str | None, offered: set[str]
+) -> None:
+    assert names(province_answer(PLACES, typed)) == (sure, offered)
+
+
+def test_a_district_name_several_regencies_share_is_asked() -> None:
+    _, offered = names(province_answer(PLACES, "kecamatan karanganyar"))
+    assert len(offered) == 6 and "Kabupaten Karanganyar" in offered
+    # with the regency after it, the one meant
+    assert names(province_answer(PLACES, "kec karanganyar kebumen")) == (
+        None,
+        {"Kabupaten Kebumen"},
+    )
+
+
+def test_at_the_regency_question_a_district_or_a_place_with_its_province() -> None:
+    assert names(regency_answer(PLACES, "ciruas", "36")) == (None, {"Kabupaten Serang"})
+    assert names(regency_answer(PLACES, "kota serang banten", "36")) == ("Kota Serang", set())
+    moved = regency_answer(PLACES, "denpasar bali", "36")
+    assert names(moved) == ("Kota Denpasar", set()) and moved.moved

@@ -127,3 +127,18 @@ async def test_explain_reads_places_the_same_way(tmp_path: Path) -> None:
     out, err = await asyncio.wait_for(process.communicate(), 60)
     assert process.returncode == 0, err.decode()
     assert "[rules applied:" in out.decode()
+
+
+async def test_a_place_written_with_its_province_or_a_district(
+    bot: AnyApplication, people: Callable[..., FakeUser]
+) -> None:
+    user = people("id")
+    await up_to_the_province(user, "Lurah memasang spanduk calon wali kota di kantor kelurahan.")
+    await say(user, "kota serang, banten", "Tempat persisnya")  # one answer, both levels
+    await answer(user, "!pl:^back", "pv")  # the regency question was answered with it
+    chosen = await say(user, "serang banten", "Maksud Anda yang mana?")
+    assert {"Kabupaten Serang", "Kota Serang"} <= {label for label, _ in buttons(chosen)}
+    await say(user, "di kec. ciruas serang", "Kabupaten Serang — benar?")
+    await tap(user, "✅ Ya, benar", "Tempat persisnya")
+    text = await finish(user, "Nomor tiket:")
+    assert "Bawaslu Kabupaten Serang" in text

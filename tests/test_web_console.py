@@ -214,7 +214,39 @@ async def test_forward_asks_first_then_alerts_the_other_body(console: Console) -
         alert = await inspectorate.expect(console.banten)
         assert "Serang" in str(alert["text"])
         history = await text_of(session, console.url + f"/cases/{console.banten}")
-        assert "→ inspektorat" in history
+        assert "Bawaslu: diteruskan → Inspektorat Kota Serang" in history
+        assert "→ inspektorat" not in history
+
+
+async def test_forward_to_a_body_nobody_covers_is_a_referral(console: Console) -> None:
+    session = await signed_in(console, BAWASLU_NATIONAL)
+    async with session:
+        token = await csrf_of(session, console.url + f"/cases/{console.banten}")
+        url = console.url + f"/cases/{console.banten}/forward"
+        async with session.post(url, data={"csrf": token, "agency": "inspektorat"}) as question:
+            body = await question.text()
+        assert "Belum ada petugas Inspektorat Kota Serang di layanan ini" in body
+        assert "kantor inspektorat kabupaten/kota" in body  # its own channel, shown to staff
+        assert "Ya, catat rujukan" in body and "Petugasnya di layanan ini akan" not in body
+        console.reporter.mark()
+        async with session.post(
+            url,
+            data={"csrf": token, "agency": "inspektorat", "confirm": "yes"},
+            allow_redirects=False,
+        ) as answer:
+            assert answer.headers["Location"].endswith("selesai=refer")
+        notice = await console.reporter.expect("Kabar tentang laporan")
+        assert console.banten in str(notice["text"]) and "laporkan langsung" in str(notice["text"])
+        assert await rows(
+            console.settings, "SELECT reached FROM case_bodies WHERE agency = 'inspektorat'"
+        ) == [(0,)]
+        page = await text_of(session, console.url + f"/cases/{console.banten}?selesai=refer")
+        assert "dicatat sebagai rujukan" in page
+        assert "dirujuk (tanpa petugas di layanan ini) → Inspektorat Kota Serang" in page
+        # the status list starts at "choose", never at a status (Diteruskan is not the forward)
+        statuses = page.split('name="status"')[1].split("</select>")[0]
+        assert '<option value="" selected disabled>— pilih status baru —</option>' in statuses
+        assert statuses.count("selected") == 1
 
 
 async def test_internal_notes_stay_within_the_agency(console: Console) -> None:

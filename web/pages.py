@@ -45,6 +45,7 @@ from conversations.staffviews import (
     place_of,
     related_tickets,
     scope_label,
+    staff_deadlines,
 )
 from conversations.status import STATUSES
 from storage import casequeries, packets
@@ -224,7 +225,7 @@ async def case_page(request: web.Request) -> web.Response:
     packet_list = packet_bodies(case, svc.jurisdiction, shipped_packets())
     detail, _ = case_detail(
         case, svc.jurisdiction, svc.casework, svc.today(), language,
-        deadlines=[d.text.get(language) for d in case.decision.deadlines],
+        deadlines=staff_deadlines(case.decision.deadlines, svc.jurisdiction, language),
         related_tickets=[], agency=member.agency, zone=svc.settings.zone, packets=packet_list,
     )  # fmt: skip
     events = await casequeries.events(svc.db, case.id, svc.cipher, limit=200)
@@ -246,7 +247,9 @@ async def case_page(request: web.Request) -> web.Response:
     return page(
         "case.html", language, **_common(svc, visitor, request.path), case=case,
         detail=Markup(detail),  # Telegram HTML from the catalogue, user text escaped in it
-        history=history_lines(events, member.agency, member.admin, language, svc.settings.zone),
+        history=history_lines(
+            events, member.agency, member.admin, language, svc.settings.zone, svc.jurisdiction
+        ),
         related=related_tickets(case, others, svc.casework), evidence=items,
         statuses=actions.statuses,
         forward_to=[(b, rules.bodies[b].name.get(language)) for b in actions.forward_to],
@@ -256,7 +259,9 @@ async def case_page(request: web.Request) -> web.Response:
 
 
 # what `?selesai=` may say: the outcomes of the case page's actions (anything else is ignored)
-DONE = frozenset({"forward", "forward_refused", "note", "note_empty", "status", "status_refused"})
+DONE = frozenset(
+    {"forward", "forward_refused", "refer", "note", "note_empty", "status", "status_refused"}
+)
 
 
 def _done(value: str) -> str:
@@ -290,18 +295,23 @@ async def forward(request: web.Request) -> web.Response:
     actions = case_actions(case, svc.casework, svc.jurisdiction, visitor.member.agency)
     if agency not in actions.forward_to:
         raise _back_to(case, "forward_refused")
-    office = svc.jurisdiction.office_at(agency, case.province_code, case.regency_code)
+    target = await casedesk.forwarding(svc, case, agency)
+    if target is None:
+        raise _back_to(case, "forward_refused")
     if form.get("confirm") != "yes":
         idle = svc.jurisdiction.out_of_stage(
             agency, svc.today(), case.province_code, case.regency_code
         )
+        channel = target.office.channel.get(visitor.language) if target.office.channel else ""
         return page(
             "forward.html", visitor.language, **_common(svc, visitor, request.path),
-            case=case, agency=agency, office=office, idle=idle,
+            case=case, agency=agency, office=target.office.name, idle=idle,
+            reached=target.reached, channel=channel,
         )  # fmt: skip
-    if await casedesk.forward(svc, visitor.member, case, agency) is not None:
+    done = await casedesk.forward(svc, visitor.member, case, agency)
+    if done is not None:
         kick(request.app[APPLICATION])
-    raise _back_to(case, "forward")
+    raise _back_to(case, "refer" if done is not None and not done.reached else "forward")
 
 
 async def add_note(request: web.Request) -> web.Response:

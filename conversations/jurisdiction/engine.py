@@ -150,6 +150,16 @@ class Jurisdiction:
             return False
         return self.elections.running(day, province_code, regency_code) is None
 
+    def learning_counts(self, day: dt.date, province_code: str, regency_code: str | None) -> bool:
+        """Whether a limit counted from when the reporter learned of it can matter for a report
+        at this place on `day`: some body has one and could act there then (its election stage
+        running, where it needs one)."""
+        return any(
+            limit.days_from_learning is not None
+            and not self.out_of_stage(body, day, province_code, regency_code)
+            for body, limit in self.rules.limits.items()
+        )
+
     def office(self, agency: Agency, name: str) -> Office:
         """A stored office (agency and name) with its body's role and channel from the rules."""
         info = self.rules.bodies.get(agency)
@@ -220,8 +230,9 @@ class Jurisdiction:
         if warning is not None:
             draft.bodies.remove(body)
             draft.dropped.append(body)
+            # the limit's own articles are not cited: "Dasar hukum" right after "Bawaslu
+            # cannot act" would read as if Bawaslu were the way (R11 stays in rules_applied)
             draft.warnings.append(warning)
-            draft.bases.append((None, limit.basis))
             draft.add(draft.rules, limit.rule)
         elif deadline is not None:
             draft.deadlines.append(deadline)
@@ -252,6 +263,7 @@ class Jurisdiction:
             agency=body,
             date=safe,
             latest=latest,
+            late=report_date > safe,
             text=Bilingual(
                 id=template.id.format(deadline=safe_text.id, latest=latest_text.id),
                 en=template.en.format(deadline=safe_text.en, latest=latest_text.en),

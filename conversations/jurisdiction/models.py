@@ -79,6 +79,7 @@ class Deadline(BaseModel):
     date: dt.date
     text: Bilingual
     latest: dt.date | None = None
+    late: bool = False  # the report came after `date`, within `latest`
 
 
 class Decision(BaseModel):

@@ -66,7 +66,13 @@ def render_decision(
     lines += routing_lines(routing, tuple(decision.offices), language)
     lines += _section("decision_reasons", decision.reasons, language)
     deadlines = [d.text for d in decision.deadlines] + decision.deadline_notes
-    lines += _section("decision_deadlines", deadlines, language)
+    section = _section("decision_deadlines", deadlines, language)
+    timed = {d.agency for d in decision.deadlines}
+    passed_on = [o.name for o in (routing.reached if routing else ()) if o.agency in timed]
+    if section and passed_on:  # "report by …" must not read as "you must still act"
+        intro = texts.render("decision_deadlines_reached", language, offices="; ".join(passed_on))
+        section.insert(2, intro)
+    lines += section
     lines += _section("decision_warnings", decision.warnings, language)
     lines += _section("decision_next_steps", decision.next_steps, language)
     lines += _section("decision_referrals", decision.referrals, language)

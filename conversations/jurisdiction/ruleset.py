@@ -126,7 +126,8 @@ class Step(_Strict):
 
 class BodyInfo(_Strict):
     """A body a rule can name: how it is called, whether it can have staff in this bot, where
-    to file with it directly, its deadline sentences and the next steps shown with it."""
+    to file with it directly, its deadline sentences (for the reporter, and for staff where
+    they differ) and the next steps shown with it."""
 
     name: Bilingual
     staff_role: bool = False
@@ -134,6 +135,9 @@ class BodyInfo(_Strict):
     packet: bool = False
     deadline: Bilingual | None = None
     deadline_late: Bilingual | None = None
+    # the same deadline as staff read it (when `deadline` speaks to the reporter: "Anda")
+    staff_deadline: Bilingual | None = None
+    staff_deadline_late: Bilingual | None = None
     next_steps: list[Step] = Field(default_factory=list)
     colour: str | None = Field(default=None, pattern=r"^#[0-9A-Fa-f]{6}$")
 
