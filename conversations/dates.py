@@ -59,6 +59,11 @@ _DAY_BEFORE = {
     "kemarin lusa", "lusa kemarin", "kemarinnya lagi", "day before yesterday",
     "the day before yesterday",
 }  # fmt: skip
+_FUTURE = {
+    "besok": 1, "besuk": 1, "bsk": 1, "besok pagi": 1, "besok siang": 1, "besok sore": 1,
+    "besok malam": 1, "tomorrow": 1, "lusa": 2, "besok lusa": 2, "day after tomorrow": 2,
+    "minggu depan": 7, "pekan depan": 7, "next week": 7, "bulan depan": 30, "next month": 30,
+}  # fmt: skip
 _LAST_WEEK = {"minggu lalu", "pekan lalu", "minggu kemarin", "pekan kemarin", "last week"}
 _UNKNOWN = {
     "tidak ingat", "tdk ingat", "gak ingat", "ga ingat", "nggak ingat", "enggak ingat",
@@ -95,6 +100,22 @@ class DateReading:
     date: dt.date | None = None
     options: tuple[dt.date, ...] = ()
     unknown: bool = False
+    # a date that cannot be: (day, month, year) as typed, e.g. 31/2/2026 (the month may be > 12)
+    no_such_day: tuple[int, int, int] | None = None
+
+
+class _NoSuchDayError(ValueError):
+    def __init__(self, year: int, month: int, day: int) -> None:
+        super().__init__(f"{day}/{month}/{year}")
+        self.typed = (day, month, year)
+
+
+def _day(year: int, month: int, day: int) -> dt.date:
+    """The date, or _NoSuchDayError naming what was typed."""
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise _NoSuchDayError(year, month, day) from None
 
 
 def _year(text: str) -> int:
@@ -110,8 +131,13 @@ def _count(text: str) -> int | None:
 
 def _past(today: dt.date, month: int, day: int) -> dt.date:
     """The day and month given without a year: this year's, or last year's if it is to come."""
-    guess = dt.date(today.year, month, day)
-    return guess if guess <= today else dt.date(today.year - 1, month, day)
+    if month == 2 and day == 29:  # a leap day without a year: the last one that has been
+        year = today.year if today >= dt.date(today.year, 3, 1) else today.year - 1
+        while not (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)):
+            year -= 1
+        return _day(year, month, day)
+    guess = _day(today.year, month, day)
+    return guess if guess <= today else _day(today.year - 1, month, day)
 
 
 def _months_back(today: dt.date, months: int) -> dt.date:
@@ -129,11 +155,15 @@ def read_date(typed: str, today: dt.date, day_first: bool = True) -> DateReading
     words = normalize(text)
     try:
         return _read(text, words, today, day_first)
-    except ValueError:  # a day that does not exist, such as 31/2
+    except _NoSuchDayError as exc:  # a day that does not exist, such as 31/2
+        return DateReading(no_such_day=exc.typed)
+    except ValueError:
         return DateReading()
 
 
 def _read(text: str, words: str, today: dt.date, day_first: bool) -> DateReading:
+    if words in _FUTURE:  # read, so that the answer can say it is to come
+        return DateReading(today + dt.timedelta(days=_FUTURE[words]))
     if words in _TODAY:
         return DateReading(today)
     if words in _YESTERDAY:
@@ -147,7 +177,7 @@ def _read(text: str, words: str, today: dt.date, day_first: bool) -> DateReading
         return DateReading(options=tuple(monday + dt.timedelta(days=i) for i in range(7)))
     iso = _ISO.match(text)
     if iso:
-        return DateReading(dt.date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3))))
+        return DateReading(_day(int(iso.group(1)), int(iso.group(2)), int(iso.group(3))))
     numeric = _NUMERIC.match(text)
     if numeric:
         first, second, year_text = numeric.groups()
@@ -156,10 +186,10 @@ def _read(text: str, words: str, today: dt.date, day_first: bool) -> DateReading
             return DateReading(_past(today, b, a)) if b <= 12 else DateReading()
         year = _year(year_text)
         if not day_first and a <= 12 and b <= 12 and a != b:
-            return DateReading(options=(dt.date(year, b, a), dt.date(year, a, b)))
+            return DateReading(options=(_day(year, b, a), _day(year, a, b)))
         if not day_first and b > 12:  # month first, unmistakably
-            return DateReading(dt.date(year, a, b))
-        return DateReading(dt.date(year, b, a))
+            return DateReading(_day(year, a, b))
+        return DateReading(_day(year, b, a))
     ago = _AGO.match(words)
     if ago:
         count = _count(ago.group(1))
@@ -183,7 +213,7 @@ def _read(text: str, words: str, today: dt.date, day_first: bool) -> DateReading
     if named is not None and named[1] in _MONTHS:
         day, month = int(named[0]), _MONTHS[named[1]]
         if named[2]:
-            return DateReading(dt.date(_year(named[2]), month, day))
+            return DateReading(_day(_year(named[2]), month, day))
         return DateReading(_past(today, month, day))
     day_only = _DAY_ONLY.match(words)
     if day_only:

@@ -37,6 +37,7 @@ class Draft(BaseModel):
     consent: bool = False
     category: str | None = None
     description: str | None = None
+    long_description: str | None = None  # a story over the limit, kept until the reporter chooses
     person: str | None = None
     person_details: str | None = None
     province_code: str | None = None
@@ -59,7 +60,8 @@ class Draft(BaseModel):
     identity: Identity | None = None
     reporter_name: str | None = None
     reporter_phone: str | None = None
-    choices: list[str] = Field(default_factory=list)  # place codes offered as buttons
+    # place codes offered as buttons; at a choice step, the option typed words pointed to
+    choices: list[str] = Field(default_factory=list)
     guessed: bool = False  # the choices come from a typo: asked as "Did you mean ...?"
     regency_preset: bool = False  # the regency was given at the province question
 

@@ -16,7 +16,7 @@ from conversations.jurisdiction.models import Decision
 from conversations.jurisdiction.render import render_decision
 from conversations.jurisdiction.routing import Routing
 from conversations.menu import action_of, menu_buttons, other_language
-from conversations.messages import Language, Safe
+from conversations.messages import Language, Safe, escape
 from conversations.questions import (
     BACK,
     BY_CODE,
@@ -35,7 +35,14 @@ from conversations.questions import (
 )
 from conversations.replies import Button, Reply
 from conversations.tickets import looks_like_ticket, parse_ticket
-from conversations.typed import typed_press, yes_or_no
+from conversations.typed import (
+    is_greeting,
+    is_thanks,
+    letters,
+    typed_press,
+    wants_to_report,
+    yes_or_no,
+)
 
 
 @dataclass(frozen=True)
@@ -121,12 +128,33 @@ def _plain(reply: Reply) -> bool:
 
 
 def with_prompt(replies: tuple[Reply, ...], draft: Draft, ctx: Context) -> tuple[Reply, ...]:
-    """The replies followed by the current question; a plain last reply is merged into it."""
+    """The replies followed by the current question; a plain last reply is merged into it, and
+    "choose one of the buttons" names the buttons it means."""
     question = prompt(draft, ctx)
+    generic = text_of("hint_use_buttons", ctx.language)
+    replies = tuple(
+        _named_buttons(question, ctx) if reply.html == generic else reply for reply in replies
+    )
     if replies and _plain(replies[-1]) and question.html is not None:
         merged = Safe(f"{replies[-1].text(ctx.language)}\n\n{question.html}")
         return (*replies[:-1], replace(question, html=merged))
     return (*replies, question)
+
+
+def _named_buttons(question: Reply, ctx: Context) -> Reply:
+    """ "Please answer with «Ya», «Tidak» or «Tidak yakin», or type it" for a question of a few
+    answer buttons (navigation left out); the generic hint for more."""
+    labels = [
+        _LABEL_MARKS.sub("", button.label(ctx.language)) or button.label(ctx.language)
+        for row in question.buttons
+        for button in row
+        if not button.data.partition(":")[2].startswith(("^back", "^skip", "^cancel"))
+    ]
+    if not labels or len(labels) > 4:
+        return hint("hint_use_buttons", ctx.language)
+    quoted = [f"«{escape(label)}»" for label in labels]
+    joined = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " / " + quoted[-1]
+    return hint("hint_use_buttons_named", ctx.language, choices=Safe(joined))
 
 
 def welcome(ctx: Context, first_name: str) -> Reply:
@@ -155,6 +183,10 @@ def handle(
         # typed after "Cek status" (or pasted from the filing message) without /status
         typed = event.text
         return _menu_action("status", typed, None, ctx, new_draft_id, first_name, ticket_prefix)
+    if draft is None and isinstance(event, Text):
+        opening = _opening(event.text, ctx, new_draft_id, first_name, ticket_prefix)
+        if opening is not None:
+            return opening
     if draft is None:
         key = (
             "hint_edited"
@@ -183,6 +215,32 @@ def handle(
         if pressed is not None:
             return _press(draft, pressed, ctx, new_draft_id)
     return _answer(draft, event, ctx)
+
+
+# A first message with this many letters is a story, not a greeting or a question.
+STORY_LETTERS = 60
+
+
+def _opening(
+    text: str, ctx: Context, new_draft_id: str, first_name: str, prefix: str
+) -> Outcome | None:
+    """A first message outside a report: a story or a sentence about reporting starts one (the
+    story kept as its description), a greeting or an emoji gets the welcome and its menu."""
+    story = letters(text) >= STORY_LETTERS
+    if story or wants_to_report(text):
+        started = _menu_action("report", "", None, ctx, new_draft_id, first_name, prefix)
+        if not story or started.draft is None:
+            return started
+        long = len(text.strip()) > ctx.limits.max_description
+        field = "long_description" if long else "description"
+        kept = started.draft.model_copy(update={field: text})  # exactly as typed
+        note = Reply("description_kept_early")
+        return Outcome(kept, started.language, (note, *started.actions))
+    if is_greeting(text):
+        return _menu_action("start", "", None, ctx, new_draft_id, first_name, prefix)
+    if is_thanks(text):
+        return Outcome(None, ctx.language, (Reply("thanks_reply", buttons=menu_buttons()),))
+    return None
 
 
 def _unsupported_hint(draft: Draft) -> str:
@@ -436,6 +494,10 @@ def _back(draft: Draft, ctx: Context) -> Outcome:
         if candidate.applies(draft, ctx):
             target = _goto(draft, question_id)
             break
+    else:  # "Kembali" typed at the first question: say why nothing changes
+        return Outcome(
+            draft, ctx.language, with_prompt((hint("hint_no_back", ctx.language),), draft, ctx)
+        )
     actions: tuple[Action, ...] = (prompt(target, ctx),)
     if draft.question == "reporter_phone":
         actions = (_close_keyboard(), *actions)

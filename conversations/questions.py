@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from conversations.bilingual import long_date, weekday_date
+from conversations.bilingual import MONTHS, Bilingual, long_date, weekday_date
 from conversations.callbacks import CALLBACKS
 from conversations.dates import DateReading, read_date
 from conversations.draft import Draft, EvidenceItem
@@ -30,7 +30,7 @@ from conversations.messages import Language, Safe, catalogue, escape
 from conversations.phones import normalize_phone
 from conversations.places import Region, normalize, province_answer, regency_answer
 from conversations.replies import Button, Reply
-from conversations.typed import NO_WORDS, YES_WORDS
+from conversations.typed import NO_WORDS, YES_WORDS, letters, suggest, yes_or_no
 
 TOTAL_STEPS = 9
 BACK, CANCEL, SKIP, LIST, UNKNOWN = "^back", "^cancel", "^skip", "^list", "^unknown"
@@ -198,6 +198,24 @@ def _consent(draft: Draft, event: Event, ctx: Context) -> Answer:
 
 
 # ------------------------------------------------------------------ what
+NO_SUGGESTION = "^no"
+KEEP = "^keep"
+TRIM = "^trim"
+
+
+def _suggestion_rows(
+    code: str, draft: Draft, labels: dict[str, str], ctx: Context
+) -> tuple[str, list[tuple[Button, ...]]]:
+    """ "Maksudnya: Ekspresi politik?" with yes and no buttons, when typed words pointed to one
+    option (the option's id is in `draft.choices`); else nothing."""
+    if not draft.choices or draft.choices[0] not in labels:
+        return "", []
+    label = labels[draft.choices[0]]
+    yes = Button(f"{code}:{draft.choices[0]}", "btn_suggest_yes", args={"label": label})
+    no = Button(f"{code}:{NO_SUGGESTION}", "btn_suggest_no")
+    return "\n\n" + text_of("suggest_meaning", ctx.language, label=label), [(yes, no)]
+
+
 def _category_prompt(draft: Draft, ctx: Context) -> Reply:
     rules = ctx.jurisdiction.rules
     options = "\n".join(
@@ -208,13 +226,10 @@ def _category_prompt(draft: Draft, ctx: Context) -> Reply:
         Button(f"k:{c.id}", text=f"{n}. {c.label.get(ctx.language)}")
         for n, c in enumerate(rules.categories, 1)
     ]
-    return ask(
-        "category",
-        draft,
-        ctx,
-        text_of("q_category", ctx.language, options=Safe(options)),
-        _rows(buttons, 1),
-    )
+    labels = {c.id: c.label.get(ctx.language) for c in rules.categories}
+    line, suggestion = _suggestion_rows("k", draft, labels, ctx)
+    body = text_of("q_category", ctx.language, options=Safe(options)) + line
+    return ask("category", draft, ctx, body, [*suggestion, *_rows(buttons, 1)])
 
 
 def _pick(items: list[tuple[str, str, str]], typed: str) -> str | None:
@@ -234,74 +249,153 @@ def _pick(items: list[tuple[str, str, str]], typed: str) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
+def _choice(
+    draft: Draft,
+    event: Event,
+    code: str,
+    options: Sequence[tuple[str, Bilingual, Sequence[str]]],
+    how_to: str,
+    ctx: Context,
+) -> tuple[str | None, Answer | None]:
+    """A choice step's answer: the option chosen (pressed, typed by number or label, or "ya" to
+    the option offered), else the answer that asks again: the option free words point to is
+    offered as a question; words that point nowhere get one line on how to choose."""
+    chosen = _press_value(event, code)
+    if chosen == NO_SUGGESTION:
+        cleared = draft.model_copy(update={"choices": []})
+        return None, Answer(cleared, replies=(hint(how_to, ctx.language),))
+    if not isinstance(event, Text):
+        return chosen, None
+    chosen = _pick([(i, label.id, label.en) for i, label, _ in options], event.text)
+    if chosen is None and draft.choices and yes_or_no(event.text) == "yes":
+        chosen = draft.choices[0]
+    if chosen is not None:
+        return chosen, None
+    suggestion = suggest(event.text, [(i, words) for i, _, words in options])
+    if suggestion is not None:
+        return None, Answer(draft.model_copy(update={"choices": [suggestion]}))
+    cleared = draft.model_copy(update={"choices": []})
+    return None, Answer(cleared, replies=(hint(how_to, ctx.language),))
+
+
 def _category(draft: Draft, event: Event, ctx: Context) -> Answer:
-    ids = [c.id for c in ctx.jurisdiction.rules.categories]
-    chosen = _press_value(event, "k")
-    if isinstance(event, Text):
-        chosen = _pick(
-            [(c.id, c.label.id, c.label.en) for c in ctx.jurisdiction.rules.categories], event.text
-        )
-    if chosen in ids:
+    categories = ctx.jurisdiction.rules.categories
+    options = [(c.id, c.label, c.words) for c in categories]
+    chosen, again = _choice(draft, event, "k", options, "hint_choose_category", ctx)
+    if chosen in {c.id for c in categories}:
         return Answer(draft.model_copy(update={"category": chosen}), advance=True)
-    return Answer(draft, replies=(hint("hint_use_buttons", ctx.language),))
+    if again is None:
+        again = Answer(draft, replies=(hint("hint_choose_category", ctx.language),))
+    story = isinstance(event, Text) and letters(event.text) >= ctx.limits.min_description
+    if story and draft.description is None and draft.long_description is None:
+        # a story typed before the category is the story: kept for the description question
+        assert isinstance(event, Text)
+        kept = _keep_story(again.draft, event.text, ctx)
+        replies = (hint("description_kept_early", ctx.language), *again.replies)
+        return replace(again, draft=kept, replies=replies)
+    return again
+
+
+def _keep_story(draft: Draft, text: str, ctx: Context) -> Draft:
+    if len(text.strip()) > ctx.limits.max_description:
+        return draft.model_copy(update={"long_description": text})
+    return draft.model_copy(update={"description": text})
 
 
 def _description_prompt(draft: Draft, ctx: Context) -> Reply:
-    return ask(
-        "description",
-        draft,
-        ctx,
-        text_of("q_description", ctx.language, min=ctx.limits.min_description),
-        [],
+    limits = ctx.limits
+    body = text_of(
+        "q_description", ctx.language, min=limits.min_description, max=limits.max_description
     )
+    if draft.long_description:
+        length = len(draft.long_description)
+        body += "\n\n" + text_of(
+            "description_too_long", ctx.language, length=length,
+            over=length - limits.max_description, max=limits.max_description,
+        )  # fmt: skip
+        trim = Button(f"d:{TRIM}", "btn_description_trim", args={"max": limits.max_description})
+        return ask("description", draft, ctx, body, [(trim,)])
+    if draft.description:
+        body += "\n\n" + text_of(
+            "description_so_far", ctx.language, text=_excerpt(draft.description)
+        )
+        return ask(
+            "description", draft, ctx, body, [(Button(f"d:{KEEP}", "btn_keep_description"),)]
+        )
+    return ask("description", draft, ctx, body, [])
+
+
+def _excerpt(text: str, limit: int = 300) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def _trimmed(text: str, limit: int) -> tuple[str, str]:
+    """The first `limit` characters, cut after a whole word where one ends near the limit, and
+    the rest."""
+    head = text[:limit]
+    cut = head.rfind(" ")
+    if len(text) > limit and cut > limit * 0.9:
+        head = head[:cut]
+    return head.rstrip(), text[len(head) :].strip()
 
 
 def _description(draft: Draft, event: Event, ctx: Context) -> Answer:
+    value = _press_value(event, "d")
+    if value == TRIM and draft.long_description:
+        head, rest = _trimmed(draft.long_description, ctx.limits.max_description)
+        update = {"description": head, "long_description": None}
+        left = hint("description_rest", ctx.language, length=len(rest), rest=rest)
+        return Answer(draft.model_copy(update=update), replies=(left,), advance=True)
+    keep = value == KEEP or (isinstance(event, Text) and yes_or_no(event.text) == "yes")
+    if keep and draft.description and not draft.long_description:
+        return Answer(draft, advance=True)
     if not isinstance(event, Text):
         key = "hint_not_now" if isinstance(event, Attachment) else "hint_text_expected"
         return Answer(draft, replies=(hint(key, ctx.language),))
     text = event.text.strip()
-    if len(text) < ctx.limits.min_description:
+    counted = letters(text)
+    if counted < ctx.limits.min_description:
         return Answer(
             draft,
             replies=(
                 hint(
                     "hint_description_short",
                     ctx.language,
-                    length=len(text),
+                    length=counted,
                     min=ctx.limits.min_description,
                 ),
             ),
         )
-    if len(text) > ctx.limits.max_description:
-        return Answer(
-            draft,
-            replies=(
-                hint(
-                    "hint_too_long", ctx.language, length=len(text), max=ctx.limits.max_description
-                ),
-            ),
-        )
-    return Answer(draft.model_copy(update={"description": event.text}), advance=True)
+    if len(text) > ctx.limits.max_description:  # kept whole until the reporter chooses
+        return Answer(draft.model_copy(update={"long_description": event.text}))
+    update = {"description": event.text, "long_description": None}  # exactly as given
+    return Answer(draft.model_copy(update=update), advance=True)
 
 
 # ------------------------------------------------------------------ who
 def _person_prompt(draft: Draft, ctx: Context) -> Reply:
     kinds = ctx.jurisdiction.rules.person_kinds
     buttons = [Button(f"p:{k.id}", text=k.label.get(ctx.language)) for k in kinds]
-    return ask("person", draft, ctx, text_of("q_person", ctx.language), _rows(buttons, 2))
+    labels = {k.id: k.label.get(ctx.language) for k in kinds}
+    line, suggestion = _suggestion_rows("p", draft, labels, ctx)
+    body = text_of("q_person", ctx.language) + line
+    return ask("person", draft, ctx, body, [*suggestion, *_rows(buttons, 2)])
 
 
 def _person(draft: Draft, event: Event, ctx: Context) -> Answer:
     kinds = ctx.jurisdiction.rules.person_kinds
-    chosen = _press_value(event, "p")
-    if isinstance(event, Text):
-        chosen = _pick([(k.id, k.label.id, k.label.en) for k in kinds], event.text)
-        if chosen is None and is_word(event.text, _UNSURE):
-            chosen = "unknown" if "unknown" in {k.id for k in kinds} else None
+    if (
+        isinstance(event, Text)
+        and is_word(event.text, _UNSURE)
+        and "unknown" in {k.id for k in kinds}
+    ):
+        return Answer(draft.model_copy(update={"person": "unknown"}), advance=True)
+    options = [(k.id, k.label, k.words) for k in kinds]
+    chosen, again = _choice(draft, event, "p", options, "hint_choose_person", ctx)
     if chosen in {k.id for k in kinds}:
         return Answer(draft.model_copy(update={"person": chosen}), advance=True)
-    return Answer(draft, replies=(hint("hint_use_buttons", ctx.language),))
+    return again or Answer(draft, replies=(hint("hint_use_buttons", ctx.language),))
 
 
 def _short_text(field_name: str) -> Handler:
@@ -566,9 +660,21 @@ def _read_day(event: Event, code: str, draft: Draft, ctx: Context) -> DateReadin
     if not isinstance(event, Text):
         return hint("hint_date", ctx.language)
     reading = read_date(event.text, ctx.today, day_first=ctx.language == "id")
+    if reading.no_such_day is not None:
+        return _no_such_day(*reading.no_such_day, ctx.language)
     if reading.date is None and not reading.options and not reading.unknown:
         return hint("hint_date", ctx.language)
     return reading
+
+
+def _no_such_day(day: int, month: int, year: int, language: Language) -> Reply:
+    """What is wrong with a date that cannot be: no such month, or the month is shorter."""
+    if not 1 <= month <= 12:
+        return hint("hint_date_no_such_month", language, month=month)
+    next_month = dt.date(year + month // 12, month % 12 + 1, 1)
+    last = (next_month - dt.timedelta(days=1)).day
+    name = MONTHS[language][month - 1]
+    return hint("hint_date_no_such_day", language, day=day, month=name, year=year, last=last)
 
 
 def _echo(event: Event, day: dt.date, ctx: Context) -> tuple[Reply, ...]:

@@ -25,6 +25,8 @@ def describe(reading: DateReading) -> str:
         return reading.date.isoformat()
     if reading.options:
         return "ask:" + ",".join(day.isoformat() for day in reading.options)
+    if reading.no_such_day:
+        return "no such day: " + "/".join(str(part) for part in reading.no_such_day)
     return "unknown" if reading.unknown else "none"
 
 

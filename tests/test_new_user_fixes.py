@@ -31,7 +31,9 @@ async def test_a_ticket_typed_after_check_status_is_looked_up(
     status = await say(user, ticket.lower().replace("-", " "), "Status laporan")
     assert ticket in str(status["text"])
     await say(user, "LN-7K3M-Q9TX-W2H0", "salah ketik")  # a typo is caught, not "belum paham"
-    await say(user, "selamat pagi", "belum paham")  # ordinary words are not tickets
+    await say(user, "selamat pagi", "Selamat datang")  # a greeting is not a ticket: welcome
+    await say(user, "terima kasih", "Sama-sama")
+    await say(user, "qwerty zxcv", "belum paham")  # nor are ordinary words
 
 
 async def test_notifications_follow_the_language_chosen_later(

@@ -94,21 +94,21 @@ async def test_every_step_validates_and_goes_back(
 ) -> None:
     user = people("id")
     await say(user, "/lapor", "Langkah 1 dari 9")
-    await say(user, "hmm", "pilih salah satu tombol")
+    await say(user, "hmm", "Jawab dengan tombol «Setuju, lanjut»")  # the hint names the button
     await tap(user, "✅ Setuju, lanjut", "Langkah 2 dari 9")
-    await say(user, "sesuatu yang aneh", "pilih salah satu tombol")
+    await say(user, "sesuatu yang aneh", "Pilih satu tombol di bawah yang paling mirip")
     await tap(user, "⬅️ Kembali", "Langkah 1 dari 9")
     await tap(user, "✅ Setuju, lanjut", "Apa yang terjadi?")
     await tap(user, "2. Ikut tim kampanye", "Ceritakan")
     user.send_sticker()
     await user.expect("ketik jawabannya sebagai teks")
-    await say(user, "x" * 3001, "terlalu panjang (3001 huruf)")
+    await say(user, "x" * 3001, "3001 huruf, 1 huruf lebih dari batas 3000")  # kept, not lost
     await say(user, "kembali", "Apa yang terjadi?")  # typed back works too
     await tap(user, "2. Ikut tim kampanye", "Ceritakan")
     await say(
         user, "Lurah menjadi ketua tim pemenangan salah satu calon walikota.", "Langkah 3 dari 9"
     )
-    await say(user, "alien", "pilih salah satu tombol")
+    await say(user, "alien", "ketik jabatannya")
     await tap(user, "Kepala desa / perangkat desa / BPD", "nama, jabatan")
     await say(user, "y" * 301, "terlalu panjang")
     await tap(user, "⬅️ Kembali", "Siapa yang melakukannya?")
@@ -125,13 +125,13 @@ async def test_every_step_validates_and_goes_back(
     await tap(user, "Kota Semarang", "Tempat persisnya")
     user.share_location(-6.9667, 110.4167)
     await user.expect("Lokasi diterima")
-    await say(user, "besok lusa", "belum bisa saya baca")
+    await say(user, "besok lusa", "belum terjadi")
     await say(user, "1/1/2099", "belum terjadi")
     await say(user, "1/1/1990", "terlalu lama")
     await say(user, "1/11/2024", "Kapan Anda mengetahuinya?")  # 19 days before 20 November
     await tap(user, "⬅️ Kembali", "Kapan kejadiannya?")
     await tap(user, "Kemarin", "Langkah 6 dari 9")  # 1 day old: the learned date is not asked
-    await say(user, "mungkin", "pilih salah satu tombol")
+    await say(user, "mungkin", "Jawab dengan tombol «Ya»")
     await say(user, "ya", "Layanan apa?")
     await tap(user, "⏭ Lewati", "Sudahkah Anda mengadu")
     await tap(user, "⬅️ Kembali", "Layanan apa?")
@@ -139,7 +139,7 @@ async def test_every_step_validates_and_goes_back(
     await say(user, "belum", "Langkah 7 dari 9")
     await say(user, "lihat saja sendiri", "kirim foto, video, dokumen")
     await tap(user, "Tidak ada bukti", "Langkah 8 dari 9")
-    await say(user, "entahlah", "pilih salah satu tombol")
+    await say(user, "entahlah", "Jawab dengan tombol «Anonim")
     await tap(user, "🔒 Rahasia", "Nama lengkap Anda")
     await say(user, "A", "nama lengkap Anda (2 sampai 100 huruf)")
     await say(user, "Dewi Lestari", "Nomor HP Anda?")
@@ -229,7 +229,7 @@ async def test_odd_input_keeps_the_draft(
     user.press(consent, "c:yes", forge=True)  # a stale button from the first step
     await user.expect("Tombol itu dari pertanyaan sebelumnya")
     user.press(old_prompt, "rg:99.99", forge=True)  # tampered data
-    await user.expect("pilih salah satu tombol")
+    await user.expect("Jawab dengan tombol «Daftar kabupaten/kota»")
     group = people("id", chat={"id": -1009, "type": "supergroup", "title": "Grup RT"})
     group.send("ada ASN kampanye")
     await group.expect("chat pribadi")

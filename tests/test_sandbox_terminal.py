@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import io
+from collections.abc import AsyncIterator
+from pathlib import Path
 
 from bot.application import AnyApplication
+from bot.runtime import running
 from bot.sandbox.fake_api import FakeTelegram
-from bot.sandbox.terminal import CITIZEN_ID, SandboxClock, TerminalChat
+from bot.sandbox.terminal import CITIZEN_ID, SandboxClock, TerminalChat, resume_drafts
+from bot.settings import Settings
+from tests.conftest import TOKEN, Clock, make_app
+from tests.helpers import plain_jpeg
 
 
 async def shown(out: io.StringIO, text: str, timeout: float = 10.0) -> str:
@@ -72,3 +79,52 @@ def test_each_sandbox_run_has_a_token_of_its_own() -> None:
 
     tokens = {sandbox_token() for _ in range(20)}
     assert len(tokens) == 20 and all(len(t.split(":", 1)[1]) >= 32 for t in tokens)
+
+
+@contextlib.asynccontextmanager
+async def served() -> AsyncIterator[FakeTelegram]:
+    server = FakeTelegram(TOKEN)
+    await server.start()
+    try:
+        yield server
+    finally:
+        await server.stop()
+
+
+async def test_after_a_restart_a_number_presses_a_button_of_the_question_now_asked(
+    settings: Settings, clock: Clock
+) -> None:
+    first_out = io.StringIO()
+    async with served() as first, running(make_app(settings, first, clock), settings):
+        chat = TerminalChat(first, first_out)
+        chat.handle_line("/lapor")
+        await shown(first_out, "Langkah 1 dari 9")
+        chat.handle_line("1")
+        await shown(first_out, "Apa yang terjadi?")
+    # the sandbox starts again on the same database: a new fake server that knows no messages
+    out = io.StringIO()
+    async with served() as second, running(make_app(settings, second, clock), settings) as app:
+        chat = TerminalChat(second, out)
+        await resume_drafts(app, chat)
+        await shown(out, "an unfinished report of a citizen")
+        screen = await shown(out, "[6] 6. Pengerahan massa")  # its buttons, numbered
+        assert "Apa yang terjadi?" in screen
+        chat.handle_line("6")  # the sixth button of the question now asked, not a place
+        await shown(out, "Ceritakan kejadiannya")
+        assert "tidak saya temukan" not in out.getvalue()
+
+
+async def test_files_the_bot_sends_are_saved_in_the_sandbox(
+    bot: AnyApplication, fake: FakeTelegram, tmp_path: Path
+) -> None:
+    out = io.StringIO()
+    chat = TerminalChat(fake, out, files_dir=tmp_path / "sandbox-files")
+    await bot.bot.send_document(CITIZEN_ID, b"%PDF-1.4 packet", filename="formulir-B1.pdf")
+    screen = await shown(out, "[file saved as ")
+    saved = next((tmp_path / "sandbox-files").iterdir())
+    assert saved.name.endswith("formulir-B1.pdf") and saved.read_bytes() == b"%PDF-1.4 packet"
+    assert str(saved) in screen
+    await bot.bot.send_photo(CITIZEN_ID, photo=plain_jpeg())
+    await shown(out, ".jpg]", timeout=5)
+    assert len(list((tmp_path / "sandbox-files").iterdir())) == 2
+    assert chat.user.chat_id == CITIZEN_ID

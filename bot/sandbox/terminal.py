@@ -73,9 +73,11 @@ class TerminalChat:
         out: TextIO,
         clock: SandboxClock | None = None,
         zone: dt.tzinfo = dt.UTC,
+        files_dir: Path | None = None,
     ) -> None:
         self.server = server
         self.out = out
+        self.files_dir = files_dir  # where the files the bot sends are saved (None: nowhere)
         self.clock = clock or SandboxClock()
         self.zone = zone
         language = "id"
@@ -103,13 +105,30 @@ class TerminalChat:
             return  # only the buttons changed
         who = "" if chat_id == self.user.chat_id else f"[to {self._name(chat_id)}] "
         if "photo" in message or "document" in message:
-            text = f"[file] {text}"
+            text = f"[file {self._save(message)}] {text}"
         # The server keeps what Telegram shows: the text after its HTML was parsed, so what a
         # person typed appears exactly as typed.
         self.out.write(f"\n{who}🤖 {text}\n")
         for number, (label, _) in enumerate(buttons(message), start=1):
             self.out.write(f"   [{number}] {label}\n")
         self.out.flush()
+
+    def _save(self, message: JSON) -> str:
+        """Save a file the bot sent under files_dir; where it is, to print."""
+        if "document" in message:
+            sent = message["document"]
+            name = Path(str(sent.get("file_name") or "")).name
+        else:
+            sent = message["photo"][-1]  # the largest size
+            name = ""
+        stored = self.server.files.get(str(sent.get("file_id")))
+        if stored is None or self.files_dir is None:
+            return "not saved"
+        name = name or f"{stored.file_unique_id}.jpg"  # Telegram sends every photo as a JPEG
+        self.files_dir.mkdir(parents=True, exist_ok=True)
+        target = self.files_dir / f"{message['message_id']}-{name}"
+        target.write_bytes(stored.data)
+        return f"saved as {target}"
 
     def _name(self, chat_id: int) -> str:
         for name, user in self.users.items():
@@ -192,6 +211,28 @@ class TerminalChat:
             self.user.send_document(data, path.name, mime)
 
 
+async def resume_drafts(application: AnyApplication, chat: TerminalChat) -> None:
+    """After a restart, show each sandbox user's unfinished report at its current question, so
+    that a typed number presses a button of the question now asked (the fake server forgot the
+    old messages)."""
+    from bot.render import send_replies
+    from bot.services import SERVICES_KEY, Services
+    from conversations.flow import prompt
+    from storage import drafts
+
+    svc: Services = application.bot_data[SERVICES_KEY]
+    for name, user in chat.users.items():
+        language, draft = await drafts.load_with_language(
+            svc.db, svc.cipher, svc.chat(user.chat_id)
+        )
+        if draft is None:
+            continue
+        language = language or svc.settings.default_language
+        chat.out.write(f"(an unfinished report of {WHO[name]}, from before the restart)\n")
+        context = svc.context(language, user.user_id)
+        await send_replies(application.bot, user.chat_id, [prompt(draft, context)], language)
+
+
 async def _seed_staff(application: AnyApplication) -> None:
     """The sandbox's staff: Ombudsman RI and Bawaslu, both national."""
     from bot.services import SERVICES_KEY, Services
@@ -229,7 +270,8 @@ async def run_sandbox(
         file_url=server.file_url,
         clock=clock,
     )
-    chat = TerminalChat(server, out, clock, settings.zone)
+    files = settings.database_path.parent / "sandbox-files"
+    chat = TerminalChat(server, out, clock, settings.zone, files_dir=files)
     console = (
         f", web console on {settings.console_url} (/as staff, then /web to sign in)"
         if settings.web_port
@@ -247,6 +289,7 @@ async def run_sandbox(
     try:
         async with running(application, settings):
             await _seed_staff(application)
+            await resume_drafts(application, chat)
             stopper = asyncio.ensure_future(stop.wait())
             while True:
                 getter = asyncio.ensure_future(lines.get())

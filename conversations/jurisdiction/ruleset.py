@@ -38,6 +38,7 @@ class Category(_Strict):
     hint: Bilingual
     urgent: bool = False
     service_nexus: bool = False
+    words: list[str] = Field(default_factory=list)  # typed words that point to it
 
 
 class PersonKind(_Strict):
@@ -48,6 +49,7 @@ class PersonKind(_Strict):
     official: bool
     referrals: list[str] = Field(default_factory=list)
     note: Bilingual | None = None
+    words: list[str] = Field(default_factory=list)  # typed words that point to it
 
 
 class Condition(_Strict):
@@ -173,6 +175,15 @@ class RuleSet(_Strict):
         _unique("categories", [c.id for c in self.categories])
         _unique("person_kinds", [k.id for k in self.person_kinds])
         _unique("rules", [r.id for r in self.rules])
+        # a typed word points to one option only
+        _unique(
+            "categories' words",
+            [" ".join(w.lower().split()) for c in self.categories for w in c.words],
+        )
+        _unique(
+            "person_kinds' words",
+            [" ".join(w.lower().split()) for k in self.person_kinds for w in k.words],
+        )
         for kind in self.person_kinds:
             for ref in kind.referrals:
                 if ref not in self.referrals:
