@@ -24,7 +24,7 @@ from conversations.callbacks import CALLBACKS, Owner
 # Handler groups run in order, one handler per group; a handler may stop the later groups
 # with ApplicationHandlerStop.
 FLOOD = -5  # too many messages from one chat: one polite reply, then nothing for a while
-STAFF_START = -4  # /start from a staff member: the staff welcome, not the citizen's
+STAFF_START = -4  # /start and /bantuan from a staff member: the staff's, not the citizen's
 # a staff member's awaited note, a reporter's answer to the filing packet's questions or
 # addition to a filed case, while such a session is open (bot/opensessions.py)
 SESSIONS = -3
@@ -44,6 +44,9 @@ def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) ->
     private = filters.ChatType.PRIVATE
     application.add_handler(TypeHandler(Update, citizen.flood_guard), FLOOD)
     application.add_handler(CommandHandler("start", staff.on_staff_start, private), STAFF_START)
+    application.add_handler(
+        CommandHandler(["bantuan", "help"], staff.on_staff_help, private), STAFF_START
+    )
     application.add_handler(
         MessageHandler(private & filters.UpdateType.MESSAGE, opensessions.on_private_message),
         SESSIONS,

@@ -62,6 +62,9 @@ class Services:
     retire: Callable[[], None] = field(default=stop_this_process)
     # images are decoded two at a time at most: four big ones at once took 2.8 GB
     image_decoder: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(2))
+    # this process's web console is listening (a /web link is minted only for a console that
+    # is ours: this one, or the one WEB_BASE_URL names)
+    console_listening: bool = False
 
     def now(self) -> dt.datetime:
         """The current moment (UTC); the one place the shell reads the clock."""

@@ -146,6 +146,11 @@ async def _web_link(
     if not svc.settings.web_port:
         await _reply(context, member.user_id, catalogue().render("web_off", language))
         return
+    if not (svc.console_listening or svc.settings.web_base_url):
+        # the port is held by another program: a link there would hand out a token to it
+        log.info("web link refused: the console is not listening")
+        await _reply(context, member.user_id, catalogue().render("web_unavailable", language))
+        return
     url = await login_link(svc, member.user_id)
     await _reply(context, member.user_id, catalogue().render("web_link", language, url=url))
 
@@ -172,6 +177,17 @@ async def on_staff_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         scope=scope_label(member.scope, svc.jurisdiction, language),
         commands=Safe(_commands(svc, user_id, language)),
     )  # fmt: skip
+    await _reply(context, user_id, text)
+    raise ApplicationHandlerStop
+
+
+async def on_staff_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/bantuan from a staff member: the staff commands, then the citizen's (citizens go on)."""
+    svc, user_id, member, language = await _caller(update, context)
+    if member is None:
+        return
+    texts = catalogue()
+    text = "\n\n".join((_commands(svc, user_id, language), texts.render("help", language)))
     await _reply(context, user_id, text)
     raise ApplicationHandlerStop
 
@@ -239,9 +255,7 @@ async def _case_command(
         return
     result = parse_filters(argument, svc.jurisdiction, svc.today())
     if isinstance(result, FilterError):
-        choices = ", ".join(result.choices) or "—"
-        text = catalogue().render("list_bad_filter", language, filter=result.word, choices=choices)
-        await _reply(context, member.user_id, text)
+        await _reply(context, member.user_id, result.text("list_bad_filter", language))
         return
     filters, page = result
     await sessions.keep_list_filters(svc.db, member.user_id, filters, svc.now())

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from conversations.dates import read_date
 from conversations.jurisdiction.engine import Jurisdiction
-from conversations.messages import LANGUAGES, catalogue
+from conversations.messages import LANGUAGES, Language, Safe, catalogue
 from conversations.places import normalize, regency_answer
 from conversations.status import STATUSES
 
@@ -37,6 +37,23 @@ class FilterError:
 
     word: str
     choices: tuple[str, ...] = ()
+    how: str = "filter_how_pairs"  # without choices: the catalogue text saying how to write it
+
+    def text(self, key: str, language: Language, *, html: bool = True) -> str:
+        """The error in a catalogue text `key` ({filter}, {choices}): the valid choices where
+        there are some, else how to write the value; as HTML for the chat, else plain text
+        (the web console's templates escape it)."""
+        texts = catalogue()
+        listed = ", ".join(self.choices)
+        if not html:
+            choices = texts.raw("filter_choices", language).format(choices=listed)
+            choices = choices if self.choices else texts.raw(self.how, language)
+            return texts.raw(key, language).format(filter=self.word, choices=choices)
+        if self.choices:
+            choices = texts.render("filter_choices", language, choices=listed)
+        else:
+            choices = texts.render(self.how, language)
+        return texts.render(key, language, filter=self.word, choices=Safe(choices))
 
 
 MAX_PAGE_DIGITS = 6  # no list has a million pages
@@ -109,7 +126,7 @@ def parse_filters(
         if field == "page":
             # ASCII digits only ("²" is a digit to Python, and int() refuses 4,301 of them)
             if not (value.isascii() and value.isdigit()) or len(value) > MAX_PAGE_DIGITS:
-                return FilterError(word[:40])
+                return FilterError(word[:40], how="filter_how_page")
             page = max(1, int(value))
         elif field in {"since", "until"}:
             try:
@@ -117,7 +134,7 @@ def parse_filters(
             except ValueError:
                 day = read_date(value, today).date  # type: ignore[assignment]
             if day is None:
-                return FilterError(word)
+                return FilterError(word, how="filter_how_date")
             values[field] = day
         elif field in {"status", "agency", "category"}:
             options = {"status": statuses, "agency": bodies, "category": categories}[field]
@@ -131,7 +148,9 @@ def parse_filters(
             if region is None or not region.is_province:
                 region = match.region if match.exact else None
             if region is None:
-                return FilterError(word, tuple(r.name for r in match.candidates))
+                return FilterError(
+                    word, tuple(r.name for r in match.candidates), "filter_how_place"
+                )
             values[field] = region.code
         else:
             found = places.find(value)
@@ -145,6 +164,7 @@ def parse_filters(
                 match = places.match_regency(value)
                 regency = match.region if match.exact else None
                 if regency is None:
-                    return FilterError(word, tuple(r.name for r in match.candidates))
+                    candidates = tuple(r.name for r in match.candidates)
+                    return FilterError(word, candidates, "filter_how_place")
             values[field] = regency.code
     return Filters(**values), page  # type: ignore[arg-type]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
+import socket
 import sys
 from pathlib import Path
 
@@ -102,7 +104,7 @@ async def test_the_sandbox_serves_the_console_and_web_signs_in(tmp_path: Path) -
         assert chunk, seen.decode()
         seen += chunk
     text = seen.decode()
-    assert f"web console on http://127.0.0.1:{port}" in text
+    assert f"Web console on http://127.0.0.1:{port}" in text
     found = LINK.search(text)
     assert found
     try:
@@ -113,6 +115,44 @@ async def test_the_sandbox_serves_the_console_and_web_signs_in(tmp_path: Path) -
                 assert page.status == 200
                 assert "Ringkasan laporan — nasional" in await page.text()
     finally:
+        process.send_signal(signal.SIGINT)
+        out, err = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 0 and b"Traceback" not in err + out
+
+
+async def test_the_sandbox_moves_its_console_off_a_port_another_program_holds(
+    tmp_path: Path,
+) -> None:
+    holder = socket.socket()
+    holder.bind(("127.0.0.1", 0))
+    holder.listen()
+    port = holder.getsockname()[1]
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", cwd=tmp_path, env=child_env(tmp_path, WEB_PORT=str(port)),
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    assert process.stdin is not None and process.stdout is not None
+    try:
+        process.stdin.write(b"/as staff\n/web\n")
+        await process.stdin.drain()
+        seen = b""
+        while b"/login/" not in seen:
+            chunk = await asyncio.wait_for(process.stdout.read(4096), 30)
+            assert chunk, seen.decode()
+            seen += chunk
+        text = seen.decode()
+        moved = re.search(
+            rf"\(port {port} is taken by another program: the console uses (\d+)\)", text
+        )
+        assert moved, text
+        found = LINK.search(text)
+        assert found and found.group(1).startswith(f"http://127.0.0.1:{moved.group(1)}/login/")
+        assert f":{port}/" not in text  # no link to the program that holds the port
+        async with browser_session() as browser:
+            assert (await sign_in(browser, found.group(1))).status == 303
+    finally:
+        holder.close()
         process.send_signal(signal.SIGINT)
         out, err = await asyncio.wait_for(process.communicate(), 30)
     assert process.returncode == 0 and b"Traceback" not in err + out

@@ -325,6 +325,20 @@ async def test_forwarding_to_bawaslu_outside_an_election_stage_warns(
     await bawaslu.expect(ticket)
 
 
+async def test_staff_help_shows_the_staff_commands_and_the_citizens(
+    bot: AnyApplication, fake: FakeTelegram, people: Callable[..., FakeUser]
+) -> None:
+    await add(bot, BANTEN_OMBUDSMAN, "ombudsman", "36")
+    staff = FakeUser(fake, BANTEN_OMBUDSMAN, "Ombudsman Banten", "id")
+    shown = str((await say(staff, "/bantuan", "Perintah petugas"))["text"])
+    assert "/kasus" in shown and "/web" in shown and "/lapor" in shown  # both helps
+    english = FakeUser(fake, BANTEN_OMBUDSMAN, "Ombudsman Banten", "en")
+    await say(english, "/bahasa", "English")
+    assert "/case" in str((await say(english, "/help", "Staff commands"))["text"])
+    citizen = people("id")
+    assert "Perintah petugas" not in str((await say(citizen, "/bantuan", "Bantuan"))["text"])
+
+
 async def test_staff_get_a_staff_welcome_on_start(
     bot: AnyApplication, fake: FakeTelegram, people: Callable[..., FakeUser]
 ) -> None:
@@ -626,6 +640,13 @@ async def test_list_filters_paging_and_evidence_files(
     assert tickets_in(first) | tickets_in(second) == set(tickets)
     await say(staff, "/kasus status=selesai", "Tidak ada laporan yang cocok")
     await say(staff, "/kasus warna=merah", 'Filter "warna=merah" tidak dikenal')
+    # a filter with no list of choices says how to write it, never "choices: —"
+    dated = await say(staff, "/kasus dari=kemarin-lusa-dulu", 'Filter "dari=kemarin-lusa-dulu"')
+    assert "Tanggal ditulis seperti 2024-11-20" in str(dated["text"]) and "—" not in str(
+        dated["text"]
+    )
+    paged = await say(staff, "/kasus hal=dua", 'Filter "hal=dua"')
+    assert "Halaman ditulis dengan angka" in str(paged["text"])
     # Staff type places, statuses and categories by name, as they say them.
     named = await say(staff, "/kasus prov=banten kab=kab serang kat=fasilitas", "Laporan")
     assert tickets_in(named) == {other}

@@ -8,11 +8,17 @@ import csv
 import datetime as dt
 import io
 import re
+import socket
+from collections.abc import Callable
 
 import aiohttp
 import pytest
 
-from tests.conftest import ADMIN_ID
+from bot.runtime import running
+from bot.sandbox.fake_api import FakeTelegram
+from bot.sandbox.fake_users import FakeUser
+from bot.settings import Settings
+from tests.conftest import ADMIN_ID, Clock, make_app
 from tests.console import (
     BALI_OMBUDSMAN,
     BANTEN_OMBUDSMAN,
@@ -23,7 +29,7 @@ from tests.console import (
     login_link,
     sign_in,
 )
-from tests.helpers import add, file_report, rows
+from tests.helpers import add, file_report, rows, say
 from web.figures import Recent
 
 
@@ -275,6 +281,8 @@ async def test_filters_take_names_and_list_the_valid_values(console: Console) ->
         assert console.bali in bali and console.banten not in bali
         wrong = await text_of(session, console.url + "/cases?status=selesaii")
         assert "Filter tidak dikenali: status=selesaii" in wrong and "ditindaklanjuti" in wrong
+        dated = await text_of(session, console.url + "/cases?dari=kapan-kapan")
+        assert "Tanggal ditulis seperti 2024-11-20" in dated and "tersedia: —" not in dated
 
 
 async def test_export_is_the_visitors_scope_with_filters(console: Console) -> None:
@@ -326,6 +334,8 @@ async def test_administrators_manage_staff_and_removal_logs_out(console: Console
         ) as answer:
             page = await answer.text()
         assert "8499" in page and "Kota Serang" in page
+        listed = page.split('id="staff"')[1].split("</table>")[0]
+        assert "<td>Bawaslu</td>" in listed and "<td>bawaslu</td>" not in listed  # names
         async with admin.post(
             console.url + "/staff", data={"csrf": token, "user_id": "abc", "agency": "bawaslu"}
         ) as answer:
@@ -476,3 +486,21 @@ async def test_expired_links_and_idle_sessions_are_forgotten_hourly(console: Con
     await inbox_job(SimpleNamespace(bot_data=console.app.bot_data))  # type: ignore[arg-type]
     assert await rows(console.settings, "SELECT COUNT(*) FROM web_sessions") == [(0,)]
     assert await rows(console.settings, "SELECT COUNT(*) FROM web_login_links") == [(0,)]
+
+
+async def test_no_link_is_minted_to_a_console_that_is_not_ours(
+    settings_factory: Callable[..., Settings], fake: FakeTelegram, clock: Clock
+) -> None:
+    holder = socket.socket()  # another program holds the console's port
+    holder.bind(("127.0.0.1", 0))
+    holder.listen()
+    try:
+        settings = settings_factory(web_port=holder.getsockname()[1])
+        async with running(make_app(settings, fake, clock), settings) as app:
+            await add(app, 7301, "bawaslu")
+            staff = FakeUser(fake, 7301, "Bawaslu RI", "id")
+            answer = await say(staff, "/web", "Konsol web sedang tidak berjalan")
+            assert "/login/" not in str(answer["text"])
+            assert await rows(settings, "SELECT COUNT(*) FROM web_login_links") == [(0,)]
+    finally:
+        holder.close()

@@ -55,7 +55,7 @@ from storage.database import Database
 from storage.staff import StaffMember
 from web.auth import APPLICATION, Visitor, reader_of, services_of, visitor_of
 from web.figures import Recent
-from web.render import FILE_CSP, day_label, page
+from web.render import FILE_CSP, day_label, page, text
 
 log = logging.getLogger(__name__)
 
@@ -161,7 +161,7 @@ async def case_list(request: web.Request) -> web.Response:
         return page(
             "cases.html", language, **common, **form, query=query, sort=sort, cases=[],
             total=0, capped=False, page_number=1, pages=1, more=False, pager={},
-            error=(parsed.word, ", ".join(parsed.choices) or "—"),
+            error=parsed.text("web_filter_bad", language, html=False),
         )  # fmt: skip
     filters, page_number = parsed
     kinds = official_kinds(svc)
@@ -372,11 +372,7 @@ async def export(request: web.Request) -> web.Response:
     svc, visitor = services_of(request), visitor_of(request)
     parsed = parse_filters(filter_text(dict(request.query)), svc.jurisdiction, svc.today())
     if isinstance(parsed, FilterError):
-        raise web.HTTPBadRequest(
-            text=catalogue()
-            .raw("web_filter_bad", visitor.language)
-            .format(filter=parsed.word, choices=", ".join(parsed.choices) or "—")
-        )
+        raise web.HTTPBadRequest(text=parsed.text("web_filter_bad", visitor.language, html=False))
     data, count = await casedesk.export_csv(svc, visitor.member, parsed[0], reader_of(request))
     log.info("web export: %s rows", count)
     name = f"lapor-netral-{svc.today().isoformat()}.csv"
@@ -398,8 +394,12 @@ def _admin(request: web.Request) -> tuple[Services, Visitor]:
 async def _staff_list(svc: Services, visitor: Visitor, answer: str | None) -> web.Response:
     """The staff page, with the answer to what was just done."""
     language, rules = visitor.language, svc.jurisdiction.rules
+    def body_name(agency: str) -> str:
+        body = rules.bodies.get(agency)
+        return body.name.get(language) if body else text("staff_admin", language)
+
     members = [
-        (m, scope_label(m.scope, svc.jurisdiction, language))
+        (m, body_name(m.agency), scope_label(m.scope, svc.jurisdiction, language))
         for m in await staff_store.all_staff(svc.db)
     ]
     return page(

@@ -12,7 +12,7 @@ from typing import Any
 from aiohttp import web
 from telegram.ext import Application
 
-from bot.services import app_settings
+from bot.services import app_settings, services_of_application
 from storage.database import connect_reader
 from web import auth, pages, public
 from web.figures import Recent
@@ -120,6 +120,7 @@ class WebConsole:
             )  # fmt: skip
             return False
         self._runner = runner
+        services_of_application(self._application).console_listening = True
         log.info("web console on %s", settings.console_url)
         return True
 

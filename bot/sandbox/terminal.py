@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import secrets
+import socket
 import sys
 import threading
 from pathlib import Path
@@ -211,6 +212,35 @@ class TerminalChat:
             self.user.send_document(data, path.name, mime)
 
 
+def port_taken(settings: Settings) -> bool:
+    """Whether another program listens on the console's address."""
+    with socket.socket(socket.AF_INET6 if ":" in settings.web_listen else socket.AF_INET) as probe:
+        try:
+            probe.bind((settings.web_listen, settings.web_port))
+        except OSError:
+            return True
+    return False
+
+
+def free_port(host: str) -> int:
+    """A port nobody listens on now."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.bind((host, 0))
+        return int(probe.getsockname()[1])
+
+
+def _console_line(application: AnyApplication, settings: Settings) -> str:
+    """Where the web console is, only when it is listening."""
+    from bot.services import services_of_application
+
+    if not settings.web_port:
+        return ""
+    if services_of_application(application).console_listening:
+        return f"Web console on {settings.console_url} (/as staff, then /web to sign in).\n"
+    where = f"{settings.web_listen}:{settings.web_port}"
+    return f"(the web console could not listen on {where}: /web makes no links)\n"
+
+
 async def resume_drafts(application: AnyApplication, chat: TerminalChat) -> None:
     """After a restart, show each sandbox user's unfinished report at its current question, so
     that a typed number presses a button of the question now asked (the fake server forgot the
@@ -262,6 +292,13 @@ async def run_sandbox(
     settings = settings.model_copy(
         update={"admin_user_ids": sorted({*settings.admin_user_ids, STAFF_ID})}
     )
+    moved = ""
+    if settings.web_port and not settings.web_base_url and port_taken(settings):
+        taken = settings.web_port
+        settings = settings.model_copy(update={"web_port": free_port(settings.web_listen)})
+        moved = (
+            f"(port {taken} is taken by another program: the console uses {settings.web_port})\n"
+        )
     clock = SandboxClock()
     application = build_application(
         settings,
@@ -272,16 +309,10 @@ async def run_sandbox(
     )
     files = settings.database_path.parent / "sandbox-files"
     chat = TerminalChat(server, out, clock, settings.zone, files_dir=files)
-    console = (
-        f", web console on {settings.console_url} (/as staff, then /web to sign in)"
-        if settings.web_port
-        else ""
-    )
     out.write(
         f"Lapor Netral sandbox: fake Bot API on {server.base_url},"
-        f" database {settings.database_path}{console}\n"
+        f" database {settings.database_path}\n{moved}"
     )
-    out.write(HELP + "\nType /start to begin.\n")
     out.flush()
     lines: asyncio.Queue[str | None] = asyncio.Queue()
     loop = asyncio.get_running_loop()
@@ -289,6 +320,9 @@ async def run_sandbox(
     try:
         async with running(application, settings):
             await _seed_staff(application)
+            out.write(_console_line(application, settings))
+            out.write(HELP + "\nType /start to begin.\n")
+            out.flush()
             await resume_drafts(application, chat)
             stopper = asyncio.ensure_future(stop.wait())
             while True:
