@@ -394,6 +394,7 @@ def _admin(request: web.Request) -> tuple[Services, Visitor]:
 async def _staff_list(svc: Services, visitor: Visitor, answer: str | None) -> web.Response:
     """The staff page, with the answer to what was just done."""
     language, rules = visitor.language, svc.jurisdiction.rules
+
     def body_name(agency: str) -> str:
         body = rules.bodies.get(agency)
         return body.name.get(language) if body else text("staff_admin", language)
