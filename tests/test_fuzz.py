@@ -194,6 +194,7 @@ async def run_plan(plan: list[tuple[str, str, str, int]]) -> None:
             _env_file=None, telegram_bot_token=TOKEN, data_key=Fernet.generate_key().decode(),
             database_path=Path(folder) / "lapor.db", admin_user_ids=[777000],
             outbox_poll_seconds=0.2, outbox_retry_seconds=0.05,
+            web_port=0,  # never the default 8080: tests share the machine
         )  # fmt: skip
         fake = FakeTelegram(TOKEN)
         await fake.start()
@@ -251,6 +252,7 @@ async def file_with_description(description: str, details: str) -> tuple[str, st
             telegram_bot_token=TOKEN,
             data_key=Fernet.generate_key().decode(),
             database_path=Path(folder) / "lapor.db",
+            web_port=0,
         )
         fake = FakeTelegram(TOKEN)
         await fake.start()
