@@ -28,6 +28,7 @@ from bot.casedesk import export_csv  # noqa: E402
 from bot.services import open_services  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from conversations.casefilters import Filters  # noqa: E402
+from conversations.jurisdiction.engine import default_jurisdiction  # noqa: E402
 from conversations.places import places  # noqa: E402
 from conversations.status import STATUSES  # noqa: E402
 from conversations.tickets import RANDOM_BITS, make_ticket  # noqa: E402
@@ -51,7 +52,7 @@ PERSONS = [
     "private",
     "unknown",
 ]
-OFFICIAL = ["asn", "state_official", "village", "tni", "polri", "unknown"]
+POLICY = default_jurisdiction().visibility  # the visibility policy of the shipped rules
 
 
 KEY = "pbkDb1ZPdtR5X8Zp9nKq5mSZ0zqYJzlsbHlOqfNQz2I="
@@ -182,7 +183,7 @@ async def measure(
         samples = []
         for _ in range(20):
             began = time.perf_counter()
-            await casequeries.visible(conn, member, OFFICIAL, after_id=0, limit=500, cipher=cipher)
+            await casequeries.visible(conn, member, POLICY, after_id=0, limit=500, cipher=cipher)
             samples.append(time.perf_counter() - began)
         results[label] = percentiles(samples)
     samples = []
@@ -192,7 +193,7 @@ async def measure(
         await casequeries.visible(
             conn,
             member,
-            OFFICIAL,
+            POLICY,
             filters=Filters(status="diterima", province="35"),
             limit=10,
             offset=20,

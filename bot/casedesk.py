@@ -13,7 +13,7 @@ import io
 import logging
 from dataclasses import dataclass
 
-from bot.digests import alert_in_scope, official_kinds
+from bot.digests import alert_in_scope
 from bot.services import Services
 from conversations.bilingual import Bilingual
 from conversations.casefilters import Filters
@@ -22,12 +22,13 @@ from conversations.jurisdiction.models import Office
 from conversations.messages import Language, catalogue
 from conversations.staffviews import (
     CSV_HEADER,
+    case_actions,
     csv_row,
     referral_notice,
     scope_label,
-    sees,
     status_notification,
 )
+from conversations.visibility import Viewer, allows
 from storage import casequeries, chats, outbox
 from storage import staff as staff_store
 from storage.crypto import ChatRef
@@ -57,17 +58,7 @@ async def case_for(svc: Services, member: StaffMember, case_id: int) -> CaseRow 
     case = await casequeries.by_id(svc.db, case_id, svc.cipher, identity=True)
     if case is None:
         return None
-    official = svc.jurisdiction.rules.person_kind(case.person_kind).official
-    if not sees(
-        member.agency,
-        member.scope,
-        bodies=list(case.bodies),
-        official=official,
-        province_code=case.province_code,
-        regency_code=case.regency_code,
-        status=case.status,
-        admin=member.admin,
-    ):
+    if not allows(svc.jurisdiction.visibility.sees(member.viewer), case):
         log.info("case action refused: out of scope")
         return None
     return case
@@ -76,7 +67,7 @@ async def case_for(svc: Services, member: StaffMember, case_id: int) -> CaseRow 
 async def case_by_ticket(svc: Services, member: StaffMember, ticket: str) -> CaseRow | None:
     """The case with this ticket, identity included, if the member may see it."""
     return await casequeries.by_ticket(
-        svc.db, ticket, member, official_kinds(svc), svc.cipher, identity=True
+        svc.db, ticket, member, svc.jurisdiction.visibility, svc.cipher, identity=True
     )
 
 
@@ -130,19 +121,18 @@ class Forwarding:
     reached: bool
 
 
-async def forwarding(svc: Services, case: CaseRow, agency: str) -> Forwarding | None:
+async def forwarding(
+    svc: Services, member: StaffMember, case: CaseRow, agency: str
+) -> Forwarding | None:
     """What forwarding `case` to `agency` would do (asked before confirming); None when the
-    case cannot go there (unknown agency, or it already has the case)."""
-    if agency not in svc.jurisdiction.rules.staff_agencies() or agency in case.bodies:
+    member may not forward it there (the one rule the buttons and forms are built from)."""
+    actions = case_actions(case, svc.casework, svc.jurisdiction, member.agency)
+    if agency not in actions.forward_to:
         return None
     name = svc.jurisdiction.office_at(agency, case.province_code, case.regency_code)
     covered = await staff_store.agencies_covering(svc.db, case.province_code, case.regency_code)
-    official = svc.jurisdiction.rules.person_kind(case.person_kind).official
     # reached: a member of that agency covering the place would see the case once it is theirs
-    visible = sees(
-        agency, "", bodies=[*case.bodies, agency], official=official,
-        province_code=case.province_code, regency_code=case.regency_code,
-    )  # fmt: skip
+    visible = svc.jurisdiction.visibility.would_see(Viewer(agency, ""), case, agency)
     return Forwarding(svc.jurisdiction.office(agency, name), agency in covered and visible)
 
 
@@ -154,7 +144,7 @@ async def forward(
     when the agency is unknown or already handles the case (a repeated confirmation changes
     nothing)."""
     async with transaction(svc.db):
-        target = await forwarding(svc, case, agency)
+        target = await forwarding(svc, member, case, agency)
         if target is None:
             return None
         office, now = target.office, svc.now()
@@ -257,7 +247,7 @@ async def export_csv(
     writer.writerow(CSV_HEADER)
     count = 0
     after = 0
-    kinds = official_kinds(svc)
+    kinds = svc.jurisdiction.visibility
     while True:
         batch = await casequeries.visible(
             conn or svc.db,

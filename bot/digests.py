@@ -21,9 +21,9 @@ from conversations.staffviews import (
     open_button,
     related_tickets,
     scope_label,
-    sees,
 )
 from conversations.status import status_label
+from conversations.visibility import Viewer, allows
 from storage import casequeries, chats, outbox
 from storage import staff as staff_store
 from storage.database import Database, transaction
@@ -32,11 +32,6 @@ from storage.staff import StaffMember
 log = logging.getLogger(__name__)
 
 DIGEST_KIND = "digest"
-
-
-def official_kinds(svc: Services) -> list[str]:
-    """Kinds of person the neutrality rules bind (inspectorates see their cases)."""
-    return [k.id for k in svc.jurisdiction.rules.person_kinds if k.official]
 
 
 async def staff_language(svc: Services, member: StaffMember) -> Language:
@@ -58,7 +53,7 @@ async def queue_digest(svc: Services, member: StaffMember) -> int:
         return -1
     last, _ = await casequeries.cursor_of(svc.db, member.user_id)
     cases = await casequeries.visible(
-        svc.db, member, official_kinds(svc), after_id=last, limit=500, cipher=svc.cipher
+        svc.db, member, svc.jurisdiction.visibility, after_id=last, limit=500, cipher=svc.cipher
     )
     if not cases:
         return 0
@@ -67,7 +62,7 @@ async def queue_digest(svc: Services, member: StaffMember) -> int:
     related_ids = set()
     for case in cases[:30]:
         others = await casequeries.related(
-            svc.db, case, window, member, official_kinds(svc), svc.cipher
+            svc.db, case, window, member, svc.jurisdiction.visibility, svc.cipher
         )
         if related_tickets(case, others, svc.casework):
             related_ids.add(case.id)
@@ -109,7 +104,7 @@ async def queue_daily(svc: Services, member: StaffMember) -> bool:
     if member.blocked or sent_on == today.isoformat():
         return False
     language = await staff_language(svc, member)
-    kinds = official_kinds(svc)
+    kinds = svc.jurisdiction.visibility
     by_status = await casequeries.status_counts(svc.db, member, kinds)
     waiting = await casequeries.waiting_longest(
         svc.db, member, kinds, svc.cipher, svc.casework.final
@@ -210,15 +205,13 @@ async def alert_in_scope(
     transaction of the change). `agencies` narrows it to some bodies' staff; `extra` fills the
     text's other fields (a Bilingual in the member's language); `urgent_badge`
     False when the alert's title already says the case is urgent."""
-    official = svc.jurisdiction.rules.person_kind(case.person_kind).official
+    policy = svc.jurisdiction.visibility
     queued = 0
     for member in await staff_store.all_staff(conn):
         if member.blocked or (agencies is not None and member.agency not in agencies):
             continue
-        if not sees(
-            member.agency, member.scope, bodies=list(case.bodies), official=official,
-            province_code=case.province_code, regency_code=case.regency_code,
-        ):  # fmt: skip
+        # as their body's staff (an administrator's own view of referred cases is no alert)
+        if not allows(policy.sees(Viewer(member.agency, member.scope)), case):
             continue
         language = await staff_language(svc, member)
         block = case_block(

@@ -13,7 +13,7 @@ from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot import citizen
-from bot.digests import official_kinds, staff_language
+from bot.digests import staff_language
 from bot.packet_pdf import render_packet
 from bot.render import send_replies
 from bot.retry import with_retries
@@ -104,7 +104,7 @@ async def _start(
     context: ContextTypes.DEFAULT_TYPE, svc: Services, chat_id: int, ticket: str, language: Language
 ) -> None:
     case = await casequeries.by_ticket(
-        svc.db, ticket, None, official_kinds(svc), svc.cipher, identity=True
+        svc.db, ticket, None, svc.jurisdiction.visibility, svc.cipher, identity=True
     )
     if case is None or case.reporter_chat != svc.chat(chat_id).address:
         log.info("filing packet refused: not the reporter's case")
@@ -153,7 +153,7 @@ async def _staff_case(svc: Services, user_id: int, value: str) -> CaseRow | None
     case_text = value.partition(":")[0]
     if member is None or not case_text.isdigit():
         return None
-    if not await casequeries.may_see(svc.db, member, official_kinds(svc), int(case_text)):
+    if not await casequeries.may_see(svc.db, member, svc.jurisdiction.visibility, int(case_text)):
         return None
     return await casequeries.by_id(svc.db, int(case_text), svc.cipher)
 

@@ -18,7 +18,7 @@ from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot import casedesk, citizen
-from bot.digests import official_kinds, queue_digest, staff_language
+from bot.digests import queue_digest, staff_language
 from bot.outbox import kick
 from bot.render import buttons_json, send_html
 from bot.retry import with_retries
@@ -270,7 +270,7 @@ async def _list(
     page: int,
     language: Language,
 ) -> None:
-    kinds = official_kinds(svc)
+    kinds = svc.jurisdiction.visibility
     total = await casequeries.count_visible(svc.db, member, kinds, filters)
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(page, pages)
@@ -300,7 +300,12 @@ async def show_case(
         )
         return
     others = await casequeries.related(
-        svc.db, case, svc.casework.related.window_days, member, official_kinds(svc), svc.cipher
+        svc.db,
+        case,
+        svc.casework.related.window_days,
+        member,
+        svc.jurisdiction.visibility,
+        svc.cipher,
     )
     deadlines = staff_deadlines(case.decision.deadlines, svc.jurisdiction, language)
     text, buttons = case_detail(
@@ -571,7 +576,7 @@ async def _forward(
     """Forward once confirmed; before that, ask, saying whether the other body gets it through
     the bot (else it is a referral) and warning when it cannot act on it now. A repeated
     confirmation (double tap) changes nothing."""
-    target = await casedesk.forwarding(svc, case, agency)
+    target = await casedesk.forwarding(svc, member, case, agency)
     if target is None:
         return
     if not confirmed:
@@ -609,7 +614,7 @@ async def on_staff_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     case_id, action, value = session.case_id, session.action, session.value
     case = await casedesk.case_for(svc, member, case_id)
     if case is not None:
-        note = message.text.strip()[:1000]
+        note = message.text.strip()[: casedesk.NOTE_LIMIT]
         if action in {"status", "status_internal"} and value:
             await change_status(
                 context,

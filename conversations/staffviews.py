@@ -25,11 +25,11 @@ from conversations.caserow import CaseEvent, CaseRow
 from conversations.casework import Casework, Clock, case_clock, similarity
 from conversations.jurisdiction.engine import Jurisdiction
 from conversations.jurisdiction.models import Deadline, Office
-from conversations.jurisdiction.routing import REFERRED
 from conversations.messages import Language, Safe, catalogue
 from conversations.messages import escape as esc
 from conversations.status import status_label
 from conversations.textsplit import MESSAGE_LIMIT, visible_length
+from conversations.visibility import Viewer, allows
 
 EXCERPT = 120
 
@@ -188,18 +188,17 @@ def digest_messages(
     return messages
 
 
-def sees_identity(agency: str, bodies: Collection[str]) -> bool:
+def sees_identity(agency: str, case: CaseRow, jurisdiction: Jurisdiction) -> bool:
     """Whether a staff member of `agency` may see who reported a case (name and phone, open or
-    confidential): only staff of a body handling it, never an overseeing body (an inspectorate
-    sees officials' cases, not their reporters). Storage's twin is `identity_clause`."""
-    return bool(agency) and agency in bodies
+    confidential): the visibility policy's identity rule, as storage's SQL reads it too."""
+    return allows(jurisdiction.visibility.sees_identity(Viewer(agency, "")), case)
 
 
-def reporter_text(case: CaseRow, language: Language, agency: str) -> str:
-    """Who reported, as far as the identity mode and `sees_identity` allow this staff member."""
+def reporter_text(case: CaseRow, language: Language, identity_seen: bool) -> str:
+    """Who reported, as far as the identity mode and the policy allow this staff member."""
     if case.identity == "anonymous":
         return catalogue().raw("case_reporter_anonymous", language)
-    if not sees_identity(agency, case.bodies):
+    if not identity_seen:
         return catalogue().raw("case_reporter_hidden", language)
     parts = [p for p in (case.reporter_name, case.reporter_phone) if p]
     return esc(", ".join(parts)) if parts else catalogue().raw("case_reporter_hidden", language)
@@ -289,7 +288,7 @@ def case_detail(
         learned=learned,
         service=service,
         evidence=case.evidence_count,
-        reporter=Safe(reporter_text(case, language, agency)),
+        reporter=Safe(reporter_text(case, language, sees_identity(agency, case, jurisdiction))),
         deadlines="; ".join(d.rstrip(".") for d in deadlines) or "—",
         description=case.description,
         related=Safe(related),
@@ -393,27 +392,6 @@ def related_tickets(
     ]
 
 
-def sees(
-    agency: str,
-    scope: str,
-    *,
-    bodies: Sequence[str],
-    official: bool,
-    province_code: str,
-    regency_code: str | None,
-    status: str = "",
-    admin: bool = False,
-) -> bool:
-    """Whether a staff member of `agency` with `scope` may see a case (as storage's SQL does);
-    administrators also see every case no body received."""
-    if admin and status == REFERRED:
-        return True
-    if not agency:
-        return False
-    agency_ok = official if agency == "inspektorat" else agency in bodies
-    return agency_ok and scope in {"", province_code, regency_code or ""}
-
-
 def status_notification(
     ticket: str, status: str, note: str | None, language: Language, final: Collection[str]
 ) -> tuple[str, list[list[ButtonSpec]]]:
@@ -495,7 +473,7 @@ def csv_row(case: CaseRow, jurisdiction: Jurisdiction, agency: str | None) -> li
     places = jurisdiction.places
     regency = places.find(case.regency_code)
     open_identity = case.identity == "open" and (
-        agency is None or sees_identity(agency, case.bodies)
+        agency is None or sees_identity(agency, case, jurisdiction)
     )
     return [
         case.ticket,

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from conversations.casefilters import NO_FILTERS, Filters
 from conversations.caserow import CaseEvent, CaseRow
 from conversations.jurisdiction.routing import REFERRED
+from conversations.visibility import Policy
 from storage.crypto import DataCipher, address_of
 from storage.database import Database, Row, execute, fetch_all, fetch_one, now_iso
 from storage.staff import StaffMember, identity_clause, scope_clause
@@ -28,10 +29,10 @@ _COLUMNS = (
 _EVERYONE = "1 AS identity_ok"
 
 
-def _who(member: StaffMember | None, identity: bool) -> tuple[str, list[object]]:
+def _who(member: StaffMember | None, policy: Policy, identity: bool) -> tuple[str, list[object]]:
     if member is None or not identity:
         return _EVERYONE, []
-    sql, params = identity_clause(member)
+    sql, params = identity_clause(member, policy)
     return f"({sql}) AS identity_ok", params
 
 
@@ -110,7 +111,7 @@ def _filter_sql(filters: Filters) -> tuple[str, list[object]]:
 async def visible(
     conn: Database,
     member: StaffMember | None,
-    official_kinds: list[str],
+    policy: Policy,
     *,
     filters: Filters = NO_FILTERS,
     after_id: int = 0,
@@ -123,9 +124,9 @@ async def visible(
 ) -> list[CaseRow]:
     """Cases the member may see (all cases when `member` is None: the command line), in one of
     the ORDERS (`text=False`: without their free text, for lists and exports)."""
-    scope_sql, params = scope_clause(member, official_kinds) if member else ("TRUE", [])
+    scope_sql, params = scope_clause(member, policy) if member else ("TRUE", [])
     filter_sql, filter_params = _filter_sql(filters)
-    who_sql, who_params = _who(member, identity)
+    who_sql, who_params = _who(member, policy, identity)
     # `c.id > ?` only when paging by id: even as `c.id > 0` it steers the planner to an id index
     after_sql, after_params = ("c.id > ? AND ", [after_id]) if after_id else ("", [])
     sql = (
@@ -139,13 +140,13 @@ async def visible(
 async def count_visible(
     conn: Database,
     member: StaffMember,
-    official_kinds: list[str],
+    policy: Policy,
     filters: Filters,
     cap: int | None = None,
 ) -> int:
     """How many cases the member may see with these filters; counting stops at `cap` (a list
     shows "more than N" rather than walk a million rows on every page)."""
-    scope_sql, params = scope_clause(member, official_kinds)
+    scope_sql, params = scope_clause(member, policy)
     filter_sql, filter_params = _filter_sql(filters)
     limit = "" if cap is None else f" LIMIT {int(cap)}"
     row = await fetch_one(
@@ -161,13 +162,13 @@ async def by_ticket(
     conn: Database,
     ticket: str,
     member: StaffMember | None,
-    official_kinds: list[str],
+    policy: Policy,
     cipher: DataCipher,
     identity: bool = False,
 ) -> CaseRow | None:
     """The case with this ticket if the member may see it."""
-    scope_sql, params = scope_clause(member, official_kinds) if member else ("TRUE", [])
-    who_sql, who_params = _who(member, identity)
+    scope_sql, params = scope_clause(member, policy) if member else ("TRUE", [])
+    who_sql, who_params = _who(member, policy, identity)
     row = await fetch_one(
         conn,
         f"SELECT {_COLUMNS}{who_sql} FROM cases c WHERE c.ticket = ? AND {scope_sql}",
@@ -176,11 +177,9 @@ async def by_ticket(
     return _row(row, cipher, identity) if row else None
 
 
-async def may_see(
-    conn: Database, member: StaffMember, official_kinds: list[str], case_id: int
-) -> bool:
+async def may_see(conn: Database, member: StaffMember, policy: Policy, case_id: int) -> bool:
     """Whether the member may see the case with this id (the SQL scope rule)."""
-    scope_sql, params = scope_clause(member, official_kinds)
+    scope_sql, params = scope_clause(member, policy)
     row = await fetch_one(
         conn, f"SELECT 1 FROM cases c WHERE c.id = ? AND {scope_sql}", [case_id, *params]
     )
@@ -202,7 +201,7 @@ async def related(
     case: CaseRow,
     window_days: int,
     member: StaffMember,
-    official_kinds: list[str],
+    policy: Policy,
     cipher: DataCipher,
 ) -> list[tuple[str, str | None]]:
     """(ticket, person details) of other cases in the same regency filed within the window
@@ -211,7 +210,7 @@ async def related(
         return []
     low = now_iso(case.created_at - dt.timedelta(days=window_days))
     high = now_iso(case.created_at + dt.timedelta(days=window_days))
-    scope_sql, params = scope_clause(member, official_kinds)
+    scope_sql, params = scope_clause(member, policy)
     return [
         (str(r["ticket"]), cipher.decrypt_optional(r["person_name_enc"]))
         for r in await fetch_all(
@@ -303,10 +302,10 @@ async def events(
 
 
 async def daily_counts(
-    conn: Database, member: StaffMember, official_kinds: list[str], since: dt.datetime
+    conn: Database, member: StaffMember, policy: Policy, since: dt.datetime
 ) -> list[tuple[str, str, int]]:
     """(UTC day, agency, count) of cases filed since `since` that the member may see."""
-    scope_sql, params = scope_clause(member, official_kinds)
+    scope_sql, params = scope_clause(member, policy)
     return [
         (str(r["day"]), str(r["agency"]), int(r["n"]))
         for r in await fetch_all(
@@ -319,11 +318,9 @@ async def daily_counts(
     ]
 
 
-async def status_counts(
-    conn: Database, member: StaffMember, official_kinds: list[str]
-) -> dict[str, int]:
+async def status_counts(conn: Database, member: StaffMember, policy: Policy) -> dict[str, int]:
     """Cases the member may see, by status."""
-    scope_sql, params = scope_clause(member, official_kinds)
+    scope_sql, params = scope_clause(member, policy)
     return {
         str(r["status"]): int(r["n"])
         for r in await fetch_all(
@@ -343,14 +340,14 @@ async def count_referred(conn: Database) -> int:
 async def waiting_longest(
     conn: Database,
     member: StaffMember,
-    official_kinds: list[str],
+    policy: Policy,
     cipher: DataCipher,
     final: Collection[str],
     limit: int = 5,
 ) -> list[CaseRow]:
     """Open cases (status not in `final`) the member may see that have waited longest in their
     status."""
-    scope_sql, params = scope_clause(member, official_kinds)
+    scope_sql, params = scope_clause(member, policy)
     closed = ", ".join("?" for _ in final) or "''"
     return [
         _row(r, cipher)
@@ -384,11 +381,11 @@ async def mark_daily(conn: Database, user_id: int, day: dt.date, now: dt.datetim
 
 
 async def breakdown(
-    conn: Database, member: StaffMember, official_kinds: list[str]
+    conn: Database, member: StaffMember, policy: Policy
 ) -> dict[tuple[str, str, str], int]:
     """Cases the member may see, counted by (status, category, province code) in one pass
     over their scope (the dashboard sums it three ways)."""
-    scope_sql, params = scope_clause(member, official_kinds)
+    scope_sql, params = scope_clause(member, policy)
     return {
         (str(r["status"]), str(r["category"]), str(r["province_code"])): int(r["n"])
         for r in await fetch_all(
@@ -401,11 +398,11 @@ async def breakdown(
 
 
 async def hourly_totals(
-    conn: Database, member: StaffMember, official_kinds: list[str], since: dt.datetime
+    conn: Database, member: StaffMember, policy: Policy, since: dt.datetime
 ) -> dict[dt.datetime, int]:
     """Cases the member may see filed since `since`, by UTC hour (the caller reads the hours
     as local days)."""
-    scope_sql, params = scope_clause(member, official_kinds)
+    scope_sql, params = scope_clause(member, policy)
     return {
         dt.datetime.fromisoformat(f"{r['hour']}:00+00:00"): int(r["n"])
         for r in await fetch_all(

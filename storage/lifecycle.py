@@ -9,13 +9,13 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
-from conversations.jurisdiction.routing import REFERRED
+from conversations.jurisdiction.routing import RECEIVED, REFERRED
 from storage.crypto import ChatRef
 from storage.database import Database, SqliteDatabase, execute, fetch_all, now_iso, transaction
 from storage.files import FILE_MODE, private_dir
 
 # A reporter may delete a report no staff member has started on; once staff verify it, it stays.
-OPEN_FOR_DELETION = (REFERRED, "diterima")
+OPEN_FOR_DELETION = (REFERRED, RECEIVED)
 
 
 # Identity and files go after the retention period once a case is closed, or when it was

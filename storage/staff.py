@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from conversations.jurisdiction.routing import REFERRED
+from conversations.visibility import Policy, Viewer
 from storage.database import Database, Row, execute, fetch_all, fetch_one, now_iso
+from storage.visibility import to_sql
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,11 @@ class StaffMember:
     language: str
     blocked: bool = False
     admin: bool = False  # administrators also see every case no body received ('dirujuk')
+
+    @property
+    def viewer(self) -> Viewer:
+        """The member as the visibility policy sees them."""
+        return Viewer(self.agency, self.scope, self.admin)
 
 
 def _member(row: Row) -> StaffMember:
@@ -108,51 +114,14 @@ async def agencies_covering(
     return {str(row["agency"]) for row in rows}
 
 
-def scope_clause(
-    member: StaffMember, official_kinds: list[str], alias: str = "c"
+def scope_clause(member: StaffMember, policy: Policy, alias: str = "c") -> tuple[str, list[object]]:
+    """SQL condition (and its parameters) for the cases this member may see: the visibility
+    policy's expression written as SQL (conversations/visibility.py)."""
+    return to_sql(policy.sees(member.viewer), alias)
+
+
+def identity_clause(
+    member: StaffMember, policy: Policy, alias: str = "c"
 ) -> tuple[str, list[object]]:
-    """SQL condition (and its parameters) for the cases this member may see.
-
-    A member sees a case when their agency handles it (inspectorates: when the reported person
-    is an official) and the place is within their scope; administrators also see every case
-    no body received (status 'dirujuk').
-    """
-    if member.admin and not member.agency:  # an administrator of no agency: referred cases
-        return f"{alias}.status = '{REFERRED}'", []
-    sql, params = _agency_scope(member, official_kinds, alias)
-    if member.admin:
-        return f"(({sql}) OR {alias}.status = '{REFERRED}')", params
-    return sql, params
-
-
-def identity_clause(member: StaffMember, alias: str = "c") -> tuple[str, list[object]]:
-    """SQL condition for "this member may see who reported the case": their agency handles it
-    (the twin of conversations.staffviews.sees_identity; tests/test_visibility_agreement.py)."""
-    if not member.agency:
-        return "FALSE", []
-    return (
-        f"EXISTS (SELECT 1 FROM case_bodies b WHERE b.case_id = {alias}.id AND b.agency = ?)",
-        [member.agency],
-    )
-
-
-def _agency_scope(
-    member: StaffMember, official_kinds: list[str], alias: str
-) -> tuple[str, list[object]]:
-    params: list[object] = []
-    if not member.agency:
-        return "FALSE", params
-    if member.agency == "inspektorat":
-        marks = ", ".join("?" for _ in official_kinds) or "''"
-        agency_sql = f"{alias}.person_kind IN ({marks})"
-        params += official_kinds
-    else:
-        agency_sql = (
-            f"EXISTS (SELECT 1 FROM case_bodies b WHERE b.case_id = {alias}.id AND b.agency = ?)"
-        )
-        params.append(member.agency)
-    if not member.scope:
-        return agency_sql, params
-    column = "regency_code" if "." in member.scope else "province_code"
-    params.append(member.scope)
-    return f"{agency_sql} AND {alias}.{column} = ?", params
+    """SQL condition for "this member may see who reported the case", from the same policy."""
+    return to_sql(policy.sees_identity(member.viewer), alias)

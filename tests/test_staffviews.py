@@ -18,8 +18,9 @@ from conversations.casework import (
 )
 from conversations.jurisdiction.engine import default_jurisdiction
 from conversations.jurisdiction.models import Decision
-from conversations.staffviews import csv_row, digest_messages, sees, status_notification
+from conversations.staffviews import csv_row, digest_messages, status_notification
 from conversations.textsplit import MESSAGE_LIMIT, split_html, units, visible_length
+from conversations.visibility import Facts, Viewer, allows
 from conversations.workdays import WEEKDAYS_ONLY, indonesian_calendar
 
 J = default_jurisdiction()
@@ -83,24 +84,29 @@ def test_long_digests_split_at_case_boundaries() -> None:
 
 
 def test_visibility_rule() -> None:
-    both = {"bodies": ["bawaslu", "ombudsman"], "province_code": "36", "regency_code": "36.73"}
-    assert sees("ombudsman", "36", official=True, **both)  # type: ignore[arg-type]
-    assert sees("ombudsman", "36.73", official=True, **both)  # type: ignore[arg-type]
-    assert not sees("ombudsman", "36.04", official=True, **both)  # type: ignore[arg-type]
-    assert not sees("ombudsman", "51", official=True, **both)  # type: ignore[arg-type]
-    assert not sees(
-        "ombudsman", "", official=True, bodies=["bawaslu"], province_code="36", regency_code=None
-    )
-    assert sees(
-        "inspektorat", "36", official=True, bodies=[], province_code="36", regency_code=None
-    )
-    assert not sees(
-        "inspektorat",
-        "36",
-        official=False,
-        bodies=["ombudsman"],
-        province_code="36",
-        regency_code=None,
+    policy = J.visibility
+
+    def seen(agency: str, scope: str, case: Facts, admin: bool = False) -> bool:
+        return allows(policy.sees(Viewer(agency, scope, admin)), case)
+
+    both = Facts(("bawaslu", "ombudsman"), "asn", "36", "36.73", "diterima")
+    assert seen("ombudsman", "36", both) and seen("ombudsman", "36.73", both)
+    assert not seen("ombudsman", "36.04", both) and not seen("ombudsman", "51", both)
+    assert not seen("ombudsman", "", Facts(("bawaslu",), "asn", "36", None, "diterima"))
+    # an overseer (rules.toml: inspektorat sees = "officials") sees officials' cases in its area
+    assert seen("inspektorat", "36", Facts((), "asn", "36", None, "dirujuk"))
+    assert not seen("inspektorat", "36", Facts(("ombudsman",), "private", "36", None, "diterima"))
+    # administrators also see what no body received; an administrator of no body only that
+    referred = Facts((), "private", "51", None, "dirujuk")
+    assert seen("", "", referred, admin=True) and not seen("bawaslu", "36", referred)
+    assert seen("bawaslu", "36", referred, admin=True)
+    assert not seen("", "", both, admin=True)
+    # identity: only a handling body's staff
+    assert allows(policy.sees_identity(Viewer("bawaslu", "")), both)
+    assert not allows(policy.sees_identity(Viewer("inspektorat", "36")), both)
+    assert policy.would_see(Viewer("bkn", ""), both, "bkn")
+    assert not policy.would_see(
+        Viewer("inspektorat", ""), Facts((), "private", "36", None, "diterima"), "inspektorat"
     )
 
 

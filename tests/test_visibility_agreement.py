@@ -1,7 +1,7 @@
-"""The visibility rule exists twice — `sees()` and `sees_identity()` in the pure core (digests,
-alerts, rendering) and the SQL scope and identity clauses in storage (lists, case pages,
-exports) — so both are run over the same table of cases and staff members, and every answer
-must agree."""
+"""The visibility policy is one expression read two ways — `allows()` on one case (alerts, a
+case opened by button, forwarding) and `to_sql()` for lists, counts and exports — so both
+readings are run over the same table of cases and staff members, and every answer must agree
+(as must the identity rule, and the one-case SQL check the filing packet uses)."""
 
 from __future__ import annotations
 
@@ -9,15 +9,17 @@ import datetime as dt
 import itertools
 from pathlib import Path
 
+import pytest
 from cryptography.fernet import Fernet
 
 from conversations.jurisdiction.engine import default_jurisdiction
-from conversations.staffviews import sees, sees_identity
+from conversations.visibility import Facts, StatusIs, Viewer, allows
 from storage import casequeries
 from storage.crypto import DataCipher
 from storage.database import connect
 from storage.migrator import migrate
 from storage.staff import StaffMember
+from storage.visibility import to_sql
 
 BODY_SETS = [(), ("bawaslu",), ("ombudsman",), ("bawaslu", "ombudsman"), ("bkn",)]
 PERSONS = ["asn", "village", "non_asn_staff", "citizen_other"]
@@ -29,7 +31,7 @@ SCOPES = ["", "36", "36.73", "51", "51.71"]
 
 async def test_sees_and_the_sql_scope_clause_agree(tmp_path: Path) -> None:
     rules = default_jurisdiction().rules
-    official = [k.id for k in rules.person_kinds if k.official]
+    policy = default_jurisdiction().visibility
     persons = [p for p in PERSONS if p in {k.id for k in rules.person_kinds}]
     assert {"asn", "non_asn_staff"} <= set(persons)
     cipher = DataCipher(Fernet.generate_key().decode())
@@ -64,33 +66,26 @@ async def test_sees_and_the_sql_scope_clause_agree(tmp_path: Path) -> None:
         compared = identities = 0
         for agency, scope, admin in itertools.product(AGENCIES, SCOPES, (False, True)):
             member = StaffMember(1, agency, scope, "id", admin=admin)
-            rows = await casequeries.visible(conn, member, official, limit=10_000, cipher=cipher)
+            rows = await casequeries.visible(conn, member, policy, limit=10_000, cipher=cipher)
             by_sql = {row.id for row in rows}
-            by_core = {
-                case_id
+            facts = {
+                case_id: Facts(bodies, person, province, regency, status)
                 for case_id, (bodies, person, (province, regency), status) in table.items()
-                if sees(
-                    agency,
-                    scope,
-                    bodies=bodies,
-                    official=person in official,
-                    province_code=province,
-                    regency_code=regency,
-                    status=status,
-                    admin=admin,
-                )
             }
+            sees = policy.sees(Viewer(agency, scope, admin))
+            by_core = {case_id for case_id, case in facts.items() if allows(sees, case)}
             assert by_sql == by_core, (agency, scope, admin, by_sql ^ by_core)
             # who reported: only the handling bodies' staff, by either rule
             shown = await casequeries.visible(
-                conn, member, official, limit=10_000, cipher=cipher, identity=True
+                conn, member, policy, limit=10_000, cipher=cipher, identity=True
             )
+            identity = policy.sees_identity(Viewer(agency, scope, admin))
             for row in shown:
-                expected = sees_identity(agency, table[row.id][0])
+                expected = allows(identity, facts[row.id])
                 assert (row.reporter_name is not None) == expected, (agency, row.id)
                 identities += expected
             for case_id in (1, len(table) // 2, len(table)):
-                assert await casequeries.may_see(conn, member, official, case_id) == (
+                assert await casequeries.may_see(conn, member, policy, case_id) == (
                     case_id in by_core
                 )
             compared += len(table)
@@ -100,8 +95,22 @@ async def test_sees_and_the_sql_scope_clause_agree(tmp_path: Path) -> None:
         admin_all = StaffMember(1, "bawaslu", "", "id", admin=True)
         assert (
             0
-            < len(await casequeries.visible(conn, admin_all, official, limit=10_000, cipher=cipher))
+            < len(await casequeries.visible(conn, admin_all, policy, limit=10_000, cipher=cipher))
             < len(table)
         )
     finally:
         await conn.close()
+
+
+def test_the_policy_reads_as_sql() -> None:
+    sql, params = to_sql(
+        default_jurisdiction().visibility.sees(Viewer("ombudsman", "36.73", admin=True))
+    )
+    assert sql == (
+        "(((EXISTS (SELECT 1 FROM case_bodies b WHERE b.case_id = c.id AND b.agency = ?))"
+        " AND (c.regency_code = ?)) OR (c.status = 'dirujuk'))"
+    )
+    assert params == ["ombudsman", "36.73"]
+    assert to_sql(default_jurisdiction().visibility.sees_identity(Viewer("", ""))) == ("FALSE", [])
+    with pytest.raises(ValueError):
+        to_sql(StatusIs("x' OR '1'='1"))

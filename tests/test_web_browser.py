@@ -167,7 +167,9 @@ async def test_what_the_browser_must_refuse(browser: Browser, console: Console) 
     )
     assert forged.status == 403
     svc: Services = console.app.bot_data[SERVICES_KEY]
-    case = await casequeries.by_ticket(svc.db, console.bali, None, [], svc.cipher)
+    case = await casequeries.by_ticket(
+        svc.db, console.bali, None, svc.jurisdiction.visibility, svc.cipher
+    )
     assert case is not None and case.status == "diterima"
 
     # a replayed link and an expired one

@@ -19,7 +19,6 @@ from aiohttp import web
 from markupsafe import Markup
 
 from bot import casedesk
-from bot.digests import official_kinds
 from bot.outbox import kick
 from bot.packet import packet_pdf
 from bot.services import Services
@@ -98,7 +97,7 @@ DASHBOARDS = web.AppKey("dashboards", Recent[ScopeCounts])
 
 
 async def _scope_counts(svc: Services, reader: Database, member: StaffMember) -> ScopeCounts:
-    kinds = official_kinds(svc)
+    kinds = svc.jurisdiction.visibility
     statuses: Counter[str] = Counter()
     categories: Counter[str] = Counter()
     provinces: Counter[str] = Counter()
@@ -164,7 +163,7 @@ async def case_list(request: web.Request) -> web.Response:
             error=parsed.text("web_filter_bad", language, html=False),
         )  # fmt: skip
     filters, page_number = parsed
-    kinds = official_kinds(svc)
+    kinds = svc.jurisdiction.visibility
     reader = reader_of(request)
     total = await casequeries.count_visible(reader, member, kinds, filters, cap=COUNT_CAP)
     capped = total >= COUNT_CAP
@@ -218,7 +217,7 @@ async def case_page(request: web.Request) -> web.Response:
     actions the visitor may take."""
     svc, visitor, case = await _case_or_404(request)
     member, language = visitor.member, visitor.language
-    kinds = official_kinds(svc)
+    kinds = svc.jurisdiction.visibility
     others = await casequeries.related(
         svc.db, case, svc.casework.related.window_days, member, kinds, svc.cipher
     )
@@ -295,7 +294,7 @@ async def forward(request: web.Request) -> web.Response:
     actions = case_actions(case, svc.casework, svc.jurisdiction, visitor.member.agency)
     if agency not in actions.forward_to:
         raise _back_to(case, "forward_refused")
-    target = await casedesk.forwarding(svc, case, agency)
+    target = await casedesk.forwarding(svc, visitor.member, case, agency)
     if target is None:
         raise _back_to(case, "forward_refused")
     if form.get("confirm") != "yes":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from conversations.bilingual import Bilingual, both_dates
@@ -20,6 +20,7 @@ from conversations.jurisdiction.ruleset import (
     load_rules,
 )
 from conversations.places import Places, places
+from conversations.visibility import Policy
 from conversations.workdays import WorkCalendar, indonesian_calendar
 
 
@@ -68,6 +69,11 @@ class Jurisdiction:
     offices: Offices
     elections: Elections
     calendar: WorkCalendar = field(default_factory=indonesian_calendar)
+
+    @cached_property
+    def visibility(self) -> Policy:
+        """Who may see which case (and whose reporter), from the rules."""
+        return Policy(self.rules)
 
     def decide(self, facts: ReportFacts) -> Decision:
         """Who can act on this report, through which office, why, and by when."""

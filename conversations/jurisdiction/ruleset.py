@@ -133,6 +133,9 @@ class BodyInfo(_Strict):
 
     name: Bilingual
     staff_role: bool = False
+    # which cases its staff see: those it handles, or every case about an official in their
+    # area (an overseer: the regional inspectorate)
+    sees: Literal["handled", "officials"] = "handled"
     channel: Bilingual
     packet: bool = False
     deadline: Bilingual | None = None
