@@ -15,11 +15,19 @@ from dataclasses import dataclass
 
 from bot.digests import alert_in_scope
 from bot.services import Services
+from conversations import staffdesk
 from conversations.bilingual import Bilingual
 from conversations.casefilters import Filters
 from conversations.caserow import CaseRow
-from conversations.jurisdiction.models import Office
 from conversations.messages import Language, catalogue
+from conversations.staffdesk import (
+    NOTE_LIMIT,
+    AddNote,
+    ChangeStatus,
+    Effect,
+    Forward,
+    ForwardTarget,
+)
 from conversations.staffviews import (
     CSV_HEADER,
     case_actions,
@@ -36,8 +44,6 @@ from storage.database import Database, transaction
 from storage.staff import StaffMember
 
 log = logging.getLogger(__name__)
-
-NOTE_LIMIT = 1000
 
 
 @dataclass(frozen=True)
@@ -110,20 +116,9 @@ async def change_status(
     return StatusChange(case.ticket, old, new, done, public)
 
 
-@dataclass(frozen=True)
-class Forwarding:
-    """Where forwarding a case to another body goes: that body's office (its name and its own
-    channel) and whether its staff get the case through the bot. When they do not, the body
-    is recorded as a referral and the reporter is given its channel: nobody is told a body
-    "will receive" a case that reaches no one."""
-
-    office: Office
-    reached: bool
-
-
 async def forwarding(
     svc: Services, member: StaffMember, case: CaseRow, agency: str
-) -> Forwarding | None:
+) -> ForwardTarget | None:
     """What forwarding `case` to `agency` would do (asked before confirming); None when the
     member may not forward it there (the one rule the buttons and forms are built from)."""
     actions = case_actions(case, svc.casework, svc.jurisdiction, member.agency)
@@ -133,12 +128,14 @@ async def forwarding(
     covered = await staff_store.agencies_covering(svc.db, case.province_code, case.regency_code)
     # reached: a member of that agency covering the place would see the case once it is theirs
     visible = svc.jurisdiction.visibility.would_see(Viewer(agency, ""), case, agency)
-    return Forwarding(svc.jurisdiction.office(agency, name), agency in covered and visible)
+    idle = svc.jurisdiction.out_of_stage(agency, svc.today(), case.province_code, case.regency_code)
+    office = svc.jurisdiction.office(agency, name)
+    return ForwardTarget(office, agency in covered and visible, idle)
 
 
 async def forward(
     svc: Services, member: StaffMember, case: CaseRow, agency: str
-) -> Forwarding | None:
+) -> ForwardTarget | None:
     """Add `agency` as a handling body at the case's place: alert its staff when it has staff
     covering the place, else record it as a referral and give the reporter its channel. None
     when the agency is unknown or already handles the case (a repeated confirmation changes
@@ -181,6 +178,57 @@ async def _reporter_language(svc: Services, reporter: ChatRef, case: CaseRow) ->
     """The language the reporter reads now (/bahasa), else the one they filed in."""
     chosen = await chats.get_language(svc.db, reporter)
     return chosen or ("en" if case.language == "en" else "id")
+
+
+@dataclass(frozen=True)
+class DeskRun:
+    """One staff event run through the desk: the machine's outcome and how each effect went
+    (a StatusChange, or whether a note was written)."""
+
+    outcome: staffdesk.DeskOutcome
+    results: tuple[StatusChange | ForwardTarget | bool | None, ...]
+
+    @property
+    def outbox_has_news(self) -> bool:
+        """A public status change or a forward was made: the outbox has messages to send."""
+        return any(
+            (isinstance(r, StatusChange) and r.done and r.public) or isinstance(r, ForwardTarget)
+            for r in self.results
+        )
+
+
+async def run_desk(
+    svc: Services,
+    member: StaffMember,
+    case: CaseRow,
+    event: staffdesk.DeskEvent,
+    language: Language,
+    open_action: staffdesk.OpenAction | None = None,
+) -> DeskRun:
+    """Run one staff event (chat or console) through the staff desk and perform its effects;
+    the caller keeps the open action and says the outcome in its own way."""
+    target = None
+    if isinstance(event, staffdesk.ForwardChosen | staffdesk.ForwardConfirmed):
+        target = await forwarding(svc, member, case, event.agency)
+    context = staffdesk.DeskContext(case, svc.casework, language, target)
+    outcome = staffdesk.handle(open_action, event, context)
+    results = [await perform(svc, member, case, effect) for effect in outcome.effects]
+    return DeskRun(outcome, tuple(results))
+
+
+async def perform(
+    svc: Services, member: StaffMember, case: CaseRow, effect: Effect
+) -> StatusChange | ForwardTarget | bool | None:
+    """Perform one effect of the staff desk (conversations/staffdesk.py): a status change's
+    outcome, where a forward went (None: nowhere new), or whether a note was written."""
+    match effect:
+        case ChangeStatus(new=new, note=note, public=public):
+            return await change_status(svc, member, case, new, note=note, public=public)
+        case AddNote(note=note):
+            return await add_note(svc, member, case, note)
+        case Forward(agency=agency):
+            return await forward(svc, member, case, agency)
+    raise TypeError(effect)
 
 
 async def add_note(svc: Services, member: StaffMember, case: CaseRow, note: str) -> bool:

@@ -11,6 +11,7 @@ import asyncio
 import datetime as dt
 import logging
 from pathlib import Path
+from typing import cast
 
 from telegram import InputMediaDocument, Update
 from telegram.constants import ParseMode
@@ -20,9 +21,10 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 from bot import casedesk, citizen
 from bot.digests import queue_digest, staff_language
 from bot.outbox import kick
-from bot.render import buttons_json, send_html
+from bot.render import buttons_json, send_html, send_replies
 from bot.retry import with_retries
 from bot.services import Services, services
+from conversations import staffdesk
 from conversations.callbacks import (
     CASE_OPEN,
     CASE_PAGE,
@@ -37,17 +39,16 @@ from conversations.casefilters import FilterError, Filters, parse_filters
 from conversations.caserow import CaseRow
 from conversations.messages import Language, Safe, catalogue, escape
 from conversations.packet import packet_bodies, shipped_packets
+from conversations.replies import Reply
 from conversations.staffviews import (
     ButtonSpec,
     case_detail,
-    forward_confirmation,
     history_lines,
     list_page,
     related_tickets,
     scope_label,
     staff_deadlines,
 )
-from conversations.status import status_label
 from conversations.tickets import parse_ticket
 from storage import casequeries, sessions
 from storage import evidence as evidence_store
@@ -71,6 +72,12 @@ STAFF_COMMANDS = {
     "petugas": "help",
     "web": "web",
 }
+
+
+# the buttons about one case: `<code>:<case id>[:<status or body>]`
+ON_A_CASE = frozenset(
+    p.code for p in (CASE_STATUS, FORWARD, FORWARD_CONFIRM, FORWARD_CANCEL, INTERNAL_NOTE)
+)
 
 
 def _is_admin(svc: Services, user_id: int) -> bool:
@@ -444,9 +451,13 @@ async def on_staff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     elif code == CASE_PAGE.code and value.isdigit():
         filters = await sessions.list_filters(svc.db, member.user_id)
         await _list(context, svc, member, filters, int(value), language)
-    elif code == FORWARD_CANCEL.code:
-        await _reply(context, user_id, catalogue().render("forward_cancelled", language))
-    elif code in {CASE_STATUS.code, FORWARD.code, FORWARD_CONFIRM.code, INTERNAL_NOTE.code}:
+    elif code in {
+        CASE_STATUS.code,
+        FORWARD.code,
+        FORWARD_CONFIRM.code,
+        FORWARD_CANCEL.code,
+        INTERNAL_NOTE.code,
+    }:
         case_id_text, _, target = value.partition(":")
         case = await casedesk.case_for(
             svc, member, int(case_id_text) if case_id_text.isdigit() else 0
@@ -457,47 +468,62 @@ async def on_staff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
             )
             return
         if code == CASE_STATUS.code:
-            await _start_status_change(context, svc, member, case, target, language)
-        elif code in {FORWARD.code, FORWARD_CONFIRM.code}:
-            confirmed = code == FORWARD_CONFIRM.code
-            await _forward(context, svc, member, case, target, language, confirmed=confirmed)
+            await desk(context, svc, member, case, staffdesk.StatusChosen(target), language)
+        elif code == FORWARD.code:
+            await desk(context, svc, member, case, staffdesk.ForwardChosen(target), language)
+        elif code == FORWARD_CONFIRM.code:
+            await desk(context, svc, member, case, staffdesk.ForwardConfirmed(target), language)
+        elif code == FORWARD_CANCEL.code:
+            await desk(context, svc, member, case, staffdesk.ForwardCancelled(), language)
         else:
-            await sessions.start_staff(svc.db, member.user_id, case.id, "note", None, svc.now())
-            await _reply(
-                context,
-                user_id,
-                catalogue().render("ask_internal_note", language, ticket=case.ticket),
-            )
+            await desk(context, svc, member, case, staffdesk.InternalNoteAsked(), language)
     elif code == NOTE_CHOICE.code:
         await _note_choice(context, svc, member, value, language)
 
 
-async def _start_status_change(
+async def open_action(svc: Services, member: StaffMember) -> staffdesk.OpenAction | None:
+    """The member's open action (what their next typed message is for), from storage."""
+    session = await sessions.staff_session(svc.db, member.user_id)
+    if session is None or session.action not in {"status", "status_internal", "note"}:
+        return None
+    action = cast(staffdesk.Action, session.action)
+    return staffdesk.OpenAction(session.case_id, action, session.value)
+
+
+async def desk(
     context: ContextTypes.DEFAULT_TYPE,
     svc: Services,
     member: StaffMember,
     case: CaseRow,
-    new: str,
+    event: staffdesk.DeskEvent,
     language: Language,
 ) -> None:
-    if not svc.casework.allowed(case.status, new):
-        old = status_label(case.status, language)
-        await _reply(
-            context,
-            member.user_id,
-            catalogue().render("status_not_allowed", language, old=old, new=new),
-        )
-        return
-    await sessions.start_staff(svc.db, member.user_id, case.id, "status", new, svc.now())
-    buttons = [[
-        ButtonSpec(text=catalogue().raw(f"btn_note_{choice}", language),
-                   data=NOTE_CHOICE.data(choice))
-        for choice in ("none", "internal", "cancel")
-    ]]  # fmt: skip
-    text = catalogue().render(
-        "ask_note", language, ticket=case.ticket, status=status_label(new, language)
-    )
-    await _reply(context, member.user_id, text, buttons)
+    """Run one staff event through the desk (its state machine and effects), keep its open
+    action and say what it says, and how each effect went."""
+    before = await open_action(svc, member)
+    run = await casedesk.run_desk(svc, member, case, event, language, before)
+    after = run.outcome.open
+    if after != before:
+        if after is None:
+            await sessions.end_staff(svc.db, member.user_id)
+        else:
+            await sessions.start_staff(
+                svc.db, member.user_id, after.case_id, after.action, after.value, svc.now()
+            )
+    replies = list(run.outcome.replies)
+    for result in run.results:
+        if isinstance(result, casedesk.StatusChange):
+            replies.append(
+                staffdesk.status_outcome(
+                    case.ticket, result.old, result.new, result.done, result.public, language
+                )
+            )
+        elif isinstance(result, staffdesk.ForwardTarget):
+            told = staffdesk.forward_outcome(case.ticket, result)
+            replies += [told] if told else []
+    await send_replies(context.bot, member.user_id, replies, language)
+    if run.outbox_has_news:
+        kick(context.application)
 
 
 async def _note_choice(
@@ -507,94 +533,14 @@ async def _note_choice(
     choice: str,
     language: Language,
 ) -> None:
-    session = await sessions.staff_session(svc.db, member.user_id)
-    if session is None or choice == "cancel":
+    """The answer to "write a note", about the case of the member's open action."""
+    before = await open_action(svc, member)
+    case = await casedesk.case_for(svc, member, before.case_id) if before else None
+    if case is None:
         await sessions.end_staff(svc.db, member.user_id)
-        await _reply(context, member.user_id, catalogue().render("action_cancelled", language))
+        await send_replies(context.bot, member.user_id, [Reply("action_cancelled")], language)
         return
-    case_id, action, value = session.case_id, session.action, session.value
-    case = await casedesk.case_for(svc, member, case_id)
-    if case is None or action not in {"status", "status_internal"} or value is None:
-        await sessions.end_staff(svc.db, member.user_id)
-        return
-    if choice == "internal":
-        await sessions.start_staff(
-            svc.db, member.user_id, case_id, "status_internal", value, svc.now()
-        )
-        await _reply(context, member.user_id, catalogue().render("note_mode_internal", language))
-    elif choice == "none":
-        await change_status(
-            context,
-            svc,
-            member,
-            case,
-            value,
-            note=None,
-            public=action == "status",
-            language=language,
-        )
-
-
-async def change_status(
-    context: ContextTypes.DEFAULT_TYPE,
-    svc: Services,
-    member: StaffMember,
-    case: CaseRow,
-    new: str,
-    *,
-    note: str | None,
-    public: bool,
-    language: Language,
-) -> None:
-    """Move the case (casedesk), end the member's note session, say the outcome in the chat."""
-    change = await casedesk.change_status(svc, member, case, new, note=note, public=public)
-    await sessions.end_staff(svc.db, member.user_id)
-    old, shown_new = status_label(change.old, language), status_label(new, language)
-    if not change.done:
-        refusal = catalogue().render("status_not_allowed", language, old=old, new=shown_new)
-        await _reply(context, member.user_id, refusal)
-        return
-    notified = catalogue().raw("status_changed_notified", language) if public else ""
-    done = catalogue().render(
-        "status_changed", language, ticket=case.ticket, old=old, new=shown_new, notified=notified
-    )
-    await _reply(context, member.user_id, done)
-    if public:
-        kick(context.application)
-
-
-async def _forward(
-    context: ContextTypes.DEFAULT_TYPE,
-    svc: Services,
-    member: StaffMember,
-    case: CaseRow,
-    agency: str,
-    language: Language,
-    *,
-    confirmed: bool,
-) -> None:
-    """Forward once confirmed; before that, ask, saying whether the other body gets it through
-    the bot (else it is a referral) and warning when it cannot act on it now. A repeated
-    confirmation (double tap) changes nothing."""
-    target = await casedesk.forwarding(svc, member, case, agency)
-    if target is None:
-        return
-    if not confirmed:
-        today, province, regency = svc.today(), case.province_code, case.regency_code
-        idle = svc.jurisdiction.out_of_stage(agency, today, province, regency)
-        text, buttons = forward_confirmation(case, target.office, target.reached, idle, language)
-        await _reply(context, member.user_id, text, buttons)
-        return
-    done = await casedesk.forward(svc, member, case, agency)
-    if done is None:
-        return
-    key = "forwarded" if done.reached else "referred_recorded"
-    await _reply(
-        context,
-        member.user_id,
-        catalogue().render(key, language, ticket=case.ticket, office=done.office.name),
-    )
-    kick(context.application)
+    await desk(context, svc, member, case, staffdesk.NoteChoice(choice), language)
 
 
 async def on_staff_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -611,27 +557,9 @@ async def on_staff_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if member is None:
         return
     language = await staff_language(svc, member)
-    case_id, action, value = session.case_id, session.action, session.value
-    case = await casedesk.case_for(svc, member, case_id)
+    case = await casedesk.case_for(svc, member, session.case_id)
     if case is not None:
-        note = message.text.strip()[: casedesk.NOTE_LIMIT]
-        if action in {"status", "status_internal"} and value:
-            await change_status(
-                context,
-                svc,
-                member,
-                case,
-                value,
-                note=note,
-                public=action == "status",
-                language=language,
-            )
-        else:
-            await casedesk.add_note(svc, member, case, note)
-            await sessions.end_staff(svc.db, member.user_id)
-            await _reply(
-                context,
-                member.user_id,
-                catalogue().render("note_saved", language, ticket=case.ticket),
-            )
+        await desk(context, svc, member, case, staffdesk.NoteTyped(message.text), language)
+    else:
+        await sessions.end_staff(svc.db, member.user_id)
     raise ApplicationHandlerStop

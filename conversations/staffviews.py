@@ -16,8 +16,6 @@ from conversations.callbacks import (
     CASE_PAGE,
     CASE_STATUS,
     FORWARD,
-    FORWARD_CANCEL,
-    FORWARD_CONFIRM,
     INTERNAL_NOTE,
     PACKET_STAFF,
 )
@@ -316,29 +314,6 @@ def case_detail(
         name = rules.bodies[body].name.get(language)
         label = catalogue().raw("btn_staff_packet", language).format(body=name)
         buttons.append([ButtonSpec(text=label, data=PACKET_STAFF.data(case.id, body))])
-    return text, buttons
-
-
-def forward_confirmation(
-    case: CaseRow, office: Office, reached: bool, out_of_stage: bool, language: Language
-) -> tuple[str, list[list[ButtonSpec]]]:
-    """The question asked before a case goes to another body: whether that body's staff get it
-    through the bot (else it is recorded as a referral and the reporter is given the body's
-    channel), with a warning when that body cannot act on it now (no election stage running
-    at the case's place)."""
-    warning = t("forward_no_stage", language, office=office.name) if out_of_stage else ""
-    args: dict[str, object] = {"ticket": case.ticket, "office": office.name}
-    if reached:
-        text = t("forward_confirm", language, **args, warning=Safe(warning))
-    else:
-        channel = Safe(f": {esc(office.channel.get(language))}" if office.channel else "")
-        text = t("forward_confirm_unreached", language, **args, warning=Safe(warning),
-                 channel=channel)  # fmt: skip
-    yes = t("btn_forward_yes" if reached else "btn_refer_yes", language)
-    buttons = [
-        [ButtonSpec(text=yes, data=FORWARD_CONFIRM.data(case.id, office.agency))],
-        [ButtonSpec(text=t("btn_forward_no", language), data=FORWARD_CANCEL.data(case.id))],
-    ]
     return text, buttons
 
 

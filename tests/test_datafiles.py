@@ -3,17 +3,19 @@ same way: one line, `file: where: what`."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from importlib import resources
 
 import pytest
 
-from conversations.casework import parse_casework
+from conversations.casework import Casework, parse_casework
 from conversations.datafiles import DataFileError
-from conversations.jurisdiction.elections import parse_elections
-from conversations.jurisdiction.offices import parse_offices
-from conversations.jurisdiction.ruleset import parse_rules
-from conversations.packet import parse_packets
+from conversations.jurisdiction.elections import Elections, parse_elections
+from conversations.jurisdiction.offices import Offices, parse_offices
+from conversations.jurisdiction.ruleset import RuleSet, parse_rules
+from conversations.packet import Forms, parse_packets
+from conversations.places import places
 
 
 def shipped(name: str) -> str:
@@ -31,7 +33,23 @@ PARSERS: dict[str, Callable[[str], object]] = {
 
 @pytest.mark.parametrize("name", PARSERS)
 def test_the_shipped_files_load(name: str) -> None:
-    assert PARSERS[name](shipped(name)) is not None
+    """Each shipped file loads and holds what the bot relies on."""
+    loaded = PARSERS[name](shipped(name))
+    if isinstance(loaded, RuleSet):
+        assert loaded.staff_agencies() == ["bawaslu", "ombudsman", "bkn", "inspektorat"]
+        assert {"other"} <= {c.id for c in loaded.categories}
+        assert {"unknown"} <= {k.id for k in loaded.person_kinds}
+    elif isinstance(loaded, Offices):
+        serang = places().get("36.73")
+        assert loaded.office_name("bawaslu", places().get("36"), serang) == "Bawaslu Kota Serang"
+    elif isinstance(loaded, Elections):
+        running = loaded.running(dt.date(2024, 11, 20), "36", "36.73")
+        assert running is not None and running.kind == "pilkada"
+        assert loaded.running(dt.date(2025, 6, 10), "36", "36.73") is None
+    elif isinstance(loaded, Casework):
+        assert loaded.allowed("diterima", "diverifikasi") and "selesai" in loaded.final
+    else:
+        assert isinstance(loaded, Forms) and set(loaded.forms) == {"bawaslu", "ombudsman", "bkn"}
 
 
 @pytest.mark.parametrize("name", PARSERS)

@@ -59,18 +59,17 @@ async def test_typed_text_numbers_and_who_you_are(bot: AnyApplication, fake: Fak
     assert "(choose 1 to" not in out.getvalue()[before:]
 
 
-def test_date_command_moves_the_bots_clock() -> None:
+async def test_date_command_moves_the_bots_clock(fake: FakeTelegram) -> None:
     zone = dt.timezone(dt.timedelta(hours=7))
     clock = SandboxClock()
     out = io.StringIO()
-    chat = TerminalChat.__new__(TerminalChat)
-    chat.out, chat.clock, chat.zone = out, clock, zone
-    chat._set_date("2024-02-10")
+    chat = TerminalChat(fake, out, clock, zone)
+    assert chat.handle_line("/date 2024-02-10")  # typed, as a person types it
     assert clock().astimezone(zone).date() == dt.date(2024, 2, 10)
     assert "(the bot's date is now 2024-02-10)" in out.getvalue()
-    chat._set_date("10 Feb")
+    chat.handle_line("/date 10 Feb")
     assert "(use /date 2024-02-10" in out.getvalue()
-    chat._set_date("")
+    chat.handle_line("/date")
     assert abs(clock() - dt.datetime.now(dt.UTC)) < dt.timedelta(seconds=5)
 
 

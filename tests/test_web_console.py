@@ -81,9 +81,10 @@ async def test_a_login_link_works_once_and_for_ten_minutes(console: Console) -> 
 
 
 async def test_a_citizen_gets_no_link(console: Console) -> None:
-    console.reporter.send("/web")
-    answer = await console.reporter.expect(lambda m: "login" not in str(m.get("text")))
+    # answered exactly as any unknown command, and no link minted for anyone
+    answer = await say(console.reporter, "/web", "Perintah itu tidak dikenal")
     assert "/login/" not in str(answer["text"])
+    assert await rows(console.settings, "SELECT COUNT(*) FROM web_login_links") == [(0,)]
 
 
 async def test_pages_need_a_session_but_stats_do_not(console: Console) -> None:

@@ -22,6 +22,7 @@ from bot import casedesk
 from bot.outbox import kick
 from bot.packet import packet_pdf
 from bot.services import Services
+from conversations import staffdesk
 from conversations.casefilters import FilterError, parse_filters
 from conversations.caserow import CaseRow
 from conversations.console import (
@@ -276,13 +277,12 @@ async def change_status(request: web.Request) -> web.Response:
     svc, visitor, case = await _case_or_404(request)
     form = await request.post()
     public = str(form.get("visibility", "public")) != "internal"
-    change = await casedesk.change_status(
-        svc, visitor.member, case, str(form.get("status", "")),
-        note=str(form.get("note", "")), public=public,
-    )  # fmt: skip
-    if change.done and public:
+    posted = staffdesk.StatusPosted(str(form.get("status", "")), str(form.get("note", "")), public)
+    run = await casedesk.run_desk(svc, visitor.member, case, posted, visitor.language)
+    if run.outbox_has_news:
         kick(request.app[APPLICATION])
-    raise _back_to(case, "status" if change.done else "status_refused")
+    done = any(isinstance(r, casedesk.StatusChange) and r.done for r in run.results)
+    raise _back_to(case, "status" if done else "status_refused")
 
 
 async def forward(request: web.Request) -> web.Response:
@@ -298,18 +298,17 @@ async def forward(request: web.Request) -> web.Response:
     if target is None:
         raise _back_to(case, "forward_refused")
     if form.get("confirm") != "yes":
-        idle = svc.jurisdiction.out_of_stage(
-            agency, svc.today(), case.province_code, case.regency_code
-        )
         channel = target.office.channel.get(visitor.language) if target.office.channel else ""
         return page(
             "forward.html", visitor.language, **_common(svc, visitor, request.path),
-            case=case, agency=agency, office=target.office.name, idle=idle,
+            case=case, agency=agency, office=target.office.name, idle=target.idle,
             reached=target.reached, channel=channel,
         )  # fmt: skip
-    done = await casedesk.forward(svc, visitor.member, case, agency)
-    if done is not None:
+    confirmed = staffdesk.ForwardConfirmed(agency)
+    run = await casedesk.run_desk(svc, visitor.member, case, confirmed, visitor.language)
+    if run.outbox_has_news:
         kick(request.app[APPLICATION])
+    done = next((r for r in run.results if isinstance(r, staffdesk.ForwardTarget)), None)
     raise _back_to(case, "refer" if done is not None and not done.reached else "forward")
 
 
@@ -317,8 +316,9 @@ async def add_note(request: web.Request) -> web.Response:
     """POST /cases/{ticket}/note: an internal note."""
     svc, visitor, case = await _case_or_404(request)
     form = await request.post()
-    saved = await casedesk.add_note(svc, visitor.member, case, str(form.get("note", "")))
-    raise _back_to(case, "note" if saved else "note_empty")
+    posted = staffdesk.NotePosted(str(form.get("note", "")))
+    run = await casedesk.run_desk(svc, visitor.member, case, posted, visitor.language)
+    raise _back_to(case, "note" if any(r is True for r in run.results) else "note_empty")
 
 
 async def evidence_file(request: web.Request) -> web.StreamResponse:
