@@ -6,7 +6,7 @@ The chat changes a status in three steps (the status button, "no note / internal
 note", the note); the web console in one form post. Both are event sequences of this one
 machine, so they write the same change: `ChangeStatus`, `AddNote`. The shell performs the
 effects (bot.casedesk) and hands their outcome back (`status_outcome`) for the words to say.
-Tested with plain function calls (tests/test_staffdesk.py), like the citizen's `flow.py`.
+Tested with plain function calls (tests/staff/test_staffdesk.py), like the citizen's `flow.py`.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ builder, the policy here is a small expression built once per staff member from 
 they handle). `allows(expression, case)` reads it on one case (alerts, a case opened by a
 button, forwarding); storage's `to_sql(expression)` (storage/visibility.py) writes the same
 expression as a SQL condition (lists, counts, exports, the console, the filing packet). Both
-read one expression, so they cannot drift apart; tests/test_visibility_agreement.py runs both
+read one expression, so they cannot drift apart; tests/staff/test_visibility_agreement.py runs both
 over a table of cases anyway.
 
 A member sees a case when their body handles it (an overseeing body: when the reported person

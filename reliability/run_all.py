@@ -28,9 +28,13 @@ def main() -> int:
     )
     env = {**os.environ, "FUZZ_EXAMPLES": str(FUZZ_EXAMPLES)}
     pytest = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "timeout=3000"]
-    fuzz = subprocess.run([*pytest, "tests/test_fuzz.py"], cwd=ROOT, env=env, check=False)
+    fuzz = subprocess.run(
+        [*pytest, "tests/reliability/test_fuzz.py"], cwd=ROOT, env=env, check=False
+    )
     faults = subprocess.run(
-        [*pytest, "tests/test_faults.py", "tests/test_overload.py"], cwd=ROOT, check=False
+        [*pytest, "tests/reliability/test_faults.py", "tests/reliability/test_overload.py"],
+        cwd=ROOT,
+        check=False,
     )
     hostile_json = folder / "hostile.json"
     hostile = subprocess.run(

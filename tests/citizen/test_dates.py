@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
-from pathlib import Path
 
 import pytest
 
@@ -15,8 +14,9 @@ from conversations.flow import handle
 from conversations.jurisdiction.engine import default_jurisdiction
 from conversations.jurisdiction.render import render_decision
 from conversations.questions import Context, Limits
+from tests.paths import DATA
 
-TABLE = tomllib.loads((Path(__file__).parent / "data" / "date_phrasings.toml").read_text())
+TABLE = tomllib.loads((DATA / "date_phrasings.toml").read_text())
 TODAY: dt.date = TABLE["today"]
 
 

@@ -551,7 +551,7 @@ async def test_admin_manages_staff(
 
 
 def test_staff_from_the_command_line(tmp_path: Path) -> None:
-    from tests.test_command_line import child_env
+    from tests.platform.test_command_line import child_env
 
     def cli(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(

@@ -11,6 +11,7 @@ import pytest
 from cryptography.fernet import Fernet
 
 from bot.settings import Settings, SettingsError, load_settings
+from tests.paths import ROOT
 
 KEY = Fernet.generate_key().decode()
 
@@ -23,7 +24,7 @@ def test_env_example_documents_every_setting_with_its_default() -> None:
     """.env.example is what an operator copies: every setting is in it, each with the value
     the code takes when it is left out (or left empty)."""
     documented = {}
-    example = Path(__file__).parents[1] / ".env.example"
+    example = ROOT / ".env.example"
     for line in example.read_text("utf-8").splitlines():
         if line and not line.startswith("#") and "=" in line:
             name, _, value = line.partition("=")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import tomllib
-from pathlib import Path
 
 import pytest
 
@@ -20,6 +19,7 @@ from conversations.places import (
     province_answer,
     regency_answer,
 )
+from tests.paths import DATA, ROOT
 
 PLACES = places()
 
@@ -153,7 +153,7 @@ def test_helpers() -> None:
 
 
 # ------------------------------------------------------------------ places as people type them
-PHRASINGS = tomllib.loads((Path(__file__).parent / "data" / "place_phrasings.toml").read_text())
+PHRASINGS = tomllib.loads((DATA / "place_phrasings.toml").read_text())
 
 
 def describe(answer: PlaceAnswer) -> str:
@@ -242,7 +242,7 @@ def test_normalisation_of_what_people_type() -> None:
 
 
 def test_the_district_list_is_complete_and_lies_in_known_regencies() -> None:
-    data = Path(__file__).parents[1] / "conversations" / "data"
+    data = ROOT / "conversations" / "data"
     rows = (data / "districts.csv").read_text("utf-8").splitlines()
     assert rows[0] == "code,name,regency_code" and len(rows) - 1 == 7285
     regencies = {r.code for r in PLACES.all() if not r.is_province}

@@ -17,9 +17,9 @@ from conversations.events import Command, Press, Text
 from conversations.flow import Outcome, handle, prompt
 from conversations.messages import catalogue
 from conversations.replies import Reply
+from tests.citizen.test_core_units import ctx, run
+from tests.citizen.test_typed_answers import drafts_along_the_walk
 from tests.helpers import answer, asks, say, tap
-from tests.test_core_units import ctx, run
-from tests.test_typed_answers import drafts_along_the_walk
 
 TYPED = (
     "ya", "iya", "yoi", "betul", "gak", "nggak", "bukan", "no", "yes", "ok",

@@ -33,7 +33,7 @@ from conversations.staffdesk import (
     handle,
     status_outcome,
 )
-from tests.test_staffviews import case
+from tests.staff.test_staffviews import case
 
 CASE = case(7)  # status "diterima"
 CTX = DeskContext(CASE, shipped_casework(), "id")
@@ -152,3 +152,33 @@ def test_forwarding_asks_first_and_says_whether_the_body_is_reached() -> None:
     told = forward_outcome("LN-X", ForwardTarget(office, reached=False))
     assert told is not None and "dicatat sebagai rujukan" in told.text("id")
     assert forward_outcome("LN-X", None) is None
+
+
+def test_events_outside_the_note_dialogue_keep_the_open_action() -> None:
+    office = default_jurisdiction().office("inspektorat", "Inspektorat Kota Serang")
+    reached = replace(CTX, target=ForwardTarget(office, reached=True))
+    waiting = OpenAction(7, "note")
+    for event, ctx in [
+        (StatusChosen("selesai"), CTX),  # refused
+        (ForwardChosen("inspektorat"), reached),
+        (ForwardChosen("inspektorat"), CTX),  # may not go there: nothing
+        (ForwardConfirmed("inspektorat"), reached),
+        (ForwardConfirmed("inspektorat"), CTX),
+        (ForwardCancelled(), CTX),
+        (StatusPosted("diverifikasi", "", public=True), CTX),
+        (NotePosted("catatan"), CTX),
+        (NotePosted(""), CTX),
+    ]:
+        assert handle(waiting, event, ctx).open == waiting, event
+    assert handle(None, ForwardChosen("inspektorat"), CTX) == DeskOutcome(None)
+    assert handle(waiting, NoteTyped("   "), CTX) == DeskOutcome(waiting)  # an empty note waits
+
+
+def test_the_forward_question_warns_only_when_the_body_cannot_act_now() -> None:
+    office = default_jurisdiction().office("bawaslu", "Bawaslu Kota Serang")
+    calm = handle(None, ForwardChosen("bawaslu"), replace(CTX, target=ForwardTarget(office, True)))
+    assert "⚠️" not in texts(calm) and texts(calm).endswith("bisa menindaklanjutinya.")
+    told = forward_outcome("LN-X", ForwardTarget(office, reached=True))
+    assert told is not None and told.text("id") == (
+        "↪️ <code>LN-X</code> diteruskan ke Bawaslu Kota Serang."
+    )

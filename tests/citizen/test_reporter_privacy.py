@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,6 +25,7 @@ from storage.database import execute, open_database
 from storage.migrator import migrate
 from tests.conftest import Clock, make_app
 from tests.helpers import add, answer, plain_jpeg, rows, say, svc_of, tap, to_evidence
+from tests.paths import ROOT
 
 BALI_BAWASLU = 4100
 # Long enough that its digits turn up by chance in no hash or ciphertext of the test.
@@ -198,7 +198,7 @@ async def test_a_deleted_report_leaves_no_trace_in_the_file_or_its_log(
 
 def readme_columns() -> dict[str, set[str]]:
     """The columns README's "What is kept" table names for each table."""
-    text = (Path(__file__).parent.parent / "README.md").read_text("utf-8")
+    text = (ROOT / "README.md").read_text("utf-8")
     section = text.split("## What is kept, and who sees it", 1)[1].split("\n## ", 1)[0]
     described: dict[str, set[str]] = {}
     for line in section.splitlines():

@@ -29,11 +29,11 @@ from tests.console import (
     login_link,
 )
 from tests.helpers import add, file_report
+from tests.paths import ROOT
 
 CHROMIUM = (
     os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 )
-ROOT = Path(__file__).resolve().parents[1]
 SHOTS = os.environ.get("LAPOR_SCREENSHOTS") == "docs"
 
 pytestmark = pytest.mark.skipif(

@@ -15,8 +15,8 @@ from conversations.events import Command, Press, Text
 from conversations.flow import Outcome, handle, prompt
 from conversations.replies import Reply
 from conversations.typed import NO_WORDS, YES_WORDS, yes_or_no
+from tests.citizen.test_core_units import FULL_REPORT, ctx, run
 from tests.helpers import answer, asks, say, to_evidence
-from tests.test_core_units import FULL_REPORT, ctx, run
 
 
 def drafts_along_the_walk(language: str) -> list[Draft]:

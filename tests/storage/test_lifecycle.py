@@ -27,7 +27,7 @@ async def test_backup_while_running_and_restore(
     people: Callable[..., FakeUser],
     tmp_path: Path,
 ) -> None:
-    from tests.test_command_line import child_env
+    from tests.platform.test_command_line import child_env
 
     user = people("id")
     backup = tmp_path / "backups" / "lapor-copy.db"

@@ -17,9 +17,9 @@ from conversations.callbacks import CALLBACKS, OWNERS, DuplicatePrefixError, Reg
 from conversations.events import Press
 from conversations.flow import handle, prompt
 from conversations.questions import QUESTIONS
+from tests.citizen.test_core_units import ctx
+from tests.citizen.test_typed_answers import drafts_along_the_walk
 from tests.helpers import add, answer, rows, say, svc_of, tap
-from tests.test_core_units import ctx
-from tests.test_typed_answers import drafts_along_the_walk
 
 
 def test_a_prefix_declared_twice_raises() -> None:

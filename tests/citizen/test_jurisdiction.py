@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,12 +17,11 @@ from conversations.jurisdiction.models import ReportFacts
 from conversations.jurisdiction.render import MAX_LENGTH, render_decision
 from conversations.jurisdiction.ruleset import RulesError, parse_rules
 from conversations.places import places
+from tests.paths import DATA, ROOT
 
-SCENARIOS = tomllib.loads(
-    (Path(__file__).parent / "data" / "jurisdiction_scenarios.toml").read_text("utf-8")
-)["scenario"]
+SCENARIOS = tomllib.loads((DATA / "jurisdiction_scenarios.toml").read_text("utf-8"))["scenario"]
 ENGINE = default_jurisdiction()
-RULES_TEXT = (Path(__file__).parents[1] / "conversations" / "data" / "rules.toml").read_text()
+RULES_TEXT = (ROOT / "conversations" / "data" / "rules.toml").read_text()
 
 
 def facts_of(row: dict[str, Any]) -> ReportFacts:

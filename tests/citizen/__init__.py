@@ -1,0 +1,1 @@
+"""The citizen's side: the report conversation, places, dates, decisions, filing."""

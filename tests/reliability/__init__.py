@@ -1,0 +1,1 @@
+"""Crashes, faults, hostile input, load, memory, several workers."""

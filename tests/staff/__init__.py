@@ -1,0 +1,1 @@
+"""The staff side: the desk, casework views, filters, who sees what."""

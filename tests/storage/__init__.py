@@ -1,0 +1,1 @@
+"""The database: migrations, plans, transactions, PostgreSQL, retention, keys, files."""
