@@ -51,8 +51,8 @@ from cryptography.fernet import Fernet  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from bench.common import fresh_database, percentiles, postgres_server, write_report  # noqa: E402
-from bot.sandbox.fake_api import JSON, FakeTelegram  # noqa: E402
-from bot.sandbox.fake_users import FakeUser, asks_code, buttons  # noqa: E402
+from sandbox.fake_api import JSON, FakeTelegram  # noqa: E402
+from sandbox.fake_users import FakeUser, asks_code, buttons  # noqa: E402
 
 TOKEN = "424242:bench-token"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")

@@ -313,7 +313,7 @@ async def _admin(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _sandbox(settings: Settings, stop: asyncio.Event) -> int:
-    from bot.sandbox.terminal import run_sandbox
+    from sandbox.terminal import run_sandbox
 
     await run_sandbox(settings, stop)
     return 0

@@ -44,10 +44,10 @@ sys.path.insert(0, str(ROOT))
 from cryptography.fernet import Fernet  # noqa: E402
 
 from bench.common import fresh_database, postgres_server  # noqa: E402
-from bot.sandbox.fake_api import JSON, FakeTelegram  # noqa: E402
-from bot.sandbox.fake_users import FakeUser, buttons  # noqa: E402
 from conversations.draft import Draft  # noqa: E402
 from conversations.questions import QUESTIONS  # noqa: E402
+from sandbox.fake_api import JSON, FakeTelegram  # noqa: E402
+from sandbox.fake_users import FakeUser, buttons  # noqa: E402
 from storage.crypto import DataCipher, telegram_id  # noqa: E402
 from storage.database import fetch_all, fetch_one, open_database  # noqa: E402
 

@@ -27,8 +27,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.conversation import TOKEN, BotUnderTest, bot_env  # noqa: E402
-from bot.sandbox.fake_api import JSON, FakeTelegram  # noqa: E402
-from bot.sandbox.fake_users import FakeUser, asks_code, buttons  # noqa: E402
+from sandbox.fake_api import JSON, FakeTelegram  # noqa: E402
+from sandbox.fake_users import FakeUser, asks_code, buttons  # noqa: E402
 
 MEMORY_LIMIT_MB = 300
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

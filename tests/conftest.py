@@ -17,9 +17,9 @@ from cryptography.fernet import Fernet
 
 from bot.application import AnyApplication, build_application
 from bot.runtime import running
-from bot.sandbox.fake_api import FakeTelegram
-from bot.sandbox.fake_users import FakeUser
 from bot.settings import Settings
+from sandbox.fake_api import FakeTelegram
+from sandbox.fake_users import FakeUser
 
 # Imported here, early and shallow: CPython 3.11.7 can fail to rewrite hypothesis's modules
 # when they are first imported from deep inside a failing test.

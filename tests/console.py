@@ -15,9 +15,9 @@ import pytest
 
 from bot.application import AnyApplication
 from bot.runtime import running
-from bot.sandbox.fake_api import FakeTelegram
-from bot.sandbox.fake_users import FakeUser
 from bot.settings import Settings
+from sandbox.fake_api import FakeTelegram
+from sandbox.fake_users import FakeUser
 from tests.conftest import Clock, make_app
 from tests.helpers import add, file_full_report, file_report
 

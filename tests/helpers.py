@@ -12,10 +12,10 @@ import aiosqlite
 from PIL import Image
 
 from bot.application import AnyApplication
-from bot.sandbox.fake_api import JSON
-from bot.sandbox.fake_users import FakeUser, asks_code, buttons
 from bot.services import SERVICES_KEY, Services
 from bot.settings import Settings
+from sandbox.fake_api import JSON
+from sandbox.fake_users import FakeUser, asks_code, buttons
 from storage import staff as staff_store
 from storage.crypto import DataCipher
 

@@ -16,9 +16,9 @@ from PIL import Image
 from pypdf import PdfReader
 
 from bot.application import AnyApplication
-from bot.sandbox.fake_api import JSON, FakeTelegram
-from bot.sandbox.fake_users import FakeUser, buttons
 from bot.settings import Settings
+from sandbox.fake_api import JSON, FakeTelegram
+from sandbox.fake_users import FakeUser, buttons
 from tests.helpers import add, answer, file_full_report, rows, say, tap, to_evidence
 
 BANTEN_OMBUDSMAN = 8301

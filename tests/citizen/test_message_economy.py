@@ -9,8 +9,8 @@ from collections import Counter
 from collections.abc import Callable
 
 from bot.application import AnyApplication
-from bot.sandbox.fake_api import FakeTelegram
-from bot.sandbox.fake_users import FakeUser, asks_code, buttons
+from sandbox.fake_api import FakeTelegram
+from sandbox.fake_users import FakeUser, asks_code, buttons
 from tests.helpers import answer, asks, plain_jpeg, to_evidence
 
 # Bot API methods that put a message in a chat or change one: what Telegram's per-bot limit counts

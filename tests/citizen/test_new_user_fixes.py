@@ -10,10 +10,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bot.application import AnyApplication
-from bot.sandbox.fake_api import FakeTelegram
-from bot.sandbox.fake_users import FakeUser
 from conversations.jurisdiction.engine import cite, default_jurisdiction
 from conversations.jurisdiction.models import ReportFacts
+from sandbox.fake_api import FakeTelegram
+from sandbox.fake_users import FakeUser
 from tests.conftest import ADMIN_ID
 from tests.helpers import add, answer, file_report, rows, say, tap
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bot.application import AnyApplication
-from bot.sandbox.fake_users import FakeUser, buttons
+from sandbox.fake_users import FakeUser, buttons
 from tests.helpers import answer, asks, say, tap
 
 

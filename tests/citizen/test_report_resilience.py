@@ -6,9 +6,9 @@ from collections.abc import Callable
 
 from bot.application import AnyApplication
 from bot.runtime import running
-from bot.sandbox.fake_api import FakeTelegram
-from bot.sandbox.fake_users import FakeUser, buttons
 from bot.settings import Settings
+from sandbox.fake_api import FakeTelegram
+from sandbox.fake_users import FakeUser, buttons
 from tests.conftest import Clock, make_app
 from tests.helpers import rows, say, tap, with_button
 

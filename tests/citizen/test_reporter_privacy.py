@@ -15,11 +15,11 @@ from bot.application import AnyApplication
 from bot.jobs import purge_old_cases
 from bot.outbox import deliver_due
 from bot.runtime import running
-from bot.sandbox.fake_api import FakeTelegram
-from bot.sandbox.fake_users import FakeUser, buttons
 from bot.services import open_services
 from bot.settings import Settings
 from conversations.draft import Draft
+from sandbox.fake_api import FakeTelegram
+from sandbox.fake_users import FakeUser, buttons
 from storage.crypto import DataCipher
 from storage.database import execute, open_database
 from storage.migrator import migrate

@@ -8,9 +8,9 @@ from collections.abc import Callable
 from bot.application import AnyApplication
 from bot.digests import queue_daily
 from bot.outbox import deliver_due
-from bot.sandbox.fake_api import FakeTelegram
-from bot.sandbox.fake_users import FakeUser, buttons
 from bot.settings import Settings
+from sandbox.fake_api import FakeTelegram
+from sandbox.fake_users import FakeUser, buttons
 from tests.conftest import ADMIN_ID, Clock
 from tests.helpers import add, file_report, rows, say, svc_of, tap
 

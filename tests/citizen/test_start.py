@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.application import AnyApplication
-from bot.sandbox.fake_api import FakeTelegram
-from bot.sandbox.fake_users import FakeUser, buttons
+from sandbox.fake_api import FakeTelegram
+from sandbox.fake_users import FakeUser, buttons
 
 
 async def test_start_in_indonesian(bot: AnyApplication, people: Callable[..., FakeUser]) -> None:

@@ -11,8 +11,6 @@ from collections.abc import Callable
 import pytest
 
 from bot.application import AnyApplication
-from bot.sandbox.fake_api import FakeTelegram
-from bot.sandbox.fake_users import FakeUser, buttons
 from bot.settings import Settings
 from conversations.events import Command, Press, Text
 from conversations.flow import Outcome, handle
@@ -23,6 +21,8 @@ from conversations.jurisdiction.routing import route
 from conversations.questions import Context
 from conversations.staffviews import staff_deadlines
 from conversations.status import StatusView, status_reply
+from sandbox.fake_api import FakeTelegram
+from sandbox.fake_users import FakeUser, buttons
 from tests.helpers import add, file_report, rows, say, tap
 
 BAWASLU_NATIONAL, BANTEN_INSPEKTORAT = 7102, 7104

@@ -9,12 +9,12 @@ from collections.abc import Callable
 import pytest
 
 from bot.application import AnyApplication
-from bot.sandbox.fake_users import FakeUser
 from conversations.draft import Draft
 from conversations.events import Command, Press, Text
 from conversations.flow import Outcome, handle, prompt
 from conversations.replies import Reply
 from conversations.typed import NO_WORDS, YES_WORDS, yes_or_no
+from sandbox.fake_users import FakeUser
 from tests.citizen.test_core_units import FULL_REPORT, ctx, run
 from tests.helpers import answer, asks, say, to_evidence
 

@@ -11,12 +11,12 @@ from collections.abc import Callable
 import pytest
 
 from bot.application import AnyApplication
-from bot.sandbox.fake_users import FakeUser, buttons
 from conversations.draft import Draft
 from conversations.events import Command, Press, Text
 from conversations.flow import Outcome, handle, prompt
 from conversations.messages import catalogue
 from conversations.replies import Reply
+from sandbox.fake_users import FakeUser, buttons
 from tests.citizen.test_core_units import ctx, run
 from tests.citizen.test_typed_answers import drafts_along_the_walk
 from tests.helpers import answer, asks, say, tap

@@ -1,5 +1,6 @@
 """The layers as the README draws them: the core (`conversations/`) imports neither Telegram nor
-the database nor the web console, and no SQL is written outside `storage/`."""
+the database nor the web console, no SQL is written outside `storage/`, and only the
+composition root (`bot/cli.py`) reaches the sandbox, a room of its own."""
 
 from __future__ import annotations
 
@@ -47,7 +48,7 @@ def test_the_core_has_no_telegram_and_no_database(path: Path) -> None:
 
 @pytest.mark.parametrize(
     "path",
-    modules("bot") + modules("conversations") + modules("web"),
+    modules("bot") + modules("conversations") + modules("web") + modules("sandbox"),
     ids=lambda p: str(p.relative_to(ROOT)),
 )
 def test_no_sql_outside_storage(path: Path) -> None:
@@ -56,3 +57,26 @@ def test_no_sql_outside_storage(path: Path) -> None:
 
 def test_the_sql_finder_finds_sql() -> None:
     assert sql_strings(ROOT / "storage" / "sessions.py")
+
+
+# the composition root: the one module that starts the sandbox (or the bot) as `make run` asks
+COMPOSITION_ROOT = ROOT / "bot" / "cli.py"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        p
+        for p in modules("bot") + modules("conversations") + modules("storage") + modules("web")
+        if p != COMPOSITION_ROOT
+    ],
+    ids=lambda p: str(p.relative_to(ROOT)),
+)
+def test_only_the_composition_root_reaches_the_sandbox(path: Path) -> None:
+    assert "sandbox" not in imported(path)  # imports inside functions count too (ast.walk)
+
+
+def test_the_sandbox_is_a_room_of_its_own() -> None:
+    assert not (ROOT / "bot" / "sandbox").exists()
+    assert "sandbox" in imported(COMPOSITION_ROOT)
+    assert {"fake_api.py", "fake_users.py", "terminal.py"} <= {p.name for p in modules("sandbox")}

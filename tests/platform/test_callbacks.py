@@ -12,11 +12,11 @@ from telegram.ext import CallbackQueryHandler
 
 from bot.application import AnyApplication
 from bot.handlers import BUTTON_READERS
-from bot.sandbox.fake_users import FakeUser, buttons
 from conversations.callbacks import CALLBACKS, OWNERS, DuplicatePrefixError, Registry
 from conversations.events import Press
 from conversations.flow import handle, prompt
 from conversations.questions import QUESTIONS
+from sandbox.fake_users import FakeUser, buttons
 from tests.citizen.test_core_units import ctx
 from tests.citizen.test_typed_answers import drafts_along_the_walk
 from tests.helpers import add, answer, rows, say, svc_of, tap

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet
 
-from bot.sandbox.fake_api import FakeTelegram
-from bot.sandbox.fake_users import FakeUser
+from sandbox.fake_api import FakeTelegram
+from sandbox.fake_users import FakeUser
 from tests.conftest import TOKEN
 from tests.console import LINK, browser_session, free_port, sign_in
 

@@ -11,8 +11,8 @@ import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Conflict, Forbidden, InvalidToken, NetworkError, RetryAfter
 
-from bot.sandbox.fake_api import FakeTelegram
-from bot.sandbox.fake_users import FakeUser
+from sandbox.fake_api import FakeTelegram
+from sandbox.fake_users import FakeUser
 from tests.conftest import TOKEN
 
 

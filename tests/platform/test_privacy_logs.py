@@ -9,9 +9,9 @@ import pytest
 
 from bot.application import AnyApplication
 from bot.logs import RedactingFormatter, setup_logging
-from bot.sandbox.fake_api import FakeTelegram
-from bot.sandbox.fake_users import FakeUser
 from bot.services import SERVICES_KEY, Services
+from sandbox.fake_api import FakeTelegram
+from sandbox.fake_users import FakeUser
 from storage import staff as staff_store
 from tests.conftest import TOKEN
 from tests.helpers import file_report, say, tap

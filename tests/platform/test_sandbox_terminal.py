@@ -11,9 +11,9 @@ from pathlib import Path
 
 from bot.application import AnyApplication
 from bot.runtime import running
-from bot.sandbox.fake_api import FakeTelegram
-from bot.sandbox.terminal import CITIZEN_ID, SandboxClock, TerminalChat, resume_drafts
 from bot.settings import Settings
+from sandbox.fake_api import FakeTelegram
+from sandbox.terminal import CITIZEN_ID, SandboxClock, TerminalChat, resume_drafts
 from tests.conftest import TOKEN, Clock, make_app
 from tests.helpers import plain_jpeg
 
@@ -74,7 +74,7 @@ async def test_date_command_moves_the_bots_clock(fake: FakeTelegram) -> None:
 
 
 def test_each_sandbox_run_has_a_token_of_its_own() -> None:
-    from bot.sandbox.terminal import sandbox_token
+    from sandbox.terminal import sandbox_token
 
     tokens = {sandbox_token() for _ in range(20)}
     assert len(tokens) == 20 and all(len(t.split(":", 1)[1]) >= 32 for t in tokens)

@@ -20,11 +20,11 @@ from bot.application import AnyApplication
 from bot.digests import queue_digest
 from bot.outbox import deliver_due
 from bot.runtime import running
-from bot.sandbox.fake_api import FakeTelegram
-from bot.sandbox.fake_users import FakeUser, buttons
 from bot.settings import Settings
 from bot.webhook import SECRET_HEADER, webhook_path
 from conversations.tickets import ALPHABET
+from sandbox.fake_api import FakeTelegram
+from sandbox.fake_users import FakeUser, buttons
 from storage import casequeries, outbox
 from storage import staff as staff_store
 from storage.crypto import DataCipher

@@ -22,10 +22,10 @@ from hypothesis import strategies as st
 
 from bot.application import build_application
 from bot.runtime import running
-from bot.sandbox.fake_api import FakeTelegram
-from bot.sandbox.fake_users import FakeUser
 from bot.settings import Settings
 from conversations.typed import letters
+from sandbox.fake_api import FakeTelegram
+from sandbox.fake_users import FakeUser
 from tests.conftest import TOKEN
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "12"))

@@ -15,9 +15,9 @@ from pypdf import PdfReader, PdfWriter
 from bot.application import AnyApplication
 from bot.evidence import MAX_PDF_PAGES, MAX_PIXELS, ON_LOOP_BYTES, clean_file, glance
 from bot.runtime import running
-from bot.sandbox.fake_api import FakeTelegram
-from bot.sandbox.fake_users import FakeUser, buttons
 from bot.settings import Settings
+from sandbox.fake_api import FakeTelegram
+from sandbox.fake_users import FakeUser, buttons
 from tests.conftest import Clock, make_app
 from tests.helpers import (
     answer,

@@ -6,9 +6,9 @@ import asyncio
 from collections.abc import Callable
 
 from bot.runtime import running
-from bot.sandbox.fake_api import FakeTelegram
-from bot.sandbox.fake_users import FakeUser
 from bot.settings import Settings
+from sandbox.fake_api import FakeTelegram
+from sandbox.fake_users import FakeUser
 from tests.conftest import Clock, make_app
 from tests.helpers import answer, file_report
 

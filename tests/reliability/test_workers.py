@@ -20,12 +20,12 @@ from cryptography.fernet import Fernet
 from bot.application import AnyApplication
 from bot.ingress import build_ingress, register_webhook
 from bot.runtime import running
-from bot.sandbox.fake_api import FakeTelegram
-from bot.sandbox.fake_users import FakeUser
 from bot.services import open_services
 from bot.settings import Settings
 from bot.webhook import SECRET_HEADER, webhook_path
 from bot.worker import work
+from sandbox.fake_api import FakeTelegram
+from sandbox.fake_users import FakeUser
 from storage import inbox
 from storage.crypto import DataCipher
 from tests.conftest import ADMIN_ID, TOKEN, Clock, make_app

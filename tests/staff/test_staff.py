@@ -18,9 +18,9 @@ from bot.application import AnyApplication
 from bot.digests import queue_daily
 from bot.outbox import deliver_due
 from bot.runtime import running
-from bot.sandbox.fake_api import FakeTelegram
-from bot.sandbox.fake_users import FakeUser, buttons
 from bot.settings import Settings
+from sandbox.fake_api import FakeTelegram
+from sandbox.fake_users import FakeUser, buttons
 from storage import outbox
 from storage import staff as staff_store
 from tests.conftest import ADMIN_ID, Clock, make_app

@@ -9,6 +9,7 @@ import pytest
 
 from conversations.casework import shipped_casework
 from conversations.jurisdiction.engine import default_jurisdiction
+from conversations.jurisdiction.models import Office
 from conversations.replies import Reply
 from conversations.staffdesk import (
     NOTE_LIMIT,
@@ -182,3 +183,23 @@ def test_the_forward_question_warns_only_when_the_body_cannot_act_now() -> None:
     assert told is not None and told.text("id") == (
         "↪️ <code>LN-X</code> diteruskan ke Bawaslu Kota Serang."
     )
+
+
+def test_the_forward_question_in_full() -> None:
+    office = default_jurisdiction().office("inspektorat", "Inspektorat Kota Serang")
+    idle = handle(
+        None,
+        ForwardChosen("inspektorat"),
+        replace(CTX, target=ForwardTarget(office, True, idle=True)),
+    )
+    assert "jadi Inspektorat Kota Serang kemungkinan tidak dapat menanganinya" in texts(idle)
+    (_, no) = idle.replies[0].buttons
+    assert no[0].label("id") == "✖️ Tidak jadi"
+    bare = Office(agency="inspektorat", name="Inspektorat X", staff=True)  # no channel known
+    unreached = handle(
+        None, ForwardChosen("inspektorat"), replace(CTX, target=ForwardTarget(bare, False))
+    )
+    assert "cara melapor langsung ke sana." in texts(unreached)  # no ": <channel>" left hanging
+    # an unknown choice (a tampered button) leaves the dialogue as it was
+    waiting = OpenAction(7, "status", "diverifikasi")
+    assert handle(waiting, NoteChoice("bogus"), CTX) == DeskOutcome(waiting)

@@ -7,7 +7,6 @@ from importlib import resources
 
 import pytest
 
-from bot.sandbox.html_check import visible_text
 from conversations.caserow import CaseRow
 from conversations.casework import (
     CaseworkError,
@@ -22,6 +21,7 @@ from conversations.staffviews import csv_row, digest_messages, status_notificati
 from conversations.textsplit import MESSAGE_LIMIT, split_html, units, visible_length
 from conversations.visibility import Facts, Viewer, allows
 from conversations.workdays import WEEKDAYS_ONLY, indonesian_calendar
+from sandbox.html_check import visible_text
 
 J = default_jurisdiction()
 

@@ -13,10 +13,10 @@ from pydantic import SecretStr
 
 from bot.jobs import key_watch
 from bot.runtime import running
-from bot.sandbox.fake_api import FakeTelegram
-from bot.sandbox.fake_users import FakeUser
 from bot.services import open_services
 from bot.settings import Settings
+from sandbox.fake_api import FakeTelegram
+from sandbox.fake_users import FakeUser
 from storage.crypto import DataCipher
 from storage.database import open_database
 from storage.keys import ENCRYPTED, WrongKeyError, check_key, rotate_keys

@@ -12,10 +12,10 @@ from pathlib import Path
 from bot.application import AnyApplication
 from bot.jobs import purge_old_cases
 from bot.runtime import running
-from bot.sandbox.fake_api import FakeTelegram
-from bot.sandbox.fake_users import FakeUser
 from bot.services import SERVICES_KEY, Services
 from bot.settings import Settings
+from sandbox.fake_api import FakeTelegram
+from sandbox.fake_users import FakeUser
 from tests.conftest import Clock, make_app
 from tests.helpers import answer, file_report, jpeg_with_gps, rows, say, tap
 

@@ -15,9 +15,9 @@ import aiohttp
 import pytest
 
 from bot.runtime import running
-from bot.sandbox.fake_api import FakeTelegram
-from bot.sandbox.fake_users import FakeUser
 from bot.settings import Settings
+from sandbox.fake_api import FakeTelegram
+from sandbox.fake_users import FakeUser
 from tests.conftest import ADMIN_ID, Clock, make_app
 from tests.console import (
     BALI_OMBUDSMAN,

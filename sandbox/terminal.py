@@ -14,9 +14,9 @@ from typing import TextIO
 
 from bot.application import AnyApplication, build_application
 from bot.runtime import running
-from bot.sandbox.fake_api import JSON, FakeTelegram
-from bot.sandbox.fake_users import FakeUser, buttons
 from bot.settings import Settings
+from sandbox.fake_api import JSON, FakeTelegram
+from sandbox.fake_users import FakeUser, buttons
 
 
 def sandbox_token() -> str:

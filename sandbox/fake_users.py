@@ -10,8 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.sandbox.fake_api import JSON, FakeTelegram
-from bot.sandbox.html_check import utf16_length
+from sandbox.fake_api import JSON, FakeTelegram
+from sandbox.html_check import utf16_length
 
 _query_ids = itertools.count(1)
 

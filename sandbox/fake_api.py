@@ -2,7 +2,7 @@
 
 The bot talks to it exactly as to Telegram (POST /bot<token>/<method>, form, JSON or multipart
 bodies; GET /file/bot<token>/<path> for downloads). Tests and the sandbox drive the user side
-through the Python methods of `FakeTelegram` (see `bot.sandbox.fake_users`).
+through the Python methods of `FakeTelegram` (see `sandbox.fake_users`).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from bot.sandbox.html_check import HtmlError, utf16_length, visible_text
+from sandbox.html_check import HtmlError, utf16_length, visible_text
 
 log = logging.getLogger(__name__)
 
