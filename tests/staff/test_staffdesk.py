@@ -203,3 +203,11 @@ def test_the_forward_question_in_full() -> None:
     # an unknown choice (a tampered button) leaves the dialogue as it was
     waiting = OpenAction(7, "status", "diverifikasi")
     assert handle(waiting, NoteChoice("bogus"), CTX) == DeskOutcome(waiting)
+
+
+def test_the_forward_question_in_english_gives_the_english_channel() -> None:
+    office = default_jurisdiction().office("inspektorat", "Inspektorat Kota Serang")
+    english = replace(CTX, language="en", target=ForwardTarget(office, reached=False))
+    asked = handle(None, ForwardChosen("inspektorat"), english)
+    text = asked.replies[0].text("en")
+    assert "will <b>not</b> reach them" in text and "Visit or write to the regency" in text
