@@ -19,7 +19,7 @@ $(STAMP): $(RUN_STAMP) pyproject.toml
 	touch $(STAMP)
 
 run: $(RUN_STAMP)
-	$(BIN)/python -m bot
+	$(BIN)/python -m lapor
 
 test: $(STAMP)
 	$(BIN)/ruff check .

@@ -26,10 +26,9 @@ sys.path.insert(0, str(ROOT))
 
 from bench.common import percentiles, write_report  # noqa: E402
 from bench.storage_scale import KEY, generate  # noqa: E402
-from bot.application import build_application  # noqa: E402
-from bot.runtime import settle_startup_memory  # noqa: E402
-from bot.services import SERVICES_KEY, open_services  # noqa: E402
-from bot.settings import Settings  # noqa: E402
+from lapor.runtime import settle_startup_memory  # noqa: E402
+from service.services import open_services  # noqa: E402
+from service.settings import Settings  # noqa: E402
 from storage import staff as staff_store  # noqa: E402
 from storage import weblogins  # noqa: E402
 from storage.database import connect  # noqa: E402
@@ -63,19 +62,15 @@ async def measure(path: Path, rounds: int, *, settle: bool = True) -> dict[str, 
     settings = Settings(  # type: ignore[call-arg]
         _env_file=None, database_path=path, data_key=KEY, web_port=0, admin_user_ids=[]
     )
-    application = build_application(
-        settings, token="1:bench", base_url="http://127.0.0.1:9/bot", file_url="http://127.0.0.1:9"
-    )
     svc = await open_services(settings)
-    application.bot_data[SERVICES_KEY] = svc
-    console = build_web_app(application)
+    console = build_web_app(svc)  # the console alone over the services: no bot needed
     runner = web.AppRunner(console, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
     port = runner.addresses[0][1]
     if settle:
-        settle_startup_memory()  # as the running bot does once started (bot.runtime)
+        settle_startup_memory()  # as the running bot does once started (lapor.runtime)
     results: dict[str, object] = {}
     try:
         cookies = {}

@@ -1,6 +1,6 @@
 """Conversation throughput: many reporters filing whole reports against the bot as its own process.
 
-The fake Bot API server and the load driver run in this process; the bot runs as `python -m bot`
+The fake Bot API server and the load driver run in this process; the bot runs as `python -m lapor`
 (or a bare PTB echo bot, the baselines: with PTB's defaults, and on our own transport and
 processor, the floor of our stack) against the server over loopback HTTP. Every simulated
 reporter files one whole report: /lapor, buttons, a typed description, typed province and
@@ -234,7 +234,7 @@ class Pacer:
 
 
 class BotUnderTest:
-    """The bot process: Lapor Netral (`python -m bot`) or the echo bot, and its CPU and memory."""
+    """The bot process: Lapor Netral (`python -m lapor`) or the echo bot, and its CPU and memory."""
 
     def __init__(
         self,
@@ -258,7 +258,7 @@ class BotUnderTest:
             [str(ROOT / "bench" / "echo_bot.py"), TOKEN, self.fake.base_url]
             + (["--our-stack"] if self.our_stack else [])
             if self.echo
-            else ["-m", "bot", *(self.args or [])]
+            else ["-m", "lapor", *(self.args or [])]
         )
         command = [sys.executable, *args]
         if profile:

@@ -24,19 +24,19 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.common import percentiles, postgres_server, write_report  # noqa: E402
-from bot.casedesk import export_csv  # noqa: E402
-from bot.services import open_services  # noqa: E402
-from bot.settings import Settings  # noqa: E402
 from conversations.casefilters import Filters  # noqa: E402
 from conversations.jurisdiction.engine import default_jurisdiction  # noqa: E402
 from conversations.places import places  # noqa: E402
-from conversations.status import STATUSES  # noqa: E402
+from conversations.staff import StaffMember  # noqa: E402
+from conversations.statuses import STATUSES  # noqa: E402
 from conversations.tickets import RANDOM_BITS, make_ticket  # noqa: E402
+from service.casedesk import export_csv  # noqa: E402
+from service.services import open_services  # noqa: E402
+from service.settings import Settings  # noqa: E402
 from storage import casequeries, cases  # noqa: E402
 from storage.crypto import TELEGRAM, DataCipher, chat_address  # noqa: E402
 from storage.database import open_database  # noqa: E402
 from storage.migrator import migrate  # noqa: E402
-from storage.staff import StaffMember  # noqa: E402
 
 CATEGORIES = [
     "political_expression", "campaign_role", "state_facilities", "service_conditioning",

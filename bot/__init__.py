@@ -1,4 +1,5 @@
-"""The Telegram adapter: PTB wiring, handlers, keyboards, staff commands, jobs and the CLI."""
+"""The Telegram adapter: PTB wiring, updates into core events, replies rendered as Telegram
+messages with inline keyboards, the staff commands' chat side, and the Bot API sender."""
 
 import os
 

@@ -11,21 +11,14 @@ from telegram import BotCommand, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 
-from bot.digests import schedule_digests
+from bot.botdata import CLOCK_KEY, SERVICES_KEY, SETTINGS_KEY, app_settings
 from bot.handlers import register_handlers
 from bot.http import AiohttpRequest
 from bot.jobs import schedule_jobs
+from bot.outbox import wake_on_queue
 from bot.processor import ChatOrderedProcessor
-from bot.services import (
-    CLOCK_KEY,
-    SERVICES_KEY,
-    SETTINGS_KEY,
-    Services,
-    app_settings,
-    open_services,
-    system_clock,
-)
-from bot.settings import Settings
+from service.services import Services, open_services, system_clock
+from service.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -100,8 +93,8 @@ async def post_init(application: AnyApplication) -> None:
     settings = app_settings(application)
     services = await open_services(settings, application.bot_data[CLOCK_KEY])
     application.bot_data[SERVICES_KEY] = services
-    schedule_jobs(application)
-    schedule_digests(application, services)
+    schedule_jobs(application, services)
+    wake_on_queue(application)
     for language, commands in COMMANDS.items():
         await application.bot.set_my_commands(
             [BotCommand(name, description) for name, description in commands],

@@ -8,10 +8,11 @@ from telegram import Update
 from telegram.error import Forbidden, NetworkError
 from telegram.ext import ContextTypes
 
-from bot.services import SERVICES_KEY, Services
+from bot.botdata import SERVICES_KEY
 from conversations.messages import Language, language_from_code
 from conversations.replies import Reply
-from storage import chats
+from service import reporting
+from service.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +48,7 @@ async def _chosen_language(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> 
     if not isinstance(svc, Services):
         return None
     try:
-        return await chats.get_language(svc.db, svc.chat(chat_id))
+        return await reporting.chosen_language(svc, chat_id)
     except Exception as exc:  # the failure being reported may be the database itself
         log.warning("could not read the chat's language: %s", type(exc).__name__)
         return None

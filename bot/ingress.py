@@ -1,4 +1,4 @@
-"""`python -m bot ingress`: the webhook endpoint of a multi-worker deployment on PostgreSQL.
+"""`python -m lapor ingress`: the webhook endpoint of a multi-worker deployment on PostgreSQL.
 
 It checks Telegram's secret token (compared in constant time, on the path derived from it, as
 the single-process webhook does), stores the update in the inbox and answers 200 only once that
@@ -17,27 +17,14 @@ from telegram import Bot, Update
 
 from bot.http import AiohttpRequest
 from bot.processor import chat_key
-from bot.services import Services
 from bot.webhook import MAX_UPDATE_BYTES, SECRET_HEADER, webhook_path
-from storage import inbox
-from storage.chatkeys import inbox_key
-from storage.crypto import TELEGRAM, chat_address
-from storage.database import ping
+from service import updates
+from service.services import Services, telegram_address
 
 log = logging.getLogger(__name__)
 
 SERVICES = web.AppKey("services", Services)
 MAX_UPDATE_ID = 2**63  # the inbox's BIGINT
-
-
-def inbox_chat(svc: Services, update: Update) -> tuple[str, bytes | None]:
-    """What the inbox orders an update by (the keyed hash of its chat, else of its user), and
-    the chat's sealed address (to answer it even when the update itself cannot be read)."""
-    kind, number = chat_key(update)
-    sealed = None
-    if kind == "chat":
-        sealed = svc.cipher.encrypt(chat_address(TELEGRAM, number))
-    return inbox_key(svc.cipher, kind, number), sealed
 
 
 def build_ingress(svc: Services) -> web.Application:
@@ -67,10 +54,10 @@ def build_ingress(svc: Services) -> web.Application:
             log.warning("ingress call refused: not an update (%s)", type(exc).__name__)
             return web.Response(status=400)
         try:
-            token = svc.cipher.encrypt_token(body.decode("utf-8"))
-            key, sealed = inbox_chat(svc, update)
-            if await inbox.add(svc.db, update_id, key, token, svc.now(), sealed):
-                await svc.db.notify(inbox.CHANNEL)  # wake an idle worker at once
+            # ordered by its chat, else by its user; answered at the chat's address
+            kind, number = chat_key(update)
+            address = telegram_address(number) if kind == "chat" else None
+            await updates.accept(svc, update_id, body.decode("utf-8"), (kind, number), address)
         except Exception as exc:  # the database is away: Telegram delivers it again later
             log.error("ingress could not store an update: %s", type(exc).__name__)
             return web.Response(status=503)
@@ -80,10 +67,8 @@ def build_ingress(svc: Services) -> web.Application:
         return web.Response(text="ok")
 
     async def readyz(request: web.Request) -> web.Response:
-        try:
-            await ping(svc.db)
-        except Exception as exc:
-            log.warning("ingress not ready: %s", type(exc).__name__)
+        if not await svc.ready():
+            log.warning("ingress not ready: the database does not answer")
             return web.Response(status=503, text="database unavailable")
         return web.Response(text="ready")
 

@@ -9,8 +9,8 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot import addinfo, packet, staff
-from bot.services import services
-from storage import sessions
+from bot.botdata import services
+from service.reporting import open_sessions
 
 
 async def on_private_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -19,7 +19,7 @@ async def on_private_message(update: Update, context: ContextTypes.DEFAULT_TYPE)
     if chat is None:
         return
     svc = services(context)
-    open_now = await sessions.open_kinds(svc.db, chat.id, svc.chat(chat.id))
+    open_now = await open_sessions(svc, chat.id)
     if "staff" in open_now:
         await staff.on_staff_text(update, context)
     if "packet" in open_now:

@@ -1,29 +1,27 @@
-"""The outbox worker: delivers queued messages one at a time, with retries and back-off."""
+"""The outbox's Telegram sender: a queued payload as Bot API calls, Telegram's failures in the
+outbox's terms, and the PTB job that runs the worker (service.outbox)."""
 
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
-import logging
 from pathlib import Path
 from typing import Any
 
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+from telegram.error import BadRequest, Forbidden, RetryAfter
 from telegram.ext import Application, ContextTypes, ExtBot
 
+from bot.botdata import services, services_of_application
 from bot.render import buttons_json, inline_markup, send_text
 from bot.retry import retry_after_seconds
-from bot.services import Services, services
 from conversations.textsplit import split_html
-from storage import outbox
-from storage import staff as staff_store
-from storage.outbox import OutboxRow
-
-log = logging.getLogger(__name__)
-
-BATCH = 50
-MAX_BACKOFF_SECONDS = 600
+from service.outbox import (
+    Recipient,
+    RecipientBlockedError,
+    RefusedError,
+    RetryLaterError,
+    deliver_due,
+)
 
 
 async def send_payload(bot: ExtBot[None], chat_id: int, payload: dict[str, Any]) -> None:
@@ -54,56 +52,36 @@ async def send_payload(bot: ExtBot[None], chat_id: int, payload: dict[str, Any])
         raise ValueError(f"unknown outbox payload type {kind!r}")
 
 
-async def deliver_due(bot: ExtBot[None], svc: Services) -> int:
-    """Deliver what is due now, in order; return how many were sent."""
-    sent = 0
-    async with svc.outbox_lock, svc.db.exclusive("outbox") as mine:
-        if not mine:  # another worker is delivering: rows go out once, in order
-            return 0
-        for _ in range(BATCH):
-            row = await outbox.next_due(svc.db, svc.now(), svc.cipher)
-            if row is None:
-                break
-            if await _deliver(bot, svc, row):
-                sent += 1
-    return sent
+class TelegramSender:
+    """Sends outbox rows through the Bot API."""
 
+    def __init__(self, bot: ExtBot[None]) -> None:
+        self._bot = bot
 
-async def _deliver(bot: ExtBot[None], svc: Services, row: OutboxRow) -> bool:
-    await outbox.mark_sending(svc.db, row)
-    try:
-        await send_payload(bot, row.chat.telegram_id, row.payload)
-    except RetryAfter as exc:
-        wait = retry_after_seconds(exc)
-        await outbox.retry_later(svc.db, row, svc.now() + dt.timedelta(seconds=wait), "429")
-        log.info("outbox %s: rate limited, retry in %.0fs", row.id, wait)
-        return False
-    except Forbidden:
-        await outbox.give_up(svc.db, row, "blocked", "403 blocked")
-        await staff_store.mark_blocked(svc.db, row.chat.telegram_id, svc.now())
-        log.info("outbox %s: the recipient blocked the bot", row.id)
-        return False
-    except BadRequest as exc:
-        await outbox.give_up(svc.db, row, "failed", f"400 {exc.message}")
-        log.warning("outbox %s: refused permanently (%s)", row.id, exc.message)
-        return False
-    except (TelegramError, OSError) as exc:
-        backoff = min(MAX_BACKOFF_SECONDS, svc.settings.outbox_retry_seconds * 2 ** (row.attempts))
-        await outbox.retry_later(
-            svc.db, row, svc.now() + dt.timedelta(seconds=backoff), type(exc).__name__
-        )
-        log.info("outbox %s: %s, retry in %.1fs", row.id, type(exc).__name__, backoff)
-        return False
-    await outbox.mark_sent(svc.db, row, svc.now())
-    return True
+    async def send(self, chat: Recipient, payload: dict[str, Any]) -> None:
+        """One queued payload to the row's Telegram chat."""
+        try:
+            await send_payload(self._bot, chat.telegram_id, payload)
+        except RetryAfter as exc:
+            raise RetryLaterError(retry_after_seconds(exc)) from None
+        except Forbidden:
+            raise RecipientBlockedError from None
+        except BadRequest as exc:
+            raise RefusedError(exc.message) from None
 
 
 async def deliver_outbox(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Job: deliver what is due."""
-    await deliver_due(context.bot, services(context))
+    await deliver_due(TelegramSender(context.bot), services(context))
 
 
-def kick(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Deliver soon (right after something was queued), without waiting for the next round."""
-    if application.job_queue is not None:
-        application.job_queue.run_once(deliver_outbox, 0)
+def wake_on_queue(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Give the services the hook that runs the outbox job at once (after something was
+    queued) instead of at its next round."""
+    job_queue = application.job_queue
+    assert job_queue is not None
+
+    def wake() -> None:
+        job_queue.run_once(deliver_outbox, 0)
+
+    services_of_application(application).wake_outbox = wake

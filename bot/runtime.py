@@ -1,19 +1,17 @@
-"""Running a built Application until asked to stop: long polling or webhook."""
+"""Running a built Application: long polling, webhook or a worker's inbox (the composition
+root, lapor.runtime, adds the web console beside it)."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import gc
 import logging
 from collections.abc import AsyncIterator, Awaitable
 
 from telegram import Update
 
 from bot.application import AnyApplication
-from bot.services import app_settings
-from bot.settings import Settings
 from bot.webhook import WebhookServer
+from service.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -35,13 +33,6 @@ async def running(
             await application.post_init(application)
         updater = application.updater
         assert updater is not None
-        console = None
-        if app_settings(application).web_port:
-            from web.server import WebConsole  # the console imports the bot's modules
-
-            console = WebConsole(application)
-            if not await console.start():
-                console = None
         webhook = None
         if inbox:
             await application.start()  # no updater: the worker takes updates from the inbox
@@ -59,41 +50,21 @@ async def running(
         finally:
             # Each step runs even when an earlier one fails, so the database is always closed.
             if webhook is not None:
-                await _logged(webhook.stop(), "stopping the webhook server")
-            if console is not None:
-                await _logged(console.stop(), "stopping the web console")
+                await logged(webhook.stop(), "stopping the webhook server")
             if updater.running:
-                await _logged(updater.stop(), "stopping the updater")
+                await logged(updater.stop(), "stopping the updater")
             if application.running:
-                await _logged(application.stop(), "stopping the application")
+                await logged(application.stop(), "stopping the application")
             if application.post_stop is not None:
-                await _logged(application.post_stop(application), "post_stop")
+                await logged(application.post_stop(application), "post_stop")
     finally:
-        await _logged(application.shutdown(), "shutting down")
+        await logged(application.shutdown(), "shutting down")
         if application.post_shutdown is not None:
             await application.post_shutdown(application)
 
 
-async def _logged(step: Awaitable[object], what: str) -> None:
+async def logged(step: Awaitable[object], what: str) -> None:
     try:
         await step
     except Exception as exc:
         log.error("%s failed: %s", what, type(exc).__name__)
-
-
-async def serve_until(application: AnyApplication, stop: asyncio.Event, settings: Settings) -> None:
-    """Run the application until `stop` is set."""
-    async with running(application, settings):
-        settle_startup_memory()
-        await stop.wait()
-
-
-def settle_startup_memory() -> None:
-    """Take what start-up built out of the garbage collector's sight (`gc.freeze`).
-
-    Rules, places, offices, messages and PTB's own objects live as long as the process; left
-    in view, every full collection walks them again. Those pauses were the slowest replies in
-    the benchmark: p99 at half the peak rate fell from 80-170 ms to 40-55 ms with this.
-    """
-    gc.collect()
-    gc.freeze()

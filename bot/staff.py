@@ -7,23 +7,20 @@ personal data.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import logging
+from collections.abc import Sequence
 from pathlib import Path
-from typing import cast
 
 from telegram import InputMediaDocument, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from bot import casedesk, citizen
-from bot.digests import queue_digest, staff_language
-from bot.outbox import kick
+from bot import citizen
+from bot.botdata import services
 from bot.render import buttons_json, send_html, send_replies
 from bot.retry import with_retries
-from bot.services import Services, services
 from conversations import staffdesk
 from conversations.callbacks import (
     CASE_OPEN,
@@ -40,21 +37,20 @@ from conversations.caserow import CaseRow
 from conversations.messages import Language, Safe, catalogue, escape
 from conversations.packet import packet_bodies, shipped_packets
 from conversations.replies import Reply
+from conversations.staff import StaffMember
 from conversations.staffviews import (
     ButtonSpec,
     case_detail,
     history_lines,
     list_page,
-    related_tickets,
     scope_label,
     staff_deadlines,
 )
 from conversations.tickets import parse_ticket
-from storage import casequeries, sessions
-from storage import evidence as evidence_store
-from storage import staff as staff_store
-from storage.staff import StaffMember
-from web.auth import login_link
+from service import casedesk
+from service.digests import queue_digest, staff_language
+from service.services import Services
+from service.weblogin import login_link
 
 log = logging.getLogger(__name__)
 
@@ -137,9 +133,9 @@ async def on_staff_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
             await _reply(context, user_id, catalogue().render("digest_none", language))
         elif queued < 0:  # the previous digest is still on its way: say so, not nothing
             await _reply(context, user_id, catalogue().render("digest_pending", language))
-            kick(context.application)
+            services(context).wake_outbox()
         else:
-            kick(context.application)
+            services(context).wake_outbox()
     elif action == "export":
         await _export(context, svc, member, argument.split(), language)
     elif action == "web":
@@ -209,7 +205,7 @@ async def _manage_staff(
     texts = catalogue()
     verb = args[0].lower() if args else ""
     if verb in {"daftar", "list"}:
-        members = await staff_store.all_staff(svc.db)
+        members = await casedesk.staff_list(svc)
         if not members:
             await _reply(context, admin_id, texts.render("staff_list_empty", language))
             return
@@ -265,7 +261,6 @@ async def _case_command(
         await _reply(context, member.user_id, result.text("list_bad_filter", language))
         return
     filters, page = result
-    await sessions.keep_list_filters(svc.db, member.user_id, filters, svc.now())
     await _list(context, svc, member, filters, page, language)
 
 
@@ -273,21 +268,16 @@ async def _list(
     context: ContextTypes.DEFAULT_TYPE,
     svc: Services,
     member: StaffMember,
-    filters: Filters,
+    filters: Filters | None,
     page: int,
     language: Language,
 ) -> None:
-    kinds = svc.jurisdiction.visibility
-    total = await casequeries.count_visible(svc.db, member, kinds, filters)
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(page, pages)
-    cases = await casequeries.visible(
-        svc.db, member, kinds, filters=filters, limit=PAGE_SIZE,
-        offset=(page - 1) * PAGE_SIZE, cipher=svc.cipher,
-    )  # fmt: skip
+    """A page of the member's cases (`filters` None: the ones they last listed with)."""
+    found = await casedesk.list_cases(svc, member, filters, page, PAGE_SIZE)
     text, buttons = list_page(
-        cases, svc.jurisdiction, language, page=page, pages=pages, total=total
-    )
+        found.cases, svc.jurisdiction, language, page=found.page, pages=found.pages,
+        total=found.total,
+    )  # fmt: skip
     await _reply(context, member.user_id, text, buttons)
 
 
@@ -306,29 +296,21 @@ async def show_case(
             context, member.user_id, catalogue().render("case_not_found", language, ticket=ticket)
         )
         return
-    others = await casequeries.related(
-        svc.db,
-        case,
-        svc.casework.related.window_days,
-        member,
-        svc.jurisdiction.visibility,
-        svc.cipher,
-    )
+    view = await casedesk.case_view(svc, member, case)
     deadlines = staff_deadlines(case.decision.deadlines, svc.jurisdiction, language)
     text, buttons = case_detail(
         case, svc.jurisdiction, svc.casework, svc.today(), language, deadlines=deadlines,
-        related_tickets=related_tickets(case, others, svc.casework), agency=member.agency,
+        related_tickets=view.related, agency=member.agency,
         zone=svc.settings.zone, packets=packet_bodies(case, svc.jurisdiction, shipped_packets()),
     )  # fmt: skip
-    history = await casequeries.events(svc.db, case.id, svc.cipher)
     notes = history_lines(
-        history, member.agency, member.admin, language, svc.settings.zone, svc.jurisdiction
+        view.history, member.agency, member.admin, language, svc.settings.zone, svc.jurisdiction
     )
     if notes:
         escaped = escape("\n".join(notes))
         text += "\n\n" + catalogue().render("case_events_title", language) + "\n" + escaped
     await _reply(context, member.user_id, text, buttons)  # split as Telegram counts
-    await _send_evidence(context, svc, member.user_id, case, language)
+    await _send_evidence(context, svc, member.user_id, case, view.evidence, language)
 
 
 async def _send_evidence(
@@ -336,11 +318,11 @@ async def _send_evidence(
     svc: Services,
     chat_id: int,
     case: CaseRow,
+    stored: Sequence[casedesk.EvidenceRecord],
     language: Language,
 ) -> None:
     """The case's evidence: links as text, files as the stored (metadata-free) copies, each
     captioned with the ticket, its number among the case's evidence and its type."""
-    stored = await evidence_store.of_case(svc.db, case.id, svc.cipher)
     texts = catalogue()
 
     def caption(number: int, kind: str) -> str:
@@ -362,12 +344,7 @@ async def _send_evidence(
     for start in range(0, len(files), 10):
         group = files[start : start + 10]
         try:
-            contents = [
-                svc.cipher.decrypt_bytes(
-                    await asyncio.to_thread(Path(e.stored_path or "").read_bytes)
-                )
-                for _, e in group
-            ]
+            contents = [await casedesk.evidence_bytes(svc, e) for _, e in group]
             names = [Path(e.file_name or e.stored_path or "bukti").name for _, e in group]
             captions = [caption(n, e.kind) for n, e in group]
             await _send_files(context, chat_id, contents, names, captions)
@@ -449,8 +426,7 @@ async def on_staff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if code == CASE_OPEN.code:
         await show_case(context, svc, member, value, language)
     elif code == CASE_PAGE.code and value.isdigit():
-        filters = await sessions.list_filters(svc.db, member.user_id)
-        await _list(context, svc, member, filters, int(value), language)
+        await _list(context, svc, member, None, int(value), language)
     elif code in {
         CASE_STATUS.code,
         FORWARD.code,
@@ -481,15 +457,6 @@ async def on_staff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         await _note_choice(context, svc, member, value, language)
 
 
-async def open_action(svc: Services, member: StaffMember) -> staffdesk.OpenAction | None:
-    """The member's open action (what their next typed message is for), from storage."""
-    session = await sessions.staff_session(svc.db, member.user_id)
-    if session is None or session.action not in {"status", "status_internal", "note"}:
-        return None
-    action = cast(staffdesk.Action, session.action)
-    return staffdesk.OpenAction(session.case_id, action, session.value)
-
-
 async def desk(
     context: ContextTypes.DEFAULT_TYPE,
     svc: Services,
@@ -498,32 +465,9 @@ async def desk(
     event: staffdesk.DeskEvent,
     language: Language,
 ) -> None:
-    """Run one staff event through the desk (its state machine and effects), keep its open
-    action and say what it says, and how each effect went."""
-    before = await open_action(svc, member)
-    run = await casedesk.run_desk(svc, member, case, event, language, before)
-    after = run.outcome.open
-    if after != before:
-        if after is None:
-            await sessions.end_staff(svc.db, member.user_id)
-        else:
-            await sessions.start_staff(
-                svc.db, member.user_id, after.case_id, after.action, after.value, svc.now()
-            )
-    replies = list(run.outcome.replies)
-    for result in run.results:
-        if isinstance(result, casedesk.StatusChange):
-            replies.append(
-                staffdesk.status_outcome(
-                    case.ticket, result.old, result.new, result.done, result.public, language
-                )
-            )
-        elif isinstance(result, staffdesk.ForwardTarget):
-            told = staffdesk.forward_outcome(case.ticket, result)
-            replies += [told] if told else []
+    """Run one staff event through the desk and say what it says."""
+    replies = await casedesk.desk_session(svc, member, case, event, language)
     await send_replies(context.bot, member.user_id, replies, language)
-    if run.outbox_has_news:
-        kick(context.application)
 
 
 async def _note_choice(
@@ -534,10 +478,8 @@ async def _note_choice(
     language: Language,
 ) -> None:
     """The answer to "write a note", about the case of the member's open action."""
-    before = await open_action(svc, member)
-    case = await casedesk.case_for(svc, member, before.case_id) if before else None
+    case = await casedesk.open_case(svc, member)
     if case is None:
-        await sessions.end_staff(svc.db, member.user_id)
         await send_replies(context.bot, member.user_id, [Reply("action_cancelled")], language)
         return
     await desk(context, svc, member, case, staffdesk.NoteChoice(choice), language)
@@ -550,16 +492,13 @@ async def on_staff_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if user is None or message is None or message.text is None or message.text.startswith("/"):
         return
     svc = services(context)
-    session = await sessions.staff_session(svc.db, user.id)
-    if session is None:
+    if not await casedesk.awaits_text(svc, user.id):
         return
     member = await svc.staff_member(user.id)
     if member is None:
         return
     language = await staff_language(svc, member)
-    case = await casedesk.case_for(svc, member, session.case_id)
+    case = await casedesk.open_case(svc, member)
     if case is not None:
         await desk(context, svc, member, case, staffdesk.NoteTyped(message.text), language)
-    else:
-        await sessions.end_staff(svc.db, member.user_id)
     raise ApplicationHandlerStop

@@ -16,7 +16,7 @@ from aiohttp import web
 from telegram import Update
 
 from bot.application import AnyApplication
-from bot.settings import Settings
+from service.settings import Settings
 
 log = logging.getLogger(__name__)
 

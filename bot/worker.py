@@ -1,158 +1,22 @@
-"""`python -m bot worker`: one of any number of workers taking updates from the PostgreSQL inbox.
-
-Each worker runs the same application as the single process (handlers, jobs, outbox) but no
-updater: its updates come from the inbox. A worker claims a chat's earliest open update (so a
-chat's updates go in order, one at a time, across all workers), keeps extending its claim while
-it works, and runs the handlers inside one transaction that also marks the update done: the
-update's database effects happen exactly once. If the worker dies, the transaction rolls back,
-the claim runs out, and another worker handles the update again; its replies may then reach the
-chat twice (at least once, counted in `attempts`), and a report filed again keeps its ticket.
-Jobs and the outbox run on every worker, each run by one worker at a time (advisory locks).
-"""
+"""`python -m lapor worker`: the Telegram side of a worker taking updates from the inbox
+(service.updates): each update parsed and run through the bot's handlers."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import datetime as dt
-import json
-import logging
-import os
-import secrets
-import socket
+from typing import Any
 
 from telegram import Update
 
 from bot.application import AnyApplication
-from bot.outbox import kick
-from bot.services import Services, services_of_application
-from conversations.messages import catalogue
-from storage import chats, inbox, outbox
-from storage.crypto import address_of
-from storage.database import transaction
-
-log = logging.getLogger(__name__)
-
-# An idle lane is woken by the ingress's notification; it also looks on its own this often
-# (a claim that ran out, a chat's next update freed by another worker).
-IDLE_LOOK = 1.0
-
-
-def worker_name() -> str:
-    """This worker in claims and logs: host, process and a random suffix."""
-    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
-
-
-class ClaimLostError(Exception):
-    """Another worker took the update over (this one was too slow): roll back, move on."""
-
-
-async def handle_one(
-    application: AnyApplication, svc: Services, name: str, wake: asyncio.Event | None = None
-) -> bool:
-    """Claim and handle one update; False when there was none to claim."""
-    lease = dt.timedelta(seconds=svc.settings.worker_lease_seconds)
-    claimed = await inbox.claim(svc.db, name, svc.now(), lease)
-    if claimed is None:
-        return False
-    if claimed.attempts > 1:
-        log.info("update %s handled again (attempt %s)", claimed.update_id, claimed.attempts)
-    limit = svc.settings.inbox_max_attempts
-    if claimed.attempts > limit:  # the workers that held it died with it, again and again
-        await set_aside(application, svc, claimed.update_id, claimed.attempts - 1)
-        return True
-    keeper = asyncio.create_task(_keep_claim(svc, claimed.update_id, name, lease))
-    try:
-        data = json.loads(svc.cipher.decrypt_token(claimed.body_enc))
-        update = Update.de_json(data, application.bot)
-        async with transaction(svc.db):
-            await inbox.relax_commit(svc.db)
-            await application.process_update(update)
-            if not await inbox.mark_done(svc.db, claimed.update_id, name, svc.now()):
-                raise ClaimLostError(claimed.update_id)
-    except ClaimLostError:
-        log.warning("update %s was taken over by another worker", claimed.update_id)
-    except Exception as exc:  # this update, not the worker: try it later, then set it aside
-        error = type(exc).__name__
-        log.error("update %s failed (attempt %s): %s", claimed.update_id, claimed.attempts, error)
-        retry_at = svc.now() + dt.timedelta(seconds=min(30.0, 0.5 * 2**claimed.attempts))
-        await inbox.failed(svc.db, claimed.update_id, name, error, retry_at)
-        if claimed.attempts >= limit:
-            await set_aside(application, svc, claimed.update_id, claimed.attempts)
-    else:
-        kick(application)  # what the update queued is committed now: deliver it
-        if wake is not None:
-            wake.set()  # the chat's next update, if one waits, may be claimed now
-    finally:
-        keeper.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await keeper
-    return True
-
-
-async def set_aside(
-    application: AnyApplication, svc: Services, update_id: int, attempts: int
-) -> None:
-    """Stop trying an update that keeps failing: the chat's later updates go on, its sender is
-    asked to send it again and the administrators are told (both through the outbox)."""
-    now = svc.now()
-    texts = catalogue()
-    async with transaction(svc.db):
-        sealed, error = await inbox.set_aside(svc.db, update_id, now)
-        if sealed is not None:
-            chat = svc.cipher.chat(address_of(svc.cipher.decrypt(sealed)))
-            language = await chats.get_language(svc.db, chat) or svc.settings.default_language
-            text = texts.render("update_set_aside", language)
-            await outbox.enqueue(
-                svc.db, chat, "notification", {"type": "message", "text": text}, now,
-                cipher=svc.cipher,
-            )  # fmt: skip
-        for admin in svc.settings.admin_user_ids:
-            text = texts.render(
-                "admin_update_set_aside", svc.settings.default_language,
-                update_id=update_id, attempts=attempts, error=error,
-            )  # fmt: skip
-            await outbox.enqueue(
-                svc.db, svc.chat(admin), "alert", {"type": "message", "text": text}, now,
-                cipher=svc.cipher,
-            )  # fmt: skip
-    log.error("update %s set aside after %s attempts (%s)", update_id, attempts, error)
-    kick(application)
-
-
-async def _keep_claim(svc: Services, update_id: int, name: str, lease: dt.timedelta) -> None:
-    """Extend the claim three times per lease while the update is handled."""
-    while True:
-        await asyncio.sleep(lease.total_seconds() / 3)
-        await inbox.extend(svc.db, update_id, name, svc.now(), lease)
+from bot.botdata import services_of_application
+from service import updates
 
 
 async def work(application: AnyApplication, stop: asyncio.Event, lanes: int) -> None:
-    """Handle updates on `lanes` concurrent lanes until `stop` is set (a lane finishes the
-    update it holds first)."""
-    svc = services_of_application(application)
-    name = worker_name()
-    wake = asyncio.Event()
-    log.info("worker %s taking updates on %s lanes", name, lanes)
+    """Handle inbox updates through the application on `lanes` lanes until `stop` is set."""
 
-    async def lane() -> None:
-        while not stop.is_set():
-            wake.clear()
-            try:
-                busy = await handle_one(application, svc, name, wake)
-            except Exception as exc:  # the database went away for a moment: try again
-                log.error("worker lane: %s", type(exc).__name__)
-                busy = False
-                await asyncio.sleep(1.0)
-            if busy:
-                wake.set()  # there may be more: let the other lanes look too
-            else:
-                waiters = {asyncio.ensure_future(wake.wait()), asyncio.ensure_future(stop.wait())}
-                _, pending = await asyncio.wait(
-                    waiters, timeout=IDLE_LOOK, return_when=asyncio.FIRST_COMPLETED
-                )
-                for task in pending:
-                    task.cancel()
+    async def process(data: dict[str, Any]) -> None:
+        await application.process_update(Update.de_json(data, application.bot))
 
-    async with svc.db.listen(inbox.CHANNEL, wake.set):
-        await asyncio.gather(*(lane() for _ in range(lanes)))
+    await updates.work(services_of_application(application), process, stop, lanes)

@@ -12,7 +12,7 @@ from conversations.dates import read_date
 from conversations.jurisdiction.engine import Jurisdiction
 from conversations.messages import LANGUAGES, Language, Safe, catalogue
 from conversations.places import normalize, regency_answer
-from conversations.status import STATUSES
+from conversations.statuses import STATUSES
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, model_validator
 from conversations.bilingual import Bilingual
 from conversations.datafiles import DataFileError, parse_model
 from conversations.places import normalize
-from conversations.status import STATUSES
+from conversations.statuses import STATUSES
 from conversations.workdays import WorkCalendar, indonesian_calendar
 
 

@@ -15,8 +15,8 @@ from conversations.events import Command, Event, Press, Text, Unsupported
 from conversations.jurisdiction.models import Decision
 from conversations.jurisdiction.render import render_decision
 from conversations.jurisdiction.routing import Routing
-from conversations.menu import action_of, menu_buttons, other_language
-from conversations.messages import Language, Safe, escape
+from conversations.menu import action_of, menu_buttons
+from conversations.messages import Language, Safe, escape, other_language
 from conversations.questions import (
     BACK,
     BY_CODE,

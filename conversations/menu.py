@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from conversations.callbacks import MENU
 from conversations.events import Command, Event, Press
-from conversations.messages import Language
 from conversations.replies import Button
 
 # Each command and its aliases in both languages name one action.
@@ -43,11 +42,6 @@ def menu_buttons() -> tuple[tuple[Button, ...], ...]:
         (Button(MENU.data("help"), "menu_help"), Button(MENU.data("privacy"), "menu_privacy")),
         (Button(MENU.data("language"), "menu_language"),),
     )
-
-
-def other_language(language: Language) -> Language:
-    """Indonesian ↔ English."""
-    return "en" if language == "id" else "id"
 
 
 def action_of(event: Event) -> str | None:

@@ -118,6 +118,16 @@ def catalogue() -> Catalogue:
     return Catalogue(read_toml(raw, "messages.toml", CatalogueError))
 
 
+def as_language(value: object) -> Language:
+    """A language as stored or posted: "en" is English, anything else Indonesian."""
+    return "en" if value == "en" else "id"
+
+
+def other_language(language: Language) -> Language:
+    """Indonesian ↔ English."""
+    return "en" if language == "id" else "id"
+
+
 def language_from_code(code: str | None) -> Language:
     """Telegram's language_code to ours: Indonesian (and Javanese, Sundanese) → id."""
     if code and code.split("-")[0].lower() in {"id", "in", "jv", "su"}:

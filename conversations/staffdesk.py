@@ -5,7 +5,7 @@ the replies to show: status changes with their note, internal notes, forwards.
 The chat changes a status in three steps (the status button, "no note / internal / a typed
 note", the note); the web console in one form post. Both are event sequences of this one
 machine, so they write the same change: `ChangeStatus`, `AddNote`. The shell performs the
-effects (bot.casedesk) and hands their outcome back (`status_outcome`) for the words to say.
+effects (service.casedesk) and hands their outcome back (`status_outcome`) for the words to say.
 Tested with plain function calls (tests/staff/test_staffdesk.py), like the citizen's `flow.py`.
 """
 
@@ -108,7 +108,7 @@ DeskEvent = (
 # ------------------------------------------------------------------ effects
 @dataclass(frozen=True)
 class ChangeStatus:
-    """Move the case, record it, tell the reporter when public (bot.casedesk.change_status)."""
+    """Move the case, record it, tell the reporter when public (service.casedesk.change_status)."""
 
     case_id: int
     new: str
@@ -118,7 +118,7 @@ class ChangeStatus:
 
 @dataclass(frozen=True)
 class AddNote:
-    """Write an internal note (bot.casedesk.add_note)."""
+    """Write an internal note (service.casedesk.add_note)."""
 
     case_id: int
     note: str
@@ -127,7 +127,7 @@ class AddNote:
 @dataclass(frozen=True)
 class Forward:
     """Add a body to the case: alert its staff, or record a referral and give the reporter
-    its channel (bot.casedesk.forward)."""
+    its channel (service.casedesk.forward)."""
 
     case_id: int
     agency: str

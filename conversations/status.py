@@ -9,19 +9,8 @@ from conversations.bilingual import long_date
 from conversations.callbacks import PACKET, STATUS
 from conversations.jurisdiction.models import Office
 from conversations.jurisdiction.render import channel_lines
-from conversations.jurisdiction.routing import REFERRED
 from conversations.messages import Language, Safe, catalogue, escape
 from conversations.replies import Button, Reply
-
-STATUSES = (
-    REFERRED,
-    "diterima",
-    "diverifikasi",
-    "diteruskan",
-    "ditindaklanjuti",
-    "selesai",
-    "ditolak",
-)
 
 
 @dataclass(frozen=True)

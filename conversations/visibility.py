@@ -21,8 +21,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Protocol
 
-from conversations.jurisdiction.routing import REFERRED
 from conversations.jurisdiction.ruleset import RuleSet
+from conversations.statuses import REFERRED
 
 
 @dataclass(frozen=True)

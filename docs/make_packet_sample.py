@@ -11,7 +11,6 @@ import pypdfium2
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.packet_pdf import render_packet
 from conversations.caserow import CaseRow
 from conversations.jurisdiction.engine import default_jurisdiction
 from conversations.jurisdiction.models import ReportFacts
@@ -21,6 +20,7 @@ from conversations.packet import (
     packet_document,
     shipped_packets,
 )
+from service.packet_pdf import render_packet
 
 
 def main() -> None:

@@ -1,10 +1,10 @@
 """Crash campaign: the bot in its own processes, reporters talking to it, SIGKILL at random.
 
 The fake Bot API server and the simulated reporters live in this process. By default the bot
-is one `python -m bot` on SQLite (or on PostgreSQL with `--database-url`), killed with SIGKILL
+is one `python -m lapor` on SQLite (or on PostgreSQL with `--database-url`), killed with SIGKILL
 at random moments and restarted at once on the same database. With `--workers N` it is an
-ingress (`python -m bot ingress`, the fake server delivering updates to it by webhook) and N
-workers (`python -m bot worker`) on PostgreSQL; each kill hits one of them at random, which
+ingress (`python -m lapor ingress`, the fake server delivering updates to it by webhook) and N
+workers (`python -m lapor worker`) on PostgreSQL; each kill hits one of them at random, which
 comes back two seconds later (as `Restart=always`, `RestartSec=2` in deploy/) while the others
 go on. Without `--database-url` a PostgreSQL server is started from the pgserver wheel.
 
@@ -239,7 +239,7 @@ async def drive(reporter: Reporter, deadline: float) -> None:
 
 
 class BotProcess:
-    """`python -m bot [command]` against the fake server, killed and restarted on demand."""
+    """`python -m lapor [command]` against the fake server, killed and restarted on demand."""
 
     def __init__(
         self, env: dict[str, str], workdir: Path, name: str = "bot", args: tuple[str, ...] = ()
@@ -259,7 +259,7 @@ class BotProcess:
         self.starts += 1
         log = (self.workdir / f"{self.name}-{self.starts}.log").open("wb")
         self.process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", *self.args, cwd=self.workdir, env=self.env,
+            sys.executable, "-m", "lapor", *self.args, cwd=self.workdir, env=self.env,
             stdout=asyncio.subprocess.DEVNULL, stderr=log,
         )  # fmt: skip
         log.close()
@@ -428,7 +428,7 @@ async def _campaign(
             WEBHOOK_LISTEN="127.0.0.1", WEBHOOK_SECRET=WEBHOOK_SECRET,
         )  # fmt: skip
     staff = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "staff", "add", str(STAFF_ID), "ombudsman",
+        sys.executable, "-m", "lapor", "staff", "add", str(STAFF_ID), "ombudsman",
         cwd=workdir, env=env,
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
     )  # fmt: skip

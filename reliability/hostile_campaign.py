@@ -151,7 +151,7 @@ async def campaign(
             user.press(review, next(d for _, d in buttons(review) if d.startswith("rv:send:")))
             await user.expect("Nomor tiket", 60)
         export = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "export", cwd=workdir, env=env,
+            sys.executable, "-m", "lapor", "export", cwd=workdir, env=env,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
         )  # fmt: skip
         out, _ = await asyncio.wait_for(export.communicate(), 120)

@@ -9,14 +9,17 @@ import secrets
 import socket
 import sys
 import threading
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import TextIO
 
 from bot.application import AnyApplication, build_application
-from bot.runtime import running
-from bot.settings import Settings
+from bot.botdata import services_of_application
+from bot.chat import TelegramChat
 from sandbox.fake_api import JSON, FakeTelegram
 from sandbox.fake_users import FakeUser, buttons
+from service.settings import Settings
 
 
 def sandbox_token() -> str:
@@ -231,8 +234,6 @@ def free_port(host: str) -> int:
 
 def _console_line(application: AnyApplication, settings: Settings) -> str:
     """Where the web console is, only when it is listening."""
-    from bot.services import services_of_application
-
     if not settings.web_port:
         return ""
     if services_of_application(application).console_listening:
@@ -245,33 +246,29 @@ async def resume_drafts(application: AnyApplication, chat: TerminalChat) -> None
     """After a restart, show each sandbox user's unfinished report at its current question, so
     that a typed number presses a button of the question now asked (the fake server forgot the
     old messages)."""
-    from bot.render import send_replies
-    from bot.services import SERVICES_KEY, Services
     from conversations.flow import prompt
-    from storage import drafts
+    from service.reporting import open_report
 
-    svc: Services = application.bot_data[SERVICES_KEY]
+    svc = services_of_application(application)
     for name, user in chat.users.items():
-        language, draft = await drafts.load_with_language(
-            svc.db, svc.cipher, svc.chat(user.chat_id)
-        )
+        language, draft = await open_report(svc, user.chat_id, None)
         if draft is None:
             continue
-        language = language or svc.settings.default_language
         chat.out.write(f"(an unfinished report of {WHO[name]}, from before the restart)\n")
         context = svc.context(language, user.user_id)
-        await send_replies(application.bot, user.chat_id, [prompt(draft, context)], language)
+        port = TelegramChat(application.bot, user.chat_id)
+        await port.send([prompt(draft, context)], language)
 
 
 async def _seed_staff(application: AnyApplication) -> None:
     """The sandbox's staff: Ombudsman RI and Bawaslu, both national."""
-    from bot.services import SERVICES_KEY, Services
-    from storage import staff as staff_store
+    from service.casedesk import add_staff, staff_list
 
-    svc: Services = application.bot_data[SERVICES_KEY]
+    svc = services_of_application(application)
+    known = {member.user_id for member in await staff_list(svc)}
     for user_id, agency in ((STAFF_ID, "ombudsman"), (BAWASLU_ID, "bawaslu")):
-        if await staff_store.get(svc.db, user_id) is None:
-            await staff_store.upsert(svc.db, user_id, agency, "", None, svc.now())
+        if user_id not in known:
+            await add_staff(svc, user_id, agency, "", None, "en")
 
 
 def _read_lines(
@@ -282,10 +279,18 @@ def _read_lines(
     loop.call_soon_threadsafe(queue.put_nowait, None)
 
 
+Serve = Callable[[AnyApplication, Settings], AbstractAsyncContextManager[AnyApplication]]
+
+
 async def run_sandbox(
-    settings: Settings, stop: asyncio.Event, source: TextIO = sys.stdin, out: TextIO = sys.stdout
+    settings: Settings,
+    stop: asyncio.Event,
+    serve: Serve,
+    source: TextIO = sys.stdin,
+    out: TextIO = sys.stdout,
 ) -> None:
-    """Run the fake server, the bot and the terminal chat until /quit, end of input or `stop`."""
+    """Run the fake server, the bot (with its console: `serve`, given by the composition root)
+    and the terminal chat until /quit, end of input or `stop`."""
     token = sandbox_token()
     server = FakeTelegram(token)
     await server.start()
@@ -318,7 +323,7 @@ async def run_sandbox(
     loop = asyncio.get_running_loop()
     threading.Thread(target=_read_lines, args=(loop, lines, source), daemon=True).start()
     try:
-        async with running(application, settings):
+        async with serve(application, settings):
             await _seed_staff(application)
             out.write(_console_line(application, settings))
             out.write(HELP + "\nType /start to begin.\n")

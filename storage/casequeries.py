@@ -8,11 +8,12 @@ from dataclasses import dataclass
 
 from conversations.casefilters import NO_FILTERS, Filters
 from conversations.caserow import CaseEvent, CaseRow
-from conversations.jurisdiction.routing import REFERRED
+from conversations.staff import StaffMember
+from conversations.statuses import REFERRED
 from conversations.visibility import Policy
 from storage.crypto import DataCipher, address_of
 from storage.database import Database, Row, execute, fetch_all, fetch_one, now_iso
-from storage.staff import StaffMember, identity_clause, scope_clause
+from storage.staff import identity_clause, scope_clause
 
 _COLUMNS = (
     "c.id, c.ticket, c.status, c.status_changed_at, c.created_at, c.category, c.person_kind,"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from conversations.messages import Language
+from conversations.messages import Language, as_language
 from storage.crypto import ChatRef, DataCipher
 from storage.database import Database, execute, fetch_one, now_iso
 
@@ -13,7 +13,7 @@ def stored_language(value: object) -> Language | None:
     """A chats.language value as the language it stands for (None: the chat never chose)."""
     if value is None:
         return None
-    return "en" if value == "en" else "id"
+    return as_language(value)
 
 
 async def get_language(conn: Database, chat: ChatRef) -> Language | None:

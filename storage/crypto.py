@@ -1,7 +1,7 @@
 """Encryption at rest (keys from DATA_KEY) for reporter identity, drafts, packets and files.
 
 DATA_KEY may hold several keys separated by commas: the first encrypts, all decrypt. That is
-how a key is rotated: set `DATA_KEY=new,old`, run `python -m bot rotate-key`, then keep only
+how a key is rotated: set `DATA_KEY=new,old`, run `python -m lapor rotate-key`, then keep only
 `new`. A check value stored in the database tells at start-up whether the key fits the data.
 
 Values and files are sealed with AES-256-GCM under a key derived from each data key (HKDF): a

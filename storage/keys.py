@@ -73,13 +73,13 @@ async def check_key(conn: Database, cipher: DataCipher, now: dt.datetime) -> Non
     if not ok:
         raise WrongKeyError(
             "DATA_KEY does not fit this database (it was encrypted with another key);"
-            " to change keys, see `python -m bot rotate-key --help`"
+            " to change keys, see `python -m lapor rotate-key --help`"
         )
     in_use = _ids(row["key_ids"]) or set(mine)  # earlier versions kept no record
     if not in_use <= set(mine):
         raise WrongKeyError(
             "a key rotation is under way and values may be sealed under a key DATA_KEY does"
-            " not hold: set DATA_KEY=NEW,OLD until `python -m bot rotate-key` has finished"
+            " not hold: set DATA_KEY=NEW,OLD until `python -m lapor rotate-key` has finished"
         )
     if mine[0] not in in_use or not row["key_ids"]:
         await execute(

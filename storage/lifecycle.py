@@ -9,7 +9,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
-from conversations.jurisdiction.routing import RECEIVED, REFERRED
+from conversations.statuses import RECEIVED, REFERRED
 from storage.crypto import ChatRef
 from storage.database import Database, SqliteDatabase, execute, fetch_all, now_iso, transaction
 from storage.files import FILE_MODE, private_dir

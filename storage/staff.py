@@ -3,28 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
-from conversations.visibility import Policy, Viewer
+from conversations.staff import StaffMember
+from conversations.visibility import Policy
 from storage.database import Database, Row, execute, fetch_all, fetch_one, now_iso
 from storage.visibility import to_sql
-
-
-@dataclass(frozen=True)
-class StaffMember:
-    """A complaint handler: an agency and a scope ('' national, a province or regency code)."""
-
-    user_id: int
-    agency: str  # '' for an administrator who is not a staff member of any agency
-    scope: str
-    language: str
-    blocked: bool = False
-    admin: bool = False  # administrators also see every case no body received ('dirujuk')
-
-    @property
-    def viewer(self) -> Viewer:
-        """The member as the visibility policy sees them."""
-        return Viewer(self.agency, self.scope, self.admin)
 
 
 def _member(row: Row) -> StaffMember:

@@ -16,10 +16,10 @@ import pytest
 from cryptography.fernet import Fernet
 
 from bot.application import AnyApplication, build_application
-from bot.runtime import running
-from bot.settings import Settings
+from lapor.runtime import running
 from sandbox.fake_api import FakeTelegram
 from sandbox.fake_users import FakeUser
+from service.settings import Settings
 
 # Imported here, early and shallow: CPython 3.11.7 can fail to rewrite hypothesis's modules
 # when they are first imported from deep inside a failing test.

@@ -14,10 +14,10 @@ import aiohttp
 import pytest
 
 from bot.application import AnyApplication
-from bot.runtime import running
-from bot.settings import Settings
+from lapor.runtime import running
 from sandbox.fake_api import FakeTelegram
 from sandbox.fake_users import FakeUser
+from service.settings import Settings
 from tests.conftest import Clock, make_app
 from tests.helpers import add, file_full_report, file_report
 

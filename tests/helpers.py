@@ -12,10 +12,11 @@ import aiosqlite
 from PIL import Image
 
 from bot.application import AnyApplication
-from bot.services import SERVICES_KEY, Services
-from bot.settings import Settings
+from bot.botdata import SERVICES_KEY
 from sandbox.fake_api import JSON
 from sandbox.fake_users import FakeUser, asks_code, buttons
+from service.services import Services
+from service.settings import Settings
 from storage import staff as staff_store
 from storage.crypto import DataCipher
 

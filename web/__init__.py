@@ -1,2 +1,3 @@
-"""The staff web console and the public statistics page: an aiohttp server in the bot's own
-process, pages rendered on the server from Jinja2 templates."""
+"""The web console adapter: the staff console and the public statistics page, an aiohttp server
+over the application layer (beside the bot in one process), pages rendered from Jinja2
+templates."""

@@ -2,26 +2,18 @@
 evidence files, filing packets, CSV export, and the administrators' staff list.
 
 A case out of the visitor's scope answers 404 exactly as a ticket that does not exist. Every
-action goes through bot.casedesk, as the chat's buttons do, so it lands in the case history
+action goes through service.casedesk, as the chat's buttons do, so it lands in the case history
 and the reporter's notification goes out through the outbox.
 """
 
 from __future__ import annotations
 
-import asyncio
-import datetime as dt
 import logging
-from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 
 from aiohttp import web
 from markupsafe import Markup
 
-from bot import casedesk
-from bot.outbox import kick
-from bot.packet import packet_pdf
-from bot.services import Services
 from conversations import staffdesk
 from conversations.casefilters import FilterError, parse_filters
 from conversations.caserow import CaseRow
@@ -43,17 +35,14 @@ from conversations.staffviews import (
     clock_of,
     history_lines,
     place_of,
-    related_tickets,
     scope_label,
     staff_deadlines,
 )
-from conversations.status import STATUSES
-from storage import casequeries, packets
-from storage import evidence as evidence_store
-from storage import staff as staff_store
-from storage.database import Database
-from storage.staff import StaffMember
-from web.auth import APPLICATION, Visitor, reader_of, services_of, visitor_of
+from conversations.statuses import STATUSES
+from service import casedesk, console, packets
+from service.services import Services
+from service.weblogin import Visit
+from web.auth import services_of, visitor_of
 from web.figures import Recent
 from web.render import FILE_CSP, day_label, page, text
 
@@ -66,7 +55,7 @@ COUNT_CAP = 1_000
 IMAGE_TYPES = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG": "image/png"}
 
 
-def _common(svc: Services, visitor: Visitor, back: str) -> dict[str, object]:
+def _common(svc: Services, visitor: Visit, back: str) -> dict[str, object]:
     """What every staff page shows: who is logged in, the form token, the way back."""
     member = visitor.member
     body = svc.jurisdiction.rules.bodies.get(member.agency)
@@ -83,39 +72,7 @@ def _common(svc: Services, visitor: Visitor, back: str) -> dict[str, object]:
     }
 
 
-@dataclass(frozen=True)
-class ScopeCounts:
-    """What a dashboard counts over a scope (shared by its staff for DASHBOARD_SECONDS)."""
-
-    statuses: Counter[str]
-    categories: Counter[str]
-    provinces: Counter[str]
-    per_day: Counter[dt.date]
-    waiting: list[CaseRow]
-
-
-DASHBOARDS = web.AppKey("dashboards", Recent[ScopeCounts])
-
-
-async def _scope_counts(svc: Services, reader: Database, member: StaffMember) -> ScopeCounts:
-    kinds = svc.jurisdiction.visibility
-    statuses: Counter[str] = Counter()
-    categories: Counter[str] = Counter()
-    provinces: Counter[str] = Counter()
-    for (status, category, province), count in (
-        await casequeries.breakdown(reader, member, kinds)
-    ).items():
-        statuses[status] += count
-        categories[category] += count
-        provinces[province] += count
-    since = svc.now() - dt.timedelta(days=15)
-    per_day: Counter[dt.date] = Counter()
-    for hour, count in (await casequeries.hourly_totals(reader, member, kinds, since)).items():
-        per_day[svc.local_date(hour)] += count
-    waiting = await casequeries.waiting_longest(
-        reader, member, kinds, svc.cipher, svc.casework.final, limit=500
-    )
-    return ScopeCounts(statuses, categories, provinces, per_day, waiting)
+DASHBOARDS = web.AppKey("dashboards", Recent[console.ScopeCounts])
 
 
 async def dashboard(request: web.Request) -> web.Response:
@@ -125,7 +82,7 @@ async def dashboard(request: web.Request) -> web.Response:
     member, language = visitor.member, visitor.language
     figures = await request.app[DASHBOARDS].get(
         (member.agency, member.scope, member.admin),
-        lambda: _scope_counts(svc, reader_of(request), member),
+        lambda: console.scope_counts(svc, member),
         svc.now,
     )
     counts, today = figures.value, svc.today()
@@ -164,16 +121,12 @@ async def case_list(request: web.Request) -> web.Response:
             error=parsed.text("web_filter_bad", language, html=False),
         )  # fmt: skip
     filters, page_number = parsed
-    kinds = svc.jurisdiction.visibility
-    reader = reader_of(request)
-    total = await casequeries.count_visible(reader, member, kinds, filters, cap=COUNT_CAP)
+    rows, total = await console.case_page(
+        svc, member, filters, page=page_number, page_size=PAGE_SIZE, order=sort, cap=COUNT_CAP
+    )
     capped = total >= COUNT_CAP
     pages = max(1, -(-total // PAGE_SIZE))
     page_number = page_number if capped else min(page_number, pages)
-    rows = await casequeries.visible(
-        reader, member, kinds, filters=filters, limit=PAGE_SIZE,
-        offset=(page_number - 1) * PAGE_SIZE, order=sort, cipher=svc.cipher, text=False,
-    )  # fmt: skip
     today, zone = svc.today(), svc.settings.zone
     cases = [
         (
@@ -204,7 +157,7 @@ def _filter_form(svc: Services, lang: Language) -> dict[str, object]:
     }
 
 
-async def _case_or_404(request: web.Request) -> tuple[Services, Visitor, CaseRow]:
+async def _case_or_404(request: web.Request) -> tuple[Services, Visit, CaseRow]:
     svc, visitor = services_of(request), visitor_of(request)
     case = await casedesk.case_by_ticket(svc, visitor.member, request.match_info["ticket"])
     if case is None:
@@ -218,18 +171,13 @@ async def case_page(request: web.Request) -> web.Response:
     actions the visitor may take."""
     svc, visitor, case = await _case_or_404(request)
     member, language = visitor.member, visitor.language
-    kinds = svc.jurisdiction.visibility
-    others = await casequeries.related(
-        svc.db, case, svc.casework.related.window_days, member, kinds, svc.cipher
-    )
+    view = await casedesk.case_view(svc, member, case, history=200)
     packet_list = packet_bodies(case, svc.jurisdiction, shipped_packets())
     detail, _ = case_detail(
         case, svc.jurisdiction, svc.casework, svc.today(), language,
         deadlines=staff_deadlines(case.decision.deadlines, svc.jurisdiction, language),
         related_tickets=[], agency=member.agency, zone=svc.settings.zone, packets=packet_list,
     )  # fmt: skip
-    events = await casequeries.events(svc.db, case.id, svc.cipher, limit=200)
-    evidence = await evidence_store.of_case(svc.db, case.id, svc.cipher)
     rules = svc.jurisdiction.rules
     actions = case_actions(case, svc.casework, svc.jurisdiction, member.agency)
     items = [
@@ -242,23 +190,23 @@ async def case_page(request: web.Request) -> web.Response:
             and (e.kind == "photo" or e.mime_type in {"image/jpeg", "image/png"}),
             "file": bool(e.stored_path),
         }
-        for n, e in enumerate(evidence, start=1)
+        for n, e in enumerate(view.evidence, start=1)
     ]
     return page(
         "case.html", language, **_common(svc, visitor, request.path), case=case,
         detail=Markup(detail),  # Telegram HTML from the catalogue, user text escaped in it
         history=history_lines(
-            events, member.agency, member.admin, language, svc.settings.zone, svc.jurisdiction
+            view.history, member.agency, member.admin, language, svc.settings.zone, svc.jurisdiction
         ),
-        related=related_tickets(case, others, svc.casework), evidence=items,
+        related=view.related, evidence=items,
         statuses=actions.statuses,
         forward_to=[(b, rules.bodies[b].name.get(language)) for b in actions.forward_to],
         packets=[(b, rules.bodies[b].name.get(language)) for b in packet_list],
-        done=_done(request.query.get("selesai", "")),
+        done=_done(request.query.get("hasil", "")),
     )  # fmt: skip
 
 
-# what `?selesai=` may say: the outcomes of the case page's actions (anything else is ignored)
+# what `?hasil=` may say: the outcomes of the case page's actions (anything else is ignored)
 DONE = frozenset(
     {"forward", "forward_refused", "refer", "note", "note_empty", "status", "status_refused"}
 )
@@ -269,7 +217,7 @@ def _done(value: str) -> str:
 
 
 def _back_to(case: CaseRow, done: str) -> web.HTTPSeeOther:
-    return web.HTTPSeeOther(f"/cases/{case.ticket}?selesai={done}")
+    return web.HTTPSeeOther(f"/cases/{case.ticket}?hasil={done}")
 
 
 async def change_status(request: web.Request) -> web.Response:
@@ -280,7 +228,7 @@ async def change_status(request: web.Request) -> web.Response:
     posted = staffdesk.StatusPosted(str(form.get("status", "")), str(form.get("note", "")), public)
     run = await casedesk.run_desk(svc, visitor.member, case, posted, visitor.language)
     if run.outbox_has_news:
-        kick(request.app[APPLICATION])
+        svc.wake_outbox()
     done = any(isinstance(r, casedesk.StatusChange) and r.done for r in run.results)
     raise _back_to(case, "status" if done else "status_refused")
 
@@ -307,7 +255,7 @@ async def forward(request: web.Request) -> web.Response:
     confirmed = staffdesk.ForwardConfirmed(agency)
     run = await casedesk.run_desk(svc, visitor.member, case, confirmed, visitor.language)
     if run.outbox_has_news:
-        kick(request.app[APPLICATION])
+        svc.wake_outbox()
     done = next((r for r in run.results if isinstance(r, staffdesk.ForwardTarget)), None)
     raise _back_to(case, "refer" if done is not None and not done.reached else "forward")
 
@@ -326,13 +274,13 @@ async def evidence_file(request: web.Request) -> web.StreamResponse:
     photos shown in the page, everything else downloaded, never run."""
     svc, visitor, case = await _case_or_404(request)
     number = request.match_info["number"]
-    stored = await evidence_store.of_case(svc.db, case.id, svc.cipher)
+    stored = (await casedesk.case_view(svc, visitor.member, case)).evidence
     index = int(number) - 1 if number.isascii() and number.isdigit() and len(number) < 4 else -1
     if not 0 <= index < len(stored) or not stored[index].stored_path:
         raise web.HTTPNotFound(text=catalogue().raw("web_not_found", visitor.language))
     item = stored[index]
     path = Path(item.stored_path or "")
-    data = svc.cipher.decrypt_bytes(await asyncio.to_thread(path.read_bytes))
+    data = await casedesk.evidence_bytes(svc, item)
     image = next((kind for magic, kind in IMAGE_TYPES.items() if data.startswith(magic)), None)
     name = f"{case.ticket}-{index + 1}{path.suffix or ''}"
     disposition = "inline" if image else "attachment"
@@ -354,8 +302,7 @@ async def packet(request: web.Request) -> web.Response:
     body = request.match_info["body"]
     if body not in packet_bodies(case, svc.jurisdiction, shipped_packets()):
         raise web.HTTPNotFound(text=catalogue().raw("web_not_found", visitor.language))
-    answers = await packets.answers_of(svc.db, svc.cipher, case.id)
-    data, _ = await packet_pdf(svc, case, body, answers, visitor.language, own_copy=False)
+    data = await packets.staff_pdf(svc, case, body, visitor.language)
     return web.Response(
         body=data,
         content_type="application/pdf",
@@ -372,7 +319,7 @@ async def export(request: web.Request) -> web.Response:
     parsed = parse_filters(filter_text(dict(request.query)), svc.jurisdiction, svc.today())
     if isinstance(parsed, FilterError):
         raise web.HTTPBadRequest(text=parsed.text("web_filter_bad", visitor.language, html=False))
-    data, count = await casedesk.export_csv(svc, visitor.member, parsed[0], reader_of(request))
+    data, count = await casedesk.export_csv(svc, visitor.member, parsed[0], long_scan=True)
     log.info("web export: %s rows", count)
     name = f"lapor-netral-{svc.today().isoformat()}.csv"
     return web.Response(
@@ -383,14 +330,14 @@ async def export(request: web.Request) -> web.Response:
     )
 
 
-def _admin(request: web.Request) -> tuple[Services, Visitor]:
+def _admin(request: web.Request) -> tuple[Services, Visit]:
     svc, visitor = services_of(request), visitor_of(request)
     if not visitor.member.admin:
         raise web.HTTPNotFound(text=catalogue().raw("web_not_found", visitor.language))
     return svc, visitor
 
 
-async def _staff_list(svc: Services, visitor: Visitor, answer: str | None) -> web.Response:
+async def _staff_list(svc: Services, visitor: Visit, answer: str | None) -> web.Response:
     """The staff page, with the answer to what was just done."""
     language, rules = visitor.language, svc.jurisdiction.rules
 
@@ -400,7 +347,7 @@ async def _staff_list(svc: Services, visitor: Visitor, answer: str | None) -> we
 
     members = [
         (m, body_name(m.agency), scope_label(m.scope, svc.jurisdiction, language))
-        for m in await staff_store.all_staff(svc.db)
+        for m in await casedesk.staff_list(svc)
     ]
     return page(
         "staff.html", language, **_common(svc, visitor, "/staff"), members=members,

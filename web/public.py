@@ -14,17 +14,16 @@ from aiohttp import web
 from conversations.bilingual import long_date
 from conversations.console import iso_week
 from conversations.disclosure import StatCell, publish, week_start
-from conversations.messages import Language
+from conversations.messages import Language, other_language
 from conversations.staffviews import category_name
 from conversations.status import status_label
-from storage import casequeries
-from storage.database import ping
-from web.auth import browser_language, reader_of, services_of
+from service import console
+from web.auth import browser_language, services_of
 from web.figures import Recent
 from web.render import page, published
 
 TABLES = ("province", "category", "week", "status")
-STATISTICS = web.AppKey("statistics", Recent[casequeries.PublicCounts])
+STATISTICS = web.AppKey("statistics", Recent[console.PublicCounts])
 
 
 async def _tables(
@@ -38,7 +37,7 @@ async def _tables(
     before = week_start(svc.now())
     figures = await request.app[STATISTICS].get(
         before.isoformat(),
-        lambda: casequeries.public_counts(reader_of(request), before),
+        lambda: console.public_counts(svc, before),
         svc.now,
     )
     counts = figures.value
@@ -76,7 +75,7 @@ async def stats_page(request: web.Request) -> web.Response:
     tables, total, before = await _tables(request, language)
     return page(
         "stats.html", language, tables=tables, names=TABLES, total=total, csrf="",
-        other="en" if language == "id" else "id",
+        other=other_language(language),
         as_of=long_date((before - dt.timedelta(days=1)).date(), language),
     )  # fmt: skip
 
@@ -88,9 +87,7 @@ async def healthz(request: web.Request) -> web.Response:
 
 async def readyz(request: web.Request) -> web.Response:
     """GET /readyz: the database answers too."""
-    try:
-        await ping(services_of(request).db)
-    except Exception:
+    if not await services_of(request).ready():
         return web.Response(status=503, text="database unavailable")
     return web.Response(text="ready")
 

@@ -1,5 +1,5 @@
-"""The web console's server: routes, the security headers, and starting and stopping it beside
-the bot (bot.runtime does that when WEB_PORT is not 0)."""
+"""The web console's server: routes, the security headers, and starting and stopping it over the
+services (lapor.runtime starts it beside the bot when WEB_PORT is not 0)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,10 @@ import logging
 from collections.abc import AsyncIterator
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 from aiohttp import web
-from telegram.ext import Application
 
-from bot.services import app_settings, services_of_application
-from storage.database import connect_reader
+from service.services import Services
 from web import auth, pages, public
 from web.figures import Recent
 from web.render import secure_headers
@@ -50,22 +47,17 @@ def _route(request: web.Request) -> str:
     return resource.canonical if resource is not None else "?"
 
 
-def build_web_app(application: Application[Any, Any, Any, Any, Any, Any]) -> web.Application:
-    """The console's aiohttp application over the running bot's services."""
+def build_web_app(svc: Services) -> web.Application:
+    """The console's aiohttp application over the running services."""
     app = web.Application(middlewares=[headers, auth.staff_only], client_max_size=64 * 1024)
-    app[auth.APPLICATION] = application
+    app[auth.SERVICES] = svc
     app[pages.DASHBOARDS] = Recent(DASHBOARD_SECONDS)
     app[public.STATISTICS] = Recent(STATISTICS_SECONDS)
 
     async def reader(app: web.Application) -> AsyncIterator[None]:
-        settings = app_settings(application)
-        if settings.database_url is not None:  # PostgreSQL: the pool reads in parallel already
-            app[auth.READER] = auth.services_of_app(app).db
-            yield
-            return
-        app[auth.READER] = await connect_reader(settings.database_path)
+        await svc.open_reader()
         yield
-        await app[auth.READER].close()
+        await svc.close_reader()
 
     app.cleanup_ctx.append(reader)
     static = Path(str(resources.files("web").joinpath("static")))
@@ -97,17 +89,17 @@ def build_web_app(application: Application[Any, Any, Any, Any, Any, Any]) -> web
 
 
 class WebConsole:
-    """The console listening on WEB_LISTEN:WEB_PORT while the bot runs."""
+    """The console listening on WEB_LISTEN:WEB_PORT while the services run."""
 
-    def __init__(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-        self._application = application
+    def __init__(self, svc: Services) -> None:
+        self._svc = svc
         self._runner: web.AppRunner | None = None
 
     async def start(self) -> bool:
         """Listen; False (and an error logged) when the address is taken: the bot still
         takes reports, which matter more than the console."""
-        settings = app_settings(self._application)
-        runner = web.AppRunner(build_web_app(self._application), access_log=None)
+        settings = self._svc.settings
+        runner = web.AppRunner(build_web_app(self._svc), access_log=None)
         await runner.setup()
         site = web.TCPSite(runner, settings.web_listen, settings.web_port)
         try:
@@ -120,7 +112,7 @@ class WebConsole:
             )  # fmt: skip
             return False
         self._runner = runner
-        services_of_application(self._application).console_listening = True
+        self._svc.console_listening = True
         log.info("web console on %s", settings.console_url)
         return True
 

@@ -10,6 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from conversations.datafiles import DataFileError, parse_model
 from conversations.places import Places, Region
 
+# the body whose offices follow the provinces (offices.toml's [ombudsman], not [offices.*])
+OMBUDSMAN = "ombudsman"
+
 
 class OfficesError(DataFileError):
     """The offices file is malformed."""
@@ -71,12 +74,12 @@ class Offices(_Strict):
                     f"offices.toml: ombudsman.exceptions names unknown code {code!r}"
                 )
         for body in bodies:
-            if body != "ombudsman" and body not in self.offices:
+            if body != OMBUDSMAN and body not in self.offices:
                 raise OfficesError(f"offices.toml: no [offices.{body}] for body {body!r}")
 
     def office_name(self, body: str, province: Region, regency: Region | None) -> str:
         """The name of `body`'s office handling this place, e.g. `Bawaslu Kota Serang`."""
-        if body == "ombudsman":
+        if body == OMBUDSMAN:
             return self.ombudsman_office(province, regency)
         return self.offices[body].name(province, regency)
 

@@ -7,9 +7,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from conversations.jurisdiction.models import Decision, Office
-
-RECEIVED = "diterima"
-REFERRED = "dirujuk"
+from conversations.statuses import RECEIVED, REFERRED
 
 
 @dataclass(frozen=True)

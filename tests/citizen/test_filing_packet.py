@@ -16,9 +16,9 @@ from PIL import Image
 from pypdf import PdfReader
 
 from bot.application import AnyApplication
-from bot.settings import Settings
 from sandbox.fake_api import JSON, FakeTelegram
 from sandbox.fake_users import FakeUser, buttons
+from service.settings import Settings
 from tests.helpers import add, answer, file_full_report, rows, say, tap, to_evidence
 
 BANTEN_OMBUDSMAN = 8301
@@ -237,8 +237,8 @@ def _longest_case() -> tuple[Any, ...]:
 
 
 def test_a_packet_of_the_longest_report_flows_across_pages() -> None:
-    from bot.packet_pdf import render_packet
     from conversations.packet import packet_bodies, packet_document, shipped_packets
+    from service.packet_pdf import render_packet
 
     case, answers, jurisdiction, today, description = _longest_case()
     forms = shipped_packets()
@@ -260,8 +260,8 @@ def test_a_packet_of_the_longest_report_flows_across_pages() -> None:
 def test_making_a_packet_logs_no_case_text(caplog: pytest.LogCaptureFixture) -> None:
     import dataclasses
 
-    from bot.packet_pdf import render_packet
     from conversations.packet import PacketAnswers, packet_document, shipped_packets
+    from service.packet_pdf import render_packet
 
     case, _, jurisdiction, today, _ = _longest_case()
     case = dataclasses.replace(

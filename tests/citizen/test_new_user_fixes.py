@@ -116,14 +116,14 @@ async def test_staff_are_added_by_place_name_in_the_chat_and_on_the_command_line
         "DATA_KEY": settings.data_key.get_secret_value(),
     }
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "staff", "add", "601", "bkn", "jawa", "timur", cwd=tmp_path,
+        sys.executable, "-m", "lapor", "staff", "add", "601", "bkn", "jawa", "timur", cwd=tmp_path,
         env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     out, err = await asyncio.wait_for(process.communicate(), 60)
     assert process.returncode == 0, err.decode()
     assert "Jawa Timur" in out.decode()
     help_run = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "explain", "--help", cwd=tmp_path, env=env,
+        sys.executable, "-m", "lapor", "explain", "--help", cwd=tmp_path, env=env,
         stdout=asyncio.subprocess.PIPE,
     )  # fmt: skip
     shown, _ = await asyncio.wait_for(help_run.communicate(), 60)

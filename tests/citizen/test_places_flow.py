@@ -110,7 +110,7 @@ async def test_a_typo_is_asked_not_taken_and_dates_people_do_not_remember(
 async def test_explain_reads_places_the_same_way(tmp_path: Path) -> None:
     env = {**os.environ, "DATABASE_PATH": str(tmp_path / "x.db")}
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "explain", "--category", "political_expression",
+        sys.executable, "-m", "lapor", "explain", "--category", "political_expression",
         "--person", "village", "--province", "lebak", "--event-date", "2026-11-26",
         "--report-date", "2026-11-28", cwd=tmp_path, env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
@@ -119,7 +119,7 @@ async def test_explain_reads_places_the_same_way(tmp_path: Path) -> None:
     assert process.returncode == 0, err.decode()
     assert "Lembaga berwenang: Inspektorat Kabupaten Lebak" in out.decode()
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "explain", "--category", "political_expression",
+        sys.executable, "-m", "lapor", "explain", "--category", "political_expression",
         "--person", "asn", "--province", "D.I. Yogyakarta", "--regency", "gunung kidul",
         "--event-date", "2026-11-26", "--report-date", "2026-11-28", cwd=tmp_path, env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,

@@ -8,9 +8,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bot.application import AnyApplication
-from bot.settings import Settings
 from sandbox.fake_api import FakeTelegram
 from sandbox.fake_users import FakeUser
+from service.settings import Settings
 from tests.conftest import Clock
 from tests.helpers import jpeg_with_gps, opened, opened_file, plain_jpeg, rows, say, tap
 

@@ -12,14 +12,15 @@ import pytest
 from PIL import Image
 
 from bot.application import AnyApplication
-from bot.jobs import purge_old_cases
-from bot.outbox import deliver_due
-from bot.runtime import running
-from bot.services import open_services
-from bot.settings import Settings
+from bot.outbox import TelegramSender
 from conversations.draft import Draft
+from lapor.runtime import running
 from sandbox.fake_api import FakeTelegram
 from sandbox.fake_users import FakeUser, buttons
+from service.jobs import purge_old_cases
+from service.outbox import deliver_due
+from service.services import open_services
+from service.settings import Settings
 from storage.crypto import DataCipher
 from storage.database import execute, open_database
 from storage.migrator import migrate
@@ -118,7 +119,7 @@ async def test_no_table_ever_holds_the_reporters_chat_id(
     reporter.mark()
     await say(staff, "Kami periksa.", "Pelapor diberi tahu")
     await reporter.expect("Kabar laporan Anda")
-    await deliver_due(bot.bot, svc)
+    await deliver_due(TelegramSender(bot.bot), svc)
     assert await rows(settings, "SELECT COUNT(*) FROM outbox WHERE status = 'sent'") != [(0,)]
     assert await places_of(settings, REPORTER_ID) == [], "after the notification was sent"
     sent = await rows(

@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.application import AnyApplication
-from bot.digests import queue_daily
-from bot.outbox import deliver_due
-from bot.settings import Settings
+from bot.outbox import TelegramSender
 from sandbox.fake_api import FakeTelegram
 from sandbox.fake_users import FakeUser, buttons
+from service.digests import queue_daily
+from service.outbox import deliver_due
+from service.settings import Settings
 from tests.conftest import ADMIN_ID, Clock
 from tests.helpers import add, file_report, rows, say, svc_of, tap
 
@@ -58,7 +59,7 @@ async def test_asn_outside_elections_is_referred_to_bkn_until_bkn_staff_join(
     member = await svc.staff_member(ADMIN_ID)
     assert member is not None and member.admin and member.agency == ""
     assert await queue_daily(svc, member)
-    await deliver_due(bot.bot, svc)
+    await deliver_due(TelegramSender(bot.bot), svc)
     summary = await admin.expect("Ringkasan harian")
     assert "Laporan dirujuk" in str(summary["text"]) and ": 1." in str(summary["text"])
 

@@ -11,7 +11,6 @@ from collections.abc import Callable
 import pytest
 
 from bot.application import AnyApplication
-from bot.settings import Settings
 from conversations.events import Command, Press, Text
 from conversations.flow import Outcome, handle
 from conversations.jurisdiction.engine import default_jurisdiction
@@ -23,6 +22,7 @@ from conversations.staffviews import staff_deadlines
 from conversations.status import StatusView, status_reply
 from sandbox.fake_api import FakeTelegram
 from sandbox.fake_users import FakeUser, buttons
+from service.settings import Settings
 from tests.helpers import add, file_report, rows, say, tap
 
 BAWASLU_NATIONAL, BANTEN_INSPEKTORAT = 7102, 7104

@@ -37,7 +37,7 @@ async def test_runs_against_a_bot_api_server_given_by_url(
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "bot",
+        "lapor",
         cwd=tmp_path,
         env=env,
         stdout=asyncio.subprocess.PIPE,
@@ -62,7 +62,7 @@ async def test_sandbox_answers_start_and_leaves_cleanly(tmp_path: Path) -> None:
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "bot",
+        "lapor",
         cwd=tmp_path,
         env=child_env(tmp_path),
         stdin=asyncio.subprocess.PIPE,
@@ -91,7 +91,7 @@ async def test_sandbox_answers_start_and_leaves_cleanly(tmp_path: Path) -> None:
 async def test_the_sandbox_serves_the_console_and_web_signs_in(tmp_path: Path) -> None:
     port = free_port()
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", cwd=tmp_path, env=child_env(tmp_path, WEB_PORT=str(port)),
+        sys.executable, "-m", "lapor", cwd=tmp_path, env=child_env(tmp_path, WEB_PORT=str(port)),
         stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
@@ -128,7 +128,7 @@ async def test_the_sandbox_moves_its_console_off_a_port_another_program_holds(
     holder.listen()
     port = holder.getsockname()[1]
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", cwd=tmp_path, env=child_env(tmp_path, WEB_PORT=str(port)),
+        sys.executable, "-m", "lapor", cwd=tmp_path, env=child_env(tmp_path, WEB_PORT=str(port)),
         stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
@@ -162,7 +162,7 @@ async def test_migrate_command(tmp_path: Path) -> None:
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "bot",
+        "lapor",
         "migrate",
         cwd=tmp_path,
         env=child_env(tmp_path),
@@ -178,7 +178,7 @@ def run_cli(tmp_path: Path, *args: str, **env: str) -> tuple[int, str, str]:
     import subprocess
 
     done = subprocess.run(
-        [sys.executable, "-m", "bot", *args],
+        [sys.executable, "-m", "lapor", *args],
         cwd=tmp_path,
         env=child_env(tmp_path, **env),
         capture_output=True,

@@ -11,9 +11,9 @@ from telegram.error import BadRequest, NetworkError, TimedOut
 from bot.application import build_application
 from bot.http import AiohttpRequest
 from bot.processor import ChatOrderedProcessor
-from bot.settings import Settings
 from sandbox.fake_api import FakeTelegram
 from sandbox.fake_users import FakeUser, buttons
+from service.settings import Settings
 from tests.conftest import TOKEN
 from tests.helpers import plain_jpeg
 

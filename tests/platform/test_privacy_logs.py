@@ -8,10 +8,11 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from bot.application import AnyApplication
-from bot.logs import RedactingFormatter, setup_logging
-from bot.services import SERVICES_KEY, Services
+from bot.botdata import SERVICES_KEY
+from lapor.logs import RedactingFormatter, setup_logging
 from sandbox.fake_api import FakeTelegram
 from sandbox.fake_users import FakeUser
+from service.services import Services
 from storage import staff as staff_store
 from tests.conftest import TOKEN
 from tests.helpers import file_report, say, tap

@@ -10,10 +10,10 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 from bot.application import AnyApplication
-from bot.runtime import running
-from bot.settings import Settings
+from lapor.runtime import running
 from sandbox.fake_api import FakeTelegram
 from sandbox.terminal import CITIZEN_ID, SandboxClock, TerminalChat, resume_drafts
+from service.settings import Settings
 from tests.conftest import TOKEN, Clock, make_app
 from tests.helpers import plain_jpeg
 

@@ -17,14 +17,15 @@ from cryptography.fernet import Fernet
 from pydantic import ValidationError
 
 from bot.application import AnyApplication
-from bot.digests import queue_digest
-from bot.outbox import deliver_due
-from bot.runtime import running
-from bot.settings import Settings
+from bot.outbox import TelegramSender
 from bot.webhook import SECRET_HEADER, webhook_path
 from conversations.tickets import ALPHABET
+from lapor.runtime import running
 from sandbox.fake_api import FakeTelegram
 from sandbox.fake_users import FakeUser, buttons
+from service.digests import queue_digest
+from service.outbox import deliver_due
+from service.settings import Settings
 from storage import casequeries, outbox
 from storage import staff as staff_store
 from storage.crypto import DataCipher
@@ -57,7 +58,7 @@ async def test_a_rejected_token_is_never_printed(tmp_path: Path, fake: FakeTeleg
         "DATABASE_PATH": str(tmp_path / "db" / "lapor.db"),
     }
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", cwd=tmp_path, env=env,
+        sys.executable, "-m", "lapor", cwd=tmp_path, env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     out, err = await asyncio.wait_for(process.communicate(), 60)
@@ -138,7 +139,7 @@ async def test_identity_goes_only_to_bodies_handling_the_case(
 
 async def run_cli(tmp_path: Path, *args: str, **env: str) -> tuple[int, str]:
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", *args, cwd=tmp_path, env={**os.environ, **env},
+        sys.executable, "-m", "lapor", *args, cwd=tmp_path, env={**os.environ, **env},
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     out, err = await asyncio.wait_for(process.communicate(), 90)
@@ -214,7 +215,7 @@ async def test_long_emoji_reports_reach_staff_whole(
     member = await staff_store.get(svc.db, BALI_BAWASLU)
     assert member is not None
     assert await queue_digest(svc, member) > 0
-    await deliver_due(bot.bot, svc)
+    await deliver_due(TelegramSender(bot.bot), svc)
     counts = await outbox.counts(svc.db)
     assert counts.get("failed", 0) == 0 and counts.get("pending", 0) == 0 and counts["sent"] >= 1
     newest = max(int(r[0]) for r in await rows(svc.settings, "SELECT id FROM cases"))
@@ -444,7 +445,7 @@ async def test_the_database_and_evidence_files_alone_reveal_no_personal_data(
     await tap(user, "➕ Tambah informasi", "Kirim informasi tambahan")
     await say(user, secrets_of_report[8], "diteruskan")
     svc = svc_of(bot)
-    await deliver_due(bot.bot, svc)
+    await deliver_due(TelegramSender(bot.bot), svc)
     await svc.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     stolen = b"".join(
         path.read_bytes()

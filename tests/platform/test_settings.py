@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from cryptography.fernet import Fernet
 
-from bot.settings import Settings, SettingsError, load_settings
+from service.settings import Settings, SettingsError, load_settings
 from tests.paths import ROOT
 
 KEY = Fernet.generate_key().decode()
@@ -106,7 +106,7 @@ def test_token_requires_data_key(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_command_line_prints_one_line_and_exits_non_zero(tmp_path: Path) -> None:
     env = {"PATH": "/usr/bin:/bin", "ADMIN_USER_IDS": "abc", "HOME": str(tmp_path)}
     done = subprocess.run(
-        [sys.executable, "-m", "bot"],
+        [sys.executable, "-m", "lapor"],
         env=env,
         cwd=tmp_path,
         capture_output=True,
@@ -124,7 +124,7 @@ def test_command_line_prints_one_line_and_exits_non_zero(tmp_path: Path) -> None
 
 def test_genkey_prints_a_usable_key(tmp_path: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "bot", "genkey"],
+        [sys.executable, "-m", "lapor", "genkey"],
         cwd=tmp_path,
         capture_output=True,
         text=True,

@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.application import AnyApplication
-from bot.services import SERVICES_KEY, Services
-from bot.settings import Settings
+from bot.botdata import SERVICES_KEY
 from sandbox.fake_api import FakeTelegram
 from sandbox.fake_users import FakeUser, buttons
+from service.services import Services
+from service.settings import Settings
 from storage import staff as staff_store
 from tests.helpers import plain_jpeg, rows
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.flood import WINDOW_SECONDS, FloodGuard
+from service.flood import WINDOW_SECONDS, FloodGuard
 
 
 def test_quiet_chats_are_forgotten_after_a_minute() -> None:

@@ -21,11 +21,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.application import build_application
-from bot.runtime import running
-from bot.settings import Settings
 from conversations.typed import letters
+from lapor.runtime import running
 from sandbox.fake_api import FakeTelegram
 from sandbox.fake_users import FakeUser
+from service.settings import Settings
 from tests.conftest import TOKEN
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "12"))

@@ -13,11 +13,11 @@ from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
 from bot.application import AnyApplication
-from bot.evidence import MAX_PDF_PAGES, MAX_PIXELS, ON_LOOP_BYTES, clean_file, glance
-from bot.runtime import running
-from bot.settings import Settings
+from lapor.runtime import running
 from sandbox.fake_api import FakeTelegram
 from sandbox.fake_users import FakeUser, buttons
+from service.evidence import MAX_PDF_PAGES, MAX_PIXELS, ON_LOOP_BYTES, clean_file, glance
+from service.settings import Settings
 from tests.conftest import Clock, make_app
 from tests.helpers import (
     answer,

@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-from bot.runtime import running
-from bot.settings import Settings
+from lapor.runtime import running
 from sandbox.fake_api import FakeTelegram
 from sandbox.fake_users import FakeUser
+from service.settings import Settings
 from tests.conftest import Clock, make_app
 from tests.helpers import answer, file_report
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 
-from bot.runtime import settle_startup_memory
+from lapor.runtime import settle_startup_memory
 
 
 def test_startup_objects_are_frozen() -> None:

@@ -19,13 +19,13 @@ from cryptography.fernet import Fernet
 
 from bot.application import AnyApplication
 from bot.ingress import build_ingress, register_webhook
-from bot.runtime import running
-from bot.services import open_services
-from bot.settings import Settings
 from bot.webhook import SECRET_HEADER, webhook_path
 from bot.worker import work
+from lapor.runtime import running
 from sandbox.fake_api import FakeTelegram
 from sandbox.fake_users import FakeUser
+from service.services import open_services
+from service.settings import Settings
 from storage import inbox
 from storage.crypto import DataCipher
 from tests.conftest import ADMIN_ID, TOKEN, Clock, make_app
@@ -143,7 +143,7 @@ async def test_a_killed_worker_stops_nothing_and_loses_nothing(
     }
     async with ingress(settings):
         doomed = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "worker", "--lanes", "2", cwd=tmp_path, env=env,
+            sys.executable, "-m", "lapor", "worker", "--lanes", "2", cwd=tmp_path, env=env,
             stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
         )  # fmt: skip
         reporter = people("id")
@@ -158,7 +158,7 @@ async def test_a_killed_worker_stops_nothing_and_loses_nothing(
         doomed.send_signal(signal.SIGKILL)  # mid-report, maybe mid-update
         await doomed.wait()
         survivor = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "worker", "--lanes", "2", cwd=tmp_path, env=env,
+            sys.executable, "-m", "lapor", "worker", "--lanes", "2", cwd=tmp_path, env=env,
             stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
         )  # fmt: skip
         try:

@@ -15,12 +15,13 @@ import pytest
 from PIL import Image, ImageColor
 
 from bot.application import AnyApplication
-from bot.digests import queue_daily
-from bot.outbox import deliver_due
-from bot.runtime import running
-from bot.settings import Settings
+from bot.outbox import TelegramSender
+from lapor.runtime import running
 from sandbox.fake_api import FakeTelegram
 from sandbox.fake_users import FakeUser, buttons
+from service.digests import queue_daily
+from service.outbox import deliver_due
+from service.settings import Settings
 from storage import outbox
 from storage import staff as staff_store
 from tests.conftest import ADMIN_ID, Clock, make_app
@@ -167,12 +168,12 @@ async def test_blocked_staff_is_marked_and_not_retried(
     FakeUser(fake, BAWASLU_NATIONAL, "Bawaslu RI", "id")
     fake.blocked_chats.add(BAWASLU_NATIONAL)
     svc = svc_of(bot)
-    from bot.digests import queue_digest
+    from service.digests import queue_digest
 
     member = await staff_store.get(svc.db, BAWASLU_NATIONAL)
     assert member is not None and await queue_digest(svc, member) == 1
-    await deliver_due(bot.bot, svc)
-    await deliver_due(bot.bot, svc)
+    await deliver_due(TelegramSender(bot.bot), svc)
+    await deliver_due(TelegramSender(bot.bot), svc)
     assert await rows(
         settings, "SELECT status FROM outbox WHERE chat_hash = ?", svc.chat(BAWASLU_NATIONAL).key
     ) == [("blocked",)]
@@ -490,7 +491,7 @@ async def test_daily_summary_has_a_png_chart(
     assert member is not None
     assert await queue_daily(svc, member)
     assert not await queue_daily(svc, member)  # once a day
-    await deliver_due(bot.bot, svc)
+    await deliver_due(TelegramSender(bot.bot), svc)
     summary = await staff.expect("Ringkasan harian")
     assert "Per status:" in str(summary["text"]) and "Dirujuk 3" in str(summary["text"])
     photo = await staff.expect(lambda m: "photo" in m)
@@ -523,7 +524,7 @@ async def test_daily_summary_flags_only_cases_past_their_target(
     async def waiting_line() -> str:
         staff.mark()
         assert await queue_daily(svc, member)
-        await deliver_due(bot.bot, svc)
+        await deliver_due(TelegramSender(bot.bot), svc)
         summary = str((await staff.expect("Ringkasan harian"))["text"])
         return next(line for line in summary.splitlines() if ticket in line)
 
@@ -555,7 +556,7 @@ def test_staff_from_the_command_line(tmp_path: Path) -> None:
 
     def cli(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", "bot", *args],
+            [sys.executable, "-m", "lapor", *args],
             cwd=tmp_path,
             env=child_env(tmp_path),
             capture_output=True,

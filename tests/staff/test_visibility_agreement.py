@@ -13,12 +13,12 @@ import pytest
 from cryptography.fernet import Fernet
 
 from conversations.jurisdiction.engine import default_jurisdiction
+from conversations.staff import StaffMember
 from conversations.visibility import Facts, StatusIs, Viewer, allows
 from storage import casequeries
 from storage.crypto import DataCipher
 from storage.database import connect
 from storage.migrator import migrate
-from storage.staff import StaffMember
 from storage.visibility import to_sql
 
 BODY_SETS = [(), ("bawaslu",), ("ombudsman",), ("bawaslu", "ombudsman"), ("bkn",)]

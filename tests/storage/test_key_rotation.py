@@ -12,11 +12,11 @@ from cryptography.fernet import Fernet
 from pydantic import SecretStr
 
 from bot.jobs import key_watch
-from bot.runtime import running
-from bot.services import open_services
-from bot.settings import Settings
+from lapor.runtime import running
 from sandbox.fake_api import FakeTelegram
 from sandbox.fake_users import FakeUser
+from service.services import open_services
+from service.settings import Settings
 from storage.crypto import DataCipher
 from storage.database import open_database
 from storage.keys import ENCRYPTED, WrongKeyError, check_key, rotate_keys

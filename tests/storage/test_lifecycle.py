@@ -10,12 +10,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bot.application import AnyApplication
-from bot.jobs import purge_old_cases
-from bot.runtime import running
-from bot.services import SERVICES_KEY, Services
-from bot.settings import Settings
+from bot.botdata import SERVICES_KEY
+from lapor.runtime import running
 from sandbox.fake_api import FakeTelegram
 from sandbox.fake_users import FakeUser
+from service.jobs import purge_old_cases
+from service.services import Services
+from service.settings import Settings
 from tests.conftest import Clock, make_app
 from tests.helpers import answer, file_report, jpeg_with_gps, rows, say, tap
 
@@ -41,7 +42,7 @@ async def test_backup_while_running_and_restore(
             DATA_KEY=settings.data_key.get_secret_value(),
         )  # type: ignore[union-attr]
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "backup", str(backup), cwd=tmp_path, env=env,
+            sys.executable, "-m", "lapor", "backup", str(backup), cwd=tmp_path, env=env,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
         )  # fmt: skip
         _, err = await asyncio.wait_for(process.communicate(), 60)

@@ -13,11 +13,11 @@ from cryptography.fernet import Fernet
 
 from conversations.casefilters import Filters
 from conversations.jurisdiction.engine import default_jurisdiction
+from conversations.staff import StaffMember
 from storage import casequeries, cases
 from storage.crypto import DataCipher
 from storage.database import SqliteDatabase, connect
 from storage.migrator import migrate
-from storage.staff import StaffMember
 
 POLICY = default_jurisdiction().visibility  # the visibility policy of the shipped rules
 

@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.services import SERVICES_KEY, Services
+from bot.botdata import SERVICES_KEY
+from service.services import Services
 from storage import casequeries
 from tests.console import (
     BALI_OMBUDSMAN,

@@ -14,10 +14,10 @@ from collections.abc import Callable
 import aiohttp
 import pytest
 
-from bot.runtime import running
-from bot.settings import Settings
+from lapor.runtime import running
 from sandbox.fake_api import FakeTelegram
 from sandbox.fake_users import FakeUser
+from service.settings import Settings
 from tests.conftest import ADMIN_ID, Clock, make_app
 from tests.console import (
     BALI_OMBUDSMAN,
@@ -160,11 +160,11 @@ async def test_status_change_reaches_the_reporter_and_the_history(console: Conso
             allow_redirects=False,
         ) as answer:  # fmt: skip
             assert answer.status == 303
-            assert answer.headers["Location"] == f"/cases/{console.banten}?selesai=status"
+            assert answer.headers["Location"] == f"/cases/{console.banten}?hasil=status"
         notified = await console.reporter.expect(f"Nomor tiket: {console.banten}")
         assert "Kabar laporan Anda" in str(notified["text"])
         assert "Kami <b>periksa</b> minggu ini" in str(notified["text"])  # shown as typed
-        page = await text_of(session, console.url + f"/cases/{console.banten}?selesai=status")
+        page = await text_of(session, console.url + f"/cases/{console.banten}?hasil=status")
         assert "Status sudah diubah" in page
         assert "Kami &lt;b&gt;periksa&lt;/b&gt; minggu ini" in page  # escaped on the page
         # an internal change: recorded, the reporter not told
@@ -241,13 +241,13 @@ async def test_forward_to_a_body_nobody_covers_is_a_referral(console: Console) -
             data={"csrf": token, "agency": "inspektorat", "confirm": "yes"},
             allow_redirects=False,
         ) as answer:
-            assert answer.headers["Location"].endswith("selesai=refer")
+            assert answer.headers["Location"].endswith("hasil=refer")
         notice = await console.reporter.expect("Kabar tentang laporan")
         assert console.banten in str(notice["text"]) and "laporkan langsung" in str(notice["text"])
         assert await rows(
             console.settings, "SELECT reached FROM case_bodies WHERE agency = 'inspektorat'"
         ) == [(0,)]
-        page = await text_of(session, console.url + f"/cases/{console.banten}?selesai=refer")
+        page = await text_of(session, console.url + f"/cases/{console.banten}?hasil=refer")
         assert "dicatat sebagai rujukan" in page
         assert "dirujuk (tanpa petugas di layanan ini) → Inspektorat Kota Serang" in page
         # the status list starts at "choose", never at a status (Diteruskan is not the forward)
@@ -266,7 +266,7 @@ async def test_internal_notes_stay_within_the_agency(console: Console) -> None:
             data={"csrf": token, "note": "Saksi kunci: kepala seksi"},
             allow_redirects=False,
         ) as answer:
-            assert answer.headers["Location"].endswith("selesai=note")
+            assert answer.headers["Location"].endswith("hasil=note")
         assert "Saksi kunci" in await text_of(ombudsman, console.url + f"/cases/{console.banten}")
         assert "Saksi kunci" not in await text_of(bawaslu, console.url + f"/cases/{console.banten}")
 
@@ -462,7 +462,7 @@ async def test_odd_query_values_get_an_answer_not_a_crash(
     session = await signed_in(console, BAWASLU_NATIONAL)
     huge = "9" * 4301  # more digits than int() reads
     async with session:
-        page = await text_of(session, console.url + f"/cases/{console.bali}?selesai=zzz")
+        page = await text_of(session, console.url + f"/cases/{console.bali}?hasil=zzz")
         assert 'id="done"' not in page  # an unknown outcome is not shown
         await text_of(session, console.url + f"/cases/{console.bali}/evidence/%C2%B2", 404)
         await text_of(session, console.url + f"/cases/{console.bali}/evidence/{huge}", 404)

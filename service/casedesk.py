@@ -8,18 +8,21 @@ channel that called it says the outcome in its own way and wakes the outbox.
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import logging
 from dataclasses import dataclass
+from pathlib import Path
+from typing import cast
 
-from bot.digests import alert_in_scope
-from bot.services import Services
 from conversations import staffdesk
 from conversations.bilingual import Bilingual
 from conversations.casefilters import Filters
-from conversations.caserow import CaseRow
-from conversations.messages import Language, catalogue
+from conversations.caserow import CaseEvent, CaseRow
+from conversations.messages import Language, as_language, catalogue
+from conversations.replies import Reply
+from conversations.staff import StaffMember
 from conversations.staffdesk import (
     NOTE_LIMIT,
     AddNote,
@@ -33,15 +36,22 @@ from conversations.staffviews import (
     case_actions,
     csv_row,
     referral_notice,
+    related_tickets,
     scope_label,
     status_notification,
 )
 from conversations.visibility import Viewer, allows
-from storage import casequeries, chats, outbox
+from service.digests import alert_in_scope
+from service.services import Services
+from storage import casequeries, chats, outbox, sessions
+from storage import evidence as evidence_store
 from storage import staff as staff_store
 from storage.crypto import ChatRef
-from storage.database import Database, transaction
-from storage.staff import StaffMember
+from storage.database import transaction
+from storage.evidence import StoredEvidence
+
+# a stored evidence file's record, as the faces read it (kind, name, link, stored copy)
+EvidenceRecord = StoredEvidence
 
 log = logging.getLogger(__name__)
 
@@ -177,7 +187,7 @@ async def forward(
 async def _reporter_language(svc: Services, reporter: ChatRef, case: CaseRow) -> Language:
     """The language the reporter reads now (/bahasa), else the one they filed in."""
     chosen = await chats.get_language(svc.db, reporter)
-    return chosen or ("en" if case.language == "en" else "id")
+    return chosen or as_language(case.language)
 
 
 @dataclass(frozen=True)
@@ -286,10 +296,11 @@ async def export_csv(
     svc: Services,
     member: StaffMember | None,
     filters: Filters,
-    conn: Database | None = None,
+    *,
+    long_scan: bool = False,
 ) -> tuple[bytes, int]:
-    """UTF-8 CSV (with BOM for spreadsheet programs) of the cases in scope, oldest first (read
-    on `conn`, the web console's reader, when given)."""
+    """UTF-8 CSV (with BOM for spreadsheet programs) of the cases in scope, oldest first (on
+    the console's reader with `long_scan`)."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_HEADER)
@@ -298,7 +309,7 @@ async def export_csv(
     kinds = svc.jurisdiction.visibility
     while True:
         batch = await casequeries.visible(
-            conn or svc.db,
+            svc.scans() if long_scan else svc.db,
             member,
             kinds,
             filters=filters,
@@ -316,3 +327,132 @@ async def export_csv(
         count += len(batch)
         after = batch[-1].id
     return ("\ufeff" + out.getvalue()).encode("utf-8"), count
+
+
+async def desk_session(
+    svc: Services,
+    member: StaffMember,
+    case: CaseRow,
+    event: staffdesk.DeskEvent,
+    language: Language,
+) -> list[Reply]:
+    """Run one staff event of the chat through the desk with the member's open action (kept
+    between messages: what their next typed text is for); what to answer, the outcome of each
+    effect included. The outbox is woken when it has news."""
+    before = await open_action(svc, member)
+    run = await run_desk(svc, member, case, event, language, before)
+    after = run.outcome.open
+    if after != before:
+        if after is None:
+            await sessions.end_staff(svc.db, member.user_id)
+        else:
+            await sessions.start_staff(
+                svc.db, member.user_id, after.case_id, after.action, after.value, svc.now()
+            )
+    replies = list(run.outcome.replies)
+    for result in run.results:
+        if isinstance(result, StatusChange):
+            replies.append(
+                staffdesk.status_outcome(
+                    case.ticket, result.old, result.new, result.done, result.public, language
+                )
+            )
+        elif isinstance(result, ForwardTarget):
+            told = staffdesk.forward_outcome(case.ticket, result)
+            replies += [told] if told else []
+    if run.outbox_has_news:
+        svc.wake_outbox()
+    return replies
+
+
+async def open_action(svc: Services, member: StaffMember) -> staffdesk.OpenAction | None:
+    """The member's open action (what their next typed message is for), from storage."""
+    session = await sessions.staff_session(svc.db, member.user_id)
+    if session is None or session.action not in {"status", "status_internal", "note"}:
+        return None
+    action = cast(staffdesk.Action, session.action)
+    return staffdesk.OpenAction(session.case_id, action, session.value)
+
+
+async def open_case(svc: Services, member: StaffMember) -> CaseRow | None:
+    """The case of the member's open action, if they still may act on it (else the action is
+    closed)."""
+    session = await sessions.staff_session(svc.db, member.user_id)
+    case = await case_for(svc, member, session.case_id) if session is not None else None
+    if case is None:
+        await sessions.end_staff(svc.db, member.user_id)
+    return case
+
+
+async def awaits_text(svc: Services, user_id: int) -> bool:
+    """Whether a staff member's next typed message is a note for an open action."""
+    return await sessions.staff_session(svc.db, user_id) is not None
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """One page of the cases a member may see under some filters."""
+
+    cases: list[CaseRow]
+    page: int
+    pages: int
+    total: int
+
+
+async def list_cases(
+    svc: Services,
+    member: StaffMember,
+    filters: Filters | None,
+    page: int,
+    page_size: int,
+) -> ListPage:
+    """A page of the member's cases; `filters` None: the ones they last listed with (a new
+    set is remembered for the page buttons)."""
+    if filters is None:
+        filters = await sessions.list_filters(svc.db, member.user_id)
+    else:
+        await sessions.keep_list_filters(svc.db, member.user_id, filters, svc.now())
+    policy = svc.jurisdiction.visibility
+    total = await casequeries.count_visible(svc.db, member, policy, filters)
+    pages = max(1, -(-total // page_size))
+    page = min(page, pages)
+    cases = await casequeries.visible(
+        svc.db, member, policy, filters=filters, limit=page_size,
+        offset=(page - 1) * page_size, cipher=svc.cipher,
+    )  # fmt: skip
+    return ListPage(cases, page, pages, total)
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """What a member reads of a case beside the case itself: the related cases they may see,
+    its history and its evidence."""
+
+    related: list[str]
+    history: list[CaseEvent]
+    evidence: list[StoredEvidence]
+
+
+async def case_view(
+    svc: Services, member: StaffMember, case: CaseRow, *, history: int = 10
+) -> CaseView:
+    """The case's related tickets, its newest `history` events and its evidence records."""
+    policy = svc.jurisdiction.visibility
+    window = svc.casework.related.window_days
+    others = await casequeries.related(svc.db, case, window, member, policy, svc.cipher)
+    return CaseView(
+        related=related_tickets(case, others, svc.casework),
+        history=await casequeries.events(svc.db, case.id, svc.cipher, limit=history),
+        evidence=await evidence_store.of_case(svc.db, case.id, svc.cipher),
+    )
+
+
+async def evidence_bytes(svc: Services, item: StoredEvidence) -> bytes:
+    """A stored evidence file, unsealed (OSError when it is gone)."""
+    sealed = await asyncio.to_thread(Path(item.stored_path or "").read_bytes)
+    return svc.cipher.decrypt_bytes(sealed)
+
+
+async def staff_list(svc: Services) -> list[StaffMember]:
+    """Every staff member."""
+    return await staff_store.all_staff(svc.db)

@@ -1,7 +1,7 @@
 """A filled filing packet as a PDF: A4, DejaVu fonts embedded, one body per document.
 
 fpdf2 writes the PDF (pure Python, embeds TrueType subsets, lays out tables across pages);
-the fonts ship in `bot/fonts/` so Indonesian text prints the same on every machine.
+the fonts ship in `service/fonts/` so Indonesian text prints the same on every machine.
 """
 
 from __future__ import annotations

@@ -1,19 +1,15 @@
-"""Alert digests, the daily summary with its chart, and instant alerts: all queued in the outbox."""
+"""Alert digests, the daily summary with its chart, and instant alerts: all queued in the outbox
+(the face schedules the rounds)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any
 
-from telegram.ext import Application, ContextTypes
-
-from bot.chart import Series, reports_chart
-from bot.outbox import kick
-from bot.services import Services, services
 from conversations.bilingual import Bilingual, long_date
 from conversations.caserow import CaseRow
-from conversations.messages import Language, Safe, catalogue
+from conversations.messages import Language, Safe, as_language, catalogue
+from conversations.staff import StaffMember
 from conversations.staffviews import (
     case_block,
     clock_of,
@@ -24,10 +20,11 @@ from conversations.staffviews import (
 )
 from conversations.status import status_label
 from conversations.visibility import Viewer, allows
+from service.chart import Series, reports_chart
+from service.services import Services
 from storage import casequeries, chats, outbox
 from storage import staff as staff_store
 from storage.database import Database, transaction
-from storage.staff import StaffMember
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +36,7 @@ async def staff_language(svc: Services, member: StaffMember) -> Language:
     chosen = await chats.get_language(svc.db, svc.chat(member.user_id))
     if chosen is not None:
         return chosen
-    return "en" if member.language == "en" else "id"
+    return as_language(member.language)
 
 
 async def queue_digest(svc: Services, member: StaffMember) -> int:
@@ -83,9 +80,8 @@ async def queue_digest(svc: Services, member: StaffMember) -> int:
     return len(messages)
 
 
-async def digest_job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Job: a digest for every staff member with new cases in scope."""
-    svc = services(context)
+async def digest_round(svc: Services) -> None:
+    """A digest for every staff member with new cases in scope (one worker at a time)."""
     queued = 0
     async with svc.db.exclusive("digest") as mine:  # one worker at a time
         if not mine:
@@ -94,7 +90,7 @@ async def digest_job(context: ContextTypes.DEFAULT_TYPE) -> None:
             if await queue_digest(svc, member) > 0:
                 queued += 1
     if queued:
-        kick(context.application)
+        svc.wake_outbox()
 
 
 async def queue_daily(svc: Services, member: StaffMember) -> bool:
@@ -177,9 +173,8 @@ async def queue_daily(svc: Services, member: StaffMember) -> bool:
     return True
 
 
-async def daily_job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Job: the daily summary for every staff member and administrator."""
-    svc = services(context)
+async def daily_round(svc: Services) -> None:
+    """The daily summary for every staff member and administrator (one worker at a time)."""
     async with svc.db.exclusive("daily") as mine:  # one worker at a time; a day once each
         if not mine:
             return
@@ -188,7 +183,7 @@ async def daily_job(context: ContextTypes.DEFAULT_TYPE) -> None:
             member = await svc.staff_member(user_id)
             if member is not None:
                 await queue_daily(svc, member)
-    kick(context.application)
+    svc.wake_outbox()
 
 
 async def alert_in_scope(
@@ -232,22 +227,3 @@ async def alert_in_scope(
         )
         queued += 1
     return queued
-
-
-def schedule_digests(
-    application: Application[Any, Any, Any, Any, Any, Any], services_: Services
-) -> None:
-    """Register the digest, daily summary and outbox jobs."""
-    from bot.outbox import deliver_outbox
-
-    job_queue = application.job_queue
-    assert job_queue is not None
-    settings = services_.settings
-    job_queue.run_repeating(
-        deliver_outbox, interval=settings.outbox_poll_seconds, first=1, name="outbox"
-    )
-    job_queue.run_repeating(
-        digest_job, interval=settings.digest_interval_minutes * 60, first=60, name="digest"
-    )
-    daily_at = settings.digest_daily_time.replace(tzinfo=settings.zone)
-    job_queue.run_daily(daily_job, time=daily_at, name="daily")

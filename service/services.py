@@ -1,4 +1,5 @@
-"""What every handler needs, built once in `post_init` and kept in `application.bot_data`."""
+"""What every face needs, built once at start-up: settings, the open database, the data key,
+the rules, the clocks and guards, and the hook that wakes the outbox."""
 
 from __future__ import annotations
 
@@ -9,30 +10,23 @@ import os
 import signal
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any, cast
 
-from telegram.ext import Application, CallbackContext
-
-from bot.flood import DraftBudget, FloodGuard
-from bot.settings import Settings
 from conversations.casework import Casework, load_casework
 from conversations.jurisdiction.engine import Jurisdiction, build_jurisdiction
 from conversations.messages import Language, catalogue
 from conversations.packet import shipped_packets
 from conversations.questions import Context, Limits
+from conversations.staff import StaffMember
+from service.flood import DraftBudget, FloodGuard
+from service.settings import Settings
 from storage import staff as staff_store
 from storage.chatkeys import upgrade_legacy
 from storage.crypto import TELEGRAM, ChatRef, DataCipher, chat_address
-from storage.database import Database, SqliteDatabase, open_database
+from storage.database import Database, SqliteDatabase, connect_reader, open_database, ping
 from storage.keys import check_key, encrypt_legacy
 from storage.migrator import migrate
-from storage.staff import StaffMember
 
 log = logging.getLogger(__name__)
-
-SERVICES_KEY = "services"
-SETTINGS_KEY = "settings"
-CLOCK_KEY = "clock"
 
 
 def system_clock() -> dt.datetime:
@@ -65,6 +59,36 @@ class Services:
     # this process's web console is listening (a /web link is minted only for a console that
     # is ours: this one, or the one WEB_BASE_URL names)
     console_listening: bool = False
+    # wakes the outbox worker right after something was queued (set by the face that runs it;
+    # without one the next round delivers)
+    wake_outbox: Callable[[], None] = field(default=lambda: None)
+    # the web console's read-only connection for long scans (lists, counts, exports)
+    reader: Database | None = None
+
+    def scans(self) -> Database:
+        """Where long reads go: the console's reader when open, else the database."""
+        return self.reader or self.db
+
+    async def open_reader(self) -> None:
+        """Open the reader: on SQLite a second, read-only connection reading in its own thread
+        (the bot's statements keep the event loop); PostgreSQL's pool reads in parallel
+        already."""
+        if self.reader is None and self.settings.database_url is None:
+            self.reader = await connect_reader(self.settings.database_path)
+
+    async def close_reader(self) -> None:
+        """Close the reader, if open."""
+        reader, self.reader = self.reader, None
+        if reader is not None:
+            await reader.close()
+
+    async def ready(self) -> bool:
+        """Whether the database answers (readiness checks)."""
+        try:
+            await ping(self.db)
+        except Exception:
+            return False
+        return True
 
     def now(self) -> dt.datetime:
         """The current moment (UTC); the one place the shell reads the clock."""
@@ -76,7 +100,7 @@ class Services:
 
     def chat(self, chat_id: int) -> ChatRef:
         """A Telegram chat as the database finds it (by keyed hash, never by its id)."""
-        return self.cipher.chat(chat_address(TELEGRAM, chat_id))
+        return self.cipher.chat(telegram_address(chat_id))
 
     def local_date(self, moment: dt.datetime) -> dt.date:
         """The date of a stored moment in the configured time zone."""
@@ -110,6 +134,11 @@ class Services:
             jurisdiction=self.jurisdiction,
             limits=self.limits(),
         )
+
+
+def telegram_address(chat_id: int) -> str:
+    """A Telegram chat's address as it is sealed and hashed."""
+    return chat_address(TELEGRAM, chat_id)
 
 
 async def open_services(
@@ -150,18 +179,3 @@ async def open_services(
         flood=FloodGuard(settings.messages_per_minute),
         draft_budget=DraftBudget(settings.new_reports_per_minute),
     )
-
-
-def services(context: CallbackContext[Any, Any, Any, Any]) -> Services:
-    """The services of the running application."""
-    return cast(Services, context.bot_data[SERVICES_KEY])
-
-
-def services_of_application(application: Application[Any, Any, Any, Any, Any, Any]) -> Services:
-    """The services of a started application (outside a handler: workers, the console)."""
-    return cast(Services, application.bot_data[SERVICES_KEY])
-
-
-def app_settings(application: Application[Any, Any, Any, Any, Any, Any]) -> Settings:
-    """The settings the application was built with."""
-    return cast(Settings, application.bot_data[SETTINGS_KEY])

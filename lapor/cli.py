@@ -1,4 +1,5 @@
-"""The command line: `python -m bot [run|sandbox|migrate|genkey|explain|staff|export]`."""
+"""The command line, and the composition root that starts what it asks for:
+`python -m lapor [run|sandbox|migrate|ingress|worker|genkey|explain|staff|export|...]`."""
 
 from __future__ import annotations
 
@@ -18,18 +19,18 @@ from cryptography.fernet import Fernet
 from pydantic import SecretStr
 from telegram.error import InvalidToken
 
-from bot.explain import ExplainError, explain
-from bot.explain import add_arguments as add_explain_arguments
-from bot.logs import setup_logging
-from bot.settings import Settings, SettingsError, load_settings
 from conversations.datafiles import DataFileError
 from conversations.jurisdiction.engine import build_jurisdiction
 from conversations.jurisdiction.ruleset import shipped_rules
+from lapor.explain import ExplainError, explain
+from lapor.explain import add_arguments as add_explain_arguments
+from lapor.logs import setup_logging
+from service import operations
+from service.settings import Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
     from bot.application import AnyApplication
 
-from storage.keys import KEY_WATCH_SECONDS
 
 log = logging.getLogger("bot")
 
@@ -97,7 +98,7 @@ def parser() -> argparse.ArgumentParser:
     rotate.add_argument(
         "--grace",
         type=float,
-        default=2 * KEY_WATCH_SECONDS + 10,
+        default=2 * operations.KEY_WATCH_SECONDS + 10,
         help="seconds to wait for processes on the old key alone to stop (default %(default)s)",
     )
     purge = sub.add_parser("purge", help="remove identity and evidence of old closed cases")
@@ -166,7 +167,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = with_sandbox_key(settings)  # the sandbox's own database and key
     if admin or not sandbox:
         if settings.data_key is None:
-            print("lapor-netral: DATA_KEY is not set (python -m bot genkey)", file=sys.stderr)
+            print("lapor-netral: DATA_KEY is not set (python -m lapor genkey)", file=sys.stderr)
             return 2
         checked = _run_async(lambda stop: _check_key(settings, args.command == "rotate-key"))
         if checked != 0:
@@ -214,60 +215,33 @@ def _run_async(body: Callable[[asyncio.Event], Coroutine[Any, Any, int]]) -> int
 
 
 async def _migrate(settings: Settings) -> int:
-    from storage.database import open_database
-    from storage.migrator import migrate
-
-    db = await open_database(
-        settings.database_path, settings.database_url_text, settings.database_pool_size
-    )
-    try:
-        applied = await migrate(db)
-    finally:
-        await db.close()
+    applied = await operations.migrate_database(settings)
     print(f"applied migrations: {applied}" if applied else "database is up to date")
     return 0
 
 
 async def _check_key(settings: Settings, rotating: bool) -> int:
     """Before anything reads encrypted data: does DATA_KEY fit this database?"""
-    from storage.crypto import DataCipher
-    from storage.database import open_database
-    from storage.keys import WrongKeyError, check_key
-    from storage.migrator import migrate
-
-    assert settings.data_key is not None
-    cipher = DataCipher(settings.data_key.get_secret_value())
-    db = await open_database(
-        settings.database_path, settings.database_url_text, settings.database_pool_size
-    )
     try:
-        await migrate(db)
-        await check_key(db, cipher, dt.datetime.now(dt.UTC))
-    except WrongKeyError as error:
+        key_count = await operations.check_data_key(settings)
+    except operations.WrongKeyError as error:
         print(f"lapor-netral: {error}", file=sys.stderr)
         return 2
-    finally:
-        await db.close()
-    if cipher.key_count > 1 and not rotating:
-        log.warning(
-            "DATA_KEY holds %s keys: run `rotate-key`, then keep only the first", cipher.key_count
-        )
+    if key_count > 1 and not rotating:
+        log.warning("DATA_KEY holds %s keys: run `rotate-key`, then keep only the first", key_count)
     return 0
 
 
 async def _admin(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.casedesk import add_staff, export_csv
-    from bot.jobs import purge_old_cases
-    from bot.services import open_services
     from conversations.casefilters import Filters
-    from storage import lifecycle
-    from storage import staff as staff_store
-    from storage.keys import RotationIncompleteError, rotate_keys
+    from service.casedesk import add_staff, export_csv, staff_list
+    from service.jobs import purge_old_cases
+    from service.services import open_services
 
     svc = await open_services(settings)
     try:
         if args.command == "backup":
-            await lifecycle.backup(svc.db, args.path)
+            await operations.backup(svc, args.path)
             print(f"backup written to {args.path}")
         elif args.command == "purge":
             result = await purge_old_cases(svc, dry_run=args.dry_run)
@@ -278,8 +252,8 @@ async def _admin(settings: Settings, args: argparse.Namespace) -> int:
             grace = args.grace if svc.cipher.key_count > 1 else 0.0
             print(f"waiting {grace:.0f} s for processes on the old key alone to stop", flush=True)
             try:
-                rewritten = await rotate_keys(svc.db, svc.cipher, svc.now(), grace_seconds=grace)
-            except RotationIncompleteError as error:
+                rewritten = await operations.rotate_key(svc, grace)
+            except operations.RotationIncompleteError as error:
                 print(f"lapor-netral: {error}", file=sys.stderr)
                 return 1
             print(
@@ -299,11 +273,11 @@ async def _admin(settings: Settings, args: argparse.Namespace) -> int:
             print(answer, file=sys.stdout if ok else sys.stderr)
             return 0 if ok else 1
         elif args.staff_command == "remove":
-            removed = await staff_store.remove(svc.db, args.user_id)
+            removed = await operations.remove_staff(svc, args.user_id)
             print(f"removed {args.user_id}" if removed else f"no staff member {args.user_id}")
             return 0 if removed else 1
         else:
-            for member in await staff_store.all_staff(svc.db):
+            for member in await staff_list(svc):
                 scope = member.scope or "national"
                 blocked = " (blocked the bot)" if member.blocked else ""
                 print(f"{member.user_id}\t{member.agency}\t{scope}{blocked}")
@@ -313,9 +287,10 @@ async def _admin(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _sandbox(settings: Settings, stop: asyncio.Event) -> int:
+    from lapor.runtime import running
     from sandbox.terminal import run_sandbox
 
-    await run_sandbox(settings, stop)
+    await run_sandbox(settings, stop, running)
     return 0
 
 
@@ -333,7 +308,7 @@ def _application(settings: Settings) -> AnyApplication:
 
 
 async def _telegram(settings: Settings, stop: asyncio.Event) -> int:
-    from bot.runtime import serve_until
+    from lapor.runtime import serve_until
 
     application = _application(settings)
     mode = "webhook" if settings.webhook_url else "long polling"
@@ -357,7 +332,7 @@ async def _ingress(settings: Settings, stop: asyncio.Event, *, register: bool) -
     from aiohttp import web
 
     from bot.ingress import build_ingress, register_webhook
-    from bot.services import open_services
+    from service.services import open_services
 
     assert settings.telegram_bot_token is not None
     svc = await open_services(settings)
@@ -377,8 +352,8 @@ async def _ingress(settings: Settings, stop: asyncio.Event, *, register: bool) -
 
 
 async def _worker(settings: Settings, stop: asyncio.Event, lanes: int) -> int:
-    from bot.runtime import running, settle_startup_memory
     from bot.worker import work
+    from lapor.runtime import running, settle_startup_memory
 
     application = _application(settings)
     async with running(application, settings, inbox=True):

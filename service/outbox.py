@@ -1,0 +1,116 @@
+"""The outbox worker: delivers queued messages one at a time, with retries and back-off, through
+the channel's sender (the face says how a payload is sent and how a failure reads)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+from conversations.messages import Language
+from conversations.replies import Reply
+from conversations.staffviews import ButtonSpec
+from service.services import Services
+from storage import outbox
+from storage import staff as staff_store
+from storage.crypto import ChatRef
+from storage.outbox import OutboxRow
+
+# the chat a queued message goes to: its keyed hash and its address (`telegram_id` on Telegram)
+Recipient = ChatRef
+
+log = logging.getLogger(__name__)
+
+BATCH = 50
+MAX_BACKOFF_SECONDS = 600
+
+
+class RetryLaterError(Exception):
+    """The channel asked us to wait (`seconds`) before sending again (a 429)."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(seconds)
+        self.seconds = seconds
+
+
+class RecipientBlockedError(Exception):
+    """The recipient blocked the bot: the message is given up."""
+
+
+class RefusedError(Exception):
+    """The channel refused the message for good (`reason`): sending it again would be refused."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class Sender(Protocol):
+    """How one channel sends a queued payload to the address of a row's chat; a failure on the
+    way raises OSError (or another exception: retried with back-off), the others above."""
+
+    async def send(self, chat: Recipient, payload: dict[str, Any]) -> None:
+        """Send one queued message: text with buttons, a document or a photo."""
+
+
+def reply_payload(reply: Reply, language: Language) -> dict[str, Any]:
+    """A reply of the core as an outbox message (its text and its inline buttons)."""
+    buttons: list[list[ButtonSpec]] = [
+        [ButtonSpec(text=b.label(language), data=b.data) for b in row] for row in reply.buttons
+    ]
+    return {"type": "message", "text": reply.text(language), "buttons": buttons}
+
+
+async def queue_replies(
+    svc: Services, chat: ChatRef, kind: str, replies: Sequence[Reply], language: Language
+) -> None:
+    """Queue replies for a chat (in the caller's transaction: the caller wakes the outbox once
+    it is committed)."""
+    for reply in replies:
+        payload = reply_payload(reply, language)
+        await outbox.enqueue(svc.db, chat, kind, payload, svc.now(), cipher=svc.cipher)
+
+
+async def deliver_due(sender: Sender, svc: Services) -> int:
+    """Deliver what is due now, in order; return how many were sent."""
+    sent = 0
+    async with svc.outbox_lock, svc.db.exclusive("outbox") as mine:
+        if not mine:  # another worker is delivering: rows go out once, in order
+            return 0
+        for _ in range(BATCH):
+            row = await outbox.next_due(svc.db, svc.now(), svc.cipher)
+            if row is None:
+                break
+            if await _deliver(sender, svc, row):
+                sent += 1
+    return sent
+
+
+async def _deliver(sender: Sender, svc: Services, row: OutboxRow) -> bool:
+    await outbox.mark_sending(svc.db, row)
+    try:
+        await sender.send(row.chat, row.payload)
+    except RetryLaterError as wait:
+        at = svc.now() + dt.timedelta(seconds=wait.seconds)
+        await outbox.retry_later(svc.db, row, at, "429")
+        log.info("outbox %s: rate limited, retry in %.0fs", row.id, wait.seconds)
+        return False
+    except RecipientBlockedError:
+        await outbox.give_up(svc.db, row, "blocked", "403 blocked")
+        await staff_store.mark_blocked(svc.db, row.chat.telegram_id, svc.now())
+        log.info("outbox %s: the recipient blocked the bot", row.id)
+        return False
+    except RefusedError as refused:
+        await outbox.give_up(svc.db, row, "failed", f"400 {refused.reason}")
+        log.warning("outbox %s: refused permanently (%s)", row.id, refused.reason)
+        return False
+    except Exception as exc:  # a failure on the way, whatever the channel's library calls it
+        backoff = min(MAX_BACKOFF_SECONDS, svc.settings.outbox_retry_seconds * 2 ** (row.attempts))
+        await outbox.retry_later(
+            svc.db, row, svc.now() + dt.timedelta(seconds=backoff), type(exc).__name__
+        )
+        log.info("outbox %s: %s, retry in %.1fs", row.id, type(exc).__name__, backoff)
+        return False
+    await outbox.mark_sent(svc.db, row, svc.now())
+    return True
