@@ -19,8 +19,8 @@ from telegram.ext import ExtBot
 from bot.retry import with_retries
 from conversations.messages import Language
 from conversations.replies import Reply
-from conversations.staffviews import ButtonSpec
 from conversations.textsplit import split_html
+from service.outbox import ButtonSpec
 
 JSONDict = dict[str, Any]
 NOT_MODIFIED = "message is not modified"
@@ -28,7 +28,7 @@ NO_PREVIEW: JSONDict = {"is_disabled": True}  # links in messages never unfold i
 
 
 def inline_markup(rows: Sequence[Sequence[ButtonSpec]] | None) -> InlineKeyboardMarkup | None:
-    """Button specs (`{"text", "data"}`, as staff views and the outbox keep them) as PTB markup
+    """Button specs (`{"text", "data"}`, as the outbox keeps them) as PTB markup
     (for the typed file uploads)."""
     keyboard = buttons_json(rows)
     return None if keyboard is None else InlineKeyboardMarkup.de_json(keyboard, None)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from telegram import InputMediaDocument, Update
@@ -19,7 +20,7 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot import citizen
 from bot.botdata import services
-from bot.render import buttons_json, send_html, send_replies
+from bot.render import send_replies
 from bot.retry import with_retries
 from conversations import staffdesk
 from conversations.callbacks import (
@@ -39,7 +40,6 @@ from conversations.packet import packet_bodies, shipped_packets
 from conversations.replies import Reply
 from conversations.staff import StaffMember
 from conversations.staffviews import (
-    ButtonSpec,
     case_detail,
     history_lines,
     list_page,
@@ -98,12 +98,12 @@ async def _refuse(update: Update, context: ContextTypes.DEFAULT_TYPE, what: str)
 
 
 async def _reply(
-    context: ContextTypes.DEFAULT_TYPE,
-    chat_id: int,
-    text: str,
-    buttons: list[list[ButtonSpec]] | None = None,
+    context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply | str, language: Language
 ) -> None:
-    await send_html(context.bot, chat_id, text, buttons_json(buttons))
+    """One reply (a text already rendered in `language` is sent as it is), split as Telegram
+    counts."""
+    shown = Reply(html=Safe(reply)) if isinstance(reply, str) else reply
+    await send_replies(context.bot, chat_id, [shown], language)
 
 
 # ------------------------------------------------------------------ commands
@@ -124,15 +124,15 @@ async def on_staff_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         await _refuse(update, context, "command")
         return
     if action == "help":
-        await _reply(context, user_id, _commands(svc, user_id, language))
+        await _reply(context, user_id, _commands(svc, user_id, language), language)
     elif action == "case":
         await _case_command(context, svc, member, argument, language)
     elif action == "digest":
         queued = await queue_digest(svc, member)
         if queued == 0:
-            await _reply(context, user_id, catalogue().render("digest_none", language))
+            await _reply(context, user_id, Reply("digest_none"), language)
         elif queued < 0:  # the previous digest is still on its way: say so, not nothing
-            await _reply(context, user_id, catalogue().render("digest_pending", language))
+            await _reply(context, user_id, Reply("digest_pending"), language)
             services(context).wake_outbox()
         else:
             services(context).wake_outbox()
@@ -147,15 +147,15 @@ async def _web_link(
 ) -> None:
     """A one-time sign-in link for the web console (sent as plain text: nothing to escape)."""
     if not svc.settings.web_port:
-        await _reply(context, member.user_id, catalogue().render("web_off", language))
+        await _reply(context, member.user_id, Reply("web_off"), language)
         return
     if not (svc.console_listening or svc.settings.web_base_url):
         # the port is held by another program: a link there would hand out a token to it
         log.info("web link refused: the console is not listening")
-        await _reply(context, member.user_id, catalogue().render("web_unavailable", language))
+        await _reply(context, member.user_id, Reply("web_unavailable"), language)
         return
     url = await login_link(svc, member.user_id)
-    await _reply(context, member.user_id, catalogue().render("web_link", language, url=url))
+    await _reply(context, member.user_id, Reply("web_link", {"url": url}), language)
 
 
 def _commands(svc: Services, user_id: int, language: Language) -> str:
@@ -180,7 +180,7 @@ async def on_staff_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         scope=scope_label(member.scope, svc.jurisdiction, language),
         commands=Safe(_commands(svc, user_id, language)),
     )  # fmt: skip
-    await _reply(context, user_id, text)
+    await _reply(context, user_id, text, language)
     raise ApplicationHandlerStop
 
 
@@ -191,7 +191,7 @@ async def on_staff_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         return
     texts = catalogue()
     text = "\n\n".join((_commands(svc, user_id, language), texts.render("help", language)))
-    await _reply(context, user_id, text)
+    await _reply(context, user_id, text, language)
     raise ApplicationHandlerStop
 
 
@@ -207,7 +207,7 @@ async def _manage_staff(
     if verb in {"daftar", "list"}:
         members = await casedesk.staff_list(svc)
         if not members:
-            await _reply(context, admin_id, texts.render("staff_list_empty", language))
+            await _reply(context, admin_id, Reply("staff_list_empty"), language)
             return
         lines = []
         for m in members:
@@ -216,28 +216,21 @@ async def _manage_staff(
                 f"• {m.user_id} · {m.agency} · "
                 f"{scope_label(m.scope, svc.jurisdiction, language)}{blocked}"
             )
-        await _reply(
-            context, admin_id, texts.render("staff_list", language, lines="\n".join(lines))
-        )
+        await _reply(context, admin_id, Reply("staff_list", {"lines": "\n".join(lines)}), language)
         return
     if verb in {"tambah", "add", "ubah", "change"} and len(args) >= 3 and args[1].isdigit():
         scope = " ".join(args[3:])  # a code or a name: 36, banten, kota serang
         _, answer = await casedesk.add_staff(
             svc, int(args[1]), args[2].lower(), scope, admin_id, language
         )
-        await _reply(context, admin_id, answer)
+        await _reply(context, admin_id, answer, language)
         return
     if verb in {"hapus", "remove", "delete"} and len(args) == 2 and args[1].isdigit():
         answer = await casedesk.remove_staff(svc, int(args[1]), language)
-        await _reply(context, admin_id, answer)
+        await _reply(context, admin_id, answer, language)
         return
-    await _reply(
-        context,
-        admin_id,
-        texts.render(
-            "staff_usage", language, agencies="|".join(svc.jurisdiction.rules.staff_agencies())
-        ),
-    )
+    agencies = "|".join(svc.jurisdiction.rules.staff_agencies())
+    await _reply(context, admin_id, Reply("staff_usage", {"agencies": agencies}), language)
 
 
 async def _case_command(
@@ -252,13 +245,13 @@ async def _case_command(
         parsed = parse_ticket(argument, svc.settings.ticket_prefix)
         if parsed.outcome != "ok" or parsed.ticket is None:
             key = "status_typo" if parsed.outcome == "typo" else "status_invalid"
-            await _reply(context, member.user_id, catalogue().render(key, language))
+            await _reply(context, member.user_id, Reply(key), language)
             return
         await show_case(context, svc, member, parsed.ticket, language)
         return
     result = parse_filters(argument, svc.jurisdiction, svc.today())
     if isinstance(result, FilterError):
-        await _reply(context, member.user_id, result.text("list_bad_filter", language))
+        await _reply(context, member.user_id, result.text("list_bad_filter", language), language)
         return
     filters, page = result
     await _list(context, svc, member, filters, page, language)
@@ -274,11 +267,11 @@ async def _list(
 ) -> None:
     """A page of the member's cases (`filters` None: the ones they last listed with)."""
     found = await casedesk.list_cases(svc, member, filters, page, PAGE_SIZE)
-    text, buttons = list_page(
+    page_reply = list_page(
         found.cases, svc.jurisdiction, language, page=found.page, pages=found.pages,
         total=found.total,
     )  # fmt: skip
-    await _reply(context, member.user_id, text, buttons)
+    await _reply(context, member.user_id, page_reply, language)
 
 
 async def show_case(
@@ -292,13 +285,11 @@ async def show_case(
     case = await casedesk.case_by_ticket(svc, member, ticket)
     if case is None:
         log.info("case view refused or not found")
-        await _reply(
-            context, member.user_id, catalogue().render("case_not_found", language, ticket=ticket)
-        )
+        await _reply(context, member.user_id, Reply("case_not_found", {"ticket": ticket}), language)
         return
     view = await casedesk.case_view(svc, member, case)
     deadlines = staff_deadlines(case.decision.deadlines, svc.jurisdiction, language)
-    text, buttons = case_detail(
+    detail = case_detail(
         case, svc.jurisdiction, svc.casework, svc.today(), language, deadlines=deadlines,
         related_tickets=view.related, agency=member.agency,
         zone=svc.settings.zone, packets=packet_bodies(case, svc.jurisdiction, shipped_packets()),
@@ -307,9 +298,11 @@ async def show_case(
         view.history, member.agency, member.admin, language, svc.settings.zone, svc.jurisdiction
     )
     if notes:
-        escaped = escape("\n".join(notes))
-        text += "\n\n" + catalogue().render("case_events_title", language) + "\n" + escaped
-    await _reply(context, member.user_id, text, buttons)  # split as Telegram counts
+        history = (
+            catalogue().render("case_events_title", language) + "\n" + escape("\n".join(notes))
+        )
+        detail = replace(detail, html=Safe(f"{detail.text(language)}\n\n{history}"))
+    await _reply(context, member.user_id, detail, language)  # split as Telegram counts
     await _send_evidence(context, svc, member.user_id, case, view.evidence, language)
 
 
@@ -388,9 +381,7 @@ async def _export(
             dates.append(dt.date.fromisoformat(value))
         except ValueError:
             await _reply(
-                context,
-                member.user_id,
-                catalogue().render("export_bad_date", language, value=value),
+                context, member.user_id, Reply("export_bad_date", {"value": value}), language
             )
             return
     filters = Filters(since=dates[0] if dates else None, until=dates[1] if len(dates) > 1 else None)
@@ -439,9 +430,7 @@ async def on_staff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
             svc, member, int(case_id_text) if case_id_text.isdigit() else 0
         )
         if case is None:
-            await _reply(
-                context, user_id, catalogue().render("case_not_found", language, ticket="—")
-            )
+            await _reply(context, user_id, Reply("case_not_found", {"ticket": "—"}), language)
             return
         if code == CASE_STATUS.code:
             await desk(context, svc, member, case, staffdesk.StatusChosen(target), language)

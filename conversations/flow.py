@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, replace
 
 from conversations.callbacks import CANCEL_CONFIRM, DRAFT, ERASE, PACKET, STATUS
+from conversations.context import Context
 from conversations.draft import Draft
 from conversations.events import Command, Event, Press, Text, Unsupported
 from conversations.jurisdiction.models import Decision
@@ -26,7 +27,6 @@ from conversations.questions import (
     SKIP,
     TOTAL_STEPS,
     Answer,
-    Context,
     DropEvidence,
     FetchEvidence,
     hint,

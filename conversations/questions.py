@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from conversations.bilingual import MONTHS, Bilingual, long_date, weekday_date
 from conversations.callbacks import CALLBACKS
+from conversations.context import Context
 from conversations.dates import DateReading, read_date
 from conversations.draft import Draft, EvidenceItem
 from conversations.events import (
@@ -25,7 +26,6 @@ from conversations.events import (
     Press,
     Text,
 )
-from conversations.jurisdiction.engine import Jurisdiction
 from conversations.messages import Language, Safe, catalogue, escape
 from conversations.phones import normalize_phone
 from conversations.places import Region, normalize, province_answer, regency_answer
@@ -57,29 +57,6 @@ REFUSAL_HINTS = {
     "image_too_large": "evidence_image_too_large",
     "document_too_complex": "evidence_document_too_complex",
 }
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Sizes the questions enforce (from settings)."""
-
-    min_description: int = 20
-    max_description: int = 3000
-    max_short_text: int = 300
-    max_evidence_items: int = 10
-    max_evidence_bytes: int = 20 * 1024 * 1024
-    max_case_evidence_bytes: int = 100 * 1024 * 1024  # all files of one report together
-
-
-@dataclass(frozen=True)
-class Context:
-    """What the core knows besides the draft: the day, the reader, the data files, limits."""
-
-    today: dt.date
-    language: Language
-    user_id: int
-    jurisdiction: Jurisdiction
-    limits: Limits = field(default_factory=Limits)
 
 
 @dataclass(frozen=True)

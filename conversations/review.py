@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from conversations.bilingual import weekday_date
+from conversations.context import Context
 from conversations.draft import Draft
 from conversations.messages import Language, Safe, catalogue
 from conversations.messages import escape as esc
-
-if TYPE_CHECKING:
-    from conversations.questions import Context
 
 # The review repeats the description only in part, so the message stays under Telegram's limit.
 DESCRIPTION_SHOWN = 1000

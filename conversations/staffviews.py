@@ -7,7 +7,6 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from typing import TypedDict
 
 from conversations.bilingual import both_dates, long_date
 from conversations.callbacks import (
@@ -25,18 +24,12 @@ from conversations.jurisdiction.engine import Jurisdiction
 from conversations.jurisdiction.models import Deadline, Office
 from conversations.messages import Language, Safe, catalogue
 from conversations.messages import escape as esc
+from conversations.replies import Button, Reply
 from conversations.status import status_label
 from conversations.textsplit import MESSAGE_LIMIT, visible_length
 from conversations.visibility import Viewer, allows
 
 EXCERPT = 120
-
-
-class ButtonSpec(TypedDict):
-    """A staff button as views make it and the outbox keeps it (JSON): label and data."""
-
-    text: str
-    data: str
 
 
 def t(key: str, language: Language, **args: object) -> str:
@@ -123,12 +116,9 @@ def case_block(
     )
 
 
-def open_button(ticket: str, language: Language) -> ButtonSpec:
+def open_button(ticket: str) -> Button:
     """The button that opens a case."""
-    return {
-        "text": catalogue().raw("btn_open_case", language).format(ticket=ticket),
-        "data": CASE_OPEN.data(ticket),
-    }
+    return Button(CASE_OPEN.data(ticket), "btn_open_case", args={"ticket": ticket})
 
 
 def counts_line(counter: Counter[str]) -> str:
@@ -147,7 +137,7 @@ def digest_messages(
     related_ids: frozenset[int] | set[int] = frozenset(),
     zone: dt.tzinfo = dt.UTC,
     newest: int = 30,
-) -> list[tuple[str, list[list[ButtonSpec]]]]:
+) -> list[Reply]:
     """A digest: counts by category and regency, then the newest cases with an open button each;
     split at case boundaries so each message stays under Telegram's limit."""
     by_category = Counter(category_label(c, jurisdiction, language) for c in cases)
@@ -168,21 +158,21 @@ def digest_messages(
         ]
     )
     shown = sorted(cases, key=lambda c: c.id, reverse=True)[:newest]
-    messages: list[tuple[str, list[list[ButtonSpec]]]] = []
+    messages: list[Reply] = []
     text = head
-    buttons: list[list[ButtonSpec]] = []
+    buttons: list[tuple[Button, ...]] = []
     for case in shown:
         block = case_block(
             case, jurisdiction, casework, today, language, related=case.id in related_ids, zone=zone
         )
         too_long = visible_length(text) + visible_length(block) + 2 > MESSAGE_LIMIT - 96
         if too_long or len(buttons) >= 20:
-            messages.append((text, buttons))
+            messages.append(Reply(html=Safe(text), buttons=tuple(buttons)))
             text = t("digest_title_more", language, part=len(messages) + 1)
             buttons = []
         text += "\n\n" + block
-        buttons.append([open_button(case.ticket, language)])
-    messages.append((text, buttons))
+        buttons.append((open_button(case.ticket),))
+    messages.append(Reply(html=Safe(text), buttons=tuple(buttons)))
     return messages
 
 
@@ -235,7 +225,7 @@ def case_detail(
     agency: str,
     zone: dt.tzinfo = dt.UTC,
     packets: Sequence[str] = (),
-) -> tuple[str, list[list[ButtonSpec]]]:
+) -> Reply:
     """A case in full for handling staff, with the actions they may take (and the filing
     packets of `packets`, the bodies with a form)."""
     rules = jurisdiction.rules
@@ -291,30 +281,25 @@ def case_detail(
         description=case.description,
         related=Safe(related),
     )
-    buttons: list[list[ButtonSpec]] = []
+    buttons: list[tuple[Button, ...]] = []
     actions = case_actions(case, casework, jurisdiction, agency)
     for new in actions.statuses:
-        label = (
-            catalogue().raw("btn_status_to", language).format(status=status_label(new, language))
+        status = status_label(new, language)
+        buttons.append(
+            (Button(CASE_STATUS.data(case.id, new), "btn_status_to", args={"status": status}),)
         )
-        buttons.append([ButtonSpec(text=label, data=CASE_STATUS.data(case.id, new))])
     for other in actions.forward_to:
         name = rules.bodies[other].name.get(language)
-        label = catalogue().raw("btn_forward_to", language).format(agency=name)
-        buttons.append([ButtonSpec(text=label, data=FORWARD.data(case.id, other))])
-    buttons.append(
-        [
-            ButtonSpec(
-                text=catalogue().raw("btn_add_internal_note", language),
-                data=INTERNAL_NOTE.data(case.id),
-            )
-        ]
-    )
+        buttons.append(
+            (Button(FORWARD.data(case.id, other), "btn_forward_to", args={"agency": name}),)
+        )
+    buttons.append((Button(INTERNAL_NOTE.data(case.id), "btn_add_internal_note"),))
     for body in packets:
         name = rules.bodies[body].name.get(language)
-        label = catalogue().raw("btn_staff_packet", language).format(body=name)
-        buttons.append([ButtonSpec(text=label, data=PACKET_STAFF.data(case.id, body))])
-    return text, buttons
+        buttons.append(
+            (Button(PACKET_STAFF.data(case.id, body), "btn_staff_packet", args={"body": name}),)
+        )
+    return Reply(html=Safe(text), buttons=tuple(buttons))
 
 
 def referral_notice(ticket: str, office: Office, language: Language) -> str:
@@ -369,7 +354,7 @@ def related_tickets(
 
 def status_notification(
     ticket: str, status: str, note: str | None, language: Language, final: Collection[str]
-) -> tuple[str, list[list[ButtonSpec]]]:
+) -> Reply:
     """What the reporter receives when staff change the status (public note included); while
     the case is open, with the button to add information."""
     note_text = t("notify_note", language, note=note) if note else ""
@@ -380,11 +365,8 @@ def status_notification(
         status=status_label(status, language),
         note=Safe(note_text),
     )
-    add_info = ButtonSpec(
-        text=catalogue().raw("btn_add_info", language), data=ADD_INFO.data(ticket)
-    )
-    buttons = [] if status in final else [[add_info]]
-    return text, buttons
+    add_info = Button(ADD_INFO.data(ticket), "btn_add_info")
+    return Reply(html=Safe(text), buttons=() if status in final else ((add_info,),))
 
 
 def list_page(
@@ -395,10 +377,10 @@ def list_page(
     page: int,
     pages: int,
     total: int,
-) -> tuple[str, list[list[ButtonSpec]]]:
+) -> Reply:
     """One page of a staff list with an open button per case and paging buttons."""
     if not cases:
-        return t("list_empty", language), []
+        return Reply("list_empty")
     lines = [t("list_title", language, count=total, page=page, pages=pages)]
     for case in cases:
         lines.append(
@@ -412,17 +394,15 @@ def list_page(
                 date=long_date(case.event_date, language),
             )
         )
-    buttons = [[open_button(c.ticket, language)] for c in cases]
-    paging: list[ButtonSpec] = []
+    buttons: list[tuple[Button, ...]] = [(open_button(c.ticket),) for c in cases]
+    paging: list[Button] = []
     if page > 1:
-        previous = catalogue().raw("btn_prev", language)
-        paging.append(ButtonSpec(text=previous, data=CASE_PAGE.data(page - 1)))
+        paging.append(Button(CASE_PAGE.data(page - 1), "btn_prev"))
     if page < pages:
-        following = catalogue().raw("btn_next", language)
-        paging.append(ButtonSpec(text=following, data=CASE_PAGE.data(page + 1)))
+        paging.append(Button(CASE_PAGE.data(page + 1), "btn_next"))
     if paging:
-        buttons.append(paging)
-    return "\n".join(lines), buttons
+        buttons.append(tuple(paging))
+    return Reply(html=Safe("\n".join(lines)), buttons=tuple(buttons))
 
 
 CSV_HEADER = [

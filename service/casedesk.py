@@ -42,6 +42,7 @@ from conversations.staffviews import (
 )
 from conversations.visibility import Viewer, allows
 from service.digests import alert_in_scope
+from service.outbox import reply_payload
 from service.services import Services
 from storage import casequeries, chats, outbox, sessions
 from storage import evidence as evidence_store
@@ -113,10 +114,10 @@ async def change_status(
             if public and current.reporter_chat:
                 reporter = svc.cipher.chat(current.reporter_chat)
                 reporter_language = await _reporter_language(svc, reporter, current)
-                text, buttons = status_notification(
+                told = status_notification(
                     case.ticket, new, note, reporter_language, svc.casework.final
                 )
-                payload = {"type": "message", "text": text, "buttons": buttons}
+                payload = reply_payload(told, reporter_language)
                 await outbox.enqueue(
                     svc.db, reporter, "notification", payload, now,
                     cipher=svc.cipher,

@@ -9,6 +9,7 @@ import logging
 from conversations.bilingual import Bilingual, long_date
 from conversations.caserow import CaseRow
 from conversations.messages import Language, Safe, as_language, catalogue
+from conversations.replies import Reply
 from conversations.staff import StaffMember
 from conversations.staffviews import (
     case_block,
@@ -21,6 +22,7 @@ from conversations.staffviews import (
 from conversations.status import status_label
 from conversations.visibility import Viewer, allows
 from service.chart import Series, reports_chart
+from service.outbox import reply_payload
 from service.services import Services
 from storage import casequeries, chats, outbox
 from storage import staff as staff_store
@@ -69,9 +71,9 @@ async def queue_digest(svc: Services, member: StaffMember) -> int:
     )  # fmt: skip
     newest = max(case.id for case in cases)
     async with transaction(svc.db):
-        for number, (text, buttons) in enumerate(messages, start=1):
+        for number, reply in enumerate(messages, start=1):
             cursor = (member.user_id, newest) if number == len(messages) else None
-            payload = {"type": "message", "text": text, "buttons": buttons}
+            payload = reply_payload(reply, language)
             await outbox.enqueue(
                 svc.db, svc.chat(member.user_id), DIGEST_KIND, payload, svc.now(), cursor=cursor,
                 cipher=svc.cipher,
@@ -217,11 +219,9 @@ async def alert_in_scope(
             k: v.get(language) if isinstance(v, Bilingual) else v for k, v in (extra or {}).items()
         }
         text = catalogue().render(key, language, case=Safe(block), **args)
-        payload = {
-            "type": "message",
-            "text": text,
-            "buttons": [[open_button(case.ticket, language)]],
-        }
+        payload = reply_payload(
+            Reply(html=Safe(text), buttons=((open_button(case.ticket),),)), language
+        )
         await outbox.enqueue(
             conn, svc.chat(member.user_id), "alert", payload, svc.now(), cipher=svc.cipher
         )

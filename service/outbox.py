@@ -6,11 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Any, Protocol, TypedDict
 
 from conversations.messages import Language
 from conversations.replies import Reply
-from conversations.staffviews import ButtonSpec
 from service.services import Services
 from storage import outbox
 from storage import staff as staff_store
@@ -24,6 +23,14 @@ log = logging.getLogger(__name__)
 
 BATCH = 50
 MAX_BACKOFF_SECONDS = 600
+
+
+class ButtonSpec(TypedDict):
+    """A button as a queued message keeps it (JSON): its label, in the recipient's language,
+    and its callback data."""
+
+    text: str
+    data: str
 
 
 class RetryLaterError(Exception):

@@ -39,6 +39,7 @@ from storage import casequeries, cases, chats, drafts, lifecycle, sessions
 from storage import evidence as evidence_store
 from storage import staff as staff_store
 from storage.crypto import ChatRef
+from storage.database import transaction
 from storage.ratelimit import allow
 
 log = logging.getLogger(__name__)
@@ -196,18 +197,21 @@ async def _file(svc: Services, chat: ChatPort, draft: Draft, language: Language)
     assert draft.province_code is not None
     province, regency = draft.province_code, draft.regency_code
     attempts = itertools.count()
-    filed = await cases.file_case(
-        svc.db,
-        draft=draft,
-        chat=svc.chat(chat.chat_id),
-        language=language,
-        decision=decision,
-        covered=lambda: staff_store.agencies_covering(svc.db, province, regency),
-        cipher=svc.cipher,
-        now=svc.now(),
-        new_ticket=lambda: make_ticket(prefix, ticket_value(draft.draft_id, next(attempts))),
-        on_filed=(lambda case_id: _alert_urgent(svc, case_id)) if decision.urgent else None,
-    )
+    async with transaction(svc.db):  # the urgent alerts are queued with the filing itself
+        covered = await staff_store.agencies_covering(svc.db, province, regency)
+        filed = await cases.file_case(
+            svc.db,
+            draft=draft,
+            chat=svc.chat(chat.chat_id),
+            language=language,
+            decision=decision,
+            covered=covered,
+            cipher=svc.cipher,
+            now=svc.now(),
+            new_ticket=lambda: make_ticket(prefix, ticket_value(draft.draft_id, next(attempts))),
+        )
+        if filed.created and decision.urgent:
+            await _alert_urgent(svc, filed.case_id)
     if filed.created and decision.urgent:
         svc.wake_outbox()
     if filed.created:
@@ -225,7 +229,7 @@ async def _file(svc: Services, chat: ChatPort, draft: Draft, language: Language)
 
 
 async def _alert_urgent(svc: Services, case_id: int) -> None:
-    """Urgent categories alert in-scope staff at once (queued with the filing itself)."""
+    """Urgent categories alert in-scope staff at once."""
     case = await casequeries.by_id(svc.db, case_id, svc.cipher)
     if case is not None:
         await alert_in_scope(svc.db, svc, case, "urgent_alert", urgent_badge=False)

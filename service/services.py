@@ -12,10 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from conversations.casework import Casework, load_casework
+from conversations.context import Context, Limits
 from conversations.jurisdiction.engine import Jurisdiction, build_jurisdiction
 from conversations.messages import Language, catalogue
 from conversations.packet import shipped_packets
-from conversations.questions import Context, Limits
 from conversations.staff import StaffMember
 from service.flood import DraftBudget, FloodGuard
 from service.settings import Settings

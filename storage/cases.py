@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 from conversations.draft import Draft
@@ -20,7 +20,6 @@ from storage.database import (
     fetch_all,
     fetch_one,
     now_iso,
-    transaction,
 )
 
 
@@ -61,105 +60,102 @@ async def file_case(
     chat: ChatRef,
     language: Language,
     decision: Decision,
-    covered: Callable[[], Awaitable[set[str]]],
+    covered: Collection[str],
     cipher: DataCipher,
     now: dt.datetime,
     new_ticket: Callable[[], str],
-    on_filed: Callable[[int], Awaitable[None]] | None = None,
 ) -> FiledCase:
-    """Turn the draft into a case in one transaction: case, bodies, evidence, event, no draft.
+    """Turn the draft into a case: case, bodies, evidence, event, no draft (call inside the
+    transaction of the filing: what else belongs with it, such as urgent alerts, is written in
+    the same one).
 
-    `covered()` names the agencies whose staff cover the place (read inside the transaction):
+    `covered` names the agencies whose staff cover the place (read in the same transaction):
     the bodies it names are reached through the bot, the case is 'dirujuk' when none is.
 
     Filing the same draft again returns the first case: a double tap or a retry files once.
-    `on_filed(case_id)` runs inside the transaction, for writes that belong with the filing.
     """
     assert draft.category and draft.description and draft.person and draft.province_code
     assert draft.event_date and draft.public_service and draft.identity
     stamp = now_iso(now)
-    async with transaction(conn):
-        existing = await find_by_draft(conn, draft.draft_id)
-        if existing is not None:
-            await execute(
-                conn,
-                "DELETE FROM drafts WHERE chat_hash = ? AND draft_id = ?",
-                (chat.key, draft.draft_id),
-            )
-            return existing
-        routing = route(decision, await covered())
-        identified = draft.identity != "anonymous"
-        location = f"{draft.latitude},{draft.longitude}" if draft.latitude is not None else None
-        values = (
-            draft.draft_id, language, draft.category, draft.person, draft.province_code,
-            draft.regency_code, draft.event_date.isoformat(),
-            draft.learned_date.isoformat() if draft.learned_date else None, draft.public_service,
-            draft.complained, draft.identity,
-            cipher.encrypt_optional(draft.reporter_name if identified else None),
-            cipher.encrypt_optional(draft.reporter_phone if identified else None),
-            decision.model_dump_json(), routing.status, stamp, stamp, stamp,
-            cipher.encrypt(draft.description), cipher.encrypt_optional(draft.person_details),
-            cipher.encrypt_optional(draft.place_detail),
-            cipher.encrypt_optional(draft.service_name), cipher.encrypt_optional(location),
-            chat.key, cipher.encrypt(chat.address),
-        )  # fmt: skip
-        for _ in range(8):
-            ticket = new_ticket()
-            try:
-                inserted = await fetch_one(
-                    conn,
-                    "INSERT INTO cases (ticket, draft_id, reporter_chat_id, description, language,"
-                    " category, person_kind, province_code, regency_code, event_date,"
-                    " learned_date, public_service, complained, identity_mode, reporter_name_enc,"
-                    " reporter_phone_enc, decision, status, status_changed_at, created_at,"
-                    " updated_at, description_enc, person_name_enc, place_detail_enc,"
-                    " service_name_enc, location_enc, reporter_chat_hash, reporter_chat_enc)"
-                    f" VALUES (?, ?, 0, '', {', '.join('?' * 24)}) RETURNING id",
-                    (ticket, *values),
-                )
-                break
-            except IntegrityError as exc:
-                if "ticket" not in str(exc):  # SQLite: cases.ticket; PostgreSQL: cases_ticket_key
-                    raise
-        else:
-            raise RuntimeError("could not draw an unused ticket number")
-        assert inserted is not None
-        case_id = int(inserted["id"])
-        await execute_many(
-            conn,
-            "INSERT INTO case_bodies (case_id, agency, office, added_at, reached)"
-            " VALUES (?, ?, ?, ?, ?)",
-            [
-                (case_id, office.agency, office.name, stamp, int(office in routing.reached))
-                for office in decision.offices
-            ],
-        )
-        await execute(
-            conn,
-            "UPDATE evidence SET case_id = ? WHERE draft_id = ? AND case_id IS NULL",
-            (case_id, draft.draft_id),
-        )
-        links = [item for item in draft.evidence if item.kind == "link"]
-        if links:
-            await execute_many(
-                conn,
-                "INSERT INTO evidence (case_id, draft_id, kind, url_enc, created_at)"
-                " VALUES (?, ?, 'link', ?, ?)",
-                [(case_id, draft.draft_id, cipher.encrypt(item.label), stamp) for item in links],
-            )
-        await execute(
-            conn,
-            "INSERT INTO case_events (case_id, at, actor_kind, action, new_value, public)"
-            " VALUES (?, ?, 'reporter', 'filed', ?, 0)",
-            (case_id, stamp, routing.status),
-        )
+    existing = await find_by_draft(conn, draft.draft_id)
+    if existing is not None:
         await execute(
             conn,
             "DELETE FROM drafts WHERE chat_hash = ? AND draft_id = ?",
             (chat.key, draft.draft_id),
         )
-        if on_filed is not None:
-            await on_filed(case_id)  # e.g. urgent alerts, queued in this same transaction
+        return existing
+    routing = route(decision, covered)
+    identified = draft.identity != "anonymous"
+    location = f"{draft.latitude},{draft.longitude}" if draft.latitude is not None else None
+    values = (
+        draft.draft_id, language, draft.category, draft.person, draft.province_code,
+        draft.regency_code, draft.event_date.isoformat(),
+        draft.learned_date.isoformat() if draft.learned_date else None, draft.public_service,
+        draft.complained, draft.identity,
+        cipher.encrypt_optional(draft.reporter_name if identified else None),
+        cipher.encrypt_optional(draft.reporter_phone if identified else None),
+        decision.model_dump_json(), routing.status, stamp, stamp, stamp,
+        cipher.encrypt(draft.description), cipher.encrypt_optional(draft.person_details),
+        cipher.encrypt_optional(draft.place_detail),
+        cipher.encrypt_optional(draft.service_name), cipher.encrypt_optional(location),
+        chat.key, cipher.encrypt(chat.address),
+    )  # fmt: skip
+    for _ in range(8):
+        ticket = new_ticket()
+        try:
+            inserted = await fetch_one(
+                conn,
+                "INSERT INTO cases (ticket, draft_id, reporter_chat_id, description, language,"
+                " category, person_kind, province_code, regency_code, event_date,"
+                " learned_date, public_service, complained, identity_mode, reporter_name_enc,"
+                " reporter_phone_enc, decision, status, status_changed_at, created_at,"
+                " updated_at, description_enc, person_name_enc, place_detail_enc,"
+                " service_name_enc, location_enc, reporter_chat_hash, reporter_chat_enc)"
+                f" VALUES (?, ?, 0, '', {', '.join('?' * 24)}) RETURNING id",
+                (ticket, *values),
+            )
+            break
+        except IntegrityError as exc:
+            if "ticket" not in str(exc):  # SQLite: cases.ticket; PostgreSQL: cases_ticket_key
+                raise
+    else:
+        raise RuntimeError("could not draw an unused ticket number")
+    assert inserted is not None
+    case_id = int(inserted["id"])
+    await execute_many(
+        conn,
+        "INSERT INTO case_bodies (case_id, agency, office, added_at, reached)"
+        " VALUES (?, ?, ?, ?, ?)",
+        [
+            (case_id, office.agency, office.name, stamp, int(office in routing.reached))
+            for office in decision.offices
+        ],
+    )
+    await execute(
+        conn,
+        "UPDATE evidence SET case_id = ? WHERE draft_id = ? AND case_id IS NULL",
+        (case_id, draft.draft_id),
+    )
+    links = [item for item in draft.evidence if item.kind == "link"]
+    if links:
+        await execute_many(
+            conn,
+            "INSERT INTO evidence (case_id, draft_id, kind, url_enc, created_at)"
+            " VALUES (?, ?, 'link', ?, ?)",
+            [(case_id, draft.draft_id, cipher.encrypt(item.label), stamp) for item in links],
+        )
+    await execute(
+        conn,
+        "INSERT INTO case_events (case_id, at, actor_kind, action, new_value, public)"
+        " VALUES (?, ?, 'reporter', 'filed', ?, 0)",
+        (case_id, stamp, routing.status),
+    )
+    await execute(
+        conn,
+        "DELETE FROM drafts WHERE chat_hash = ? AND draft_id = ?",
+        (chat.key, draft.draft_id),
+    )
     return FiledCase(case_id, ticket, decision, routing, True)
 
 

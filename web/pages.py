@@ -173,7 +173,7 @@ async def case_page(request: web.Request) -> web.Response:
     member, language = visitor.member, visitor.language
     view = await casedesk.case_view(svc, member, case, history=200)
     packet_list = packet_bodies(case, svc.jurisdiction, shipped_packets())
-    detail, _ = case_detail(
+    detail = case_detail(
         case, svc.jurisdiction, svc.casework, svc.today(), language,
         deadlines=staff_deadlines(case.decision.deadlines, svc.jurisdiction, language),
         related_tickets=[], agency=member.agency, zone=svc.settings.zone, packets=packet_list,
@@ -194,7 +194,7 @@ async def case_page(request: web.Request) -> web.Response:
     ]
     return page(
         "case.html", language, **_common(svc, visitor, request.path), case=case,
-        detail=Markup(detail),  # Telegram HTML from the catalogue, user text escaped in it
+        detail=Markup(detail.text(language)),  # catalogue HTML, user text escaped in it
         history=history_lines(
             view.history, member.agency, member.admin, language, svc.settings.zone, svc.jurisdiction
         ),

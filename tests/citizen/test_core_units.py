@@ -8,6 +8,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from conversations.context import Context
 from conversations.dates import parse_date
 from conversations.draft import Draft
 from conversations.events import Command, Event, Press, Text
@@ -15,7 +16,7 @@ from conversations.flow import FileReport, LookupStatus, Outcome, handle
 from conversations.jurisdiction.engine import default_jurisdiction
 from conversations.messages import LANGUAGES
 from conversations.phones import normalize_phone
-from conversations.questions import QUESTIONS, Context
+from conversations.questions import QUESTIONS
 from conversations.replies import Reply
 from conversations.tickets import (
     ALPHABET,

@@ -7,13 +7,13 @@ import tomllib
 
 import pytest
 
+from conversations.context import Context, Limits
 from conversations.dates import DateReading, read_date
 from conversations.draft import Draft
 from conversations.events import Press, Text
 from conversations.flow import handle
 from conversations.jurisdiction.engine import default_jurisdiction
 from conversations.jurisdiction.render import render_decision
-from conversations.questions import Context, Limits
 from tests.paths import DATA
 
 TABLE = tomllib.loads((DATA / "date_phrasings.toml").read_text())

@@ -199,10 +199,10 @@ def _longest_case() -> tuple[Any, ...]:
     import datetime as dt
 
     from conversations.caserow import CaseRow
+    from conversations.context import Limits
     from conversations.jurisdiction.engine import default_jurisdiction
     from conversations.jurisdiction.models import ReportFacts
     from conversations.packet import MAX_ANSWER, PacketAnswers
-    from conversations.questions import Limits
 
     limits = Limits()
     jurisdiction = default_jurisdiction()

@@ -11,13 +11,13 @@ from collections.abc import Callable
 import pytest
 
 from bot.application import AnyApplication
+from conversations.context import Context
 from conversations.events import Command, Press, Text
 from conversations.flow import Outcome, handle
 from conversations.jurisdiction.engine import default_jurisdiction
 from conversations.jurisdiction.models import ReportFacts
 from conversations.jurisdiction.render import render_decision
 from conversations.jurisdiction.routing import route
-from conversations.questions import Context
 from conversations.staffviews import staff_deadlines
 from conversations.status import StatusView, status_reply
 from sandbox.fake_api import FakeTelegram

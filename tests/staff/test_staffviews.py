@@ -46,9 +46,9 @@ def test_emoji_heavy_digests_are_measured_as_telegram_measures() -> None:
     """Fifteen reports of emoji: Python counts half what Telegram counts."""
     cases = [case(n, description="😡" * 2990) for n in range(1, 16)]
     parts = digest_messages(cases, J, shipped_casework(), dt.date(2024, 11, 20), "id", "")
-    assert sum(len(buttons) for _, buttons in parts) == 15  # every case is in some part
-    for text, _ in parts:
-        assert units(visible_text(text)) <= MESSAGE_LIMIT
+    assert sum(len(part.buttons) for part in parts) == 15  # every case is in some part
+    for part in parts:
+        assert units(visible_text(part.text("id"))) <= MESSAGE_LIMIT
 
 
 def test_long_texts_split_on_safe_boundaries() -> None:
@@ -72,15 +72,17 @@ def test_long_digests_split_at_case_boundaries() -> None:
     parts = digest_messages(cases, J, shipped_casework(), dt.date(2024, 11, 20), "id", "")
     assert len(parts) > 1
     shown = []
-    for text, buttons in parts:
+    for part in parts:
+        text = part.text("id")
         assert units(visible_text(text)) <= MESSAGE_LIMIT  # valid HTML, short enough
         assert "&lt;b&gt;Mobil dinas&lt;/b&gt; &amp; spanduk" in text
-        assert len(buttons) <= 20
-        shown += [row[0]["data"] for row in buttons]
-        for row in buttons:  # each case's block and its button are in the same message
-            assert row[0]["data"].removeprefix("ks:") in text
+        assert len(part.buttons) <= 20
+        shown += [row[0].data for row in part.buttons]
+        for row in part.buttons:  # each case's block and its button are in the same message
+            assert row[0].data.removeprefix("ks:") in text
+            assert row[0].label("id") == f"Buka {row[0].data.removeprefix('ks:')}"
     assert shown == [f"ks:LN-0000-0000-{n:04d}" for n in range(40, 10, -1)]  # the newest 30
-    assert "40 laporan baru" in parts[0][0]
+    assert "40 laporan baru" in parts[0].text("id")
 
 
 def test_visibility_rule() -> None:
@@ -179,10 +181,10 @@ def test_split_points_are_exact(text: str, limit: int, parts: list[str]) -> None
 def test_final_statuses_are_derived_from_the_transitions() -> None:
     casework = shipped_casework()
     assert casework.final == {"selesai", "ditolak"}
-    text, buttons = status_notification("LN-1", "ditolak", None, "id", casework.final)
-    assert buttons == [] and "Ditolak" in text
-    _, buttons = status_notification("LN-1", "diverifikasi", None, "id", casework.final)
-    assert buttons[0][0]["data"] == "ai:LN-1"
+    rejected = status_notification("LN-1", "ditolak", None, "id", casework.final)
+    assert rejected.buttons == () and "Ditolak" in rejected.text("id")
+    verifying = status_notification("LN-1", "diverifikasi", None, "id", casework.final)
+    assert verifying.buttons[0][0].data == "ai:LN-1"
 
 
 @pytest.mark.parametrize(
