@@ -36,12 +36,12 @@ async def on_reporter_addition(update: Update, context: ContextTypes.DEFAULT_TYP
     if chat is None or message is None:
         return
     svc = services(context)
-    if not await additions.is_adding(svc, chat.id):
+    port = TelegramChat(context.bot, chat.id)
+    if not await additions.is_adding(svc, port.address):
         return
     if message.text is not None and message.text.startswith("/"):
-        await additions.end(svc, chat.id)
+        await additions.end(svc, port.address)
         return  # the command is handled as usual
     language = await citizen.language_of(update, context)
-    port = TelegramChat(context.bot, chat.id)
     if await additions.add(svc, port, citizen.event_of(update), language):
         raise ApplicationHandlerStop

@@ -18,6 +18,7 @@ from conversations.events import Attachment
 from conversations.messages import Language
 from conversations.replies import Reply
 from service.chat import ChannelError
+from service.services import telegram_address
 
 log = logging.getLogger(__name__)
 
@@ -33,9 +34,9 @@ class TelegramChat:
         self._pressed = pressed
 
     @property
-    def chat_id(self) -> int:
-        """The Telegram chat id."""
-        return self._chat_id
+    def address(self) -> str:
+        """The chat's address ("telegram:<chat id>")."""
+        return telegram_address(self._chat_id)
 
     async def send(self, replies: Sequence[Reply], language: Language) -> None:
         """Send the replies in order, retrying failures on the way."""

@@ -26,6 +26,7 @@ from conversations.events import (
 from conversations.messages import Language, catalogue, language_from_code
 from conversations.replies import Reply
 from service import reporting
+from service.services import telegram_address
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +116,8 @@ async def language_of(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Lan
     """The chat's chosen language; on first contact, the one Telegram reports (then stored)."""
     chat = update.effective_chat
     assert chat is not None
-    return await reporting.chat_language(services(context), chat.id, _reported(update))
+    address = telegram_address(chat.id)
+    return await reporting.chat_language(services(context), address, _reported(update))
 
 
 def _reported(update: Update) -> str | None:
@@ -133,7 +135,9 @@ async def on_private_update(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     query = update.callback_query
     acknowledging = asyncio.create_task(_acknowledge(update)) if query is not None else None
     try:
-        language, draft = await reporting.open_report(svc, chat.id, _reported(update))
+        language, draft = await reporting.open_report(
+            svc, telegram_address(chat.id), _reported(update)
+        )
     finally:
         if acknowledging is not None:
             await acknowledging

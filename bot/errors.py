@@ -12,7 +12,7 @@ from bot.botdata import SERVICES_KEY
 from conversations.messages import Language, language_from_code
 from conversations.replies import Reply
 from service import reporting
-from service.services import Services
+from service.services import Services, telegram_address
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ async def _chosen_language(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> 
     if not isinstance(svc, Services):
         return None
     try:
-        return await reporting.chosen_language(svc, chat_id)
+        return await reporting.chosen_language(svc, telegram_address(chat_id))
     except Exception as exc:  # the failure being reported may be the database itself
         log.warning("could not read the chat's language: %s", type(exc).__name__)
         return None

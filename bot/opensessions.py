@@ -11,6 +11,7 @@ from telegram.ext import ContextTypes
 from bot import addinfo, packet, staff
 from bot.botdata import services
 from service.reporting import open_sessions
+from service.services import telegram_address
 
 
 async def on_private_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -19,7 +20,7 @@ async def on_private_message(update: Update, context: ContextTypes.DEFAULT_TYPE)
     if chat is None:
         return
     svc = services(context)
-    open_now = await open_sessions(svc, chat.id)
+    open_now = await open_sessions(svc, telegram_address(chat.id), chat.id)
     if "staff" in open_now:
         await staff.on_staff_text(update, context)
     if "packet" in open_now:

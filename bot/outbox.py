@@ -15,13 +15,14 @@ from bot.botdata import services, services_of_application
 from bot.render import buttons_json, inline_markup, send_text
 from bot.retry import retry_after_seconds
 from conversations.textsplit import split_html
-from service.outbox import (
+from service.chat import (
+    TELEGRAM,
     Recipient,
     RecipientBlockedError,
     RefusedError,
     RetryLaterError,
-    deliver_due,
 )
+from service.outbox import deliver_due
 
 
 async def send_payload(bot: ExtBot[None], chat_id: int, payload: dict[str, Any]) -> None:
@@ -72,16 +73,18 @@ class TelegramSender:
 
 async def deliver_outbox(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Job: deliver what is due."""
-    await deliver_due(TelegramSender(context.bot), services(context))
+    await deliver_due(services(context))
 
 
 def wake_on_queue(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Give the services the hook that runs the outbox job at once (after something was
-    queued) instead of at its next round."""
+    """Register the Telegram sender with the services, and the hook that runs the outbox job
+    at once (after something was queued) instead of at its next round."""
     job_queue = application.job_queue
     assert job_queue is not None
+    svc = services_of_application(application)
+    svc.senders[TELEGRAM] = TelegramSender(application.bot)
 
     def wake() -> None:
         job_queue.run_once(deliver_outbox, 0)
 
-    services_of_application(application).wake_outbox = wake
+    svc.wake_outbox = wake

@@ -37,7 +37,7 @@ async def on_packet_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         log.debug("callback answer failed: %s", type(exc).__name__)
     port = TelegramChat(context.bot, chat.id)
     if code == PACKET_STAFF.code:
-        await packets.staff_copy(svc, port, value)
+        await packets.staff_copy(svc, port, chat.id, value)
         return
     language = await citizen.language_of(update, context)
     if code == PACKET.code:
@@ -53,13 +53,13 @@ async def on_packet_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if chat is None or message is None:
         return
     svc = services(context)
-    if not await packets.is_asking(svc, chat.id):
+    port = TelegramChat(context.bot, chat.id)
+    if not await packets.is_asking(svc, port.address):
         return
     if message.text is not None and message.text.startswith("/"):
-        await packets.cancel(svc, chat.id)
+        await packets.cancel(svc, port.address)
         return  # the command is handled as usual
     language = await citizen.language_of(update, context)
-    port = TelegramChat(context.bot, chat.id)
     if message.text is None:
         await packets.not_text(svc, port, language)
     else:

@@ -79,6 +79,11 @@ ERASE = CALLBACKS.declare("er", "citizen", "confirm /hapus")
 DRAFT = CALLBACKS.declare("dr", "citizen", "continue or restart an unfinished report")
 CANCEL_CONFIRM = CALLBACKS.declare("x", "citizen", "confirm cancelling the report")
 # the filing packet: a reporter's own (and its questions), a staff member's copy
+# presses a channel without reply keyboards or message edits makes of its own (WhatsApp)
+MORE = CALLBACKS.declare("mo", "citizen", "the next options of a question with many")
+TYPED = CALLBACKS.declare("tx", "citizen", "a button that stands for the text on it")
+OWN_NUMBER = CALLBACKS.declare("pn", "citizen", "report with the number of this chat")
+
 PACKET = CALLBACKS.declare("pk", "packet", "make the filing packet of my case")
 PACKET_QUESTION = CALLBACKS.declare("pq", "packet", "answer a filing packet question")
 PACKET_STAFF = CALLBACKS.declare("pf", "packet", "staff copy of a filing packet")

@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "hapus": "erase",
     "delete": "erase",
     "hapusdata": "erase",
+    "english": "language",
 }
 MENU_ACTIONS = {"start", "report", "status", "cancel", "help", "privacy", "language", "erase"}
 
@@ -52,3 +53,22 @@ def action_of(event: Event) -> str | None:
         action = event.data.split(":", 1)[1]
         return action if action in MENU_ACTIONS else None
     return None
+
+
+# A command typed as a word (channels without a slash habit: WhatsApp) is at most this many
+# words long: "status LN-1234-5678-9012", "batal"; a longer text is an answer or a story.
+TYPED_COMMAND_WORDS = 2
+
+
+def typed_command(text: str) -> Command | None:
+    """The command a typed text stands for: `/lapor` as on Telegram, or a command's word alone
+    or with its argument ("lapor", "cek LN-…", "bantuan"); None for anything else."""
+    stripped = text.strip()
+    if stripped.startswith("/"):
+        head, _, argument = stripped.partition(" ")
+        return Command(head[1:].split("@", 1)[0].lower(), argument.strip())
+    words = stripped.split()
+    if not words or len(words) > TYPED_COMMAND_WORDS:
+        return None
+    name = words[0].lower().rstrip("!.?")
+    return Command(name, " ".join(words[1:])) if name in COMMANDS else None

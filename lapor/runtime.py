@@ -1,5 +1,5 @@
-"""Running the bot with its web console until asked to stop: the Telegram adapter and the
-console adapter started side by side over the same services."""
+"""Running the bot with its web console and WhatsApp until asked to stop: the Telegram, console
+and WhatsApp adapters started side by side over the same services."""
 
 from __future__ import annotations
 
@@ -8,11 +8,18 @@ import contextlib
 import gc
 from collections.abc import AsyncIterator
 
+import aiohttp
+
 from bot import runtime as telegram
 from bot.application import AnyApplication
 from bot.botdata import services_of_application
+from service.chat import WHATSAPP
+from service.services import Services
 from service.settings import Settings
 from web.server import WebConsole
+from whatsapp.cloud import CloudClient
+from whatsapp.sender import WhatsAppSender
+from whatsapp.webhook import WhatsAppWebhook
 
 
 @contextlib.asynccontextmanager
@@ -23,14 +30,43 @@ async def running(
     services; stop both cleanly when the block ends (the console first)."""
     async with telegram.running(application, settings, inbox=inbox):
         svc = services_of_application(application)
-        console = WebConsole(svc) if svc.settings.web_port else None
-        if console is not None and not await console.start():
-            console = None
+        async with whatsapp_channel(svc):
+            console = WebConsole(svc) if svc.settings.web_port else None
+            if console is not None and not await console.start():
+                console = None
+            try:
+                yield application
+            finally:
+                if console is not None:
+                    await telegram.logged(console.stop(), "stopping the web console")
+
+
+@contextlib.asynccontextmanager
+async def whatsapp_channel(svc: Services) -> AsyncIterator[None]:
+    """WhatsApp beside the bot when WHATSAPP_TOKEN is set: the outbox's sender and, when
+    WHATSAPP_PORT is not 0, the webhook (with several workers, the ingress serves it)."""
+    settings = svc.settings
+    if settings.whatsapp_token is None or settings.whatsapp_phone_number_id is None:
+        yield
+        return
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as session:
+        client = CloudClient(
+            session,
+            settings.whatsapp_api_base_url,
+            settings.whatsapp_api_version,
+            settings.whatsapp_phone_number_id,
+            settings.whatsapp_token.get_secret_value(),
+        )
+        svc.senders[WHATSAPP] = WhatsAppSender(client, svc)
+        webhook = WhatsAppWebhook(svc, client) if settings.whatsapp_port else None
+        if webhook is not None:
+            await webhook.start()
         try:
-            yield application
+            yield
         finally:
-            if console is not None:
-                await telegram.logged(console.stop(), "stopping the web console")
+            svc.senders.pop(WHATSAPP, None)
+            if webhook is not None:
+                await telegram.logged(webhook.stop(), "stopping the whatsapp webhook")
 
 
 async def serve_until(application: AnyApplication, stop: asyncio.Event, settings: Settings) -> None:

@@ -251,12 +251,12 @@ async def resume_drafts(application: AnyApplication, chat: TerminalChat) -> None
 
     svc = services_of_application(application)
     for name, user in chat.users.items():
-        language, draft = await open_report(svc, user.chat_id, None)
+        port = TelegramChat(application.bot, user.chat_id)
+        language, draft = await open_report(svc, port.address, None)
         if draft is None:
             continue
         chat.out.write(f"(an unfinished report of {WHO[name]}, from before the restart)\n")
         context = svc.context(language, user.user_id)
-        port = TelegramChat(application.bot, user.chat_id)
         await port.send([prompt(draft, context)], language)
 
 

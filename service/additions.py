@@ -32,7 +32,7 @@ def _reply(key: str, *, done_button: bool = False, **args: object) -> Reply:
 
 async def start(svc: Services, chat: ChatPort, ticket: str, language: Language) -> None:
     """The reporter pressed "Tambah informasi" on their ticket: open the session."""
-    ref = svc.chat(chat.chat_id)
+    ref = svc.chat_at(chat.address)
     case = await cases.own_case(svc.db, ticket, ref)
     if case is None:
         log.info("add-information refused: not the reporter's case")
@@ -47,24 +47,24 @@ async def start(svc: Services, chat: ChatPort, ticket: str, language: Language) 
 
 async def finish(svc: Services, chat: ChatPort, language: Language) -> None:
     """The reporter pressed "Selesai"."""
-    await sessions.end_addition(svc.db, svc.chat(chat.chat_id))
+    await sessions.end_addition(svc.db, svc.chat_at(chat.address))
     await chat.send([_reply("add_info_done")], language)
 
 
-async def is_adding(svc: Services, chat_id: int) -> bool:
+async def is_adding(svc: Services, address: str) -> bool:
     """Whether the chat has an addition open."""
-    return await sessions.addition_case(svc.db, svc.chat(chat_id)) is not None
+    return await sessions.addition_case(svc.db, svc.chat_at(address)) is not None
 
 
-async def end(svc: Services, chat_id: int) -> None:
+async def end(svc: Services, address: str) -> None:
     """End the addition (a command was sent meanwhile)."""
-    await sessions.end_addition(svc.db, svc.chat(chat_id))
+    await sessions.end_addition(svc.db, svc.chat_at(address))
 
 
 async def add(svc: Services, chat: ChatPort, event: Event, language: Language) -> bool:
     """Take one message of an open addition: text or a file becomes a case event and staff are
     alerted; False when no addition is open (the message is for the report flow)."""
-    ref = svc.chat(chat.chat_id)
+    ref = svc.chat_at(chat.address)
     case_id = await sessions.addition_case(svc.db, ref)
     if case_id is None:
         return False

@@ -40,6 +40,7 @@ from conversations.staffviews import (
     scope_label,
     status_notification,
 )
+from conversations.status import status_label
 from conversations.visibility import Viewer, allows
 from service.digests import alert_in_scope
 from service.outbox import reply_payload
@@ -118,6 +119,11 @@ async def change_status(
                     case.ticket, new, note, reporter_language, svc.casework.final
                 )
                 payload = reply_payload(told, reporter_language)
+                # outside WhatsApp's 24-hour window this goes as the status template
+                payload["template"] = {
+                    "language": reporter_language,
+                    "parameters": [case.ticket, status_label(new, reporter_language)],
+                }
                 await outbox.enqueue(
                     svc.db, reporter, "notification", payload, now,
                     cipher=svc.cipher,

@@ -13,7 +13,7 @@ from conversations.replies import Button, Reply
 from service.evidence import remove_files
 from service.outbox import queue_replies
 from service.services import Services
-from storage import chats, drafts, inbox, keys, lifecycle, weblogins
+from storage import chats, drafts, inbox, keys, lifecycle, seen, weblogins
 from storage import evidence as evidence_store
 from storage import outbox as outbox_store
 from storage.database import transaction
@@ -66,11 +66,12 @@ async def retention_round(svc: Services) -> None:
 
 async def housekeeping_round(svc: Services) -> None:
     """Hourly: forget updates the workers handled more than a day ago (nothing to do for a
-    single process, whose inbox stays empty), and the console's expired links and idle
-    sessions."""
+    single process, whose inbox stays empty), the webhook messages handled as long ago, and the
+    console's expired links and idle sessions."""
     async with svc.db.exclusive("inbox") as mine:
         if mine:
             await weblogins.purge(svc.db, svc.now(), weblogins.IDLE_LIMIT)
+            await seen.forget_before(svc.db, svc.now() - INBOX_KEEP)
             removed = await inbox.purge_done(svc.db, svc.now() - INBOX_KEEP)
             if removed:
                 log.info("inbox: %s handled updates forgotten", removed)

@@ -6,18 +6,22 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Sequence
-from typing import Any, Protocol, TypedDict
+from typing import Any, TypedDict
 
 from conversations.messages import Language
 from conversations.replies import Reply
+from service.chat import (
+    TELEGRAM,
+    Recipient,
+    RecipientBlockedError,
+    RefusedError,
+    RetryLaterError,
+    Sender,
+)
 from service.services import Services
 from storage import outbox
 from storage import staff as staff_store
-from storage.crypto import ChatRef
 from storage.outbox import OutboxRow
-
-# the chat a queued message goes to: its keyed hash and its address (`telegram_id` on Telegram)
-Recipient = ChatRef
 
 log = logging.getLogger(__name__)
 
@@ -33,32 +37,9 @@ class ButtonSpec(TypedDict):
     data: str
 
 
-class RetryLaterError(Exception):
-    """The channel asked us to wait (`seconds`) before sending again (a 429)."""
-
-    def __init__(self, seconds: float) -> None:
-        super().__init__(seconds)
-        self.seconds = seconds
-
-
-class RecipientBlockedError(Exception):
-    """The recipient blocked the bot: the message is given up."""
-
-
-class RefusedError(Exception):
-    """The channel refused the message for good (`reason`): sending it again would be refused."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-class Sender(Protocol):
-    """How one channel sends a queued payload to the address of a row's chat; a failure on the
-    way raises OSError (or another exception: retried with back-off), the others above."""
-
-    async def send(self, chat: Recipient, payload: dict[str, Any]) -> None:
-        """Send one queued message: text with buttons, a document or a photo."""
+def channel_of(chat: Recipient) -> str:
+    """The channel of a chat's address ("telegram", "whatsapp")."""
+    return chat.address.partition(":")[0]
 
 
 def reply_payload(reply: Reply, language: Language) -> dict[str, Any]:
@@ -70,7 +51,7 @@ def reply_payload(reply: Reply, language: Language) -> dict[str, Any]:
 
 
 async def queue_replies(
-    svc: Services, chat: ChatRef, kind: str, replies: Sequence[Reply], language: Language
+    svc: Services, chat: Recipient, kind: str, replies: Sequence[Reply], language: Language
 ) -> None:
     """Queue replies for a chat (in the caller's transaction: the caller wakes the outbox once
     it is committed)."""
@@ -79,8 +60,9 @@ async def queue_replies(
         await outbox.enqueue(svc.db, chat, kind, payload, svc.now(), cipher=svc.cipher)
 
 
-async def deliver_due(sender: Sender, svc: Services) -> int:
-    """Deliver what is due now, in order; return how many were sent."""
+async def deliver_due(svc: Services) -> int:
+    """Deliver what is due now, in order, each through its channel's sender; return how many
+    were sent."""
     sent = 0
     async with svc.outbox_lock, svc.db.exclusive("outbox") as mine:
         if not mine:  # another worker is delivering: rows go out once, in order
@@ -89,12 +71,17 @@ async def deliver_due(sender: Sender, svc: Services) -> int:
             row = await outbox.next_due(svc.db, svc.now(), svc.cipher)
             if row is None:
                 break
-            if await _deliver(sender, svc, row):
+            if await _deliver(svc.senders.get(channel_of(row.chat)), svc, row):
                 sent += 1
     return sent
 
 
-async def _deliver(sender: Sender, svc: Services, row: OutboxRow) -> bool:
+async def _deliver(sender: Sender | None, svc: Services, row: OutboxRow) -> bool:
+    if sender is None:  # its channel is off in this process: kept until it is on again
+        at = svc.now() + dt.timedelta(seconds=MAX_BACKOFF_SECONDS)
+        await outbox.retry_later(svc.db, row, at, "channel off")
+        log.warning("outbox %s: its channel is not configured here", row.id)
+        return False
     await outbox.mark_sending(svc.db, row)
     try:
         await sender.send(row.chat, row.payload)
@@ -105,7 +92,8 @@ async def _deliver(sender: Sender, svc: Services, row: OutboxRow) -> bool:
         return False
     except RecipientBlockedError:
         await outbox.give_up(svc.db, row, "blocked", "403 blocked")
-        await staff_store.mark_blocked(svc.db, row.chat.telegram_id, svc.now())
+        if channel_of(row.chat) == TELEGRAM:  # staff are reached on Telegram
+            await staff_store.mark_blocked(svc.db, row.chat.telegram_id, svc.now())
         log.info("outbox %s: the recipient blocked the bot", row.id)
         return False
     except RefusedError as refused:

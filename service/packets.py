@@ -37,7 +37,7 @@ async def start(svc: Services, chat: ChatPort, ticket: str, language: Language) 
     case = await casequeries.by_ticket(
         svc.db, ticket, None, svc.jurisdiction.visibility, svc.cipher, identity=True
     )
-    if case is None or case.reporter_chat != svc.chat(chat.chat_id).address:
+    if case is None or case.reporter_chat != svc.chat_at(chat.address).address:
         log.info("filing packet refused: not the reporter's case")
         await chat.send([Reply("button_expired")], language)
         return
@@ -50,32 +50,34 @@ async def start(svc: Services, chat: ChatPort, ticket: str, language: Language) 
     pending = still_to_ask(answers, forms.questions(bodies))
     if pending:
         session = PacketSession(ticket=ticket, pending=pending, answers=answers)
-        await packets.start(svc.db, svc.cipher, svc.chat(chat.chat_id), case.id, session, svc.now())
+        await packets.start(
+            svc.db, svc.cipher, svc.chat_at(chat.address), case.id, session, svc.now()
+        )
         await chat.send([question_reply(session)], language)
         return
     await _send(svc, chat, case, bodies, answers, language, own_copy=True)
 
 
-async def is_asking(svc: Services, chat_id: int) -> bool:
+async def is_asking(svc: Services, address: str) -> bool:
     """Whether the packet's questions are open in this chat."""
-    return await packets.session_of(svc.db, svc.cipher, svc.chat(chat_id)) is not None
+    return await packets.session_of(svc.db, svc.cipher, svc.chat_at(address)) is not None
 
 
-async def cancel(svc: Services, chat_id: int) -> None:
+async def cancel(svc: Services, address: str) -> None:
     """End the packet's questions (a command was sent meanwhile)."""
-    await packets.cancel(svc.db, svc.chat(chat_id))
+    await packets.cancel(svc.db, svc.chat_at(address))
 
 
 async def answer(
     svc: Services, chat: ChatPort, text: str | None, language: Language, *, cancel: bool = False
 ) -> None:
     """An answer to the open question (`text`; None skips it), or `cancel` to stop asking."""
-    state = await packets.session_of(svc.db, svc.cipher, svc.chat(chat.chat_id))
+    state = await packets.session_of(svc.db, svc.cipher, svc.chat_at(chat.address))
     if state is None:
         await chat.send([Reply("button_expired")], language)
         return
     if cancel:
-        await packets.cancel(svc.db, svc.chat(chat.chat_id))
+        await packets.cancel(svc.db, svc.chat_at(chat.address))
         await chat.send([Reply("packet_cancelled")], language)
         return
     case_id, session = state
@@ -84,7 +86,7 @@ async def answer(
 
 async def not_text(svc: Services, chat: ChatPort, language: Language) -> None:
     """Something other than text came while a question is open: say so, ask it again."""
-    state = await packets.session_of(svc.db, svc.cipher, svc.chat(chat.chat_id))
+    state = await packets.session_of(svc.db, svc.cipher, svc.chat_at(chat.address))
     if state is not None:
         await chat.send([Reply("hint_text_expected"), question_reply(state[1])], language)
 
@@ -92,7 +94,7 @@ async def not_text(svc: Services, chat: ChatPort, language: Language) -> None:
 async def _advance(
     svc: Services, chat: ChatPort, case_id: int, session: PacketSession, language: Language
 ) -> None:
-    ref = svc.chat(chat.chat_id)
+    ref = svc.chat_at(chat.address)
     if session.pending:
         await packets.start(svc.db, svc.cipher, ref, case_id, session, svc.now())
         await chat.send([question_reply(session)], language)
@@ -117,10 +119,10 @@ async def staff_case(svc: Services, user_id: int, value: str) -> CaseRow | None:
     return await casequeries.by_id(svc.db, int(case_text), svc.cipher)
 
 
-async def staff_copy(svc: Services, chat: ChatPort, value: str) -> None:
+async def staff_copy(svc: Services, chat: ChatPort, user_id: int, value: str) -> None:
     """The packet of a case for a staff member who may see it (no reporter identity)."""
-    case = await staff_case(svc, chat.chat_id, value)
-    member = await svc.staff_member(chat.chat_id)
+    case = await staff_case(svc, user_id, value)
+    member = await svc.staff_member(user_id)
     if member is None or case is None:
         return
     body = value.partition(":")[2]

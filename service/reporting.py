@@ -24,6 +24,7 @@ from conversations.flow import (
     ResendFiled,
     filed_reply,
     handle,
+    prompt,
 )
 from conversations.menu import action_of
 from conversations.messages import Language, Safe, catalogue, language_from_code
@@ -35,7 +36,7 @@ from service.chat import ChannelError, ChatPort
 from service.digests import alert_in_scope
 from service.evidence import EvidenceRefusedError, remove_files, store_evidence
 from service.services import Services
-from storage import casequeries, cases, chats, drafts, lifecycle, sessions
+from storage import casequeries, cases, chats, drafts, lifecycle, seen, sessions
 from storage import evidence as evidence_store
 from storage import staff as staff_store
 from storage.crypto import ChatRef
@@ -47,35 +48,64 @@ log = logging.getLogger(__name__)
 STATUS_WINDOW_HOURS = 1
 
 
-async def chosen_language(svc: Services, chat_id: int) -> Language | None:
+async def chosen_language(svc: Services, address: str) -> Language | None:
     """The language the chat chose with /bahasa (or was first given), if any."""
-    return await chats.get_language(svc.db, svc.chat(chat_id))
+    return await chats.get_language(svc.db, svc.chat_at(address))
 
 
-async def chat_language(svc: Services, chat_id: int, reported: str | None) -> Language:
+async def chat_language(svc: Services, address: str, reported: str | None) -> Language:
     """The chat's chosen language; on first contact the one the channel reports for the person
     (`reported`, a language code), then stored."""
-    chosen = await chats.get_language(svc.db, svc.chat(chat_id))
-    return chosen or await _first_language(svc, chat_id, reported)
+    chosen = await chats.get_language(svc.db, svc.chat_at(address))
+    return chosen or await _first_language(svc, address, reported)
 
 
-async def _first_language(svc: Services, chat_id: int, reported: str | None) -> Language:
+async def _first_language(svc: Services, address: str, reported: str | None) -> Language:
     language = language_from_code(reported) if reported else svc.settings.default_language
-    await chats.set_language(svc.db, svc.cipher, svc.chat(chat_id), language, svc.now())
+    await chats.set_language(svc.db, svc.cipher, svc.chat_at(address), language, svc.now())
     return language
 
 
 async def open_report(
-    svc: Services, chat_id: int, reported: str | None
+    svc: Services, address: str, reported: str | None
 ) -> tuple[Language, Draft | None]:
     """The chat's language and its report in progress, read together (one round trip)."""
-    chosen, draft = await drafts.load_with_language(svc.db, svc.cipher, svc.chat(chat_id))
-    return chosen or await _first_language(svc, chat_id, reported), draft
+    chosen, draft = await drafts.load_with_language(svc.db, svc.cipher, svc.chat_at(address))
+    return chosen or await _first_language(svc, address, reported), draft
 
 
-async def open_sessions(svc: Services, chat_id: int) -> set[str]:
-    """Which sessions the chat has open ("staff", "packet", "addition"): one lookup."""
-    return await sessions.open_kinds(svc.db, chat_id, svc.chat(chat_id))
+async def heard(svc: Services, address: str, language: Language) -> None:
+    """The chat wrote to us now (WhatsApp's 24-hour window opens again)."""
+    await chats.heard(svc.db, svc.cipher, svc.chat_at(address), language, svc.now())
+
+
+async def last_heard(svc: Services, address: str) -> dt.datetime | None:
+    """When the chat last wrote to us (recorded for the channels that need it)."""
+    return await chats.heard_at(svc.db, svc.chat_at(address))
+
+
+async def first_delivery(svc: Services, message_id: str) -> bool:
+    """Whether a webhook channel's message (its channel-qualified id) is new: a repeated
+    delivery of a handled one is not (kept as a keyed hash: WhatsApp's ids carry the number)."""
+    return not await seen.was_handled(svc.db, svc.cipher.chat_hash(message_id))
+
+
+async def handled(svc: Services, message_id: str) -> None:
+    """A webhook channel's message was handled: a repeated delivery is skipped from now on."""
+    await seen.mark_handled(svc.db, svc.cipher.chat_hash(message_id), svc.now())
+
+
+def current_question(
+    svc: Services, draft: Draft | None, language: Language, user_id: int
+) -> Reply | None:
+    """The question the report in progress is at, asked again (None without one)."""
+    return prompt(draft, svc.context(language, user_id)) if draft is not None else None
+
+
+async def open_sessions(svc: Services, address: str, staff_id: int | None) -> set[str]:
+    """Which sessions the chat has open ("staff": a note awaited from the staff member with
+    this id, "packet", "addition"): one lookup."""
+    return await sessions.open_kinds(svc.db, staff_id, svc.chat_at(address))
 
 
 async def run_event(
@@ -89,7 +119,7 @@ async def run_event(
 ) -> None:
     """Pass one event through the flow, save the draft first, then carry out the actions (a
     pressed button is settled with the first reply)."""
-    ref = svc.chat(chat.chat_id)
+    ref = svc.chat_at(chat.address)
     if draft is None and action_of(event) == "report":
         refusal = await _refusal(svc, ref)
         if refusal is not None:
@@ -163,12 +193,12 @@ async def _perform(
             again = filed_reply(filed.decision, filed.routing, filed.ticket, language)
             await chat.send([Reply("already_filed"), again], language)
     elif isinstance(action, LookupStatus):
-        await chat.send([await _status(svc, chat.chat_id, action.ticket, language)], language)
+        await chat.send([await _status(svc, chat.address, action.ticket, language)], language)
     elif isinstance(action, AskErase | Erase):
-        reply = await _erase(svc, chat.chat_id, language, confirmed=isinstance(action, Erase))
+        reply = await _erase(svc, chat.address, language, confirmed=isinstance(action, Erase))
         await chat.send([reply], language)
     elif isinstance(action, ListTickets):
-        mine = await cases.tickets_of_chat(svc.db, svc.chat(chat.chat_id))
+        mine = await cases.tickets_of_chat(svc.db, svc.chat_at(chat.address))
         await chat.send([tickets_reply(mine, language)], language)
 
 
@@ -202,7 +232,7 @@ async def _file(svc: Services, chat: ChatPort, draft: Draft, language: Language)
         filed = await cases.file_case(
             svc.db,
             draft=draft,
-            chat=svc.chat(chat.chat_id),
+            chat=svc.chat_at(chat.address),
             language=language,
             decision=decision,
             covered=covered,
@@ -235,9 +265,9 @@ async def _alert_urgent(svc: Services, case_id: int) -> None:
         await alert_in_scope(svc.db, svc, case, "urgent_alert", urgent_badge=False)
 
 
-async def _erase(svc: Services, chat_id: int, language: Language, *, confirmed: bool) -> Reply:
+async def _erase(svc: Services, address: str, language: Language, *, confirmed: bool) -> Reply:
     """/hapus: what would be deleted, asked first; or the deletion done."""
-    chat = svc.chat(chat_id)
+    chat = svc.chat_at(address)
     if confirmed:
         deleted, files = await lifecycle.delete_reporter_data(svc.db, chat)
         remove_files(files)
@@ -257,9 +287,9 @@ async def _erase(svc: Services, chat_id: int, language: Language, *, confirmed: 
     return Reply("erase_confirm", {"tickets": listed, "kept": Safe(kept)}, buttons)
 
 
-async def _status(svc: Services, chat_id: int, ticket: str, language: Language) -> Reply:
+async def _status(svc: Services, address: str, ticket: str, language: Language) -> Reply:
     """A ticket's status, within the per-chat lookup limit."""
-    chat = svc.chat(chat_id)
+    chat = svc.chat_at(address)
     allowed = await allow(
         svc.db,
         chat,

@@ -17,6 +17,7 @@ from conversations.jurisdiction.engine import Jurisdiction, build_jurisdiction
 from conversations.messages import Language, catalogue
 from conversations.packet import shipped_packets
 from conversations.staff import StaffMember
+from service.chat import Sender
 from service.flood import DraftBudget, FloodGuard
 from service.settings import Settings
 from storage import staff as staff_store
@@ -62,6 +63,8 @@ class Services:
     # wakes the outbox worker right after something was queued (set by the face that runs it;
     # without one the next round delivers)
     wake_outbox: Callable[[], None] = field(default=lambda: None)
+    # the outbox's sender of each channel ("telegram", "whatsapp"), registered by its face
+    senders: dict[str, Sender] = field(default_factory=dict)
     # the web console's read-only connection for long scans (lists, counts, exports)
     reader: Database | None = None
 
@@ -99,8 +102,13 @@ class Services:
         return self.now().astimezone(self.settings.zone).date()
 
     def chat(self, chat_id: int) -> ChatRef:
-        """A Telegram chat as the database finds it (by keyed hash, never by its id)."""
-        return self.cipher.chat(telegram_address(chat_id))
+        """A Telegram chat as the database finds it (by keyed hash, never by its id): staff
+        are reached on Telegram."""
+        return self.chat_at(telegram_address(chat_id))
+
+    def chat_at(self, address: str) -> ChatRef:
+        """The chat at a channel-qualified address, as the database finds it."""
+        return self.cipher.chat(address)
 
     def local_date(self, moment: dt.datetime) -> dt.date:
         """The date of a stored moment in the configured time zone."""

@@ -14,6 +14,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator, model_v
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 TELEGRAM_API = "https://api.telegram.org/bot"
+WHATSAPP_API = "https://graph.facebook.com"  # Meta's Graph API host (the Cloud API)
 
 
 class SettingsError(Exception):
@@ -69,6 +70,19 @@ class Settings(BaseSettings):
     web_port: int = Field(default=8080, ge=0, le=65535)
     web_base_url: str | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # WhatsApp (the Cloud API): on when WHATSAPP_TOKEN is set
+    whatsapp_token: SecretStr | None = None
+    whatsapp_phone_number_id: str | None = None
+    whatsapp_app_secret: SecretStr | None = None
+    whatsapp_verify_token: SecretStr | None = None
+    whatsapp_api_base_url: str = WHATSAPP_API
+    whatsapp_api_version: str = "v23.0"
+    whatsapp_status_template: str = "lapor_netral_status"
+    whatsapp_template_languages: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["id", "en"]
+    )
+    whatsapp_listen: str = "127.0.0.1"
+    whatsapp_port: int = Field(default=8444, ge=0, le=65535)
 
     @field_validator("database_url")
     @classmethod
@@ -80,8 +94,9 @@ class Settings(BaseSettings):
         return value
 
     @field_validator(
-        "telegram_bot_token", "data_key", "webhook_secret", "database_url", mode="before"
-    )
+        "telegram_bot_token", "data_key", "webhook_secret", "database_url", "whatsapp_token",
+        "whatsapp_app_secret", "whatsapp_verify_token", "whatsapp_phone_number_id", mode="before",
+    )  # fmt: skip
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -103,8 +118,9 @@ class Settings(BaseSettings):
         return value
 
     @field_validator(
-        "telegram_api_base_url", "telegram_api_file_url", "webhook_url", "web_base_url"
-    )
+        "telegram_api_base_url", "telegram_api_file_url", "webhook_url", "web_base_url",
+        "whatsapp_api_base_url",
+    )  # fmt: skip
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith(("http://", "https://")):
@@ -127,6 +143,34 @@ class Settings(BaseSettings):
             if bad:
                 raise ValueError(f"must be comma-separated Telegram user ids, got {bad[0]!r}")
             return [int(p) for p in parts]
+        return value
+
+    @field_validator("whatsapp_phone_number_id")
+    @classmethod
+    def _phone_number_id(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip().isdigit():
+            raise ValueError("must be the digits Meta shows as the phone number's ID")
+        return value.strip() if value is not None else None
+
+    @field_validator("whatsapp_api_version")
+    @classmethod
+    def _graph_version(cls, value: str) -> str:
+        if not re.fullmatch(r"v\d{1,2}\.\d", value.strip()):
+            raise ValueError("must be a Graph API version such as v23.0")
+        return value.strip()
+
+    @field_validator("whatsapp_template_languages", mode="before")
+    @classmethod
+    def _template_languages(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("whatsapp_template_languages")
+    @classmethod
+    def _our_languages(cls, value: list[str]) -> list[str]:
+        if sorted(value) != ["en", "id"]:
+            raise ValueError("must name the template's two languages: id,en")
         return value
 
     @field_validator("timezone")
@@ -191,6 +235,25 @@ class Settings(BaseSettings):
             )
         return self
 
+    @model_validator(mode="after")
+    def _whatsapp_complete(self) -> Settings:
+        if self.whatsapp_token is None:
+            return self
+        for name in ("whatsapp_phone_number_id", "whatsapp_app_secret", "whatsapp_verify_token"):
+            if getattr(self, name) is None:
+                raise ValueError(
+                    f"{name.upper()} is required with WHATSAPP_TOKEN (Meta's app dashboard,"
+                    " WhatsApp > API Setup and App settings > Basic)"
+                )
+        if self.data_key is None:
+            raise ValueError("DATA_KEY is required when WHATSAPP_TOKEN is set")
+        return self
+
+    @property
+    def whatsapp(self) -> bool:
+        """True when WhatsApp is on (WHATSAPP_TOKEN set) and its webhook has a port."""
+        return self.whatsapp_token is not None and self.whatsapp_port != 0
+
     @property
     def sandbox(self) -> bool:
         """True when no token is set: the bot runs against the built-in fake Bot API."""
@@ -252,7 +315,10 @@ def describe_error(error: ValidationError) -> str:
     name = "_".join(str(part) for part in first["loc"] if not isinstance(part, int)).upper()
     message = str(first["msg"]).removeprefix("Value error, ")
     value = first.get("input")
-    secret = {"TELEGRAM_BOT_TOKEN", "DATA_KEY", "WEBHOOK_SECRET", "DATABASE_URL"}
+    secret = {
+        "TELEGRAM_BOT_TOKEN", "DATA_KEY", "WEBHOOK_SECRET", "DATABASE_URL", "WHATSAPP_TOKEN",
+        "WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN",
+    }  # fmt: skip
     shown = "" if name in secret else value
     suffix = ""
     if isinstance(shown, str | int) and repr(shown) not in message:

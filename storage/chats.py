@@ -35,3 +35,24 @@ async def set_language(
         " updated_at = excluded.updated_at",
         (chat.key, cipher.encrypt(chat.address), language, stamp, stamp),
     )
+
+
+async def heard(
+    conn: Database, cipher: DataCipher, chat: ChatRef, language: Language, now: dt.datetime
+) -> None:
+    """The chat wrote to us now (its language is kept when it has one)."""
+    stamp = now_iso(now)
+    await execute(
+        conn,
+        "INSERT INTO chats (chat_hash, chat_enc, language, created_at, updated_at, heard_at)"
+        " VALUES (?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (chat_hash) DO UPDATE SET heard_at = excluded.heard_at",
+        (chat.key, cipher.encrypt(chat.address), language, stamp, stamp, stamp),
+    )
+
+
+async def heard_at(conn: Database, chat: ChatRef) -> dt.datetime | None:
+    """When the chat last wrote to us, if it did since this was recorded."""
+    row = await fetch_one(conn, "SELECT heard_at FROM chats WHERE chat_hash = ?", (chat.key,))
+    value = row["heard_at"] if row is not None else None
+    return dt.datetime.fromisoformat(str(value)) if value else None

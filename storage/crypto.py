@@ -31,6 +31,7 @@ FILE_MAGIC = b"LNF1"  # a sealed file: magic, nonce, AES-GCM ciphertext with its
 VALUE_MAGIC = b"LNV1"  # a sealed value (a database column), the same layout
 NONCE_BYTES = 12
 TELEGRAM = "telegram"  # the channel of a chat address "telegram:<chat id>"
+WHATSAPP = "whatsapp"  # "whatsapp:<WhatsApp id>" (the person's number)
 
 
 def chat_address(channel: str, chat_id: int | str) -> str:

@@ -42,7 +42,7 @@ async def start_staff(
     )
 
 
-async def open_kinds(conn: Database, user_id: int, chat: ChatRef) -> set[str]:
+async def open_kinds(conn: Database, user_id: int | None, chat: ChatRef) -> set[str]:
     """Which sessions a private chat has open ("staff" note awaited, "packet" questions,
     "addition" to a case), in one round trip: every message a chat sends is checked."""
     row = await fetch_one(

@@ -12,7 +12,6 @@ import pytest
 from PIL import Image
 
 from bot.application import AnyApplication
-from bot.outbox import TelegramSender
 from conversations.draft import Draft
 from lapor.runtime import running
 from sandbox.fake_api import FakeTelegram
@@ -119,7 +118,7 @@ async def test_no_table_ever_holds_the_reporters_chat_id(
     reporter.mark()
     await say(staff, "Kami periksa.", "Pelapor diberi tahu")
     await reporter.expect("Kabar laporan Anda")
-    await deliver_due(TelegramSender(bot.bot), svc)
+    await deliver_due(svc)
     assert await rows(settings, "SELECT COUNT(*) FROM outbox WHERE status = 'sent'") != [(0,)]
     assert await places_of(settings, REPORTER_ID) == [], "after the notification was sent"
     sent = await rows(

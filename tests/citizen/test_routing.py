@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.application import AnyApplication
-from bot.outbox import TelegramSender
 from sandbox.fake_api import FakeTelegram
 from sandbox.fake_users import FakeUser, buttons
 from service.digests import queue_daily
@@ -59,7 +58,7 @@ async def test_asn_outside_elections_is_referred_to_bkn_until_bkn_staff_join(
     member = await svc.staff_member(ADMIN_ID)
     assert member is not None and member.admin and member.agency == ""
     assert await queue_daily(svc, member)
-    await deliver_due(TelegramSender(bot.bot), svc)
+    await deliver_due(svc)
     summary = await admin.expect("Ringkasan harian")
     assert "Laporan dirujuk" in str(summary["text"]) and ": 1." in str(summary["text"])
 

@@ -2,8 +2,9 @@
 
 The core (`conversations/`) imports no channel, database or web library; storage only the core;
 the application layer (`service/`) the core and storage, and nothing of a channel; a face
-(`bot/`, `web/`) the core and the application layer, never storage and never another face; the
-sandbox is a room of its own that only the composition root (`lapor/`) reaches. No SQL outside
+(`bot/`, `web/`, `whatsapp/`) the core and the application layer, never storage and never
+another face; the sandbox is a room of its own that only the composition root (`lapor/`)
+reaches. No SQL outside
 `storage/`, no status or body named outside its one constant, no cycle between packages.
 """
 
@@ -25,7 +26,7 @@ CORE, STORAGE, APPLICATION, ROOT_PACKAGE, SANDBOX = (
     "lapor",
     "sandbox",
 )
-FACES = ("bot", "web")
+FACES = ("bot", "web", "whatsapp")
 PACKAGES = (CORE, STORAGE, APPLICATION, *FACES, ROOT_PACKAGE, SANDBOX)
 CHANNEL_LIBRARIES = {"telegram", "aiohttp", "pywa", "jinja2", "markupsafe"}
 DATABASE_LIBRARIES = {"aiosqlite", "sqlite3", "asyncpg"}
@@ -38,6 +39,8 @@ ALLOWED: dict[str, set[str]] = {
     APPLICATION: {CORE, STORAGE},
     "bot": {CORE, APPLICATION, "telegram", "aiohttp"},
     "web": {CORE, APPLICATION, "aiohttp", "jinja2", "markupsafe"},
+    # its own small Cloud API client on aiohttp (README: why not pywa)
+    "whatsapp": {CORE, APPLICATION, "aiohttp"},
     # the sandbox drives the Telegram adapter against its fake Bot API (a tool for every face)
     SANDBOX: {CORE, APPLICATION, "bot", "aiohttp", "telegram"},
     ROOT_PACKAGE: {CORE, APPLICATION, *FACES, SANDBOX, "aiohttp", "telegram"},
@@ -91,6 +94,7 @@ def test_each_module_imports_only_what_its_layer_may(package: str, path: Path) -
     ("package", "names", "refused"),
     [
         ("bot", {"web", "telegram"}, {"web"}),  # a face into another face
+        ("whatsapp", {"bot", "telegram", "storage"}, {"bot", "telegram", "storage"}),
         ("web", {"storage", "service"}, {"storage"}),  # a face past the application layer
         ("service", {"bot", "storage"}, {"bot"}),  # the application layer into a face
         ("service", {"telegram"}, {"telegram"}),  # the application layer tied to a channel

@@ -17,7 +17,6 @@ from cryptography.fernet import Fernet
 from pydantic import ValidationError
 
 from bot.application import AnyApplication
-from bot.outbox import TelegramSender
 from bot.webhook import SECRET_HEADER, webhook_path
 from conversations.tickets import ALPHABET
 from lapor.runtime import running
@@ -215,7 +214,7 @@ async def test_long_emoji_reports_reach_staff_whole(
     member = await staff_store.get(svc.db, BALI_BAWASLU)
     assert member is not None
     assert await queue_digest(svc, member) > 0
-    await deliver_due(TelegramSender(bot.bot), svc)
+    await deliver_due(svc)
     counts = await outbox.counts(svc.db)
     assert counts.get("failed", 0) == 0 and counts.get("pending", 0) == 0 and counts["sent"] >= 1
     newest = max(int(r[0]) for r in await rows(svc.settings, "SELECT id FROM cases"))
@@ -445,7 +444,7 @@ async def test_the_database_and_evidence_files_alone_reveal_no_personal_data(
     await tap(user, "➕ Tambah informasi", "Kirim informasi tambahan")
     await say(user, secrets_of_report[8], "diteruskan")
     svc = svc_of(bot)
-    await deliver_due(TelegramSender(bot.bot), svc)
+    await deliver_due(svc)
     await svc.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     stolen = b"".join(
         path.read_bytes()

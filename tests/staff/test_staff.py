@@ -15,7 +15,6 @@ import pytest
 from PIL import Image, ImageColor
 
 from bot.application import AnyApplication
-from bot.outbox import TelegramSender
 from lapor.runtime import running
 from sandbox.fake_api import FakeTelegram
 from sandbox.fake_users import FakeUser, buttons
@@ -172,8 +171,8 @@ async def test_blocked_staff_is_marked_and_not_retried(
 
     member = await staff_store.get(svc.db, BAWASLU_NATIONAL)
     assert member is not None and await queue_digest(svc, member) == 1
-    await deliver_due(TelegramSender(bot.bot), svc)
-    await deliver_due(TelegramSender(bot.bot), svc)
+    await deliver_due(svc)
+    await deliver_due(svc)
     assert await rows(
         settings, "SELECT status FROM outbox WHERE chat_hash = ?", svc.chat(BAWASLU_NATIONAL).key
     ) == [("blocked",)]
@@ -491,7 +490,7 @@ async def test_daily_summary_has_a_png_chart(
     assert member is not None
     assert await queue_daily(svc, member)
     assert not await queue_daily(svc, member)  # once a day
-    await deliver_due(TelegramSender(bot.bot), svc)
+    await deliver_due(svc)
     summary = await staff.expect("Ringkasan harian")
     assert "Per status:" in str(summary["text"]) and "Dirujuk 3" in str(summary["text"])
     photo = await staff.expect(lambda m: "photo" in m)
@@ -524,7 +523,7 @@ async def test_daily_summary_flags_only_cases_past_their_target(
     async def waiting_line() -> str:
         staff.mark()
         assert await queue_daily(svc, member)
-        await deliver_due(TelegramSender(bot.bot), svc)
+        await deliver_due(svc)
         summary = str((await staff.expect("Ringkasan harian"))["text"])
         return next(line for line in summary.splitlines() if ticket in line)
 

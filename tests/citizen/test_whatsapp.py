@@ -1,0 +1,222 @@
+"""Reporting over WhatsApp: whole reports through the fake Cloud API and the bot's signed
+webhook, the same decision as on Telegram, the 24-hour window and its template, forged calls."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import socket
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+
+import aiohttp
+import pytest
+
+from bot.application import AnyApplication
+from lapor.runtime import running
+from sandbox.fake_api import FakeTelegram
+from sandbox.fake_users import FakeUser
+from sandbox.fake_whatsapp import FakePerson, FakeWhatsApp, choices, text_of
+from service.settings import Settings
+from tests.conftest import Clock, make_app
+from tests.helpers import add, file_report, plain_jpeg, rows, svc_of
+
+DESCRIPTION = "Seorang pejabat terlihat berkampanye untuk salah satu calon di kantor."
+STAFF_ID = 880001
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class Both:
+    """The bot with both channels, the two fakes and the settings."""
+
+    app: AnyApplication
+    telegram: FakeTelegram
+    whatsapp: FakeWhatsApp
+    settings: Settings
+    clock: Clock
+
+    def person(self, number: str, name: str = "Sari") -> FakePerson:
+        return self.whatsapp.person(number, name)
+
+
+@pytest.fixture
+async def both(
+    settings_factory: Callable[..., Settings], fake: FakeTelegram, clock: Clock
+) -> AsyncIterator[Both]:
+    """The bot on Telegram (fake Bot API) and WhatsApp (fake Cloud API, signed webhook)."""
+    cloud = FakeWhatsApp(clock=clock)
+    await cloud.start()
+    port = free_port()
+    settings = settings_factory(
+        whatsapp_token=cloud.token,
+        whatsapp_phone_number_id=cloud.phone_id,
+        whatsapp_app_secret=cloud.app_secret,
+        whatsapp_verify_token=cloud.verify_token,
+        whatsapp_api_base_url=cloud.base_url,
+        whatsapp_port=port,
+    )
+    cloud.webhook_url = f"http://127.0.0.1:{port}/whatsapp"
+    try:
+        async with running(make_app(settings, fake, clock), settings) as app:
+            yield Both(app, fake, cloud, settings, clock)
+    finally:
+        await cloud.stop()
+
+
+async def walk(person: FakePerson, *, photo: bool = False) -> str:
+    """The answers `tests.helpers.file_report` gives on Telegram, over WhatsApp: typed where
+    the reporter types, pressed where a button or a list row is offered; the ticket."""
+    await person.say("lapor")
+    await person.expect_choice("c:")
+    await person.press_data("c:yes")
+    await person.expect_choice("k:")
+    await person.press_data("k:political_expression")
+    await person.expect_choice("d:")
+    await person.say(DESCRIPTION)
+    await person.expect_choice("p:")
+    await person.press_data("p:asn")
+    await person.expect_choice("pd:")
+    await person.press_data("pd:^skip")
+    await person.expect_choice("pv:")
+    await person.say("banten")
+    await person.expect_choice("rg:")
+    await person.say("kota serang")
+    await person.expect_choice("pl:")
+    await person.press_data("pl:^skip")
+    await person.expect_choice("ed:")
+    await person.press_data("ed:today")
+    await person.expect_choice("ps:")
+    await person.press_data("ps:no")
+    await person.expect_choice("ev:")
+    if photo:
+        await person.send_photo(plain_jpeg())
+        await person.expect("Bukti 1 diterima")
+        await person.press_data("ev:done")
+    else:
+        await person.press_data("ev:none")
+    await person.expect_choice("id:")
+    await person.press_data("id:anonymous")
+    review = await person.expect_choice("rv:")
+    send = next(c.id for c in choices(review) if c.id.startswith("rv:send:"))
+    await person.press_data(send)
+    filed = await person.expect("Nomor tiket: ")
+    return text_of(filed).split("Nomor tiket: ")[1].split("\n")[0].strip("`")
+
+
+async def test_a_whole_report_with_a_photo_gets_the_decision_telegram_gives(
+    both: Both, people: Callable[..., FakeUser]
+) -> None:
+    ticket = await walk(both.person("6281234567001"), photo=True)
+    telegram_ticket = await file_report(
+        people("id"), category="political_expression", person="asn", province="banten",
+        regency="kota serang", description=DESCRIPTION,
+    )  # fmt: skip
+    assert ticket != telegram_ticket
+    decided = await rows(
+        both.settings,
+        "SELECT ticket, decision, (SELECT COUNT(*) FROM evidence e WHERE e.case_id = c.id)"
+        " FROM cases c ORDER BY id",
+    )
+    (wa_ticket, wa_decision, wa_files), (tg_ticket, tg_decision, _) = decided
+    assert (wa_ticket, tg_ticket) == (ticket, telegram_ticket)
+    assert json.loads(wa_decision) == json.loads(tg_decision)
+    assert wa_files == 1  # the photo, fetched by its media id and cleaned
+
+
+async def test_every_message_the_bot_sent_was_within_metas_limits(both: Both) -> None:
+    person = both.person("6281234567002")
+    await walk(person)
+    assert both.whatsapp.refused == []  # the fake refuses what Meta refuses
+    kinds = {m["type"] for m in person.messages()}
+    assert kinds <= {"text", "interactive"}
+    # the nine categories with Back and Cancel do not fit one list: nine rows and "more"
+    lists = [m for m in person.messages() if m["type"] == "interactive"]
+    assert any(c.id.startswith("mo:") for m in lists for c in choices(m))
+
+
+async def test_a_forged_or_unsigned_call_is_refused_and_changes_nothing(both: Both) -> None:
+    body = json.dumps({"entry": [{"changes": [{"value": {"messages": [
+        {"from": "6281234567003", "id": "wamid.forged", "type": "text", "text": {"body": "lapor"}}
+    ]}}]}]}).encode()  # fmt: skip
+    assert await both.whatsapp.post(body, signed=False) == 403
+    assert await both.whatsapp.post(body, signature="sha256=" + "0" * 64) == 403
+    wrong = hmac.new(b"not the app secret", body, hashlib.sha256).hexdigest()
+    assert await both.whatsapp.post(body, signature=f"sha256={wrong}") == 403
+    assert both.whatsapp.sent == {}
+    assert await rows(both.settings, "SELECT COUNT(*) FROM chats") == [(0,)]
+
+
+async def test_the_verification_handshake_needs_the_verify_token(both: Both) -> None:
+    url = both.whatsapp.webhook_url
+    async with aiohttp.ClientSession() as session:
+        query = {"hub.mode": "subscribe", "hub.challenge": "1158201444"}
+        good = {**query, "hub.verify_token": both.whatsapp.verify_token}
+        async with session.get(url, params=good) as answer:
+            assert (answer.status, await answer.text()) == (200, "1158201444")
+        async with session.get(url, params={**query, "hub.verify_token": "guess"}) as answer:
+            assert answer.status == 403
+
+
+async def test_a_message_delivered_twice_is_handled_once(both: Both) -> None:
+    person = both.person("6281234567004")
+    await person.say("lapor")
+    await person.expect_choice("c:")
+    await person.press_data("c:yes")
+    await person.expect_choice("k:")
+    raw = {"from": person.wa_id, "id": "wamid.twice", "type": "text", "text": {"body": "halo"}}
+    body = json.dumps({"entry": [{"changes": [{"value": {"messages": [raw]}}]}]}).encode()
+    person.mark()
+    assert await both.whatsapp.post(body) == 200
+    first = len(person.messages())
+    assert await both.whatsapp.post(body) == 200  # Meta's redelivery, our answer lost
+    assert len(person.messages()) == first
+
+
+async def test_a_status_change_reaches_the_reporter_inside_and_outside_the_window(
+    both: Both, people: Callable[..., FakeUser]
+) -> None:
+    from service import casedesk
+
+    person = both.person("6281234567005")
+    ticket = await walk(person)
+    [(agency,)] = await rows(both.settings, "SELECT agency FROM case_bodies LIMIT 1")
+    await add(both.app, STAFF_ID, agency)
+    svc = svc_of(both.app)
+    member = await svc.staff_member(STAFF_ID)
+    assert member is not None
+    case = await casedesk.case_by_ticket(svc, member, ticket)
+    assert case is not None
+    person.mark()
+    await casedesk.change_status(
+        svc, member, case, "diverifikasi", note="Kami periksa.", public=True
+    )
+    svc.wake_outbox()
+    told = await person.expect("Kami periksa.")
+    assert told["type"] == "interactive"  # with "Tambah informasi"
+    # two days later, without a word from the reporter: only the approved template may go
+    both.clock.now += dt.timedelta(hours=49)
+    case = await casedesk.case_by_ticket(svc, member, ticket)
+    assert case is not None
+    person.mark()
+    await casedesk.change_status(svc, member, case, "ditindaklanjuti", note=None, public=True)
+    svc.wake_outbox()
+    template = await person.expect("[template lapor_netral_status]")
+    assert ticket in text_of(template) and "Sedang ditindaklanjuti" in text_of(template)
+    assert both.whatsapp.refused == []  # nothing was sent that Meta would refuse
+
+
+async def test_status_by_typed_ticket_and_english(both: Both) -> None:
+    person = both.person("6281234567006")
+    ticket = await walk(person)
+    await person.say(f"status {ticket}")
+    await person.expect(ticket)
+    await person.say("english")
+    await person.expect_choice("m:")
