@@ -40,6 +40,12 @@ class CaseRow:
     evidence_count: int
     bodies: dict[str, str] = field(default_factory=dict)  # agency -> office
 
+    @property
+    def channel(self) -> str:
+        """Where the reporter wrote from ("telegram", "whatsapp"; "" once anonymised): staff
+        reach them only through it."""
+        return self.reporter_chat.partition(":")[0] if ":" in self.reporter_chat else ""
+
     @functools.cached_property
     def decision(self) -> Decision:
         """The decision, parsed when first asked for (lists and exports never ask: parsing

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Literal
 
 from conversations.jurisdiction.engine import Jurisdiction
 from conversations.messages import Language
+
+Channel = Literal["telegram", "whatsapp"]
 
 
 @dataclass(frozen=True)
@@ -31,3 +34,6 @@ class Context:
     user_id: int
     jurisdiction: Jurisdiction
     limits: Limits = field(default_factory=Limits)
+    # where the reporter writes from: what the privacy texts must say differs (on WhatsApp the
+    # chat's address is the person's number)
+    channel: Channel = "telegram"

@@ -416,9 +416,8 @@ def _in_place(outcome: Outcome, before: Draft | None, event: Press, ctx: Context
         line = _answer_line(event, ctx) if value not in {BACK, CANCEL} else ""
     else:
         return outcome
-    body = reply.text(outcome.language)
-    html = Safe(f"{line}\n\n{body}" if line else body)
-    return replace(outcome, actions=(replace(reply, key=None, html=html, in_place=True),))
+    shown = replace(reply, in_place=True, answered=Safe(line) if line else None)
+    return replace(outcome, actions=(shown,))
 
 
 _LABEL_MARKS = re.compile(r"^(?:[^\w\s]+|\d+\.)\s*")

@@ -162,9 +162,18 @@ def _press_value(event: Event, code: str) -> str | None:
 
 
 # ------------------------------------------------------------------ consent
+def _on_channel(key: str, ctx: Context) -> str:
+    """A text's key for the reporter's channel (`<key>_whatsapp` on WhatsApp)."""
+    return f"{key}_whatsapp" if ctx.channel == "whatsapp" else key
+
+
 def _consent_prompt(draft: Draft, ctx: Context) -> Reply:
     return ask(
-        "consent", draft, ctx, text_of("q_consent", ctx.language), [(Button("c:yes", "btn_agree"),)]
+        "consent",
+        draft,
+        ctx,
+        text_of(_on_channel("q_consent", ctx), ctx.language),
+        [(Button("c:yes", "btn_agree"),)],
     )
 
 
@@ -957,7 +966,10 @@ def _identity_prompt(draft: Draft, ctx: Context) -> Reply:
         (Button("id:confidential", "btn_identity_confidential"),),
         (Button("id:open", "btn_identity_open"),),
     ]
-    return ask("identity", draft, ctx, text_of("q_identity", ctx.language), rows)
+    text = text_of("q_identity", ctx.language)
+    if ctx.channel == "whatsapp":  # the chat's address is the person's number
+        text += "\n\n" + text_of("q_identity_whatsapp", ctx.language)
+    return ask("identity", draft, ctx, text, rows)
 
 
 def _identity(draft: Draft, event: Event, ctx: Context) -> Answer:

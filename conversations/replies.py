@@ -38,9 +38,17 @@ class Reply:
     # Shown by editing the message whose button was pressed into this one (one call, and the
     # chat does not grow by a message per step) instead of sending a new message.
     in_place: bool = False
+    # The answer pressed, on the first line of an edited question (the edit replaces the
+    # question that showed it); a channel that cannot edit shows the press itself.
+    answered: Safe | None = None
 
     def text(self, language: Language) -> str:
-        """The message as Telegram HTML in `language`."""
+        """The message as Telegram HTML in `language`, the answer pressed on its first line."""
+        body = self.body(language)
+        return f"{self.answered}\n\n{body}" if self.answered else body
+
+    def body(self, language: Language) -> str:
+        """The message without the answer pressed (for a new message after the press)."""
         if self.html is not None:
             return str(self.html)
         assert self.key is not None

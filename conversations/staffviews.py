@@ -182,6 +182,15 @@ def sees_identity(agency: str, case: CaseRow, jurisdiction: Jurisdiction) -> boo
     return allows(jurisdiction.visibility.sees_identity(Viewer(agency, "")), case)
 
 
+CHANNEL_NAMES = {"telegram": "Telegram", "whatsapp": "WhatsApp"}
+
+
+def channel_note(case: CaseRow, language: Language) -> str:
+    """Where the reporter wrote from (" · lewat WhatsApp"), when the case still knows."""
+    name = CHANNEL_NAMES.get(case.channel)
+    return t("case_channel", language, channel=name) if name else ""
+
+
 def reporter_text(case: CaseRow, language: Language, identity_seen: bool) -> str:
     """Who reported, as far as the identity mode and the policy allow this staff member."""
     if case.identity == "anonymous":
@@ -276,7 +285,10 @@ def case_detail(
         learned=learned,
         service=service,
         evidence=case.evidence_count,
-        reporter=Safe(reporter_text(case, language, sees_identity(agency, case, jurisdiction))),
+        reporter=Safe(
+            reporter_text(case, language, sees_identity(agency, case, jurisdiction))
+            + channel_note(case, language)
+        ),
         deadlines="; ".join(d.rstrip(".") for d in deadlines) or "—",
         description=case.description,
         related=Safe(related),

@@ -29,7 +29,7 @@ JSON = dict[str, Any]
 VERSION = "v23.0"
 WINDOW = dt.timedelta(hours=24)
 LIMITS = {"text": 4096, "body": 1024, "buttons": 3, "button_title": 20, "rows": 10,
-          "row_title": 24, "row_description": 72, "list_button": 20}  # fmt: skip
+          "row_title": 24, "row_description": 72, "list_button": 20, "header": 60}  # fmt: skip
 
 
 class RefusalError(Exception):
@@ -66,6 +66,9 @@ def check_message(message: JSON) -> None:
 def _check_interactive(interactive: JSON) -> None:
     body = str((interactive.get("body") or {}).get("text") or "")
     _check(0 < len(body) <= LIMITS["body"], "interactive.body.text length")
+    for part in ("header", "footer"):
+        shown = str((interactive.get(part) or {}).get("text", "x"))
+        _check(0 < len(shown) <= LIMITS["header"], f"interactive.{part}.text length")
     action = interactive.get("action") or {}
     if interactive.get("type") == "button":
         buttons = action.get("buttons") or []
@@ -398,7 +401,10 @@ def text_of(message: JSON) -> str:
         return str(message["text"]["body"])
     if kind == "interactive":
         interactive = message["interactive"]
-        shown = [str(interactive["body"]["text"])]
+        shown = [
+            str((interactive.get("header") or {}).get("text", "")),
+            str(interactive["body"]["text"]),
+        ]
         shown += [choice.label for choice in choices(message)]
         return "\n".join(shown)
     if kind == "document":

@@ -12,6 +12,7 @@ import secrets
 import time
 
 from conversations.callbacks import ERASE
+from conversations.context import Channel
 from conversations.draft import Draft
 from conversations.events import Event, EvidenceFailed, EvidenceStored
 from conversations.flow import (
@@ -32,7 +33,7 @@ from conversations.questions import DropEvidence, FetchEvidence
 from conversations.replies import Button, Reply
 from conversations.status import StatusView, status_reply, tickets_reply
 from conversations.tickets import make_ticket, ticket_value
-from service.chat import ChannelError, ChatPort
+from service.chat import WHATSAPP, ChannelError, ChatPort
 from service.digests import alert_in_scope
 from service.evidence import EvidenceRefusedError, remove_files, store_evidence
 from service.services import Services
@@ -96,10 +97,16 @@ async def handled(svc: Services, message_id: str) -> None:
 
 
 def current_question(
-    svc: Services, draft: Draft | None, language: Language, user_id: int
+    svc: Services, address: str, draft: Draft | None, language: Language, user_id: int
 ) -> Reply | None:
     """The question the report in progress is at, asked again (None without one)."""
-    return prompt(draft, svc.context(language, user_id)) if draft is not None else None
+    context = svc.context(language, user_id, channel_of(address))
+    return prompt(draft, context) if draft is not None else None
+
+
+def channel_of(address: str) -> Channel:
+    """The channel of a chat address, as the core names it."""
+    return "whatsapp" if address.startswith(f"{WHATSAPP}:") else "telegram"
 
 
 async def open_sessions(svc: Services, address: str, staff_id: int | None) -> set[str]:
@@ -129,7 +136,7 @@ async def run_event(
     outcome = handle(
         draft,
         event,
-        svc.context(language, user_id),
+        svc.context(language, user_id, channel_of(chat.address)),
         new_draft_id=secrets.token_hex(8),
         first_name=first_name,
         ticket_prefix=svc.settings.ticket_prefix,

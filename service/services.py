@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from conversations.casework import Casework, load_casework
-from conversations.context import Context, Limits
+from conversations.context import Channel, Context, Limits
 from conversations.jurisdiction.engine import Jurisdiction, build_jurisdiction
 from conversations.messages import Language, catalogue
 from conversations.packet import shipped_packets
@@ -133,14 +133,15 @@ class Services:
             max_case_evidence_bytes=self.settings.max_case_evidence_mb * 1024 * 1024,
         )
 
-    def context(self, language: Language, user_id: int) -> Context:
-        """The pure core's view of now, the reader and the data files."""
+    def context(self, language: Language, user_id: int, channel: Channel = "telegram") -> Context:
+        """The pure core's view of now, the reader, the data files and the reporter's channel."""
         return Context(
             today=self.today(),
             language=language,
             user_id=user_id,
             jurisdiction=self.jurisdiction,
             limits=self.limits(),
+            channel=channel,
         )
 
 

@@ -128,7 +128,7 @@ async def handle(svc: Services, client: CloudClient, message: Incoming) -> None:
     await reporting.heard(svc, chat.address, language)
     event = message.event
     if isinstance(event, Press) and event.data.startswith(MORE.data("")):
-        asked = reporting.current_question(svc, draft, language, 0)
+        asked = reporting.current_question(svc, chat.address, draft, language, 0)
         await chat.send([asked] if asked else [], language)
         return
     owner = CALLBACKS.owner_of(event.data) if isinstance(event, Press) else None

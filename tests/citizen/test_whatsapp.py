@@ -114,7 +114,10 @@ async def walk(person: FakePerson, *, photo: bool = False) -> str:
 async def test_a_whole_report_with_a_photo_gets_the_decision_telegram_gives(
     both: Both, people: Callable[..., FakeUser]
 ) -> None:
-    ticket = await walk(both.person("6281234567001"), photo=True)
+    person = both.person("6281234567001")
+    ticket = await walk(person, photo=True)
+    # no edits on WhatsApp: each step is a message; the whole report with a photo in 16
+    assert len(person.messages()) <= 16
     telegram_ticket = await file_report(
         people("id"), category="political_expression", person="asn", province="banten",
         regency="kota serang", description=DESCRIPTION,
@@ -220,3 +223,34 @@ async def test_status_by_typed_ticket_and_english(both: Both) -> None:
     await person.expect(ticket)
     await person.say("english")
     await person.expect_choice("m:")
+
+
+async def test_the_privacy_texts_say_what_anonymous_means_on_whatsapp(both: Both) -> None:
+    first = both.person("6281234567008")
+    await first.say("lapor")
+    consent = await first.expect_choice("c:")
+    assert "nomor WhatsApp Anda" in text_of(consent) and "ID chat Telegram" not in text_of(consent)
+    person = both.person("6281234567007")
+    ticket = await walk(person)
+    note = next(m for m in person.messages() if "Bagaimana identitas Anda" in text_of(m))
+    assert (
+        "Akun WhatsApp Business pengelola bot ini (dan Meta) tetap melihat nomor Anda"
+        in text_of(note)
+    )
+    # staff see where the reporter writes from, never the number
+    [(agency,)] = await rows(both.settings, "SELECT agency FROM case_bodies LIMIT 1")
+    await add(both.app, STAFF_ID, agency)
+    svc = svc_of(both.app)
+    member = await svc.staff_member(STAFF_ID)
+    assert member is not None
+    from conversations.staffviews import case_detail, staff_deadlines
+    from service import casedesk
+
+    case = await casedesk.case_by_ticket(svc, member, ticket)
+    assert case is not None
+    shown = case_detail(
+        case, svc.jurisdiction, svc.casework, svc.today(), "id",
+        deadlines=staff_deadlines(case.decision.deadlines, svc.jurisdiction, "id"),
+        related_tickets=[], agency=member.agency,
+    ).text("id")  # fmt: skip
+    assert "lewat WhatsApp" in shown and person.wa_id not in shown
