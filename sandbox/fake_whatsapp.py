@@ -125,6 +125,8 @@ class FakeWhatsApp:
     media: dict[str, Media] = field(default_factory=dict)
     last_heard: dict[str, dt.datetime] = field(default_factory=dict)
     activity: int = 0
+    # called with (to, message) for every message the bot sent (the sandbox terminal prints it)
+    listeners: list[Callable[[str, JSON], None]] = field(default_factory=list)
     _runner: web.AppRunner | None = None
     _session: aiohttp.ClientSession | None = None
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -188,6 +190,8 @@ class FakeWhatsApp:
         message_id = self._new_id("wamid")
         self.sent.setdefault(to, []).append({**message, "id": message_id})
         self._touch()
+        for listener in self.listeners:
+            listener(to, message)
         return web.json_response(
             {"messaging_product": "whatsapp", "contacts": [{"input": to, "wa_id": to}],
              "messages": [{"id": message_id}]}
@@ -372,6 +376,29 @@ class FakePerson:
             "sha256": hashlib.sha256(data).hexdigest(),
         }
         return await self._send({"type": "image", "image": image})
+
+    async def send_document(self, data: bytes, filename: str, mime_type: str) -> int:
+        """Send a file as a document."""
+        media_id = self.server._new_id("media")
+        self.server.media[media_id] = Media(data, mime_type)
+        document = {"id": media_id, "filename": filename, "mime_type": mime_type}
+        return await self._send({"type": "document", "document": document})
+
+    async def share_contact(self, phone: str) -> int:
+        """Share a contact card (one's own number)."""
+        card = {"name": {"formatted_name": self.name}, "phones": [{"phone": phone}]}
+        return await self._send({"type": "contacts", "contacts": [card]})
+
+    async def press_number(self, number: int) -> int | None:
+        """Press the `number`th choice (from 1) of the bot's latest message with choices; None
+        when it has fewer."""
+        for message in reversed(self.messages()):
+            offered = choices(message)
+            if offered:
+                if not 1 <= number <= len(offered):
+                    return None
+                return await self._press(offered[number - 1])
+        return None
 
     async def send_location(self, latitude: float, longitude: float) -> int:
         """Share a location."""

@@ -14,11 +14,14 @@ from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import TextIO
 
+from pydantic import SecretStr
+
 from bot.application import AnyApplication, build_application
 from bot.botdata import services_of_application
 from bot.chat import TelegramChat
 from sandbox.fake_api import JSON, FakeTelegram
 from sandbox.fake_users import FakeUser, buttons
+from sandbox.fake_whatsapp import FakeWhatsApp, choices, text_of
 from service.settings import Settings
 
 
@@ -34,6 +37,7 @@ BAWASLU_ID = 90002  # Bawaslu, national
 
 HELP = """Sandbox chat. Type as you would in Telegram; a number (1-99) presses that button.
   /as citizen | /as staff | /as bawaslu   switch who you are (staff: Ombudsman RI, admin)
+  /as whatsapp              be a citizen on WhatsApp (a fake Cloud API: lists, reply buttons)
   then as staff: /kasus, /digest, /ekspor, /petugas for the staff commands, and /web for
                             a sign-in link to the web console (open it in a browser)
   /photo PATH | /file PATH   send a picture or a file as evidence
@@ -43,7 +47,10 @@ HELP = """Sandbox chat. Type as you would in Telegram; a number (1-99) presses t
                             the Pemilu 2024 stages); /date alone goes back to the real date
   /quit                     leave (Ctrl-C works too)"""
 
+WHATSAPP_NUMBER = "6281200001001"  # the sandbox's WhatsApp citizen
+
 WHO = {
+    "whatsapp": "a citizen on WhatsApp",
     "citizen": "a citizen",
     "staff": "an Ombudsman RI handler (national) and administrator",
     "bawaslu": "a Bawaslu handler (national)",
@@ -78,6 +85,7 @@ class TerminalChat:
         clock: SandboxClock | None = None,
         zone: dt.tzinfo = dt.UTC,
         files_dir: Path | None = None,
+        whatsapp: FakeWhatsApp | None = None,
     ) -> None:
         self.server = server
         self.out = out
@@ -93,11 +101,15 @@ class TerminalChat:
         self.current = "citizen"
         self._shown: dict[tuple[int, int], str] = {}
         server.listeners.append(self._on_bot_message)
+        self.person = whatsapp.person(WHATSAPP_NUMBER, "Warga") if whatsapp else None
+        if whatsapp is not None:
+            whatsapp.listeners.append(self._on_whatsapp_message)
+        self._sending: asyncio.Future[None] | None = None  # the WhatsApp person's last action
 
     @property
     def user(self) -> FakeUser:
-        """The person typing now."""
-        return self.users[self.current]
+        """The Telegram user typing now (the citizen while the WhatsApp person types)."""
+        return self.users.get(self.current, self.users["citizen"])
 
     def _on_bot_message(self, kind: str, message: JSON) -> None:
         chat_id = message["chat"]["id"]
@@ -116,6 +128,50 @@ class TerminalChat:
         for number, (label, _) in enumerate(buttons(message), start=1):
             self.out.write(f"   [{number}] {label}\n")
         self.out.flush()
+
+    def _on_whatsapp_message(self, to: str, message: JSON) -> None:
+        who = "" if self.current == "whatsapp" else "[to whatsapp] "
+        self.out.write(f"\n{who}🟢 {text_of(message)}\n")
+        for number, choice in enumerate(choices(message), start=1):
+            self.out.write(f"   [{number}] {choice.label}\n")
+        self.out.flush()
+
+    def _whatsapp(self, line: str) -> None:
+        """A typed line as the WhatsApp person's action, after their previous one."""
+        person = self.person
+        assert person is not None
+        previous = self._sending
+
+        async def act() -> None:
+            if previous is not None:
+                await previous
+            if line.isdigit() and len(line) <= 2:
+                if await person.press_number(int(line)) is None:
+                    await person.say(line)
+            elif line.startswith(("/photo ", "/file ")):
+                command, _, name = line.partition(" ")
+                data = self._read(name)
+                if data is not None and command == "/photo":
+                    await person.send_photo(data)
+                elif data is not None:
+                    await person.send_document(data, Path(name).name, "application/octet-stream")
+            elif line.startswith("/location "):
+                parts = line.split()
+                await person.send_location(float(parts[1]), float(parts[2]))
+            elif line == "/contact":
+                await person.share_contact(f"+{WHATSAPP_NUMBER}")
+            else:
+                await person.say(line)
+
+        self._sending = asyncio.ensure_future(act())
+
+    def _read(self, name: str) -> bytes | None:
+        path = Path(name.strip()).expanduser()
+        try:
+            return path.read_bytes()
+        except OSError as exc:
+            self.out.write(f"(cannot read {path}: {exc.strerror})\n")
+            return None
 
     def _save(self, message: JSON) -> str:
         """Save a file the bot sent under files_dir; where it is, to print."""
@@ -151,11 +207,13 @@ class TerminalChat:
             self.out.write(HELP + "\n")
         elif line.startswith("/as "):
             who = line.split(maxsplit=1)[1].strip()
-            if who in self.users:
+            if who in self.users or (who == "whatsapp" and self.person is not None):
                 self.current = who
                 self.out.write(f"(you are now {WHO[who]})\n")
             else:
-                self.out.write("(use /as citizen, /as staff or /as bawaslu)\n")
+                self.out.write("(use /as citizen, /as whatsapp, /as staff or /as bawaslu)\n")
+        elif self.current == "whatsapp":
+            self._whatsapp(line)
         elif line == "/date" or line.startswith("/date "):
             self._set_date(line.removeprefix("/date").strip())
         elif line.isdigit() and len(line) <= 2:  # longer numbers (a phone number) are typed text
@@ -199,10 +257,8 @@ class TerminalChat:
     def _upload(self, line: str) -> None:
         command, _, name = line.partition(" ")
         path = Path(name.strip()).expanduser()
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            self.out.write(f"(cannot read {path}: {exc.strerror})\n")
+        data = self._read(name)
+        if data is None:
             return
         if command == "/photo":
             self.user.send_photo(data)
@@ -305,6 +361,21 @@ async def run_sandbox(
             f"(port {taken} is taken by another program: the console uses {settings.web_port})\n"
         )
     clock = SandboxClock()
+    cloud = FakeWhatsApp(clock=clock)
+    await cloud.start()
+    whatsapp_port = free_port("127.0.0.1")
+    cloud.webhook_url = f"http://127.0.0.1:{whatsapp_port}/whatsapp"
+    settings = settings.model_copy(
+        update={
+            "whatsapp_token": SecretStr(cloud.token),
+            "whatsapp_phone_number_id": cloud.phone_id,
+            "whatsapp_app_secret": SecretStr(cloud.app_secret),
+            "whatsapp_verify_token": SecretStr(cloud.verify_token),
+            "whatsapp_api_base_url": cloud.base_url,
+            "whatsapp_listen": "127.0.0.1",
+            "whatsapp_port": whatsapp_port,
+        }
+    )
     application = build_application(
         settings,
         token=token,
@@ -313,10 +384,10 @@ async def run_sandbox(
         clock=clock,
     )
     files = settings.database_path.parent / "sandbox-files"
-    chat = TerminalChat(server, out, clock, settings.zone, files_dir=files)
+    chat = TerminalChat(server, out, clock, settings.zone, files_dir=files, whatsapp=cloud)
     out.write(
-        f"Lapor Netral sandbox: fake Bot API on {server.base_url},"
-        f" database {settings.database_path}\n{moved}"
+        f"Lapor Netral sandbox: fake Bot API on {server.base_url}, fake WhatsApp Cloud API on"
+        f" {cloud.base_url}, database {settings.database_path}\n{moved}"
     )
     out.flush()
     lines: asyncio.Queue[str | None] = asyncio.Queue()
@@ -344,6 +415,7 @@ async def run_sandbox(
                 await stopper
             await asyncio.sleep(0.3)  # let a reply in flight reach the screen
     finally:
+        await cloud.stop()
         await server.stop()
         out.write("\nSandbox stopped.\n")
         out.flush()

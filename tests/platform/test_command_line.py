@@ -88,6 +88,41 @@ async def test_sandbox_answers_start_and_leaves_cleanly(tmp_path: Path) -> None:
     assert (tmp_path / "db" / "sandbox.key").exists()
 
 
+async def test_the_sandbox_opens_a_whatsapp_chat_too(tmp_path: Path) -> None:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "lapor", cwd=tmp_path, env=child_env(tmp_path),
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    assert process.stdin is not None and process.stdout is not None
+    seen = b""
+
+    async def until(marker: bytes) -> None:
+        nonlocal seen
+        while marker not in seen:
+            chunk = await asyncio.wait_for(process.stdout.read(4096), 30)  # type: ignore[union-attr]
+            assert chunk, seen.decode()
+            seen += chunk
+
+    await until(b"Type /start")
+    for line, marker in (
+        (b"/as whatsapp", b"a citizen on WhatsApp"),
+        (b"lapor", b"Sebelum mulai"),  # a word, no slash: the report starts
+        (b"1", "Apa yang terjadi?".encode()),  # a number presses the reply button
+        (b"3", "Ceritakan kejadiannya".encode()),  # and a list row
+    ):
+        process.stdin.write(line + b"\n")
+        await process.stdin.drain()
+        await until(marker)
+    text = seen.decode()
+    assert "🟢" in text and "nomor WhatsApp Anda" in text
+    assert "[10] ➡️ Lainnya" in text  # the nine categories with Back and Cancel: nine and more
+    process.send_signal(signal.SIGINT)
+    out, err = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 0
+    assert b"Traceback" not in err + out
+
+
 async def test_the_sandbox_serves_the_console_and_web_signs_in(tmp_path: Path) -> None:
     port = free_port()
     process = await asyncio.create_subprocess_exec(
