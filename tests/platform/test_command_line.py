@@ -108,8 +108,8 @@ async def test_the_sandbox_opens_a_whatsapp_chat_too(tmp_path: Path) -> None:
     for line, marker in (
         (b"/as whatsapp", b"a citizen on WhatsApp"),
         (b"lapor", b"Sebelum mulai"),  # a word, no slash: the report starts
-        (b"1", "Apa yang terjadi?".encode()),  # a number presses the reply button
-        (b"3", "Ceritakan kejadiannya".encode()),  # and a list row
+        (b"1", b"Apa yang terjadi?"),  # a number presses the reply button
+        (b"3", b"Ceritakan kejadiannya"),  # and a list row
     ):
         process.stdin.write(line + b"\n")
         await process.stdin.drain()
