@@ -333,10 +333,14 @@ async def _ingress(settings: Settings, stop: asyncio.Event, *, register: bool) -
 
     from bot.ingress import build_ingress, register_webhook
     from service.services import open_services
+    from whatsapp.webhook import ingress_routes
 
     assert settings.telegram_bot_token is not None
     svc = await open_services(settings)
-    runner = web.AppRunner(build_ingress(svc), access_log=None, handle_signals=False)
+    ingress = build_ingress(svc)
+    if settings.whatsapp_token is not None:  # WhatsApp's webhook calls go to the same inbox
+        ingress.add_routes(ingress_routes(svc))
+    runner = web.AppRunner(ingress, access_log=None, handle_signals=False)
     await runner.setup()
     try:
         await web.TCPSite(runner, settings.webhook_listen, settings.webhook_port).start()
@@ -352,13 +356,15 @@ async def _ingress(settings: Settings, stop: asyncio.Event, *, register: bool) -
 
 
 async def _worker(settings: Settings, stop: asyncio.Event, lanes: int) -> int:
+    from bot.botdata import services_of_application
     from bot.worker import work
-    from lapor.runtime import running, settle_startup_memory
+    from lapor.runtime import inbox_channels, running, settle_startup_memory
 
     application = _application(settings)
     async with running(application, settings, inbox=True):
         settle_startup_memory()
-        await work(application, stop, lanes)
+        channels = inbox_channels(services_of_application(application))
+        await work(application, stop, lanes, channels)
     log.info("stopped cleanly")
     return 0
 

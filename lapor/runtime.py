@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import gc
 from collections.abc import AsyncIterator
+from typing import Any
 
 import aiohttp
 
@@ -16,10 +17,11 @@ from bot.botdata import services_of_application
 from service.chat import WHATSAPP
 from service.services import Services
 from service.settings import Settings
+from service.updates import Process
 from web.server import WebConsole
 from whatsapp.cloud import CloudClient
 from whatsapp.sender import WhatsAppSender
-from whatsapp.webhook import WhatsAppWebhook
+from whatsapp.webhook import WhatsAppWebhook, process_kept
 
 
 @contextlib.asynccontextmanager
@@ -30,7 +32,7 @@ async def running(
     services; stop both cleanly when the block ends (the console first)."""
     async with telegram.running(application, settings, inbox=inbox):
         svc = services_of_application(application)
-        async with whatsapp_channel(svc):
+        async with whatsapp_channel(svc, webhook=not inbox):
             console = WebConsole(svc) if svc.settings.web_port else None
             if console is not None and not await console.start():
                 console = None
@@ -42,9 +44,9 @@ async def running(
 
 
 @contextlib.asynccontextmanager
-async def whatsapp_channel(svc: Services) -> AsyncIterator[None]:
+async def whatsapp_channel(svc: Services, *, webhook: bool = True) -> AsyncIterator[None]:
     """WhatsApp beside the bot when WHATSAPP_TOKEN is set: the outbox's sender and, when
-    WHATSAPP_PORT is not 0, the webhook (with several workers, the ingress serves it)."""
+    WHATSAPP_PORT is not 0, the webhook (not on a worker: the ingress serves it)."""
     settings = svc.settings
     if settings.whatsapp_token is None or settings.whatsapp_phone_number_id is None:
         yield
@@ -58,15 +60,28 @@ async def whatsapp_channel(svc: Services) -> AsyncIterator[None]:
             settings.whatsapp_token.get_secret_value(),
         )
         svc.senders[WHATSAPP] = WhatsAppSender(client, svc)
-        webhook = WhatsAppWebhook(svc, client) if settings.whatsapp_port else None
-        if webhook is not None:
-            await webhook.start()
+        server = WhatsAppWebhook(svc, client) if webhook and settings.whatsapp_port else None
+        if server is not None:
+            await server.start()
         try:
             yield
         finally:
             svc.senders.pop(WHATSAPP, None)
-            if webhook is not None:
-                await telegram.logged(webhook.stop(), "stopping the whatsapp webhook")
+            if server is not None:
+                await telegram.logged(server.stop(), "stopping the whatsapp webhook")
+
+
+def inbox_channels(svc: Services) -> dict[str, Process]:
+    """How a worker handles what other channels kept in the inbox (WhatsApp, when it is on)."""
+    sender = svc.senders.get(WHATSAPP)
+    if not isinstance(sender, WhatsAppSender):
+        return {}
+    client = sender.client
+
+    async def whatsapp(data: dict[str, Any]) -> None:
+        await process_kept(svc, client, data)
+
+    return {WHATSAPP: whatsapp}
 
 
 async def serve_until(application: AnyApplication, stop: asyncio.Event, settings: Settings) -> None:

@@ -27,7 +27,7 @@ from typing import Any
 
 from conversations.messages import catalogue
 from service.services import Services
-from storage import chats, inbox, outbox
+from storage import chats, inbox, outbox, seen
 from storage.chatkeys import inbox_key
 from storage.crypto import address_of
 from storage.database import transaction
@@ -63,6 +63,25 @@ async def accept(
     sealed = svc.cipher.encrypt(address) if address is not None else None
     if await inbox.add(svc.db, update_id, key, token, svc.now(), sealed):
         await svc.db.notify(inbox.CHANNEL)
+
+
+WEBHOOK_IDS = 2**62  # inbox ids of webhook channels' messages start here (Telegram's are below)
+
+
+async def accept_message(svc: Services, message_id: str, body: str, address: str) -> bool:
+    """Keep one message a webhook channel delivered (WhatsApp), ordered behind the chat's
+    earlier ones, in one transaction with the mark that it came (kept as a keyed hash: a
+    repeated delivery is kept once); an idle worker is woken. False for a repeated delivery."""
+    async with transaction(svc.db):
+        if not await seen.mark_handled(svc.db, svc.cipher.chat_hash(message_id), svc.now()):
+            return False
+        update_id = WEBHOOK_IDS + await inbox.next_channel_id(svc.db)
+        await inbox.add(
+            svc.db, update_id, svc.cipher.chat_hash(address), svc.cipher.encrypt_token(body),
+            svc.now(), svc.cipher.encrypt(address),
+        )  # fmt: skip
+    await svc.db.notify(inbox.CHANNEL)
+    return True
 
 
 async def handle_one(

@@ -40,6 +40,16 @@ async def add(
     return changed == 1
 
 
+async def next_channel_id(conn: Database) -> int:
+    """A new id for a webhook channel's message, after every earlier one."""
+    if conn.engine == "postgresql":
+        row = await fetch_one(conn, "SELECT nextval('channel_update_ids') AS id")
+    else:
+        row = await fetch_one(conn, "INSERT INTO channel_update_ids DEFAULT VALUES RETURNING id")
+    assert row is not None
+    return int(row["id"])
+
+
 async def claim(
     conn: Database, worker: str, now: dt.datetime, lease: dt.timedelta
 ) -> Claimed | None:

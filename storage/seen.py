@@ -16,13 +16,14 @@ async def was_handled(conn: Database, message_key: str) -> bool:
     return row is not None
 
 
-async def mark_handled(conn: Database, message_key: str, now: dt.datetime) -> None:
-    """Remember that this message was handled."""
-    await execute(
+async def mark_handled(conn: Database, message_key: str, now: dt.datetime) -> bool:
+    """Remember that this message was handled (or kept to be); False when it already was."""
+    changed = await execute(
         conn,
         "INSERT INTO seen_messages (message_key, handled_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
         (message_key, now_iso(now)),
     )
+    return changed == 1
 
 
 async def forget_before(conn: Database, before: dt.datetime) -> int:

@@ -29,6 +29,7 @@ from conversations.events import (
 from conversations.menu import typed_command
 from conversations.messages import Language
 from service import additions, packets, reporting
+from service.chat import WHATSAPP
 from service.services import Services
 from whatsapp.chat import WhatsAppChat
 from whatsapp.cloud import CloudClient
@@ -48,9 +49,43 @@ class Incoming:
     page: int = 0
 
 
-def incoming(payload: dict[str, Any]) -> list[Incoming]:
+@dataclass(frozen=True)
+class Delivered:
+    """One message of a webhook call as Meta sent it, with the sender's profile name (what
+    the ingress keeps in the inbox for a worker)."""
+
+    message: dict[str, Any]
+    name: str
+
+    @property
+    def wa_id(self) -> str:
+        """The sender's WhatsApp id."""
+        return str(self.message.get("from") or "")
+
+    @property
+    def message_id(self) -> str:
+        """Meta's id of the message."""
+        return str(self.message.get("id") or "")
+
+    def to_json(self) -> dict[str, Any]:
+        """As kept in the inbox."""
+        return {WHATSAPP: {"message": self.message, "name": self.name}}
+
+    @staticmethod
+    def from_json(data: dict[str, Any]) -> Delivered:
+        """As read back from the inbox."""
+        kept = data[WHATSAPP]
+        return Delivered(dict(kept["message"]), str(kept.get("name") or ""))
+
+    def incoming(self) -> Incoming:
+        """The message as a core event."""
+        event, page = event_of(self.message, self.wa_id)
+        return Incoming(self.wa_id, self.message_id, self.name.split(" ")[0], event, page)
+
+
+def delivered(payload: dict[str, Any]) -> list[Delivered]:
     """The messages of a webhook call, in order (delivery receipts and the like are skipped)."""
-    found: list[Incoming] = []
+    found: list[Delivered] = []
     for entry in payload.get("entry") or []:
         for change in entry.get("changes") or []:
             value = change.get("value") or {}
@@ -59,13 +94,15 @@ def incoming(payload: dict[str, Any]) -> list[Incoming]:
                 for c in value.get("contacts") or []
             }
             for message in value.get("messages") or []:
-                wa_id = str(message.get("from") or "")
-                if not wa_id.isdigit():
-                    continue
-                event, page = event_of(message, wa_id)
-                name = names.get(wa_id, "").split(" ")[0]
-                found.append(Incoming(wa_id, str(message.get("id") or ""), name, event, page))
+                sender = str(message.get("from") or "")
+                if sender.isdigit():
+                    found.append(Delivered(dict(message), names.get(sender, "")))
     return found
+
+
+def incoming(payload: dict[str, Any]) -> list[Incoming]:
+    """The messages of a webhook call as core events, in order."""
+    return [message.incoming() for message in delivered(payload)]
 
 
 def event_of(message: dict[str, Any], wa_id: str) -> tuple[Event, int]:

@@ -25,6 +25,11 @@ class WhatsAppSender:
         self._client = client
         self._svc = svc
 
+    @property
+    def client(self) -> CloudClient:
+        """The Cloud API client it sends with (a worker handles kept messages with it too)."""
+        return self._client
+
     async def send(self, chat: Recipient, payload: dict[str, Any]) -> None:
         """One queued payload to the row's WhatsApp chat."""
         wa_id = chat.address.partition(":")[2]

@@ -3,7 +3,8 @@
 the HMAC-SHA256 of the raw body with the app secret, compared in constant time: a forged or
 unsigned call gets 403 and changes nothing. Messages of one chat are handled in order, one at a
 time; a message delivered again (our answer to Meta was lost) is handled once. The answer is
-200 only once the call's messages are handled: a call that fails is delivered again by Meta."""
+200 only once the call's messages are handled (one process) or kept in the inbox (the ingress
+of several workers): a call that fails is delivered again by Meta."""
 
 from __future__ import annotations
 
@@ -14,13 +15,15 @@ import hmac
 import json
 import logging
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from aiohttp import web
 
-from service import reporting
+from service import reporting, updates
+from service.chat import WHATSAPP
 from service.services import Services
 from whatsapp.cloud import CloudClient
-from whatsapp.receive import Incoming, handle, incoming
+from whatsapp.receive import Delivered, Incoming, delivered, handle
 
 log = logging.getLogger(__name__)
 
@@ -56,14 +59,16 @@ class ChatLocks:
                 del self._users[key], self._locks[key]
 
 
-def build_webhook(svc: Services, client: CloudClient, handler: Handle = handle) -> web.Application:
-    """The webhook's aiohttp application over the running services."""
+Keep = Callable[[list[Delivered]], Awaitable[None]]
+
+
+def webhook_routes(svc: Services, keep: Keep) -> list[web.RouteDef]:
+    """`GET /whatsapp` (the handshake) and `POST /whatsapp` (checked, then its messages handed
+    to `keep`: handled at once, or kept in the inbox for the workers)."""
     settings = svc.settings
     assert settings.whatsapp_app_secret is not None and settings.whatsapp_verify_token
     secret = settings.whatsapp_app_secret.get_secret_value()
     verify_token = settings.whatsapp_verify_token.get_secret_value().encode()
-    locks = ChatLocks()
-    app = web.Application(client_max_size=MAX_CALL_BYTES)
 
     async def verify(request: web.Request) -> web.Response:
         given = request.query.get("hub.verify_token", "").encode()
@@ -82,28 +87,55 @@ def build_webhook(svc: Services, client: CloudClient, handler: Handle = handle) 
             return web.Response(status=403)
         try:
             payload = json.loads(body)
-            messages = incoming(payload) if isinstance(payload, dict) else []
+            messages = delivered(payload) if isinstance(payload, dict) else []
         except (ValueError, TypeError, AttributeError, KeyError) as exc:
             log.warning("whatsapp call refused: not a webhook payload (%s)", type(exc).__name__)
             return web.Response(status=400)
         try:
-            for message in messages:
-                await locks.run(
-                    message.wa_id, functools.partial(_once, svc, client, message, handler)
-                )
+            await keep(messages)
         except Exception as exc:  # this call again later: Meta delivers it again
             log.error("whatsapp message failed: %s", type(exc).__name__)
-            return web.Response(status=500)
+            return web.Response(status=503)
         return web.Response(text="ok")
 
-    app.router.add_get(PATH, verify)
-    app.router.add_post(PATH, receive)
+    return [web.get(PATH, verify), web.post(PATH, receive)]
+
+
+def build_webhook(svc: Services, client: CloudClient, handler: Handle = handle) -> web.Application:
+    """The webhook of a single process: each message handled at once, one chat's in order."""
+    locks = ChatLocks()
+
+    async def keep(messages: list[Delivered]) -> None:
+        for message in messages:
+            work = functools.partial(_once, svc, client, message.incoming(), handler)
+            await locks.run(message.wa_id, work)
+
+    app = web.Application(client_max_size=MAX_CALL_BYTES)
+    app.add_routes(webhook_routes(svc, keep))
     return app
+
+
+def ingress_routes(svc: Services) -> list[web.RouteDef]:
+    """The webhook on the ingress of several workers: each message kept in the inbox (once,
+    in order) before Meta is answered; a worker handles it (`process_kept`)."""
+
+    async def keep(messages: list[Delivered]) -> None:
+        for message in messages:
+            body = json.dumps(message.to_json(), ensure_ascii=False)
+            address = f"{WHATSAPP}:{message.wa_id}"
+            await updates.accept_message(svc, f"{WHATSAPP}:{message.message_id}", body, address)
+
+    return webhook_routes(svc, keep)
+
+
+async def process_kept(svc: Services, client: CloudClient, data: dict[str, Any]) -> None:
+    """Handle one message a worker took from the inbox (the ingress marked it as come)."""
+    await handle(svc, client, Delivered.from_json(data).incoming())
 
 
 async def _once(svc: Services, client: CloudClient, message: Incoming, handler: Handle) -> None:
     """Handle a message unless it was handled already."""
-    key = f"whatsapp:{message.message_id}"
+    key = f"{WHATSAPP}:{message.message_id}"
     if message.message_id and not await reporting.first_delivery(svc, key):
         log.info("whatsapp message delivered again: skipped")
         return

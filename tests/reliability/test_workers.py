@@ -18,6 +18,7 @@ from aiohttp import web
 from cryptography.fernet import Fernet
 
 from bot.application import AnyApplication
+from bot.botdata import services_of_application
 from bot.ingress import build_ingress, register_webhook
 from bot.webhook import SECRET_HEADER, webhook_path
 from bot.worker import work
@@ -210,3 +211,70 @@ async def test_an_update_that_keeps_failing_is_set_aside_and_the_chat_goes_on(
         assert counts.set_aside == 1 and counts.open == 0
         kept = await rows(settings, "SELECT last_error FROM updates WHERE update_id = 0")
         assert kept == [("ValueError",)]
+
+
+async def test_whatsapp_messages_go_through_the_ingress_and_the_workers(
+    settings_factory: Callable[..., Settings], fake: FakeTelegram, clock: Clock
+) -> None:
+    """The ingress serves /whatsapp too: each signed message is kept in the inbox once (Meta's
+    redelivery is not kept again), workers handle them in each chat's order, and a whole
+    WhatsApp report is filed once."""
+    from lapor.runtime import inbox_channels
+    from sandbox.fake_whatsapp import FakeWhatsApp
+    from tests.citizen.test_whatsapp import walk
+    from whatsapp.webhook import ingress_routes
+
+    cloud = FakeWhatsApp(clock=clock)
+    await cloud.start()
+    port = free_port()
+    settings = settings_factory(
+        telegram_api_base_url=fake.base_url, webhook_port=port,
+        webhook_url=f"http://127.0.0.1:{port}", webhook_secret=SECRET, worker_lease_seconds=2.0,
+        whatsapp_token=cloud.token, whatsapp_phone_number_id=cloud.phone_id,
+        whatsapp_app_secret=cloud.app_secret, whatsapp_verify_token=cloud.verify_token,
+        whatsapp_api_base_url=cloud.base_url, whatsapp_port=0,
+    )  # fmt: skip
+    cloud.webhook_url = f"http://127.0.0.1:{port}/whatsapp"
+    svc = await open_services(settings)
+    app = build_ingress(svc)
+    app.add_routes(ingress_routes(svc))
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, "127.0.0.1", port).start()
+        stops: list[tuple[asyncio.Event, asyncio.Task[None]]] = []
+        async with AsyncExitStack() as stack:
+            for _ in range(2):
+                application: AnyApplication = make_app(settings, fake, clock)
+                await stack.enter_async_context(running(application, settings, inbox=True))
+                channels = inbox_channels(services_of_application(application))
+                assert set(channels) == {"whatsapp"}
+                stop = asyncio.Event()
+                stops.append((stop, asyncio.create_task(work(application, stop, 4, channels))))
+            try:
+                ticket = await walk(cloud.person("6281234567101"))
+                raw = {"from": "6281234567101", "id": "wamid.again", "type": "text",
+                       "text": {"body": "halo"}}  # fmt: skip
+                body = (
+                    __import__("json")
+                    .dumps({"entry": [{"changes": [{"value": {"messages": [raw]}}]}]})
+                    .encode()
+                )
+                assert await cloud.post(body) == 200
+                assert await cloud.post(body) == 200  # Meta's redelivery: kept once
+            finally:
+                for stop, task in stops:
+                    stop.set()
+                    await task
+    finally:
+        await runner.cleanup()
+        await svc.db.close()
+        await cloud.stop()
+    assert ticket and await rows(settings, "SELECT COUNT(*) FROM cases") == [(1,)]
+    again = await rows(
+        settings,
+        "SELECT COUNT(*) FROM updates WHERE update_id >= %s" % (2**62),
+    )
+    messages = await rows(settings, "SELECT COUNT(*) FROM seen_messages")
+    assert again == messages  # every message kept once, the redelivery not again
+    assert await rows(settings, "SELECT COUNT(*) FROM updates WHERE done_at IS NULL") == [(0,)]
