@@ -4,6 +4,7 @@ while, so other chats keep being served."""
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Hashable
 
 WINDOW_SECONDS = 60.0
 
@@ -13,11 +14,12 @@ class FloodGuard:
 
     def __init__(self, per_minute: int) -> None:
         self.per_minute = per_minute
-        self._seen: dict[int, deque[float]] = {}
-        self._warned: dict[int, float] = {}
+        # by the channel's chat id or address (in memory only, never logged)
+        self._seen: dict[Hashable, deque[float]] = {}
+        self._warned: dict[Hashable, float] = {}
         self._swept_at = 0.0
 
-    def allow(self, chat_id: int, now: float) -> tuple[bool, bool]:
+    def allow(self, chat_id: Hashable, now: float) -> tuple[bool, bool]:
         """(allowed, warn): whether to handle this update, and whether to send the warning."""
         if now - self._swept_at > WINDOW_SECONDS:  # memory for the chats of the last minute only
             self._swept_at = now

@@ -5,6 +5,7 @@ button or the session the chat has open (as bot/handlers.py routes Telegram's up
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +29,7 @@ from conversations.events import (
 )
 from conversations.menu import typed_command
 from conversations.messages import Language
+from conversations.replies import Reply
 from service import additions, packets, reporting
 from service.chat import WHATSAPP
 from service.services import Services
@@ -159,8 +161,16 @@ def _attachment(kind: str, media: dict[str, Any]) -> Attachment:
 
 
 async def handle(svc: Services, client: CloudClient, message: Incoming) -> None:
-    """Hand one message to the service it belongs to (in the chat's order)."""
+    """Hand one message to the service it belongs to (in the chat's order); a chat sending too
+    much is asked once to slow down, then ignored for a while."""
     chat = WhatsAppChat(client, message.wa_id, message.page)
+    allowed, warn = svc.flood.allow(chat.address, time.monotonic())
+    if not allowed:
+        if warn:
+            log.info("a chat is flooding the bot; its messages are ignored for a minute")
+            language = await reporting.chosen_language(svc, chat.address)
+            await chat.send([Reply("flood_slow_down")], language or svc.settings.default_language)
+        return
     language, draft = await reporting.open_report(svc, chat.address, None)
     await reporting.heard(svc, chat.address, language)
     event = message.event

@@ -3,6 +3,7 @@ webhook, the same decision as on Telegram, the 24-hour window and its template, 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import hmac
@@ -10,6 +11,7 @@ import json
 import socket
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from typing import Any
 
 import aiohttp
 import pytest
@@ -52,6 +54,15 @@ async def both(
     settings_factory: Callable[..., Settings], fake: FakeTelegram, clock: Clock
 ) -> AsyncIterator[Both]:
     """The bot on Telegram (fake Bot API) and WhatsApp (fake Cloud API, signed webhook)."""
+    async with both_channels(settings_factory, fake, clock) as started:
+        yield started
+
+
+@contextlib.asynccontextmanager
+async def both_channels(
+    settings_factory: Callable[..., Settings], fake: FakeTelegram, clock: Clock, **more: Any
+) -> AsyncIterator[Both]:
+    """The bot on both channels, with `more` settings."""
     cloud = FakeWhatsApp(clock=clock)
     await cloud.start()
     port = free_port()
@@ -62,6 +73,7 @@ async def both(
         whatsapp_verify_token=cloud.verify_token,
         whatsapp_api_base_url=cloud.base_url,
         whatsapp_port=port,
+        **more,
     )
     cloud.webhook_url = f"http://127.0.0.1:{port}/whatsapp"
     try:
@@ -74,6 +86,24 @@ async def both(
 async def walk(person: FakePerson, *, photo: bool = False) -> str:
     """The answers `tests.helpers.file_report` gives on Telegram, over WhatsApp: typed where
     the reporter types, pressed where a button or a list row is offered; the ticket."""
+    await to_evidence(person)
+    if photo:
+        await person.send_photo(plain_jpeg())
+        await person.expect("Bukti 1 diterima")
+        await person.press_data("ev:done")
+    else:
+        await person.press_data("ev:none")
+    await person.expect_choice("id:")
+    await person.press_data("id:anonymous")
+    review = await person.expect_choice("rv:")
+    send = next(c.id for c in choices(review) if c.id.startswith("rv:send:"))
+    await person.press_data(send)
+    filed = await person.expect("Nomor tiket: ")
+    return text_of(filed).split("Nomor tiket: ")[1].split("\n")[0].strip("`")
+
+
+async def to_evidence(person: FakePerson) -> None:
+    """A report over WhatsApp up to its evidence question."""
     await person.say("lapor")
     await person.expect_choice("c:")
     await person.press_data("c:yes")
@@ -96,19 +126,6 @@ async def walk(person: FakePerson, *, photo: bool = False) -> str:
     await person.expect_choice("ps:")
     await person.press_data("ps:no")
     await person.expect_choice("ev:")
-    if photo:
-        await person.send_photo(plain_jpeg())
-        await person.expect("Bukti 1 diterima")
-        await person.press_data("ev:done")
-    else:
-        await person.press_data("ev:none")
-    await person.expect_choice("id:")
-    await person.press_data("id:anonymous")
-    review = await person.expect_choice("rv:")
-    send = next(c.id for c in choices(review) if c.id.startswith("rv:send:"))
-    await person.press_data(send)
-    filed = await person.expect("Nomor tiket: ")
-    return text_of(filed).split("Nomor tiket: ")[1].split("\n")[0].strip("`")
 
 
 async def test_a_whole_report_with_a_photo_gets_the_decision_telegram_gives(
@@ -254,3 +271,33 @@ async def test_the_privacy_texts_say_what_anonymous_means_on_whatsapp(both: Both
         related_tickets=[], agency=member.agency,
     ).text("id")  # fmt: skip
     assert "lewat WhatsApp" in shown and person.wa_id not in shown
+
+
+async def test_a_file_past_the_limit_is_refused_whatever_size_it_declares(
+    settings_factory: Callable[..., Settings], fake: FakeTelegram, clock: Clock
+) -> None:
+    async with both_channels(settings_factory, fake, clock, max_evidence_mb=1) as started:
+        person = started.person("6281234567009")
+        await to_evidence(person)
+        big = plain_jpeg() + b"\0" * (1024 * 1024)
+        for declared in (len(big), 1000):  # the truth, and a lie: the download stops at the limit
+            cloud = started.whatsapp
+            await person.send_photo(big, declared_size=declared)
+            await person.expect("MB")  # "too big" with the limit, in the reporter's words
+        assert await rows(started.settings, "SELECT COUNT(*) FROM evidence") == [(0,)]
+        assert cloud.refused == []
+
+
+async def test_a_flooding_chat_is_asked_once_to_slow_down_then_ignored(
+    settings_factory: Callable[..., Settings], fake: FakeTelegram, clock: Clock
+) -> None:
+    async with both_channels(settings_factory, fake, clock, messages_per_minute=5) as started:
+        person = started.person("6281234567010")
+        for _ in range(12):
+            await person.say("halo")
+        slow = [m for m in person.messages() if "terlalu cepat" in text_of(m)]
+        assert len(slow) == 1
+        assert len(person.messages()) <= 6  # five answered, one warning, the rest ignored
+        other = started.person("6281234567011")
+        await other.say("lapor")
+        await other.expect_choice("c:")  # other chats are served
