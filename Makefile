@@ -47,6 +47,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/console_list.py --cases 1000000
 	$(BIN)/python bench/conversation.py --reports 2000 --concurrency 200
 	$(BIN)/python bench/conversation.py --memory 10000 --concurrency 200
+	$(BIN)/python bench/whatsapp.py --reports 200 --concurrency 50
 
 bench-quick: $(STAMP)
 	$(BIN)/python bench/storage_scale.py --cases 50000
@@ -54,6 +55,7 @@ bench-quick: $(STAMP)
 	$(BIN)/python bench/console_list.py --cases 50000 --rounds 30
 	$(BIN)/python bench/conversation.py --quick
 	$(BIN)/python bench/conversation.py --memory 1000 --concurrency 100
+	$(BIN)/python bench/whatsapp.py --quick
 
 reliability: $(STAMP)
 	$(BIN)/python reliability/run_all.py

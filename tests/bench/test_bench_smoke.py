@@ -24,6 +24,14 @@ async def test_the_echo_baseline_answers_the_same_updates() -> None:
     assert run.figures["failures"] == 0 and run.figures["updates"] == 2 * 15
 
 
+async def test_the_whatsapp_benchmark_files_whole_reports() -> None:
+    from bench.whatsapp import whatsapp_run
+
+    run = await whatsapp_run(reports=2, concurrency=2, warmup=1)
+    assert run.figures["failures"] == 0 and run.figures["refused_by_the_cloud_api"] == 0
+    assert run.figures["updates"] == 2 * 15 and run.figures["messages_sent_per_report"] <= 16
+
+
 async def test_the_memory_run_leaves_reports_in_progress() -> None:
     run = await memory_run(20, 10)
     assert run.figures["failures"] == 0

@@ -20,12 +20,19 @@ from bot.application import AnyApplication
 from lapor.runtime import running
 from sandbox.fake_api import FakeTelegram
 from sandbox.fake_users import FakeUser
-from sandbox.fake_whatsapp import FakePerson, FakeWhatsApp, choices, text_of
+from sandbox.fake_whatsapp import (
+    DESCRIPTION,
+    FakePerson,
+    FakeWhatsApp,
+    choices,
+    text_of,
+    to_evidence,
+    walk,
+)
 from service.settings import Settings
 from tests.conftest import Clock, make_app
 from tests.helpers import add, file_report, plain_jpeg, rows, svc_of
 
-DESCRIPTION = "Seorang pejabat terlihat berkampanye untuk salah satu calon di kantor."
 STAFF_ID = 880001
 
 
@@ -81,51 +88,6 @@ async def both_channels(
             yield Both(app, fake, cloud, settings, clock)
     finally:
         await cloud.stop()
-
-
-async def walk(person: FakePerson, *, photo: bool = False) -> str:
-    """The answers `tests.helpers.file_report` gives on Telegram, over WhatsApp: typed where
-    the reporter types, pressed where a button or a list row is offered; the ticket."""
-    await to_evidence(person)
-    if photo:
-        await person.send_photo(plain_jpeg())
-        await person.expect("Bukti 1 diterima")
-        await person.press_data("ev:done")
-    else:
-        await person.press_data("ev:none")
-    await person.expect_choice("id:")
-    await person.press_data("id:anonymous")
-    review = await person.expect_choice("rv:")
-    send = next(c.id for c in choices(review) if c.id.startswith("rv:send:"))
-    await person.press_data(send)
-    filed = await person.expect("Nomor tiket: ")
-    return text_of(filed).split("Nomor tiket: ")[1].split("\n")[0].strip("`")
-
-
-async def to_evidence(person: FakePerson) -> None:
-    """A report over WhatsApp up to its evidence question."""
-    await person.say("lapor")
-    await person.expect_choice("c:")
-    await person.press_data("c:yes")
-    await person.expect_choice("k:")
-    await person.press_data("k:political_expression")
-    await person.expect_choice("d:")
-    await person.say(DESCRIPTION)
-    await person.expect_choice("p:")
-    await person.press_data("p:asn")
-    await person.expect_choice("pd:")
-    await person.press_data("pd:^skip")
-    await person.expect_choice("pv:")
-    await person.say("banten")
-    await person.expect_choice("rg:")
-    await person.say("kota serang")
-    await person.expect_choice("pl:")
-    await person.press_data("pl:^skip")
-    await person.expect_choice("ed:")
-    await person.press_data("ed:today")
-    await person.expect_choice("ps:")
-    await person.press_data("ps:no")
-    await person.expect_choice("ev:")
 
 
 async def test_a_whole_report_with_a_photo_gets_the_decision_telegram_gives(

@@ -220,8 +220,7 @@ async def test_whatsapp_messages_go_through_the_ingress_and_the_workers(
     redelivery is not kept again), workers handle them in each chat's order, and a whole
     WhatsApp report is filed once."""
     from lapor.runtime import inbox_channels
-    from sandbox.fake_whatsapp import FakeWhatsApp
-    from tests.citizen.test_whatsapp import walk
+    from sandbox.fake_whatsapp import FakeWhatsApp, walk
     from whatsapp.webhook import ingress_routes
 
     cloud = FakeWhatsApp(clock=clock)
