@@ -277,7 +277,12 @@ def _menu_action(
         return Outcome(draft, language, replies)
     if action in {"help", "privacy"}:
         buttons = () if draft is not None else menu_buttons()
-        return Outcome(draft, language, (Reply(action, buttons=buttons), *then_question))
+        # on WhatsApp the chat's address is the person's number: the privacy text says so
+        args: dict[str, object] = {
+            "address": Safe(text_of(f"privacy_address_{ctx.channel}", language))
+        }
+        shown = Reply(action, args if action == "privacy" else {}, buttons)
+        return Outcome(draft, language, (shown, *then_question))
     if action == "language":
         switched = replace(ctx, language=other_language(language))
         if draft is None:

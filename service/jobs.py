@@ -72,6 +72,7 @@ async def housekeeping_round(svc: Services) -> None:
         if mine:
             await weblogins.purge(svc.db, svc.now(), weblogins.IDLE_LIMIT)
             await seen.forget_before(svc.db, svc.now() - INBOX_KEEP)
+            await inbox.forget_channel_ids(svc.db)
             removed = await inbox.purge_done(svc.db, svc.now() - INBOX_KEEP)
             if removed:
                 log.info("inbox: %s handled updates forgotten", removed)

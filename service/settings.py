@@ -247,6 +247,11 @@ class Settings(BaseSettings):
                 )
         if self.data_key is None:
             raise ValueError("DATA_KEY is required when WHATSAPP_TOKEN is set")
+        if self.telegram_bot_token is None:
+            raise ValueError(
+                "TELEGRAM_BOT_TOKEN is required with WHATSAPP_TOKEN: staff work in the Telegram"
+                " chat (without a token the sandbox would run, with its own fake WhatsApp)"
+            )
         return self
 
     @property

@@ -41,13 +41,16 @@ async def add(
 
 
 async def next_channel_id(conn: Database) -> int:
-    """A new id for a webhook channel's message, after every earlier one."""
-    if conn.engine == "postgresql":
-        row = await fetch_one(conn, "SELECT nextval('channel_update_ids') AS id")
-    else:
-        row = await fetch_one(conn, "INSERT INTO channel_update_ids DEFAULT VALUES RETURNING id")
+    """A new id for a webhook channel's message, after every earlier one (never one again,
+    also once the drawn ones are forgotten: `forget_channel_ids`)."""
+    row = await fetch_one(conn, "INSERT INTO channel_update_ids DEFAULT VALUES RETURNING id")
     assert row is not None
     return int(row["id"])
+
+
+async def forget_channel_ids(conn: Database) -> None:
+    """Forget the ids drawn so far (the sequence goes on where it was)."""
+    await execute(conn, "DELETE FROM channel_update_ids")
 
 
 async def claim(

@@ -209,6 +209,10 @@ async def test_the_privacy_texts_say_what_anonymous_means_on_whatsapp(both: Both
     await first.say("lapor")
     consent = await first.expect_choice("c:")
     assert "nomor WhatsApp Anda" in text_of(consent) and "ID chat Telegram" not in text_of(consent)
+    await first.say("privasi")  # a word, as WhatsApp users type it
+    privacy = await first.expect("Privasi")
+    assert "nomor WhatsApp Anda (alamat chat ini" in text_of(privacy)
+    assert "Telegram" not in text_of(privacy)
     person = both.person("6281234567007")
     ticket = await walk(person)
     note = next(m for m in person.messages() if "Bagaimana identitas Anda" in text_of(m))

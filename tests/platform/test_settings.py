@@ -134,3 +134,16 @@ def test_genkey_prints_a_usable_key(tmp_path: Path) -> None:
     key = done.stdout.strip()
     Fernet(key.encode())  # raises if it is not a valid key
     assert load_settings(data_key=key).data_key is not None
+
+
+def test_whatsapp_names_the_setting_it_misses() -> None:
+    base = {"_env_file": None, "data_key": Fernet.generate_key().decode()}
+    with pytest.raises(SettingsError, match="WHATSAPP_PHONE_NUMBER_ID is required"):
+        load_settings(**base, telegram_bot_token="1:a", whatsapp_token="t")
+    whole = {"whatsapp_token": "t", "whatsapp_phone_number_id": "1000",
+             "whatsapp_app_secret": "s", "whatsapp_verify_token": "v"}  # fmt: skip
+    with pytest.raises(SettingsError, match="TELEGRAM_BOT_TOKEN is required with WHATSAPP_TOKEN"):
+        load_settings(**base, **whole)
+    with pytest.raises(SettingsError, match="WHATSAPP_API_VERSION"):
+        load_settings(**base, **whole, telegram_bot_token="1:a", whatsapp_api_version="23")
+    assert load_settings(**base, **whole, telegram_bot_token="1:a").whatsapp
