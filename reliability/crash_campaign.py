@@ -46,9 +46,11 @@ from cryptography.fernet import Fernet  # noqa: E402
 from bench.common import fresh_database, postgres_server  # noqa: E402
 from conversations.draft import Draft  # noqa: E402
 from conversations.questions import QUESTIONS  # noqa: E402
+from reliability import whatsapp_reporters  # noqa: E402
 from sandbox.fake_api import JSON, FakeTelegram  # noqa: E402
 from sandbox.fake_users import FakeUser, buttons  # noqa: E402
-from storage.crypto import DataCipher, telegram_id  # noqa: E402
+from sandbox.fake_whatsapp import FakeWhatsApp  # noqa: E402
+from storage.crypto import DataCipher  # noqa: E402
 from storage.database import fetch_all, fetch_one, open_database  # noqa: E402
 
 TOKEN = "424242:crash-campaign-token"
@@ -387,10 +389,13 @@ async def campaign(
     time_limit: float,
     database_url: str | None = None,
     workers: int = 0,
+    whatsapp: int = 0,
 ) -> dict[str, Any]:
     workdir = Path(tempfile.mkdtemp(prefix="lapor-crash-"))
     async with database_for(workdir, database_url, workers) as url:
-        return await _campaign(workdir, reporters_count, kills, seed, time_limit, url, workers)
+        return await _campaign(
+            workdir, reporters_count, kills, seed, time_limit, url, workers, whatsapp
+        )
 
 
 async def _campaign(
@@ -401,6 +406,7 @@ async def _campaign(
     time_limit: float,
     database_url: str | None,
     workers: int,
+    whatsapp: int = 0,
 ) -> dict[str, Any]:
     rng = random.Random(seed)
     key = Fernet.generate_key().decode()
@@ -426,6 +432,16 @@ async def _campaign(
         env.update(
             WEBHOOK_URL=f"http://127.0.0.1:{port}", WEBHOOK_PORT=str(port),
             WEBHOOK_LISTEN="127.0.0.1", WEBHOOK_SECRET=WEBHOOK_SECRET,
+        )  # fmt: skip
+    cloud = whatsapp_reporters.retrying(FakeWhatsApp())
+    await cloud.start()
+    if whatsapp:  # reporters on WhatsApp too: one process's webhook, or the ingress's
+        wa_port = int(env["WEBHOOK_PORT"]) if workers else _free_port()
+        cloud.webhook_url = f"http://127.0.0.1:{wa_port}/whatsapp"
+        env.update(
+            WHATSAPP_TOKEN=cloud.token, WHATSAPP_PHONE_NUMBER_ID=cloud.phone_id,
+            WHATSAPP_APP_SECRET=cloud.app_secret, WHATSAPP_VERIFY_TOKEN=cloud.verify_token,
+            WHATSAPP_API_BASE_URL=cloud.base_url, WHATSAPP_PORT="0" if workers else str(wa_port),
         )  # fmt: skip
     staff = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "lapor", "staff", "add", str(STAFF_ID), "ombudsman",
@@ -457,6 +473,18 @@ async def _campaign(
         asyncio.create_task(reporter_worker(fake, plans, reporters, stop, deadline))
         for _ in range(reporters_count)
     ]
+    wa_reporters: list[whatsapp_reporters.WhatsAppReporter] = []
+
+    async def whatsapp_worker(lane: int) -> None:
+        for number in itertools.count():
+            if stop.is_set() or time.monotonic() > deadline:
+                return
+            person = cloud.person(f"6281{lane:03d}{number:05d}", f"Warga WA {lane}")
+            reporter = whatsapp_reporters.WhatsAppReporter(person)
+            wa_reporters.append(reporter)
+            await whatsapp_reporters.report(reporter, deadline)
+
+    crowd += [asyncio.create_task(whatsapp_worker(lane)) for lane in range(whatsapp)]
     killed = 0
     kills_started = time.monotonic()
     while killed < kills and time.monotonic() < deadline:
@@ -477,7 +505,13 @@ async def _campaign(
         await asyncio.sleep(0.2)
     stopped = await fleet.stop()
     await fake.stop()
+    await cloud.stop()
     result = check(reporters, fake, tables, killed, fleet.starts, drained)
+    if whatsapp:
+        per_chat = Counter(row[1] for row in tables.cases.values())
+        column = whatsapp_reporters.check(wa_reporters, dict(per_chat))
+        result |= column
+        result["failures"] += len(column["whatsapp_problems"])  # type: ignore[arg-type]
     result["clean_stop_seconds"] = round(stopped, 2) if stopped is not None else "killed after 30 s"
     result["longest_wait_seconds"] = round(max((r.longest_wait for r in reporters), default=0), 1)
     result["reporters_waiting_over_10_s"] = sum(1 for r in reporters if r.longest_wait > 10)
@@ -508,7 +542,7 @@ class Tables:
 
     integrity: str
     cases: dict[str, tuple[Any, ...]]
-    drafts: dict[int, str]
+    drafts: dict[object, str]
     outbox: list[tuple[int, str, int]]  # id, status, resends
     updates: dict[int, tuple[bool, int]]  # update_id -> (done, attempts)
 
@@ -519,6 +553,12 @@ class Tables:
     @property
     def open_updates(self) -> int:
         return sum(1 for done, _ in self.updates.values() if not done)
+
+
+def chat_of(address: str) -> object:
+    """A Telegram chat by its id (as the reporters know it), a WhatsApp chat by its address."""
+    channel, _, chat_id = address.partition(":")
+    return int(chat_id) if channel == "telegram" else address
 
 
 async def read_tables(path: Path, url: str | None, key: str) -> Tables:
@@ -537,7 +577,7 @@ async def read_tables(path: Path, url: str | None, key: str) -> Tables:
         cases = {
             str(r["ticket"]): (
                 r["ticket"],
-                telegram_id(text(r["reporter_chat_enc"])),
+                chat_of(text(r["reporter_chat_enc"])),
                 r["category"],
                 r["person_kind"],
                 r["province_code"],
@@ -554,7 +594,7 @@ async def read_tables(path: Path, url: str | None, key: str) -> Tables:
             )
         }
         drafts = {
-            telegram_id(text(r["chat_enc"])): text(r["state"])
+            chat_of(text(r["chat_enc"])): text(r["state"])
             for r in await fetch_all(db, "SELECT chat_enc, state FROM drafts")
         }
         # a delivered row keeps neither its message nor its chat: what reached the staff member
@@ -582,7 +622,7 @@ def check(
 ) -> dict[str, Any]:
     problems: list[str] = []
     cases, drafts, outbox, integrity = tables.cases, tables.drafts, tables.outbox, tables.integrity
-    per_chat: dict[int, int] = {}
+    per_chat: dict[object, int] = {}
     for row in cases.values():
         per_chat[row[1]] = per_chat.get(row[1], 0) + 1
     filed = lost = duplicated = resumed = not_resumed = unfinished = 0
@@ -678,17 +718,27 @@ def main(argv: list[str] | None = None) -> int:
         "--workers", type=int, default=0,
         help="an ingress and this many workers on PostgreSQL instead of one process",
     )  # fmt: skip
+    parser.add_argument(
+        "--whatsapp", type=int, default=0,
+        help="this many reporters on WhatsApp too (the fake Cloud API), one report after another",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     result = asyncio.run(
         campaign(
-            args.reporters, args.kills, args.seed, args.time_limit, args.database_url, args.workers
+            args.reporters,
+            args.kills,
+            args.seed,
+            args.time_limit,
+            args.database_url,
+            args.workers,
+            args.whatsapp,
         )
     )
     width = max(len(k) for k in result)
     for name, value in result.items():
-        if name != "problems":
+        if name not in {"problems", "whatsapp_problems"}:
             print(f"{name:<{width}}  {value}")
-    for problem in result["problems"]:
+    for problem in [*result["problems"], *result.get("whatsapp_problems", [])]:
         print(f"problem: {problem}")
     if args.json:
         args.json.write_text(json.dumps(result, indent=2))
@@ -698,6 +748,8 @@ def main(argv: list[str] | None = None) -> int:
         + result["drafts_lost"]
         + result["outbox_lost"]
         + result["webhook_updates_lost"]
+        + result.get("whatsapp_reports_lost", 0)
+        + result.get("whatsapp_reports_duplicated", 0)
         + result["failures"]
     )
     return 1 if bad else 0

@@ -19,7 +19,8 @@ def main() -> int:
     folder = Path(tempfile.mkdtemp(prefix="lapor-reliability-"))
     crash_json = folder / "crash.json"
     crash_command = [sys.executable, str(ROOT / "reliability" / "crash_campaign.py"), "--kills",
-                     "100", "--reporters", "40", "--time-limit", "1500"]  # fmt: skip
+                     "100", "--reporters", "40", "--whatsapp", "8",
+                     "--time-limit", "1500"]  # fmt: skip
     crash = subprocess.run([*crash_command, "--json", str(crash_json)], cwd=ROOT, check=False)
     # the same crowd and kills against an ingress and 3 workers on PostgreSQL
     workers_json = folder / "crash-workers.json"
@@ -58,6 +59,10 @@ def main() -> int:
         ("webhook updates lost", "webhook_updates_lost"),
         ("updates handled again after a kill", "updates_handled_again"),
         ("longest any reporter waited for an answer (s)", "longest_wait_seconds"),
+        ("WhatsApp reports filed", "whatsapp_reports_filed"),
+        ("WhatsApp reports lost", "whatsapp_reports_lost"),
+        ("WhatsApp reports duplicated", "whatsapp_reports_duplicated"),
+        ("longest a WhatsApp reporter waited (s)", "whatsapp_longest_wait_seconds"),
         ("longest nobody got any answer (s)", "longest_silence_seconds"),
     ]
     print("\n| campaign measure | one process, SQLite | ingress + 3 workers, PostgreSQL |")

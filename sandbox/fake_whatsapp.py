@@ -126,6 +126,10 @@ class FakeWhatsApp:
     last_heard: dict[str, dt.datetime] = field(default_factory=dict)
     activity: int = 0
     delivered: int = 0  # the messages people sent to the bot's webhook
+    # as Meta does: a call not answered 200 (the bot down, a 5xx) is delivered again, for up to
+    # `redeliver_for` seconds (Meta: days); off, a failed call is the caller's to see
+    redeliver: bool = False
+    redeliver_for: float = 120.0
     # called with (to, message) for every message the bot sent (the sandbox terminal prints it)
     listeners: list[Callable[[str, JSON], None]] = field(default_factory=list)
     _runner: web.AppRunner | None = None
@@ -271,8 +275,21 @@ class FakeWhatsApp:
         if signed:
             digest = hmac.new(self.app_secret.encode(), raw, hashlib.sha256).hexdigest()
             headers["X-Hub-Signature-256"] = signature or f"sha256={digest}"
-        async with self._session.post(self.webhook_url, data=raw, headers=headers) as answer:
-            return answer.status
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + (self.redeliver_for if self.redeliver else 0)
+        while True:
+            try:
+                async with self._session.post(
+                    self.webhook_url, data=raw, headers=headers
+                ) as answer:
+                    status = answer.status
+            except aiohttp.ClientError:
+                status = 0  # nobody listening (the bot was killed)
+            if status == 200 or not self.redeliver or loop.time() > deadline:
+                if status == 0:
+                    raise ConnectionError("the webhook did not answer")
+                return status
+            await asyncio.sleep(0.3)
 
     def person(self, wa_id: str, name: str = "Warga") -> FakePerson:
         """Someone writing to the bot from this number."""
@@ -493,14 +510,22 @@ def photo_bytes() -> bytes:
     return out.getvalue()
 
 
-async def walk(person: FakePerson, *, photo: bool = False) -> str:
+# what a reporter reads in each language to know a photo arrived and the report was filed
+RECEIVED = {"id": "Bukti 1 diterima", "en": "Evidence 1 received"}
+TICKET = {"id": "Nomor tiket: ", "en": "Ticket number: "}
+
+
+async def walk(
+    person: FakePerson, *, photo: bool = False, language: str = "id", located: bool = False
+) -> str:
     """A whole report over WhatsApp (an ASN's political expression in Kota Serang, today, no
     public service, anonymous; the answers the Telegram tests give): typed where a person
-    types, pressed where a button or a list row is offered; the ticket."""
-    await to_evidence(person)
+    types, pressed where a button or a list row is offered, the place shared as a location
+    when `located`; the ticket."""
+    await to_evidence(person, language=language, located=located)
     if photo:
         await person.send_photo(photo_bytes())
-        await person.expect("Bukti 1 diterima")
+        await person.expect(RECEIVED[language])
         await person.press_data("ev:done")
     else:
         await person.press_data("ev:none")
@@ -509,13 +534,16 @@ async def walk(person: FakePerson, *, photo: bool = False) -> str:
     review = await person.expect_choice("rv:")
     send = next(c.id for c in choices(review) if c.id.startswith("rv:send:"))
     await person.press_data(send)
-    filed = await person.expect("Nomor tiket: ")
-    return text_of(filed).split("Nomor tiket: ")[1].split("\n")[0].strip("`")
+    filed = await person.expect(TICKET[language])
+    return text_of(filed).split(TICKET[language])[1].split("\n")[0].strip("`")
 
 
-async def to_evidence(person: FakePerson) -> None:
-    """A report over WhatsApp up to its evidence question."""
-    await person.say("lapor")
+async def to_evidence(person: FakePerson, *, language: str = "id", located: bool = False) -> None:
+    """A report over WhatsApp up to its evidence question (in English: "english" first)."""
+    if language == "en":
+        await person.say("english")
+        await person.expect_choice("m:")
+    await person.say("lapor" if language == "id" else "report")
     await person.expect_choice("c:")
     await person.press_data("c:yes")
     await person.expect_choice("k:")
@@ -531,7 +559,10 @@ async def to_evidence(person: FakePerson) -> None:
     await person.expect_choice("rg:")
     await person.say("kota serang")
     await person.expect_choice("pl:")
-    await person.press_data("pl:^skip")
+    if located:
+        await person.send_location(-6.1201, 106.1503)  # the place, shared from the phone
+    else:
+        await person.press_data("pl:^skip")
     await person.expect_choice("ed:")
     await person.press_data("ed:today")
     await person.expect_choice("ps:")

@@ -267,3 +267,81 @@ async def test_a_flooding_chat_is_asked_once_to_slow_down_then_ignored(
         other = started.person("6281234567011")
         await other.say("lapor")
         await other.expect_choice("c:")  # other chats are served
+
+
+async def test_a_whole_report_in_english_with_a_location(both: Both) -> None:
+    person = both.person("6281234567012")
+    ticket = await walk(person, photo=True, language="en", located=True)
+    [(location, language)] = await rows(
+        both.settings,
+        "SELECT location_enc IS NOT NULL, language FROM cases WHERE ticket = ?",
+        ticket,
+    )
+    assert location and language == "en"
+    assert any("Who did it?" in text_of(m) or "Who" in text_of(m) for m in person.messages())
+
+
+async def test_a_restart_mid_report_loses_nothing(
+    settings_factory: Callable[..., Settings], fake: FakeTelegram, clock: Clock
+) -> None:
+    from sandbox.fake_whatsapp import TICKET
+
+    async with both_channels(settings_factory, fake, clock) as first:
+        person = first.person("6281234567013")
+        await to_evidence(person)
+        settings = first.settings
+    # the same database and data key, the bot started again
+    cloud = FakeWhatsApp(
+        clock=clock, token=first.whatsapp.token, app_secret=first.whatsapp.app_secret
+    )
+    await cloud.start()
+    port = free_port()
+    again = settings.model_copy(
+        update={"whatsapp_api_base_url": cloud.base_url, "whatsapp_port": port}
+    )
+    cloud.webhook_url = f"http://127.0.0.1:{port}/whatsapp"
+    cloud.last_heard = first.whatsapp.last_heard
+    try:
+        async with running(make_app(again, fake, clock), again):
+            person = cloud.person("6281234567013")
+            await person.say("halo")  # the report goes on where it was: the evidence question
+            await person.expect_choice("ev:")
+            await person.press_data("ev:none")
+            await person.expect_choice("id:")
+            await person.press_data("id:anonymous")
+            review = await person.expect_choice("rv:")
+            await person.press_data(
+                next(c.id for c in choices(review) if c.id.startswith("rv:send:"))
+            )
+            await person.expect(TICKET["id"])
+    finally:
+        await cloud.stop()
+    assert await rows(again, "SELECT COUNT(*) FROM cases") == [(1,)]
+
+
+async def test_a_double_tap_files_once(both: Both) -> None:
+    person = both.person("6281234567014")
+    await to_evidence(person)
+    await person.press_data("ev:none")
+    await person.expect_choice("id:")
+    await person.press_data("id:anonymous")
+    review = await person.expect_choice("rv:")
+    send = next(c.id for c in choices(review) if c.id.startswith("rv:send:"))
+    await person.press_data(send)
+    await person.press_data(send)  # the second tap of the same button
+    await person.expect("Nomor tiket: ")
+    assert await rows(both.settings, "SELECT COUNT(*) FROM cases") == [(1,)]
+
+
+async def test_a_first_message_with_the_story_keeps_what_was_written(both: Both) -> None:
+    person = both.person("6281234567015")
+    story = "Pak camat memasang baliho calon bupati di depan kantor kecamatan tadi pagi."
+    await person.say(story)
+    await person.expect_choice("c:")  # the report starts, with the story kept
+    await person.press_data("c:yes")
+    asked = await person.expect_choice("k:")
+    assert asked
+    hello = both.person("6281234567016")
+    await hello.say("halo")
+    welcome = await hello.expect_choice("m:")  # a greeting gets the welcome with the menu
+    assert "Lapor Netral" in text_of(welcome)
