@@ -29,6 +29,8 @@ sys.path.insert(0, str(ROOT))
 from bench.conversation import TOKEN, BotUnderTest, bot_env  # noqa: E402
 from sandbox.fake_api import JSON, FakeTelegram  # noqa: E402
 from sandbox.fake_users import FakeUser, asks_code, buttons  # noqa: E402
+from sandbox.fake_whatsapp import FakeWhatsApp, Media, text_of  # noqa: E402
+from sandbox.fake_whatsapp import to_evidence as wa_to_evidence  # noqa: E402
 
 MEMORY_LIMIT_MB = 300
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -97,8 +99,17 @@ async def campaign(
 ) -> dict[str, Any]:
     fake = FakeTelegram(TOKEN)
     await fake.start()
+    cloud = FakeWhatsApp()
+    await cloud.start()
+    whatsapp_port = _free_port()
+    cloud.webhook_url = f"http://127.0.0.1:{whatsapp_port}/whatsapp"
     env = bot_env(workdir, fake, concurrent_chats=32)
-    env.update(MAX_EVIDENCE_MB="2", NEW_REPORTS_PER_MINUTE="600")
+    env.update(MAX_EVIDENCE_MB="2", NEW_REPORTS_PER_MINUTE="600", MESSAGES_PER_MINUTE="60")
+    env.update(
+        WHATSAPP_TOKEN=cloud.token, WHATSAPP_PHONE_NUMBER_ID=cloud.phone_id,
+        WHATSAPP_APP_SECRET=cloud.app_secret, WHATSAPP_VERIFY_TOKEN=cloud.verify_token,
+        WHATSAPP_API_BASE_URL=cloud.base_url, WHATSAPP_PORT=str(whatsapp_port),
+    )  # fmt: skip
     if database_url:
         env["DATABASE_URL"] = database_url
     bot = BotUnderTest(fake, workdir, echo=False, env=env)
@@ -106,6 +117,10 @@ async def campaign(
     counts: dict[str, Any] = {}
     began = time.monotonic()
     await bot.start()
+    for _ in range(200):  # the WhatsApp webhook listens too
+        if _listening(whatsapp_port):
+            break
+        await asyncio.sleep(0.05)
     try:
         ids = iter(range(700_000, 800_000))
         # Several image bombs at the same time, from different chats.
@@ -181,6 +196,7 @@ async def campaign(
         )
         if waiting:
             problems.append(f"{len(waiting)} chats of the crowd got no answer")
+        await whatsapp_column(cloud, chats // 10, counts, problems)
         if bot.process is None or bot.process.returncode is not None:
             problems.append("the bot process ended")
         peak_mb = round(bot.memory_kb("VmHWM") / 1024, 1)
@@ -194,11 +210,85 @@ async def campaign(
             problems.append(f"{crashes} tracebacks in the bot's log")
     finally:
         await bot.stop()
+        await cloud.stop()
         await fake.stop()
     counts["seconds"] = round(time.monotonic() - began, 1)
     counts["failures"] = len(problems)
     counts["problems"] = problems
     return counts
+
+
+async def whatsapp_column(
+    cloud: FakeWhatsApp, crowd: int, counts: dict[str, Any], problems: list[str]
+) -> None:
+    """The same over WhatsApp: an image bomb, damaged files and a lying size by media id, a
+    number flooding the bot, and a crowd of new WhatsApp chats at once."""
+    numbers = iter(range(10_000, 99_999))
+    files = [
+        ("image bomb", image_bomb(), "poster.png", "image/png"),
+        *odd_files(),
+        ("lying size", os.urandom(3 * 1024 * 1024), "rekam.bin", "application/octet-stream"),
+    ]
+    answered_files = 0
+    for what, data, name, mime in files:
+        person = cloud.person(f"62857{next(numbers)}")
+        await wa_to_evidence(person)
+        person.mark()
+        if what == "lying size":
+            media_id = cloud._new_id("media")
+            cloud.media[media_id] = Media(data, mime, declared_size=1000)
+            document = {"id": media_id, "filename": name, "mime_type": mime}
+            await person._send({"type": "document", "document": document})
+        else:
+            await person.send_document(data, name, mime)
+        try:
+            reply = text_of(await person.expect("", 60))
+        except AssertionError:
+            reply = ""
+        if any(word in reply for word in ("Bukti 1", "terlalu besar", "belum bisa", "tidak bisa")):
+            answered_files += 1
+        else:
+            problems.append(f"whatsapp {what}: unclear answer {reply[:80]!r}")
+    counts["whatsapp odd, damaged and oversized files answered"] = (
+        f"{answered_files} / {len(files)}"
+    )
+    flooder = cloud.person(f"62857{next(numbers)}")
+    for _ in range(150):
+        await flooder.say("halo")
+    warned = sum("terlalu cepat" in text_of(m) for m in flooder.messages())
+    counts["whatsapp flood: messages sent / answered / warned"] = (
+        f"150 / {len(flooder.messages())} / {warned}"
+    )
+    if warned != 1 or len(flooder.messages()) > 80:
+        problems.append(f"whatsapp flood: {len(flooder.messages())} answers, {warned} warnings")
+    people = [cloud.person(f"62858{next(numbers)}") for _ in range(crowd)]
+    await asyncio.gather(*(person.say("lapor") for person in people))
+    started = sum(
+        1 for person in people if any("Langkah 1" in text_of(m) for m in person.messages())
+    )
+    counts["whatsapp crowd: chats / reports started or asked to come back"] = (
+        f"{crowd} / {sum(1 for person in people if person.messages())}"
+    )
+    if sum(1 for person in people if person.messages()) < crowd:
+        problems.append("whatsapp crowd: some chats got no answer")
+    counts["whatsapp crowd reports started"] = started
+    if cloud.refused:
+        problems.append(f"the Cloud API refused {len(cloud.refused)} messages: {cloud.refused[:3]}")
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _listening(port: int) -> bool:
+    import socket
+
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
 def main(argv: list[str] | None = None) -> int:
