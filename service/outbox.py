@@ -47,7 +47,12 @@ def reply_payload(reply: Reply, language: Language) -> dict[str, Any]:
     buttons: list[list[ButtonSpec]] = [
         [ButtonSpec(text=b.label(language), data=b.data) for b in row] for row in reply.buttons
     ]
-    return {"type": "message", "text": reply.text(language), "buttons": buttons}
+    return {
+        "type": "message",
+        "text": reply.text(language),
+        "buttons": buttons,
+        "language": language,
+    }
 
 
 async def queue_replies(

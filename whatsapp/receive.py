@@ -178,24 +178,32 @@ async def handle(svc: Services, client: CloudClient, message: Incoming) -> None:
         asked = reporting.current_question(svc, chat.address, draft, language, 0)
         await chat.send([asked] if asked else [], language)
         return
-    owner = CALLBACKS.owner_of(event.data) if isinstance(event, Press) else None
-    if owner == "packet":
-        code, _, value = event.data.partition(":") if isinstance(event, Press) else ("", "", "")
-        if code == PACKET.code:
-            await packets.start(svc, chat, value, language)
-        else:
-            await packets.answer(svc, chat, None, language, cancel=value == "cancel")
-        return
-    if owner == "addinfo":
-        value = event.data.partition(":")[2] if isinstance(event, Press) else ""
-        if isinstance(event, Press) and event.data.startswith(ADD_INFO_DONE.data("")):
-            await additions.finish(svc, chat, language)
-        else:
-            await additions.start(svc, chat, value, language)
+    if isinstance(event, Press) and await _pressed_outside_the_flow(svc, chat, event, language):
         return
     if await _in_session(svc, chat, event, language):
         return
     await reporting.run_event(svc, chat, 0, message.first_name, draft, event, language)
+
+
+async def _pressed_outside_the_flow(
+    svc: Services, chat: WhatsAppChat, event: Press, language: Language
+) -> bool:
+    """A button of the filing packet or of "Tambah informasi" (by its declared prefix)."""
+    owner = CALLBACKS.owner_of(event.data)
+    code, _, value = event.data.partition(":")
+    if owner == "packet":
+        if code == PACKET.code:
+            await packets.start(svc, chat, value, language)
+        else:
+            await packets.answer(svc, chat, None, language, cancel=value == "cancel")
+        return True
+    if owner == "addinfo":
+        if code == ADD_INFO_DONE.code:
+            await additions.finish(svc, chat, language)
+        else:
+            await additions.start(svc, chat, value, language)
+        return True
+    return False
 
 
 async def _in_session(svc: Services, chat: WhatsAppChat, event: Event, language: Language) -> bool:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from conversations.messages import Safe
+from conversations.messages import Safe, as_language
 from conversations.replies import Button, Reply
 from service import reporting
 from service.chat import Recipient, RefusedError
@@ -37,7 +37,8 @@ class WhatsAppSender:
         if heard is not None and self._svc.now() - heard < WINDOW:
             if payload.get("type", "message") != "message":
                 raise RefusedError("only text is sent to WhatsApp chats")
-            for message in messages(_reply_of(payload), "id"):
+            language = as_language(payload.get("language", self._svc.settings.default_language))
+            for message in messages(_reply_of(payload), language):
                 await self._client.send(wa_id, message)
             return
         template = payload.get("template")
