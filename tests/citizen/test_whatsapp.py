@@ -345,3 +345,53 @@ async def test_a_first_message_with_the_story_keeps_what_was_written(both: Both)
     await hello.say("halo")
     welcome = await hello.expect_choice("m:")  # a greeting gets the welcome with the menu
     assert "Lapor Netral" in text_of(welcome)
+
+
+async def test_the_filing_packet_arrives_as_a_pdf_document(both: Both) -> None:
+    person = both.person("6281234567017")
+    ticket = await walk(person)
+    await person.press_data(f"pk:{ticket}")  # "📄 Berkas laporan resmi"
+    for _ in range(8):  # the forms' few questions: skipped
+        await both.whatsapp.changed(1.0)
+        latest = person.messages()[-1]
+        if latest["type"] == "document":
+            break
+        if any(c.id == "pq:skip" for c in choices(latest)):
+            await person.press_data("pq:skip")
+    document = next(m for m in person.messages() if m["type"] == "document")
+    media = both.whatsapp.media[document["document"]["id"]]
+    assert media.data.startswith(b"%PDF-") and ticket in text_of(document)
+    assert document["document"]["filename"].startswith(ticket)
+
+
+async def test_adding_information_and_erasing_over_whatsapp(both: Both) -> None:
+    from service import casedesk
+
+    person = both.person("6281234567018")
+    ticket = await walk(person)
+    [(agency,)] = await rows(both.settings, "SELECT agency FROM case_bodies LIMIT 1")
+    await add(both.app, STAFF_ID, agency)
+    svc = svc_of(both.app)
+    member = await svc.staff_member(STAFF_ID)
+    case = await casedesk.case_by_ticket(svc, member, ticket) if member else None
+    assert member is not None and case is not None
+    await casedesk.change_status(svc, member, case, "diverifikasi", note=None, public=True)
+    svc.wake_outbox()
+    await person.expect_choice(f"ai:{ticket}")  # the notice offers "Tambah informasi"
+    await person.press_data(f"ai:{ticket}")
+    await person.expect_choice("ad:")
+    await person.say("Saksi lain: dua warga melihat kejadian itu dari warung seberang.")
+    await person.expect_choice("ad:")
+    [(note,)] = await rows(
+        both.settings, "SELECT COUNT(*) FROM case_events WHERE action = 'reporter_info'"
+    )
+    assert note == 1
+    await person.press_data("ad:done")
+    other = both.person("6281234567019")
+    await walk(other)
+    await other.say("hapus")  # a word: the reporter's data can be erased here too
+    await other.expect_choice("er:")
+    await other.press_data("er:yes")
+    await other.expect("dihapus")
+    cases = await rows(both.settings, "SELECT COUNT(*) FROM cases")
+    assert cases == [(1,)]  # the erased report is gone, the one being handled stays
