@@ -48,6 +48,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/conversation.py --reports 2000 --concurrency 200
 	$(BIN)/python bench/conversation.py --memory 10000 --concurrency 200
 	$(BIN)/python bench/whatsapp.py --reports 200 --concurrency 50
+	$(BIN)/python bench/boundaries.py
 
 bench-quick: $(STAMP)
 	$(BIN)/python bench/storage_scale.py --cases 50000
@@ -56,6 +57,7 @@ bench-quick: $(STAMP)
 	$(BIN)/python bench/conversation.py --quick
 	$(BIN)/python bench/conversation.py --memory 1000 --concurrency 100
 	$(BIN)/python bench/whatsapp.py --quick
+	$(BIN)/python bench/boundaries.py
 
 reliability: $(STAMP)
 	$(BIN)/python reliability/run_all.py

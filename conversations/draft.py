@@ -63,6 +63,7 @@ class Draft(BaseModel):
     # place codes offered as buttons; at a choice step, the option typed words pointed to
     choices: list[str] = Field(default_factory=list)
     guessed: bool = False  # the choices come from a typo: asked as "Did you mean ...?"
+    located: bool = False  # the choices come from a shared location: "📍 … — benar?"
     regency_preset: bool = False  # the regency was given at the province question
 
     def facts(self, report_date: dt.date) -> ReportFacts:

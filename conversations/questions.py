@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from conversations.bilingual import MONTHS, Bilingual, long_date, weekday_date
+from conversations.boundaries import shipped_boundaries
 from conversations.callbacks import CALLBACKS
 from conversations.context import Context
 from conversations.dates import DateReading, read_date
@@ -428,21 +429,26 @@ def _place_choices(code: str, draft: Draft, ctx: Context) -> tuple[str, list[tup
     """The places offered as buttons: one to confirm, a short list of matches, or a whole list.
     A guess from a typo is asked as "Did you mean ...?", never taken silently."""
     regions = [ctx.jurisdiction.places.get(c) for c in draft.choices]
-    with_province = any(r.province_code != draft.province_code for r in regions)
+    with_province = draft.located or any(r.province_code != draft.province_code for r in regions)
     if len(regions) == 1:
-        key = "place_did_you_mean" if draft.guessed else "place_confirm"
+        key = "place_located" if draft.located else "place_confirm"
+        key = "place_did_you_mean" if draft.guessed else key
         text = text_of(key, ctx.language, place=place_label(regions[0], with_province))
         yes = Button(f"{code}:{regions[0].code}", "btn_place_yes")
         return text, [(yes, Button(f"{code}:{NO}", "btn_place_no"))]
     long_list = len(regions) > 8
     key = "place_choose_list" if long_list else "place_choose"
+    key = "place_located_which" if draft.located else key
     buttons = [Button(f"{code}:{r.code}", text=place_label(r, with_province)) for r in regions]
     return text_of(key, ctx.language), _rows(buttons, 2 if long_list else 1)
 
 
-def _offer(draft: Draft, regions: Iterable[Region], guessed: bool) -> Answer:
+def _offer(
+    draft: Draft, regions: Iterable[Region], guessed: bool, *, located: bool = False
+) -> Answer:
     codes = [region.code for region in regions]
-    return Answer(draft.model_copy(update={"choices": codes, "guessed": guessed}))
+    update = {"choices": codes, "guessed": guessed, "located": located}
+    return Answer(draft.model_copy(update=update))
 
 
 def _province_prompt(draft: Draft, ctx: Context) -> Reply:
@@ -459,7 +465,7 @@ def _province(draft: Draft, event: Event, ctx: Context) -> Answer:
     if value == LIST:
         return _offer(draft, places.provinces(), guessed=False)
     if value == NO:
-        retyped = draft.model_copy(update={"choices": [], "guessed": False})
+        retyped = draft.model_copy(update={"choices": [], "guessed": False, "located": False})
         return Answer(retyped, replies=(hint("place_retype", ctx.language),))
     if value is not None:
         region = places.find(value)
@@ -469,7 +475,7 @@ def _province(draft: Draft, event: Event, ctx: Context) -> Answer:
             return Answer(_set_province(draft, region), advance=True)
         return Answer(_set_regency_first(draft, region, ctx), advance=True)
     if isinstance(event, Location):
-        return _located(draft, event, ctx)
+        return _place_at(draft, event, ctx)
     if not isinstance(event, Text):
         return Answer(draft, replies=(hint("hint_text_expected", ctx.language),))
     answer = province_answer(places, event.text)
@@ -490,6 +496,7 @@ def _set_province(draft: Draft, region: Region) -> Draft:
         "province_code": region.code,
         "choices": [],
         "guessed": False,
+        "located": False,
         "regency_preset": False,
     }
     if draft.province_code != region.code:
@@ -508,6 +515,20 @@ def _set_regency_first(draft: Draft, region: Region, ctx: Context) -> Draft:
 def _located(draft: Draft, event: Location, ctx: Context) -> Answer:
     updated = draft.model_copy(update={"latitude": event.latitude, "longitude": event.longitude})
     return Answer(updated, replies=(hint("location_saved", ctx.language),))
+
+
+def _place_at(draft: Draft, event: Location, ctx: Context) -> Answer:
+    """A location shared where the place is asked: the regency it lies in, offered to confirm
+    ("📍 Kota Serang, Banten — benar?"), or the regencies it may be in at a border or offshore;
+    kept as the exact place either way."""
+    kept = draft.model_copy(update={"latitude": event.latitude, "longitude": event.longitude})
+    places = ctx.jurisdiction.places
+    found = shipped_boundaries().locate(event.latitude, event.longitude)
+    regions = [places.get(code) for code in found.candidates if places.find(code) is not None]
+    if not regions:
+        cleared = kept.model_copy(update={"choices": [], "guessed": False, "located": False})
+        return Answer(cleared, replies=(hint("location_no_regency", ctx.language),))
+    return _offer(kept, regions, guessed=False, located=True)
 
 
 def _regency_asked(draft: Draft, ctx: Context) -> bool:
@@ -535,7 +556,7 @@ def _regency(draft: Draft, event: Event, ctx: Context) -> Answer:
     if value == LIST:
         return _offer(draft, places.regencies_of(province.code), guessed=False)
     if value == NO:
-        retyped = draft.model_copy(update={"choices": [], "guessed": False})
+        retyped = draft.model_copy(update={"choices": [], "guessed": False, "located": False})
         return Answer(retyped, replies=(hint("place_retype", ctx.language),))
     if value == UNKNOWN or (isinstance(event, Text) and is_word(event.text, _UNSURE)):
         return Answer(
@@ -560,7 +581,7 @@ def _regency(draft: Draft, event: Event, ctx: Context) -> Answer:
             return Answer(draft, replies=(hint("hint_use_buttons", ctx.language),))
         return _regency_chosen(draft, region, ctx)
     if isinstance(event, Location):
-        return _located(draft, event, ctx)
+        return _place_at(draft, event, ctx)
     if not isinstance(event, Text):
         return Answer(draft, replies=(hint("hint_text_expected", ctx.language),))
     answer = regency_answer(places, event.text, province.code)
@@ -596,6 +617,7 @@ def _set_regency(draft: Draft, region: Region) -> Draft:
             "regency_unknown": False,
             "choices": [],
             "guessed": False,
+            "located": False,
         }
     )
 
@@ -607,6 +629,11 @@ def _place_detail_prompt(draft: Draft, ctx: Context) -> Reply:
 def _place_detail(draft: Draft, event: Event, ctx: Context) -> Answer:
     if isinstance(event, Location):
         located = _located(draft, event, ctx)
+        sure = shipped_boundaries().locate(event.latitude, event.longitude).sure
+        region = ctx.jurisdiction.places.find(sure) if sure else None
+        if draft.regency_code is None and region and region.province_code == draft.province_code:
+            # the regency was not known: the location tells it
+            return replace(located, draft=_set_regency(located.draft, region), advance=True)
         return replace(located, advance=True)
     return _short_text("place_detail")(draft, event, ctx)
 
