@@ -20,7 +20,7 @@ from pydantic import SecretStr
 from telegram.error import InvalidToken
 
 from conversations.datafiles import DataFileError
-from conversations.jurisdiction.engine import build_jurisdiction
+from conversations.jurisdiction.engine import Jurisdiction, build_jurisdiction
 from conversations.jurisdiction.ruleset import shipped_rules
 from lapor.explain import ExplainError, explain
 from lapor.explain import add_arguments as add_explain_arguments
@@ -68,6 +68,10 @@ def parser() -> argparse.ArgumentParser:
     add_explain_arguments(
         sub.add_parser("explain", help="print the jurisdiction decision for the given facts")
     )
+    elections = sub.add_parser(
+        "elections", help="list the election windows, or check them for what is missing"
+    )
+    elections.add_argument("action", choices=["list", "check"], nargs="?", default="check")
     staff = sub.add_parser("staff", help="add, change, remove or list staff members")
     staff_sub = staff.add_subparsers(dest="staff_command", required=True)
     add = staff_sub.add_parser("add", help="add or change: USER_ID AGENCY [SCOPE]")
@@ -146,6 +150,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"lapor-netral explain: {error}", file=sys.stderr)
             return 2
         return 0
+    if command == "elections":
+        print(election_windows(jurisdiction, dt.datetime.now(settings.zone).date(), args.action))
+        return 0
     if command == "migrate":
         return _run_async(lambda stop: _migrate(settings))
     if command in {"ingress", "worker"}:
@@ -182,6 +189,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = with_sandbox_key(settings)
         return _run_async(lambda stop: _sandbox(settings, stop))
     return _run_async(lambda stop: _telegram(settings, stop))
+
+
+def election_windows(jurisdiction: Jurisdiction, today: dt.date, action: str) -> str:
+    """The election windows the bot routes by (and the expected ones), and for `check` what an
+    operator must add or confirm."""
+    lines = [f"election windows (today {today.isoformat()}):"]
+    for window in jurisdiction.elections.elections:
+        where = ", ".join(window.regions) or "everywhere"
+        state = "EXPECTED (warns only)" if window.status == "expected" else "confirmed"
+        lines.append(
+            f"- {window.name} [{window.kind}, {state}]: {window.start} to {window.end},"
+            f" voting {window.voting_day}; {where}; source: {window.source}"
+        )
+    if action == "check":
+        found = jurisdiction.elections.warnings(today)
+        lines += [f"warning: {w}" for w in found] or ["ok: a confirmed window is known ahead"]
+    return "\n".join(lines)
 
 
 def with_sandbox_key(settings: Settings) -> Settings:

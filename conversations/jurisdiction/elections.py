@@ -18,7 +18,9 @@ class ElectionsError(DataFileError):
 
 
 class Election(BaseModel):
-    """The stages of one election: from `start` through `voting_day` to `end`."""
+    """The stages of one election: from `start` through `voting_day` to `end`, with the source
+    its dates were read in. An `expected` window (dates not yet set by the KPU) only warns: it
+    never decides that Bawaslu can act."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -28,6 +30,8 @@ class Election(BaseModel):
     voting_day: dt.date
     end: dt.date
     regions: list[str] = Field(default_factory=list)
+    source: str = Field(min_length=8)  # a regulation or decision number, or an official page
+    status: Literal["confirmed", "expected"] = "confirmed"
 
     @model_validator(mode="after")
     def _ordered(self) -> Election:
@@ -54,11 +58,48 @@ class Elections(BaseModel):
     def running(
         self, day: dt.date, province_code: str, regency_code: str | None
     ) -> Election | None:
-        """An election whose stages run on `day` at that place, if any."""
+        """A confirmed election whose stages run on `day` at that place, if any."""
         for election in self.elections:
-            if election.covers(day, province_code, regency_code):
+            if election.status == "confirmed" and election.covers(day, province_code, regency_code):
                 return election
         return None
+
+    def expected(
+        self, day: dt.date, province_code: str, regency_code: str | None
+    ) -> Election | None:
+        """The next expected (unconfirmed) window at that place that has not ended by `day`."""
+        ahead = [
+            e
+            for e in self.elections
+            if e.status == "expected"
+            and e.end >= day
+            and (not e.regions or province_code in e.regions or (regency_code or "") in e.regions)
+        ]
+        return min(ahead, key=lambda e: e.start, default=None)
+
+    def warnings(self, today: dt.date) -> list[str]:
+        """What an operator must fix: no confirmed window ahead, expected windows whose dates
+        are still unconfirmed (one that should have started by now above all)."""
+        found = []
+        if not any(e.status == "confirmed" and e.end >= today for e in self.elections):
+            found.append(
+                "no confirmed election window runs now or later: add the next one's dates"
+                " (with their source) when the KPU sets them"
+            )
+        for e in self.elections:
+            if e.status != "expected":
+                continue
+            if e.start <= today:
+                found.append(
+                    f"{e.name}: expected to start {e.start.isoformat()} but its dates are still"
+                    ' not confirmed: confirm them (status = "confirmed", with the source)'
+                )
+            else:
+                found.append(
+                    f"{e.name}: dates expected, not confirmed (stages from about"
+                    f" {e.start.isoformat()}); reports are not routed by it until they are"
+                )
+        return found
 
 
 def parse_elections(text: str, source: str = "elections.toml") -> Elections:

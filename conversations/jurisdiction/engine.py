@@ -212,6 +212,16 @@ class Jurisdiction:
         deadline: Deadline | None = None
         if limit.needs_election_stage and election_kind is None:
             warning = limit.no_stage_warning
+            ahead = self.elections.expected(
+                facts.report_date, facts.province_code, facts.regency_code
+            )
+            if warning is not None and ahead is not None and limit.expected_stage_note is not None:
+                note = limit.expected_stage_note
+                args = {"name": ahead.name, "year": ahead.start.year}
+                warning = Bilingual(
+                    id=f"{warning.id} {note.id.format(**args)}",
+                    en=f"{warning.en} {note.en.format(**args)}",
+                )
         elif facts.date_approximate:
             # without a date the days cannot be counted: say so, drop nothing
             if limit.unknown_date_note is not None:

@@ -97,6 +97,8 @@ class Limit(_Strict):
     counting: list[Counting] = Field(default_factory=list)
     max_event_age_years: int | None = None
     no_stage_warning: Bilingual | None = None
+    # after it, when the next election's dates are only expected: {name}, {year}
+    expected_stage_note: Bilingual | None = None
     late_warning: Bilingual | None = None
     too_old_warning: Bilingual | None = None
     unknown_date_note: Bilingual | None = None  # shown when the date was only approximate

@@ -219,10 +219,17 @@ def test_elections_file_errors_and_override() -> None:
         parse_elections(
             '[[elections]]\nname = "Coblos ulang"\nkind = "pilkada"\n'
             "start = 2025-05-01\nvoting_day = 2025-04-01\nend = 2025-06-01\n"
+            'source = "an example decision number"\n'
+        )
+    with pytest.raises(ElectionsError, match=r"elections\[0\] \(Coblos ulang\)\.source"):
+        parse_elections(  # a window without its source is refused
+            '[[elections]]\nname = "Coblos ulang"\nkind = "pilkada"\n'
+            "start = 2025-03-01\nvoting_day = 2025-04-01\nend = 2025-06-01\n"
         )
     revote = parse_elections(
         '[[elections]]\nname = "PSU Kabupaten Serang"\nkind = "pilkada"\n'
         'start = 2025-03-01\nvoting_day = 2025-04-19\nend = 2025-05-31\nregions = ["36.04"]\n'
+        'source = "an example decision number (PSU Kabupaten Serang)"\n'
     )
     engine = Jurisdiction(ENGINE.rules, ENGINE.places, ENGINE.offices, revote)
     base = {
@@ -259,3 +266,38 @@ def test_facts_are_checked() -> None:
                 report_date=dt.date(2024, 2, 2),
             )
         )
+
+
+def test_an_expected_window_warns_and_never_routes() -> None:
+    """Pemilu 2029's dates are not set: a report dated inside its expected stages does not name
+    Bawaslu, and says when the stages are expected instead."""
+    base = {
+        "category": "political_expression", "person": "asn", "public_service": "no",
+        "province_code": "36", "regency_code": "36.73",
+    }  # fmt: skip
+    inside = ENGINE.decide(
+        ReportFacts(**base, event_date=dt.date(2028, 3, 1), report_date=dt.date(2028, 3, 2))  # type: ignore[arg-type]
+    )
+    assert "bawaslu" not in inside.bodies and inside.dropped == ["bawaslu"]
+    said = " ".join(w.id for w in inside.warnings)
+    assert "Tahapan Pemilu 2029 diperkirakan mulai 2027" in said
+    confirmed = parse_elections(
+        '[[elections]]\nname = "Pemilu 2029"\nkind = "pemilu"\n'
+        "start = 2027-06-01\nvoting_day = 2029-02-14\nend = 2029-10-20\n"
+        'source = "PKPU (tahapan Pemilu 2029), once issued"\n'
+    )
+    engine = Jurisdiction(ENGINE.rules, ENGINE.places, ENGINE.offices, confirmed)
+    routed = engine.decide(
+        ReportFacts(**base, event_date=dt.date(2028, 3, 1), report_date=dt.date(2028, 3, 2))  # type: ignore[arg-type]
+    )
+    assert "bawaslu" in routed.bodies  # confirmed, the same window routes
+
+
+def test_the_calendar_check_warns_what_an_operator_must_fix() -> None:
+    warnings = ENGINE.elections.warnings(dt.date(2026, 12, 7))
+    assert any("no confirmed election window" in w for w in warnings)
+    assert any(w.startswith("Pemilu 2029: dates expected, not confirmed") for w in warnings)
+    due = ENGINE.elections.warnings(dt.date(2027, 7, 1))
+    assert any(
+        "expected to start 2027-06-01 but its dates are still not confirmed" in w for w in due
+    )

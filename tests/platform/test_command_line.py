@@ -305,6 +305,7 @@ def test_an_added_election_window_changes_the_decision(tmp_path: Path) -> None:
     extra.write_text(
         '[[elections]]\nname = "Pilkada 2029"\nkind = "pilkada"\n'
         "start = 2026-11-01\nvoting_day = 2027-02-01\nend = 2027-06-01\n"
+        'source = "PKPU (tahapan Pilkada 2029), for this test"\n'
     )
     args = (
         "explain",
@@ -329,3 +330,11 @@ def test_an_added_election_window_changes_the_decision(tmp_path: Path) -> None:
     for text in (without, with_window):
         assert "Pratinjau keputusan" in text and "sudah tercatat" not in text
         assert "Nomor tiket" not in text
+
+
+def test_elections_check_prints_the_calendar_and_what_is_missing(tmp_path: Path) -> None:
+    code, out, _ = run_cli(tmp_path, "elections", "check")
+    assert code == 0
+    assert "Pemilu 2024 [pemilu, confirmed]" in out and "source: PKPU 3/2022" in out
+    assert "Pemilu 2029 [pemilu, EXPECTED (warns only)]" in out
+    assert "warning: Pemilu 2029: dates expected, not confirmed" in out
