@@ -140,6 +140,9 @@ async def queue_daily(svc: Services, member: StaffMember) -> bool:
     if member.admin:
         referred = await casequeries.count_referred(svc.db)
         lines.append(texts.render("daily_referred", language, count=referred))
+        # the election calendar: what an operator must add or confirm (elections check)
+        for warning in svc.jurisdiction.elections.warnings(today):
+            lines.append(texts.render("daily_calendar_warning", language, warning=warning))
     since = svc.now() - dt.timedelta(days=14)
     counts = await casequeries.daily_counts(svc.db, member, kinds, since)
     chart_path = (

@@ -493,6 +493,7 @@ async def test_daily_summary_has_a_png_chart(
     await deliver_due(svc)
     summary = await staff.expect("Ringkasan harian")
     assert "Per status:" in str(summary["text"]) and "Dirujuk 3" in str(summary["text"])
+    assert "Kalender pemilihan" not in str(summary["text"])  # the calendar is the admins' care
     photo = await staff.expect(lambda m: "photo" in m)
     png = fake.files[photo["photo"][0]["file_id"]].data
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
@@ -677,3 +678,16 @@ async def test_list_filters_paging_and_evidence_files(
     assert document["caption"] == f"{ticket} · bukti 1 dari 1 · dokumen"
     data = fake.files[document["document"]["file_id"]].data
     assert data.startswith(b"\xff\xd8") and b"PhoneMaker" not in data
+
+
+async def test_the_administrators_daily_summary_warns_about_the_election_calendar(
+    bot: AnyApplication, cases: dict[str, str], fake: FakeTelegram
+) -> None:
+    admin = FakeUser(fake, ADMIN_ID, "Admin", "id")
+    svc = svc_of(bot)
+    member = await svc.staff_member(ADMIN_ID)
+    assert member is not None and member.admin
+    assert await queue_daily(svc, member)
+    await deliver_due(svc)
+    summary = await admin.expect("Ringkasan harian")
+    assert "Kalender pemilihan: Pemilu 2029: dates expected, not confirmed" in str(summary["text"])
