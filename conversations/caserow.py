@@ -39,6 +39,15 @@ class CaseRow:
     decision_json: str  # the jurisdiction decision as filed: read only by what shows it
     evidence_count: int
     bodies: dict[str, str] = field(default_factory=dict)  # agency -> office
+    location: str | None = None  # "lat,lng" of a location the reporter shared
+
+    @property
+    def map_url(self) -> str | None:
+        """The shared location on OpenStreetMap, for staff (None without one)."""
+        if not self.location or "," not in self.location:
+            return None
+        lat, _, lng = self.location.partition(",")
+        return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lng}#map=17/{lat}/{lng}"
 
     @property
     def channel(self) -> str:

@@ -20,7 +20,7 @@ _COLUMNS = (
     " c.person_name_enc, c.province_code, c.regency_code, c.place_detail_enc, c.event_date,"
     " c.learned_date, c.public_service, c.service_name_enc, c.complained, c.description_enc,"
     " c.identity_mode, c.reporter_name_enc, c.reporter_phone_enc, c.reporter_chat_enc,"
-    " c.language, c.decision,"
+    " c.language, c.decision, c.location_enc,"
     " (SELECT COUNT(*) FROM evidence e WHERE e.case_id = c.id) AS evidence_count,"
     " (SELECT group_concat(b.agency || '=' || b.office, '|')"
     "  FROM case_bodies b WHERE b.case_id = c.id) AS bodies, "
@@ -70,6 +70,7 @@ def _row(row: Row, cipher: DataCipher, identity: bool = False, text: bool = True
         reporter_chat=address_of(chat) if (chat := free(row["reporter_chat_enc"])) else "",
         language=str(row["language"]), decision_json=str(row["decision"]),
         evidence_count=int(row["evidence_count"]), bodies=bodies,
+        location=free(row["location_enc"]),
     )  # fmt: skip
 
 

@@ -505,3 +505,32 @@ async def test_no_link_is_minted_to_a_console_that_is_not_ours(
             assert await rows(settings, "SELECT COUNT(*) FROM web_login_links") == [(0,)]
     finally:
         holder.close()
+
+
+async def test_a_shared_location_is_a_map_link_on_the_case_page(console: Console) -> None:
+    from tests.helpers import answer, buttons
+
+    reporter = FakeUser(console.fake, 60321, "Sari", "id")
+    await answer(reporter, "/lapor", "c")
+    await answer(reporter, "!c:yes", "k")
+    await answer(reporter, "!k:other", "d")
+    await answer(reporter, "Camat memasang baliho calon di depan kantor kecamatan kemarin.", "p")
+    await answer(reporter, "!p:asn", "pd")
+    await answer(reporter, "!pd:^skip", "pv")
+    await answer(reporter, "banten", "rg")
+    await answer(reporter, "kota serang", "pl")
+    reporter.share_location(-6.1202, 106.1503)  # at the exact place: kept as the place
+    await reporter.expect(lambda m: any(d.startswith("ed:") for _, d in buttons(m)))
+    await answer(reporter, "!ed:today", "ps")
+    await answer(reporter, "!ps:no", "ev")
+    await answer(reporter, "!ev:none", "id")
+    review = await answer(reporter, "!id:anonymous", "rv")
+    reporter.press(review, next(d for _, d in buttons(review) if d.startswith("rv:send:")))
+    filed = await reporter.expect("Nomor tiket: ")
+    ticket = str(filed["text"]).split("Nomor tiket: ")[1].split("\n")[0]
+    session = await signed_in(console, BAWASLU_NATIONAL)  # Bawaslu: the Pilkada stages run
+    async with session:
+        page = await text_of(session, console.url + f"/cases/{ticket}")
+        other = await text_of(session, console.url + f"/cases/{console.banten}")
+    assert 'id="map" href="https://www.openstreetmap.org/?mlat=-6.1202&amp;mlon=106.1503' in page
+    assert 'id="map"' not in other  # no location shared: no link
