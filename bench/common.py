@@ -6,6 +6,7 @@ import contextlib
 import json
 import os
 import platform
+import socket
 import sqlite3
 import statistics
 import sys
@@ -89,3 +90,16 @@ def write_report(name: str, settings: dict[str, Any], figures: dict[str, Any]) -
     report = {"benchmark": name, "machine": machine(), "settings": settings, "figures": figures}
     path.write_text(json.dumps(report, indent=2))
     return path
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def listening(port: int) -> bool:
+    """Whether something listens on this loopback port."""
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import socket
 import sys
 import tempfile
 import time
@@ -23,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.common import write_report  # noqa: E402
+from bench.common import free_port, listening, write_report  # noqa: E402
 from bench.conversation import TOKEN, BotUnderTest, bot_env  # noqa: E402
 from sandbox.fake_api import FakeTelegram  # noqa: E402
 from sandbox.fake_whatsapp import FakeWhatsApp, walk  # noqa: E402
@@ -38,24 +37,13 @@ class Run:
     figures: dict[str, Any]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _listening(port: int) -> bool:
-    with socket.socket() as probe:
-        return probe.connect_ex(("127.0.0.1", port)) == 0
-
-
 async def whatsapp_run(reports: int, concurrency: int, warmup: int = 2) -> Run:
     """File `reports` whole reports with a photo over WhatsApp, `concurrency` at a time."""
     telegram = FakeTelegram(TOKEN)
     await telegram.start()
     cloud = FakeWhatsApp()
     await cloud.start()
-    port = _free_port()
+    port = free_port()
     cloud.webhook_url = f"http://127.0.0.1:{port}/whatsapp"
     with tempfile.TemporaryDirectory(prefix="lapor-bench-wa-") as folder:
         workdir = Path(folder)
@@ -68,7 +56,7 @@ async def whatsapp_run(reports: int, concurrency: int, warmup: int = 2) -> Run:
         )  # fmt: skip
         bot = BotUnderTest(telegram, workdir, echo=False, env=env)
         try:
-            await bot.start(ready=lambda: _listening(port))
+            await bot.start(ready=lambda: listening(port))
         except RuntimeError:
             sys.stderr.write((workdir / "bot.log").read_text()[-3000:])
             raise

@@ -26,6 +26,7 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.common import free_port, listening  # noqa: E402
 from bench.conversation import TOKEN, BotUnderTest, bot_env  # noqa: E402
 from sandbox.fake_api import JSON, FakeTelegram  # noqa: E402
 from sandbox.fake_users import FakeUser, asks_code, buttons  # noqa: E402
@@ -101,7 +102,7 @@ async def campaign(
     await fake.start()
     cloud = FakeWhatsApp()
     await cloud.start()
-    whatsapp_port = _free_port()
+    whatsapp_port = free_port()
     cloud.webhook_url = f"http://127.0.0.1:{whatsapp_port}/whatsapp"
     env = bot_env(workdir, fake, concurrent_chats=32)
     env.update(MAX_EVIDENCE_MB="2", NEW_REPORTS_PER_MINUTE="600", MESSAGES_PER_MINUTE="60")
@@ -118,7 +119,7 @@ async def campaign(
     began = time.monotonic()
     await bot.start()
     for _ in range(200):  # the WhatsApp webhook listens too
-        if _listening(whatsapp_port):
+        if listening(whatsapp_port):
             break
         await asyncio.sleep(0.05)
     try:
@@ -274,21 +275,6 @@ async def whatsapp_column(
     counts["whatsapp crowd reports started"] = started
     if cloud.refused:
         problems.append(f"the Cloud API refused {len(cloud.refused)} messages: {cloud.refused[:3]}")
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _listening(port: int) -> bool:
-    import socket
-
-    with socket.socket() as probe:
-        return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
 def main(argv: list[str] | None = None) -> int:
