@@ -1,1 +1,2 @@
-"""The sandbox: a fake Telegram Bot API server and a terminal chat, to try the bot offline."""
+"""The sandbox: fake Telegram Bot API and WhatsApp Cloud API servers and a terminal chat, to try
+both channels offline (and what every end-to-end test talks to)."""
