@@ -395,3 +395,19 @@ async def test_adding_information_and_erasing_over_whatsapp(both: Both) -> None:
     await other.expect("dihapus")
     cases = await rows(both.settings, "SELECT COUNT(*) FROM cases")
     assert cases == [(1,)]  # the erased report is gone, the one being handled stays
+
+
+async def test_a_voice_note_and_a_video_are_evidence_too(both: Both) -> None:
+    from sandbox.fake_whatsapp import Media
+
+    person = both.person("6281234567020")
+    await to_evidence(person)
+    for kind, mime, field in (("audio", "audio/ogg", {"voice": True}), ("video", "video/mp4", {})):
+        media_id = both.whatsapp._new_id("media")
+        both.whatsapp.media[media_id] = Media(b"\x00\x01recording" * 100, mime)
+        await person._send({"type": kind, kind: {"id": media_id, "mime_type": mime, **field}})
+    await person.expect("Bukti 2 diterima")
+    shown = " ".join(text_of(m) for m in person.messages())
+    assert "Bukti 1 diterima: rekaman suara" in shown and "Bukti 2 diterima: video" in shown
+    [(count,)] = await rows(both.settings, "SELECT COUNT(*) FROM evidence")
+    assert count == 2
