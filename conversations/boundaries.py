@@ -85,9 +85,8 @@ class Boundaries:
             code: self._distance(code, lat, lng, scale, limit) for code in nearby if code != inside
         }
         near = sorted((d, c) for c, d in distances.items() if d <= limit)
-        candidates = ([inside] if inside else []) + [c for _, c in near][: 2 if inside else 3]
-        if inside is not None and len(candidates) > 1:
-            candidates = candidates[:2]
+        # inside one: it and the nearest other across the border; offshore: the three nearest
+        candidates = [inside, *(c for _, c in near[:1])] if inside else [c for _, c in near[:3]]
         return Located(inside, tuple(candidates))
 
     def _inside(self, code: str, lat: float, lng: float) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import threading
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -14,6 +15,7 @@ import aiohttp
 from bot import runtime as telegram
 from bot.application import AnyApplication
 from bot.botdata import services_of_application
+from conversations.boundaries import shipped_boundaries
 from service.chat import WHATSAPP
 from service.services import Services
 from service.settings import Settings
@@ -30,6 +32,8 @@ async def running(
 ) -> AsyncIterator[AnyApplication]:
     """Start the bot (bot.runtime.running) and, when WEB_PORT is set, the web console over its
     services; stop both cleanly when the block ends (the console first)."""
+    # the regency boundaries (0.3 s to read) are read beside start-up, not at the first location
+    threading.Thread(target=shipped_boundaries, name="boundaries", daemon=True).start()
     async with telegram.running(application, settings, inbox=inbox):
         svc = services_of_application(application)
         async with whatsapp_channel(svc, webhook=not inbox):

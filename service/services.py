@@ -8,11 +8,9 @@ import datetime as dt
 import logging
 import os
 import signal
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from conversations.boundaries import shipped_boundaries
 from conversations.casework import Casework, load_casework
 from conversations.context import Channel, Context, Limits
 from conversations.jurisdiction.engine import Jurisdiction, build_jurisdiction
@@ -176,8 +174,6 @@ async def open_services(
     except BaseException:
         await db.close()
         raise
-    # the regency boundaries (0.35 s to read) are read beside start-up, not at the first location
-    threading.Thread(target=shipped_boundaries, name="boundaries", daemon=True).start()
     if applied:
         log.info("database migrated to version %s", applied[-1])
     if moved:

@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from conversations.boundaries import BORDER_METRES, shipped_boundaries
+from conversations.boundaries import shipped_boundaries
 from conversations.places import places
 
 
@@ -60,4 +60,3 @@ def test_a_point_on_a_border_asks_between_the_two() -> None:
         found = boundaries.locate(lat, lng)
         assert found.sure is None, found  # never guessed: the reporter is asked
         assert {"36.73", "36.04"} <= set(found.candidates), found
-    assert BORDER_METRES <= 500

@@ -17,6 +17,7 @@ import aiohttp
 import pytest
 
 from bot.application import AnyApplication
+from conversations.staff import StaffMember
 from lapor.runtime import running
 from sandbox.fake_api import FakeTelegram
 from sandbox.fake_users import FakeUser
@@ -29,6 +30,7 @@ from sandbox.fake_whatsapp import (
     to_evidence,
     walk,
 )
+from service.services import Services
 from service.settings import Settings
 from tests.conftest import Clock, make_app
 from tests.helpers import add, file_report, plain_jpeg, rows, svc_of
@@ -88,6 +90,16 @@ async def both_channels(
             yield Both(app, fake, cloud, settings, clock)
     finally:
         await cloud.stop()
+
+
+async def handler_of(both: Both, ticket: str) -> tuple[Services, StaffMember]:
+    """A staff member of the first body handling the case, and the services."""
+    [(agency,)] = await rows(both.settings, "SELECT agency FROM case_bodies LIMIT 1")
+    await add(both.app, STAFF_ID, agency)
+    svc = svc_of(both.app)
+    member = await svc.staff_member(STAFF_ID)
+    assert member is not None
+    return svc, member
 
 
 async def test_a_whole_report_with_a_photo_gets_the_decision_telegram_gives(
@@ -169,11 +181,7 @@ async def test_a_status_change_reaches_the_reporter_inside_and_outside_the_windo
 
     person = both.person("6281234567005")
     ticket = await walk(person)
-    [(agency,)] = await rows(both.settings, "SELECT agency FROM case_bodies LIMIT 1")
-    await add(both.app, STAFF_ID, agency)
-    svc = svc_of(both.app)
-    member = await svc.staff_member(STAFF_ID)
-    assert member is not None
+    svc, member = await handler_of(both, ticket)
     case = await casedesk.case_by_ticket(svc, member, ticket)
     assert case is not None
     person.mark()
@@ -221,11 +229,7 @@ async def test_the_privacy_texts_say_what_anonymous_means_on_whatsapp(both: Both
         in text_of(note)
     )
     # staff see where the reporter writes from, never the number
-    [(agency,)] = await rows(both.settings, "SELECT agency FROM case_bodies LIMIT 1")
-    await add(both.app, STAFF_ID, agency)
-    svc = svc_of(both.app)
-    member = await svc.staff_member(STAFF_ID)
-    assert member is not None
+    svc, member = await handler_of(both, ticket)
     from conversations.staffviews import case_detail, staff_deadlines
     from service import casedesk
 
@@ -369,12 +373,9 @@ async def test_adding_information_and_erasing_over_whatsapp(both: Both) -> None:
 
     person = both.person("6281234567018")
     ticket = await walk(person)
-    [(agency,)] = await rows(both.settings, "SELECT agency FROM case_bodies LIMIT 1")
-    await add(both.app, STAFF_ID, agency)
-    svc = svc_of(both.app)
-    member = await svc.staff_member(STAFF_ID)
-    case = await casedesk.case_by_ticket(svc, member, ticket) if member else None
-    assert member is not None and case is not None
+    svc, member = await handler_of(both, ticket)
+    case = await casedesk.case_by_ticket(svc, member, ticket)
+    assert case is not None
     await casedesk.change_status(svc, member, case, "diverifikasi", note=None, public=True)
     svc.wake_outbox()
     await person.expect_choice(f"ai:{ticket}")  # the notice offers "Tambah informasi"
